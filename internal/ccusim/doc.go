@@ -1,0 +1,12 @@
+// Package ccusim is a local simulator of Akamai's purge APIs: Fast Purge (CCU v3) and the legacy
+// queue-based CCU REST API v2.
+//
+// It exists so the purge client, its tests and `make demo` can run end to end without an Akamai
+// account. It is deliberately written as the independent other side of the protocol: it verifies
+// EdgeGrid (EG1-HMAC-SHA256) signatures with its own implementation and imports nothing from the
+// project's client package, so a bug shared by both sides cannot hide itself.
+//
+// The wire behaviour (bodies, status codes, error forms) follows the research notes in
+// shared/docs/ccu-api.md; where Akamai's behaviour is unknown the simulator is strict, because a
+// lenient simulator would let client bugs through that the real API rejects.
+package ccusim

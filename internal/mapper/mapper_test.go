@@ -1,0 +1,150 @@
+package mapper
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestEscapePath(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, want string }{
+		{"public/a b/é#1.html", "public/a%20b/%C3%A9%231.html"},
+		{"100%.html", "100%25.html"},
+		{"q?x=1", "q%3Fx=1"},
+		{`"<>{}` + "`", "%22%3C%3E%7B%7D%60"},
+		{"keep+&'()!*,;=:@$~-_.", "keep+&'()!*,;=:@$~-_."},
+		{"tab\there\nnl\x7f", "tab%09here%0Anl%7F"},
+		{"e\u0301", "e%CC%81"}, // NFD stays NFD: the bytes git stores
+	} {
+		if got := EscapePath(tc.in); got != tc.want {
+			t.Errorf("EscapePath(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+const good = `
+api: fast-purge
+network: staging
+threshold: 3
+cpcodes: [12345, "678"]
+ignore: ["**/*.map", "drafts/**"]
+rules:
+  - match: "public/**/*.css"
+    strip: public/
+    urls: https://static.example.com/{path}
+  - match: ["public/**", "root.txt"]
+    strip: public/
+    urls:
+      - https://www.example.com/{path}
+      - https://example.com/{dir}{name}
+  - match: layouts/**
+    cpcodes: 999
+`
+
+func TestMap(t *testing.T) {
+	t.Parallel()
+	cfg, err := Parse("c.yml", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := cfg.Map([]string{"public/a b/é#1.html", "public/css/x.css", "public/x.js.map", "layouts/base.html", "README.md", "public/a b/é#1.html"})
+	want := []Object{
+		{URL, "https://www.example.com/a%20b/%C3%A9%231.html"},
+		{URL, "https://example.com/a%20b/%C3%A9%231.html"},
+		{URL, "https://static.example.com/css/x.css"},
+		{CPCode, "999"},
+	}
+	if d := cmp.Diff(want, res.Objects); d != "" {
+		t.Errorf("objects (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"README.md"}, res.Unmatched); d != "" {
+		t.Errorf("unmatched (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"public/x.js.map"}, res.Ignored); d != "" {
+		t.Errorf("ignored (-want +got):\n%s", d)
+	}
+	if got := res.Matches[1].Rule; got != 1 {
+		t.Errorf("css matched rule %d, want the first matching rule 1", got)
+	}
+	if cfg.Network != "staging" || cfg.Action != "invalidate" || cfg.API != APIFastPurge || cfg.Threshold != 3 {
+		t.Errorf("settings = %+v", cfg)
+	}
+	if d := cmp.Diff([]int64{12345, 678}, cfg.CPCodes); d != "" {
+		t.Errorf("cpcodes (-want +got):\n%s", d)
+	}
+}
+
+func TestARL(t *testing.T) {
+	t.Parallel()
+	cfg, err := Parse("c.yml", []byte("rules:\n  - match: '**'\n    urls: /L/512/6848/1h/www.example.com/{path}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := cfg.Map([]string{"a.html"}).Objects
+	want := []Object{{ARL, "/L/512/6848/1h/www.example.com/a.html"}}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, yml string
+		want      []string // each a fragment of one error, in order
+	}{
+		{"unknown key", "rules:\n  - match: a\n    url: https://x/{path}\n", []string{"c.yml:3:5: unknown key \"url\" in rule 1; valid keys are cpcodes, match, strip, urls"}},
+		{"bad glob", "rules:\n  - match: 'public/[a'\n    urls: https://x.com/{path}\n", []string{"c.yml:2:12: bad glob \"public/[a\""}},
+		{"bad template", "rules:\n  - match: a\n    urls: www.example.com/{path}\n", []string{"c.yml:3:11: rule 1: template \"www.example.com/{path}\" does not make an absolute http(s) URL"}},
+		{"unknown placeholder", "rules:\n  - match: a\n    urls: https://x.com/{file}\n", []string{"c.yml:3:11: rule 1: template \"https://x.com/{file}\" uses unknown placeholder {file}"}},
+		{"no path", "rules:\n  - match: a\n    urls: https://x.com/\n", []string{"names no file"}},
+		{"upper host", "rules:\n  - match: a\n    urls: https://WWW.x.com/{path}\n", []string{"upper-case host"}},
+		{"bad enum", "api: v2\nrules:\n  - match: a\n    cpcodes: 1\n", []string{`c.yml:1:6: unknown api "v2"; valid values are ["fast-purge" "ccu-v2"]`}},
+		{"threshold without cpcodes", "threshold: 10\nrules:\n  - match: a\n    cpcodes: 1\n", []string{"c.yml:1:1: threshold is set but cpcodes is not"}},
+		{"bad cpcode", "cpcodes: [abc]\nrules:\n  - match: a\n    cpcodes: 1\n", []string{"c.yml:1:11: CP code \"abc\" is not a positive number"}},
+		{"no rules", "api: fast-purge\n", []string{"c.yml:1:1: no rules"}},
+		{"empty", "", []string{"c.yml:1:1: config is empty"}},
+		{"rule purges nothing", "rules:\n  - match: a\n", []string{"c.yml:2:5: rule 1 purges nothing"}},
+		{"invalid yaml", "rules: [\n", []string{"c.yml:1:1: invalid YAML"}},
+		{"several", "nope: 1\nrules:\n  - match: '[x'\n    urls: ftp://x/{path}\n", []string{"c.yml:1:1: unknown key \"nope\"", "c.yml:3:12: bad glob", "c.yml:4:11: rule 1: template"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Parse("c.yml", []byte(tc.yml))
+			var errs Errors
+			if !errors.As(err, &errs) {
+				t.Fatalf("Parse error = %v, want Errors", err)
+			}
+			if len(errs) != len(tc.want) {
+				t.Fatalf("got %d errors, want %d:\n%v", len(errs), len(tc.want), err)
+			}
+			for i, w := range tc.want {
+				if !strings.Contains(errs[i].Error(), w) {
+					t.Errorf("error %d = %q, want it to contain %q", i, errs[i].Error(), w)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadMissing(t *testing.T) {
+	t.Parallel()
+	_, err := Load(t.TempDir() + "/.ccu-purge.yml")
+	if !errors.Is(err, ErrNoConfig) || !strings.Contains(err.Error(), "--config") {
+		t.Fatalf("Load(missing) = %v, want ErrNoConfig with a hint", err)
+	}
+}
+
+func TestExampleConfig(t *testing.T) {
+	t.Parallel()
+	cfg, err := Load("../../.ccu-purge.yml.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Rules) == 0 {
+		t.Fatal("example config has no rules")
+	}
+}
