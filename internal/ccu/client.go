@@ -1,0 +1,220 @@
+// Package ccu sends purge batches to Akamai's Fast Purge API (CCU v3) or
+// the legacy CCU REST API v2, signed with EdgeGrid, and says exactly which
+// batches were accepted.
+package ccu
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/akamai/AkamaiOPEN-edgegrid-golang/v13/pkg/edgegrid"
+
+	"github.com/ccu-purge/ccu-purge/internal/plan"
+)
+
+// Options tune a Client.
+type Options struct {
+	// CAFile is a PEM file of extra certificates to trust, such as the
+	// simulator's; the system roots (and SSL_CERT_FILE) are trusted too.
+	CAFile    string
+	UserAgent string
+	// Logf, when set, receives one line per request: method, path, status,
+	// supportId. Never headers or credentials.
+	Logf func(format string, args ...any)
+}
+
+// Client submits purge batches.
+type Client struct {
+	cfg  *edgegrid.Config
+	http *http.Client
+	opts Options
+}
+
+// Result is what the API said about an accepted batch.
+type Result struct {
+	HTTPStatus       int    `json:"httpStatus"`
+	PurgeID          string `json:"purgeId,omitempty"`
+	SupportID        string `json:"supportId,omitempty"`
+	EstimatedSeconds int    `json:"estimatedSeconds,omitempty"`
+	ProgressURI      string `json:"progressUri,omitempty"`
+	PingAfterSeconds int    `json:"pingAfterSeconds,omitempty"`
+	Detail           string `json:"detail,omitempty"`
+}
+
+// New makes a client for the credentials in cfg, which must come from
+// edgegrid.New (a hand-built Config has MaxBody 0 and signs POST bodies
+// wrongly).
+func New(cfg *edgegrid.Config, opts Options) (*Client, error) {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	if opts.CAFile != "" {
+		pool, err := certPool(opts.CAFile)
+		if err != nil {
+			return nil, err
+		}
+		tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+	if opts.UserAgent == "" {
+		opts.UserAgent = "ccu-purge"
+	}
+	return &Client{cfg: cfg, opts: opts, http: &http.Client{Transport: tr, Timeout: 60 * time.Second}}, nil
+}
+
+func certPool(file string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("read CA certificate: %w", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("CA certificate %s holds no PEM certificate", file)
+	}
+	return pool, nil
+}
+
+// Purge submits one batch. It succeeds only when the API answers 201 and
+// the body agrees; anything else is an error, an *APIError when the API
+// said why.
+func (c *Client) Purge(ctx context.Context, b plan.Batch) (Result, error) {
+	path, body, err := Request(b)
+	if err != nil {
+		return Result{}, err
+	}
+	if len(body) > plan.MaxBodyBytes {
+		return Result{}, fmt.Errorf("request body of %d bytes exceeds the API's %d-byte limit", len(body), plan.MaxBodyBytes)
+	}
+	resp, data, err := c.do(ctx, http.MethodPost, path, body)
+	if err != nil {
+		return Result{}, err
+	}
+	return accepted(resp, data)
+}
+
+func (c *Client) do(ctx context.Context, method, path string, body []byte) (*http.Response, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, method, "https://"+c.cfg.Host+path, bytes.NewReader(body))
+	if err != nil {
+		return nil, nil, fmt.Errorf("build request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.opts.UserAgent)
+	// Signing reads the body to hash it and puts it back.
+	c.cfg.SignRequest(req)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s %s: %w", method, path, redactURLError(err))
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	c.logf("%s %s -> %d %s", method, path, resp.StatusCode, supportID(data))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s %s: read answer: %w", method, path, err)
+	}
+	return resp, data, nil
+}
+
+func (c *Client) logf(format string, args ...any) {
+	if c.opts.Logf != nil {
+		c.opts.Logf(format, args...)
+	}
+}
+
+// redactURLError keeps the transport error but not the request, so nothing
+// signed is ever echoed.
+func redactURLError(err error) error {
+	var ue interface{ Unwrap() error }
+	if errors.As(err, &ue) {
+		if inner := ue.Unwrap(); inner != nil {
+			return inner
+		}
+	}
+	return err
+}
+
+func supportID(data []byte) string {
+	var p problem
+	if json.Unmarshal(data, &p) == nil && p.SupportID != "" {
+		return "supportId " + p.SupportID
+	}
+	return ""
+}
+
+// Request returns the endpoint path and exact JSON body a batch is sent as.
+func Request(b plan.Batch) (string, []byte, error) {
+	objects, err := wireObjects(b)
+	if err != nil {
+		return "", nil, err
+	}
+	switch b.API {
+	case "fast-purge":
+		// ARLs go to the url endpoint: Fast Purge takes both there.
+		typ := b.Type
+		if typ == "arl" {
+			typ = "url"
+		}
+		body, err := json.Marshal(map[string]any{"objects": objects})
+		return "/ccu/v3/" + b.Action + "/" + typ + "/" + b.Network, body, err
+	case "ccu-v2":
+		typ, action := "arl", b.Action
+		if b.Type == "cpcode" {
+			typ = "cpcode"
+		}
+		if action == "delete" {
+			action = "remove" // v2's name for delete
+		}
+		body, err := json.Marshal(v2Body{Objects: objects, Type: typ, Action: action, Domain: b.Network})
+		return "/ccu/v2/queues/" + b.Queue, body, err
+	}
+	return "", nil, fmt.Errorf("unknown API %q; valid APIs are \"fast-purge\" and \"ccu-v2\"", b.API)
+}
+
+type v2Body struct {
+	Objects []any  `json:"objects"`
+	Type    string `json:"type"`
+	Action  string `json:"action"`
+	Domain  string `json:"domain"`
+}
+
+// wireObjects sends CP codes as JSON numbers, as the OpenAPI schema says.
+func wireObjects(b plan.Batch) ([]any, error) {
+	out := make([]any, len(b.Objects))
+	for i, o := range b.Objects {
+		if b.Type != "cpcode" {
+			out[i] = o
+			continue
+		}
+		n, err := strconv.ParseInt(o, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("CP code %q is not a number", o)
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
+// accepted reads a purge answer: 201 with a body whose httpStatus is 201.
+func accepted(resp *http.Response, data []byte) (Result, error) {
+	if resp.StatusCode != http.StatusCreated {
+		return Result{}, parseError(resp, data)
+	}
+	var r Result
+	if err := json.Unmarshal(data, &r); err != nil {
+		return Result{}, &APIError{Status: resp.StatusCode, Title: "unreadable answer", Detail: "the API answered 201 but its body is not JSON, so the purge is not confirmed"}
+	}
+	if r.HTTPStatus != http.StatusCreated {
+		return r, &APIError{Status: resp.StatusCode, Title: "contradicting answer", Detail: fmt.Sprintf("the API answered 201 but its body says httpStatus %d", r.HTTPStatus), SupportID: r.SupportID}
+	}
+	return r, nil
+}

@@ -1,0 +1,98 @@
+package ccu
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode"
+)
+
+// APIError is a purge the API did not accept, with what it said.
+type APIError struct {
+	Status      int    `json:"status"`
+	Title       string `json:"title,omitempty"`
+	Detail      string `json:"detail,omitempty"`
+	SupportID   string `json:"supportId,omitempty"`
+	RequestID   string `json:"requestId,omitempty"` // the API gateway's id for auth errors
+	DescribedBy string `json:"describedBy,omitempty"`
+}
+
+// Error reads like "HTTP 507: queue is full: User's queue is full (supportId …)".
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "HTTP %d", e.Status)
+	if e.Title != "" {
+		b.WriteString(": " + e.Title)
+	}
+	if e.Detail != "" {
+		b.WriteString(": " + e.Detail)
+	}
+	switch {
+	case e.SupportID != "":
+		fmt.Fprintf(&b, " (supportId %s)", e.SupportID)
+	case e.RequestID != "":
+		fmt.Fprintf(&b, " (requestId %s)", e.RequestID)
+	}
+	if h := hint(e.Status); h != "" {
+		b.WriteString("; " + h)
+	}
+	return b.String()
+}
+
+func hint(status int) string {
+	switch status {
+	case http.StatusUnauthorized:
+		return "check the .edgerc credentials and that this machine's clock is right"
+	case http.StatusForbidden:
+		return "the API client's credentials do not cover these objects: grant it CCU access to their CP codes"
+	case http.StatusInsufficientStorage:
+		return "the purge queue is full: wait for it to drain and run again"
+	case http.StatusTooManyRequests:
+		return "the account's rate limit is exhausted: run again later"
+	}
+	return ""
+}
+
+// problem is both error shapes: CCU's (httpStatus, supportId) and the API
+// gateway's (status, requestId).
+type problem struct {
+	HTTPStatus  int    `json:"httpStatus"`
+	Status      int    `json:"status"`
+	Title       string `json:"title"`
+	Detail      string `json:"detail"`
+	SupportID   string `json:"supportId"`
+	RequestID   string `json:"requestId"`
+	DescribedBy string `json:"describedBy"`
+}
+
+func parseError(resp *http.Response, data []byte) *APIError {
+	e := &APIError{Status: resp.StatusCode}
+	var p problem
+	if json.Unmarshal(data, &p) != nil {
+		e.Title = http.StatusText(resp.StatusCode)
+		e.Detail = snippet(data)
+		return e
+	}
+	e.Title, e.Detail, e.SupportID, e.RequestID, e.DescribedBy = p.Title, p.Detail, p.SupportID, p.RequestID, p.DescribedBy
+	if e.Title == "" {
+		e.Title = http.StatusText(resp.StatusCode)
+	}
+	return e
+}
+
+// snippet shows the start of a non-JSON answer (an HTML error page, say),
+// printable characters only.
+func snippet(data []byte) string {
+	s := strings.Map(func(r rune) rune {
+		if unicode.IsPrint(r) {
+			return r
+		}
+		return ' '
+	}, string(data))
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return s
+}

@@ -1,0 +1,178 @@
+// Package cli is the ccu-purge command line: flags, environment, wiring of
+// the pipeline (diff → mapper → plan → ccu → report) and exit codes.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+)
+
+// Exit codes, mapped in one place.
+const (
+	ExitOK     = 0 // success, including nothing to purge
+	ExitFailed = 1 // a purge failed: something was not purged
+	ExitUsage  = 2 // usage, config or input error: nothing was sent
+)
+
+// Version is stamped at build time with -ldflags "-X …/cli.Version=v1.2.3".
+var Version = ""
+
+// exitError carries the exit code an error should end the run with.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageErr marks an error as the user's to fix (exit 2).
+func usageErr(err error) error { return &exitError{ExitUsage, err} }
+
+// usagef is usageErr with formatting.
+func usagef(format string, args ...any) error { return usageErr(fmt.Errorf(format, args...)) }
+
+// env is the environment the run sees; tests pass their own.
+type env struct {
+	getenv         func(string) string
+	stdout, stderr io.Writer
+}
+
+// Run runs ccu-purge with args (without the program name) and returns the
+// exit code. It never calls os.Exit and reads the environment only through
+// getenv, so tests drive it in-process.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	e := &env{getenv: getenv, stdout: stdout, stderr: stderr}
+	err := e.dispatch(ctx, args)
+	if err == nil {
+		return ExitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	fmt.Fprintf(stderr, "ccu-purge: %v\n", err)
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return ExitUsage
+}
+
+func (e *env) dispatch(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usageText)
+		return usagef("no command given: try 'ccu-purge plan --from REV'")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "plan":
+		return e.plan(ctx, rest)
+	case "purge":
+		return e.purge(ctx, rest)
+	case "validate":
+		return e.validate(rest)
+	case "simulator":
+		return e.simulator(ctx, rest)
+	case "demo":
+		return e.demo(ctx, rest)
+	case "version", "--version", "-version":
+		fmt.Fprintln(e.stdout, "ccu-purge", version())
+		return nil
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(e.stdout, usageText)
+		return nil
+	}
+	return usagef("unknown command %q; valid commands are plan, purge, validate, simulator, demo, version, help", cmd)
+}
+
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+const usageText = `ccu-purge: purge from Akamai's cache exactly what a deploy changed.
+
+Usage:
+  ccu-purge plan     --from REV [--to REV] [--output text|json]   show what would be purged
+  ccu-purge purge    --from REV [--to REV] [--dry-run] [--report FILE]
+  ccu-purge validate [--config FILE]                              check the config, list every problem
+  ccu-purge simulator [--dir DIR]                                 run the local CCU simulator
+  ccu-purge demo                                                  plan and purge the bundled example
+  ccu-purge version | help
+
+Common flags:
+  --repo DIR        repository (default ".", parents are searched)
+  --config FILE     rules (default .ccu-purge.yml at the repository root;
+                    in a bare repository, read from the --to commit)
+  --edgerc FILE     Akamai credentials (default ~/.edgerc); AKAMAI_CCU_* or
+                    AKAMAI_* variables are read first
+  --section NAME    .edgerc section (default "ccu", then "default")
+  --ca-cert FILE    also trust this CA certificate (e.g. the simulator's)
+  --verbose         log each request (never credentials)
+
+Examples:
+  ccu-purge plan --from v1.4.0
+  ccu-purge purge --from "$LAST_DEPLOYED" --to HEAD --report purge-report.json
+
+Exit codes: 0 success or nothing to purge, 1 a purge failed,
+2 usage, config or input error (nothing was sent).
+`
+
+// options are the flags the commands share.
+type options struct {
+	repo, config, edgerc, section, caCert string
+	sectionSet                            bool
+	from, to, output, report              string
+	dryRun, verbose                       bool
+}
+
+func (e *env) flags(name string, o *options) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() { fmt.Fprint(e.stderr, usageText) }
+	fs.StringVar(&o.repo, "repo", ".", "repository folder")
+	fs.StringVar(&o.config, "config", "", "config file")
+	fs.StringVar(&o.edgerc, "edgerc", "~/.edgerc", ".edgerc file")
+	fs.StringVar(&o.section, "section", "ccu", ".edgerc section")
+	fs.StringVar(&o.caCert, "ca-cert", "", "extra CA certificate to trust")
+	fs.BoolVar(&o.verbose, "verbose", false, "log requests")
+	return fs
+}
+
+func (e *env) rangeFlags(fs *flag.FlagSet, o *options) {
+	fs.StringVar(&o.from, "from", "", "base revision (the last deployed commit)")
+	fs.StringVar(&o.to, "to", "HEAD", "head revision")
+}
+
+func parse(fs *flag.FlagSet, args []string, o *options) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageErr(err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q: flags start with --", fs.Arg(0))
+	}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "section" {
+			o.sectionSet = true
+		}
+	})
+	if o.output != "" && o.output != "text" && o.output != "json" {
+		return usagef("unknown --output %q; valid values are \"text\" and \"json\"", o.output)
+	}
+	return nil
+}
+
+func quoteList(xs []string) string { return `"` + strings.Join(xs, `", "`) + `"` }

@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/ccu-purge/ccu-purge/internal/plan"
+)
+
+func (e *env) plan(ctx context.Context, args []string) error {
+	o := &options{}
+	fs := e.flags("plan", o)
+	e.rangeFlags(fs, o)
+	fs.StringVar(&o.output, "output", "text", "text or json")
+	if err := parse(fs, args, o); err != nil {
+		return err
+	}
+	p, err := e.buildPlan(ctx, o)
+	if err != nil {
+		return err
+	}
+	if o.output == "json" {
+		return writeJSON(e.stdout, p)
+	}
+	printPlan(e.stdout, p)
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// printPlan writes the plan for a person: range, changes, what no rule
+// covered, the fallback decision and each batch's objects.
+func printPlan(w io.Writer, p *plan.Plan) {
+	fmt.Fprintf(w, "Range: %.12s..%.12s\n", p.From, p.To)
+	fmt.Fprintf(w, "Changes (%d):\n", len(p.Changes))
+	for _, c := range p.Changes {
+		if c.OldPath != "" {
+			fmt.Fprintf(w, "  %s %q -> %q\n", c.Status, c.OldPath, c.Path)
+			continue
+		}
+		fmt.Fprintf(w, "  %s %q\n", c.Status, c.Path)
+	}
+	if len(p.Unmatched) > 0 {
+		fmt.Fprintf(w, "Unmatched, not purged (%d): no rule covers them\n", len(p.Unmatched))
+		for _, u := range p.Unmatched {
+			fmt.Fprintf(w, "  %q\n", u)
+		}
+	}
+	if len(p.Ignored) > 0 {
+		fmt.Fprintf(w, "Ignored (%d)\n", len(p.Ignored))
+	}
+	if p.Fallback.Used {
+		fmt.Fprintf(w, "Fallback: %s\n", p.Fallback.Reason)
+	}
+	if len(p.Batches) == 0 {
+		fmt.Fprintln(w, "Nothing to purge.")
+		return
+	}
+	fmt.Fprintf(w, "Batches (%d, %d objects):\n", len(p.Batches), p.ObjectCount())
+	for i, b := range p.Batches {
+		fmt.Fprintf(w, "  %d. %s\n", i+1, describe(b))
+		for _, o := range b.Objects {
+			fmt.Fprintf(w, "     %s\n", o)
+		}
+	}
+}
+
+func describe(b plan.Batch) string {
+	s := fmt.Sprintf("%s %s %s on %s, %d object(s)", b.API, b.Action, b.Type, b.Network, len(b.Objects))
+	if b.Queue != "" {
+		s += ", queue " + b.Queue
+	}
+	return s
+}
