@@ -32,11 +32,11 @@ type Credential struct{ ClientToken, ClientSecret, AccessToken string }
 
 // Options configure a Server; the zero value is a working simulator.
 type Options struct {
-	Credentials   []Credential                   // accepted clients; empty = one random credential generated at Start
-	Now           func() time.Time               // clock for body timestamps and purge lifecycles; nil = time.Now
-	MaxBody       int                            // request body limit, default 50000 (413 above)
-	QueueCapacity map[string]int                 // v2 queue limits in objects, default {"default":10000,"emergency":10}
-	V2Seconds     int                            // v2 estimatedSeconds and time until Done, default 420; <0 = Done at once
+	Credentials   []Credential                     // accepted clients; empty = one random credential generated at Start
+	Now           func() time.Time                 // clock for body timestamps and purge lifecycles; nil = time.Now
+	MaxBody       int                              // request body limit, default 50000 (413 above)
+	QueueCapacity map[string]int                   // v2 queue limits in objects, default {"default":10000,"emergency":10}
+	V2Seconds     int                              // v2 estimatedSeconds and time until Done, default 420; <0 = Done at once
 	Logf          func(format string, args ...any) // optional request log (method, path, status; never secrets)
 
 	// AuthNow is the clock for the ±30 s signature timestamp check; nil = time.Now. It is separate

@@ -107,8 +107,8 @@ func TestPlanJSONGolden(t *testing.T) {
 	}
 	// The contract, independently of the golden file's bytes.
 	var p struct {
-		From, To string
-		Changes  []struct{ Status, Path, OldPath string }
+		From, To  string
+		Changes   []struct{ Status, Path, OldPath string }
 		Unmatched []string
 		Fallback  struct{ Used bool }
 		Batches   []struct {

@@ -93,7 +93,6 @@ func setHead(r *git.Repository) error {
 	return r.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, plumbing.NewBranchReferenceName("main")))
 }
 
-
 func apply(s storage.Storer, files map[string]plumbing.Hash, c Commit) error {
 	for _, p := range c.Delete {
 		if _, ok := files[p]; !ok {

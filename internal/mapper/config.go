@@ -287,7 +287,10 @@ func (p *parser) rule(n *yaml.Node, num int) *Rule {
 				r.Match = append(r.Match, m.src)
 			}
 		},
-		"strip": func(v *yaml.Node) { r.Strip, _ = p.scalar(v, what+" strip"); r.Strip = strings.TrimPrefix(r.Strip, "/") },
+		"strip": func(v *yaml.Node) {
+			r.Strip, _ = p.scalar(v, what+" strip")
+			r.Strip = strings.TrimPrefix(r.Strip, "/")
+		},
 		"urls": func(v *yaml.Node) {
 			for _, e := range p.list(v, what+" urls") {
 				t, err := parseTemplate(e.Value)
