@@ -19,22 +19,19 @@ var ErrNoCredentials = errors.New("no Akamai API credentials")
 // section of the .edgerc file. When the section was not named explicitly
 // (explicit false) and "ccu" is found nowhere, "default" is used.
 func LoadCredentials(edgerc, section string, explicit bool) (*edgegrid.Config, error) {
-	cfg, err := load(edgerc, section)
-	if err == nil || explicit || section != DefaultSection || !missingSection(err) {
-		return cfg, err
-	}
-	cfg, err2 := load(edgerc, "default")
-	if err2 == nil {
-		return cfg, nil
-	}
-	return nil, err
-}
-
-func load(edgerc, section string) (*edgegrid.Config, error) {
 	cfg, err := edgegrid.New(edgegrid.WithEnv(true), edgegrid.WithFile(edgerc), edgegrid.WithSection(section))
+	if err != nil && !explicit && section == DefaultSection && missingSection(err) {
+		if cfg, err2 := edgegrid.New(edgegrid.WithEnv(true), edgegrid.WithFile(edgerc), edgegrid.WithSection("default")); err2 == nil {
+			return validate(cfg, edgerc, "default")
+		}
+	}
 	if err != nil {
 		return nil, explain(err, edgerc, section)
 	}
+	return validate(cfg, edgerc, section)
+}
+
+func validate(cfg *edgegrid.Config, edgerc, section string) (*edgegrid.Config, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: section [%s] of %s: host must be a bare host name such as akab-xxxx.purge.akamaiapis.net, without https:// or a trailing /", ErrNoCredentials, section, edgerc)
 	}

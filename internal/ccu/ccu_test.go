@@ -1,0 +1,144 @@
+package ccu
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ccu-purge/ccu-purge/internal/ccusim"
+	"github.com/ccu-purge/ccu-purge/internal/plan"
+)
+
+func writeEdgerc(t *testing.T, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "edgerc")
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const section = "host = akab-h.purge.akamaiapis.net\nclient_token = ct\nclient_secret = cs\naccess_token = at\n"
+
+func TestLoadCredentials(t *testing.T) {
+	for _, tc := range []struct {
+		name, file, section string
+		explicit            bool
+		wantHost, wantErr   string
+	}{
+		{"ccu section", "[default]\nhost = d\nclient_token = x\nclient_secret = y\naccess_token = z\n[ccu]\n" + section, "ccu", false, "akab-h.purge.akamaiapis.net", ""},
+		{"falls back to default", "[default]\n" + section, "ccu", false, "akab-h.purge.akamaiapis.net", ""},
+		{"explicit section does not fall back", "[default]\n" + section, "ccu", true, "", "has no [ccu] section"},
+		{"missing field", "[ccu]\nhost = h\nclient_token = ct\naccess_token = at\n", "ccu", false, "", `lacks a field: required option is missing from edgerc: "client_secret"`},
+		{"host with slash", "[ccu]\nhost = akab-h.purge.akamaiapis.net/\nclient_token = ct\nclient_secret = cs\naccess_token = at\n", "ccu", false, "", "without https:// or a trailing /"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := LoadCredentials(writeEdgerc(t, tc.file), tc.section, tc.explicit)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !errors.Is(err, ErrNoCredentials) {
+					t.Fatalf("err = %v, want one containing %q", err, tc.wantErr)
+				}
+				if strings.Contains(err.Error(), "cs") && strings.Contains(err.Error(), "= cs") {
+					t.Errorf("error shows the secret: %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Host != tc.wantHost || cfg.MaxBody != 131072 {
+				t.Errorf("host %q max body %d", cfg.Host, cfg.MaxBody)
+			}
+		})
+	}
+	if _, err := LoadCredentials(filepath.Join(t.TempDir(), "none"), "ccu", false); err == nil || !strings.Contains(err.Error(), "AKAMAI_CCU_*") {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+// edgegrid-golang reads AKAMAI_{SECTION}_* from the process environment
+// before the file.
+func TestLoadCredentialsFromEnv(t *testing.T) {
+	for k, v := range map[string]string{"AKAMAI_CCU_HOST": "env-host.example", "AKAMAI_CCU_CLIENT_TOKEN": "a", "AKAMAI_CCU_CLIENT_SECRET": "b", "AKAMAI_CCU_ACCESS_TOKEN": "c"} {
+		t.Setenv(k, v)
+	}
+	cfg, err := LoadCredentials(filepath.Join(t.TempDir(), "none"), "ccu", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Host != "env-host.example" || cfg.MaxBody != 131072 {
+		t.Errorf("host %q max body %d", cfg.Host, cfg.MaxBody)
+	}
+}
+
+func client(t *testing.T, sim *ccusim.Server) *Client {
+	t.Helper()
+	edgerc, ca, err := sim.WriteFiles(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := LoadCredentials(edgerc, "ccu", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(creds, Options{CAFile: ca})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestPurgeErrors(t *testing.T) {
+	sim, err := ccusim.Start(ccusim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	c := client(t, sim)
+	b := plan.Batch{API: "fast-purge", Action: "invalidate", Network: "staging", Type: "cpcode", Objects: []string{"12345"}}
+	res, err := c.Purge(context.Background(), b)
+	if err != nil || res.HTTPStatus != 201 || !strings.HasPrefix(res.PurgeID, "edcp-") {
+		t.Fatalf("purge = %+v, %v", res, err)
+	}
+	sim.Fail(1, 500, "", "")
+	_, err = c.Purge(context.Background(), b)
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status != 500 || ae.SupportID == "" || !strings.Contains(err.Error(), "HTTP 500: internal error") {
+		t.Errorf("500: %v (%+v)", err, ae)
+	}
+	// The gateway's form: status and requestId, not httpStatus and supportId.
+	bad := *c.cfg
+	bad.ClientSecret = "bm90LXRoZS1zZWNyZXQ="
+	c2 := &Client{cfg: &bad, http: c.http, opts: c.opts}
+	_, err = c2.Purge(context.Background(), b)
+	if !errors.As(err, &ae) || ae.Status != 401 || ae.RequestID == "" || ae.Detail != "The signature does not match" {
+		t.Errorf("401: %v (%+v)", err, ae)
+	}
+}
+
+func TestRequestBodies(t *testing.T) {
+	for _, tc := range []struct {
+		b              plan.Batch
+		path, wantBody string
+	}{
+		{plan.Batch{API: "fast-purge", Action: "delete", Network: "production", Type: "arl", Objects: []string{"/L/1/2/1h/a.com/x"}},
+			"/ccu/v3/delete/url/production", `{"objects":["/L/1/2/1h/a.com/x"]}`},
+		{plan.Batch{API: "fast-purge", Action: "invalidate", Network: "staging", Type: "cpcode", Objects: []string{"12", "34"}},
+			"/ccu/v3/invalidate/cpcode/staging", `{"objects":[12,34]}`},
+		{plan.Batch{API: "ccu-v2", Action: "delete", Network: "staging", Queue: "emergency", Type: "url", Objects: []string{"https://a.com/<x>"}},
+			"/ccu/v2/queues/emergency", `{"objects":["https://a.com/\u003cx\u003e"],"type":"arl","action":"remove","domain":"staging"}`},
+	} {
+		path, body, err := Request(tc.b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff([]string{tc.path, tc.wantBody}, []string{path, string(body)}); d != "" {
+			t.Errorf("(-want +got):\n%s", d)
+		}
+	}
+}
