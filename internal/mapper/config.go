@@ -29,6 +29,22 @@ var (
 	validNetwork = []string{"production", "staging"}
 	validAction  = []string{"invalidate", "delete"}
 	validQueue   = []string{"default", "emergency"}
+	validUnknown = []string{UnknownBaseFail, UnknownBaseCPCode, UnknownBaseAll}
+	validFetch   = []string{FetchAuto, FetchNever}
+)
+
+// What to do when the base commit is unknown (first push, zero SHA) or
+// unreachable (force push, garbage-collected): on_unknown_base.
+const (
+	UnknownBaseFail   = "fail"   // exit 2 and say why (the default: never guess)
+	UnknownBaseCPCode = "cpcode" // purge the config's cpcodes
+	UnknownBaseAll    = "all"    // every file of the head commit through the rules
+)
+
+// Whether a shallow clone may fetch a missing base commit: fetch.
+const (
+	FetchAuto  = "auto"
+	FetchNever = "never"
 )
 
 // Config is a loaded, validated and compiled .ccu-purge.yml.
@@ -39,8 +55,12 @@ type Config struct {
 	Action    string // invalidate (default) or delete
 	Queue     string // v2 only: default or emergency
 	Threshold int    // fall back to CPCodes past this many URLs; 0 = never
-	CPCodes   []int64
-	Rules     []*Rule
+	// OnUnknownBase decides when no usable base commit exists.
+	OnUnknownBase string
+	// Fetch allows fetching a base commit a shallow clone lacks.
+	Fetch   string
+	CPCodes []int64
+	Rules   []*Rule
 
 	ignore []*pattern
 }
@@ -82,7 +102,7 @@ func Load(path string) (*Config, error) {
 // On failure the error is an Errors listing every problem found.
 func Parse(name string, data []byte) (*Config, error) {
 	p := &parser{file: name}
-	cfg := &Config{File: name, API: APIFastPurge, Network: "production", Action: "invalidate", Queue: "default"}
+	cfg := &Config{File: name, API: APIFastPurge, Network: "production", Action: "invalidate", Queue: "default", OnUnknownBase: UnknownBaseFail, Fetch: FetchAuto}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
@@ -158,7 +178,7 @@ func keys(m map[string]func(*yaml.Node)) string {
 }
 
 func (p *parser) config(n *yaml.Node, c *Config) {
-	var rulesNode *yaml.Node
+	var rulesNode, unknownNode *yaml.Node
 	p.fields(n, "the config", map[string]func(*yaml.Node){
 		"api":       func(v *yaml.Node) { c.API = p.enum(v, "api", validAPI) },
 		"network":   func(v *yaml.Node) { c.Network = p.enum(v, "network", validNetwork) },
@@ -168,12 +188,20 @@ func (p *parser) config(n *yaml.Node, c *Config) {
 		"cpcodes":   func(v *yaml.Node) { c.CPCodes = p.cpcodes(v) },
 		"ignore":    func(v *yaml.Node) { c.ignore = p.patterns(v, "ignore") },
 		"rules":     func(v *yaml.Node) { rulesNode = v; c.Rules = p.rules(v) },
+		"on_unknown_base": func(v *yaml.Node) {
+			c.OnUnknownBase = p.enum(v, "on_unknown_base", validUnknown)
+			unknownNode = v
+		},
+		"fetch": func(v *yaml.Node) { c.Fetch = p.enum(v, "fetch", validFetch) },
 	})
 	if n.Kind != yaml.MappingNode {
 		return
 	}
 	if rulesNode == nil {
 		p.errorf(n, "no rules: add a rules: list that maps files to URLs")
+	}
+	if c.OnUnknownBase == UnknownBaseCPCode && len(c.CPCodes) == 0 {
+		p.errorf(unknownNode, "on_unknown_base: cpcode needs cpcodes: add the CP codes to purge (cpcodes: [12345])")
 	}
 	if c.Threshold > 0 && len(c.CPCodes) == 0 {
 		p.errorf(n, "threshold is set but cpcodes is not: add the CP codes to purge instead (cpcodes: [12345])")

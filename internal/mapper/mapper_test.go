@@ -148,3 +148,22 @@ func TestExampleConfig(t *testing.T) {
 		t.Fatal("example config has no rules")
 	}
 }
+
+func TestUnknownBaseSettings(t *testing.T) {
+	t.Parallel()
+	cfg, err := Parse("c.yml", []byte("rules:\n  - match: a\n    cpcodes: 1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.OnUnknownBase != UnknownBaseFail || cfg.Fetch != FetchAuto {
+		t.Errorf("defaults: on_unknown_base %q fetch %q, want fail and auto", cfg.OnUnknownBase, cfg.Fetch)
+	}
+	_, err = Parse("c.yml", []byte("on_unknown_base: cpcode\nrules:\n  - match: a\n    cpcodes: 1\n"))
+	if err == nil || !strings.Contains(err.Error(), "c.yml:1:18: on_unknown_base: cpcode needs cpcodes") {
+		t.Errorf("cpcode policy without cpcodes: %v", err)
+	}
+	_, err = Parse("c.yml", []byte("fetch: always\nrules:\n  - match: a\n    cpcodes: 1\n"))
+	if err == nil || !strings.Contains(err.Error(), `unknown fetch "always"; valid values are ["auto" "never"]`) {
+		t.Errorf("bad fetch: %v", err)
+	}
+}

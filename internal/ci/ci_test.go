@@ -1,0 +1,101 @@
+package ci
+
+import (
+	"errors"
+	"io/fs"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const (
+	a = "1111111111111111111111111111111111111111"
+	b = "2222222222222222222222222222222222222222"
+	z = "0000000000000000000000000000000000000000"
+)
+
+func fakeEnv(vars map[string]string, event string) Env {
+	return Env{
+		Getenv: func(k string) string { return vars[k] },
+		ReadFile: func(p string) ([]byte, error) {
+			if p != "/event.json" || event == "" {
+				return nil, fs.ErrNotExist
+			}
+			return []byte(event), nil
+		},
+	}
+}
+
+func gh(name string) map[string]string {
+	return map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": name, "GITHUB_EVENT_PATH": "/event.json", "GITHUB_SHA": b}
+}
+
+func TestDetect(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		from, to string
+		vars     map[string]string
+		event    string
+		want     Range
+	}{
+		{"flags win", "v1", "", gh("push"), `{"before":"` + a + `"}`, Range{From: "v1", To: "HEAD", Source: "flags"}},
+		{"github push", "", "", gh("push"), `{"before":"` + a + `","after":"` + b + `"}`, Range{From: a, To: b, Source: "github:push"}},
+		{"github first push", "", "", gh("push"), `{"before":"` + z + `","after":"` + b + `"}`,
+			Range{To: b, Source: "github:push", Unknown: true, Reason: "the push event's before is all zeros (the first push of a branch or tag, or a pipeline with no previous commit)"}},
+		{"github force push", "", "", gh("push"), `{"before":"` + a + `","after":"` + b + `","forced":true}`,
+			Range{From: a, To: b, Source: "github:push", Reason: "forced push: the base is the branch's previous tip, which may no longer be in the history"}},
+		{"github pull request", "", "", gh("pull_request"), `{"pull_request":{"base":{"sha":"` + a + `"},"head":{"sha":"` + b + `"}}}`,
+			Range{From: a, To: b, Source: "github:pull_request"}},
+		{"github merge group", "", "", gh("merge_group"), `{"merge_group":{"base_sha":"` + a + `","head_sha":"` + b + `"}}`,
+			Range{From: a, To: b, Source: "github:merge_group"}},
+		{"github dispatch", "", "", gh("workflow_dispatch"), `{}`,
+			Range{To: b, Source: "github:workflow_dispatch", Unknown: true, Reason: `a "workflow_dispatch" event names no previous commit: pass the from input (--from)`}},
+		{"github --to overrides", "", "HEAD~1", gh("push"), `{"before":"` + a + `","after":"` + b + `"}`, Range{From: a, To: "HEAD~1", Source: "github:push"}},
+		{"gitlab push", "", "", map[string]string{"GITLAB_CI": "true", "CI_COMMIT_BEFORE_SHA": a, "CI_COMMIT_SHA": b}, "", Range{From: a, To: b, Source: "gitlab:push"}},
+		{"gitlab zero before", "", "", map[string]string{"GITLAB_CI": "true", "CI_COMMIT_BEFORE_SHA": z, "CI_COMMIT_SHA": b}, "",
+			Range{To: b, Source: "gitlab:push", Unknown: true, Reason: "CI_COMMIT_BEFORE_SHA is all zeros (the first push of a branch or tag, or a pipeline with no previous commit)"}},
+		{"gitlab merge request", "", "", map[string]string{"GITLAB_CI": "true", "CI_COMMIT_BEFORE_SHA": z, "CI_MERGE_REQUEST_DIFF_BASE_SHA": a, "CI_COMMIT_SHA": b}, "",
+			Range{From: a, To: b, Source: "gitlab:merge_request"}},
+		{"jenkins", "", "", map[string]string{"JENKINS_URL": "https://ci", "GIT_PREVIOUS_SUCCESSFUL_COMMIT": a, "GIT_COMMIT": b}, "", Range{From: a, To: b, Source: "jenkins"}},
+		{"jenkins first build", "", "", map[string]string{"JENKINS_URL": "https://ci", "GIT_COMMIT": b}, "",
+			Range{To: b, Source: "jenkins", Unknown: true, Reason: "GIT_PREVIOUS_SUCCESSFUL_COMMIT is not set (the first build of this branch, or no build succeeded yet)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Detect(tc.from, tc.to, fakeEnv(tc.vars, tc.event))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestDetectErrors(t *testing.T) {
+	noPath := gh("push")
+	delete(noPath, "GITHUB_EVENT_PATH")
+	for _, tc := range []struct {
+		name  string
+		vars  map[string]string
+		event string
+		want  string
+	}{
+		{"no context", map[string]string{}, "", "pass --from REV"},
+		{"no event path", noPath, "", "GITHUB_EVENT_PATH is not set"},
+		{"missing event file", gh("push"), "", "read the GitHub event file"},
+		{"malformed event", gh("push"), `{"before":`, "is not valid JSON"},
+		{"pull request without object", gh("pull_request"), `{}`, "has no pull_request object"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Detect("", "", fakeEnv(tc.vars, tc.event))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want it to contain %q", err, tc.want)
+			}
+			if tc.name == "missing event file" && !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("error does not wrap the cause: %v", err)
+			}
+		})
+	}
+}
