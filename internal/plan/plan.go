@@ -58,6 +58,9 @@ type Settings struct {
 	Threshold                   int
 	FallbackCPCodes             []int64
 	MaxObjects                  int // 0 = MaxObjects
+	// ForceFallback, when set, purges FallbackCPCodes whatever the count,
+	// with this reason (the base commit is unknown, say).
+	ForceFallback string
 }
 
 // Build makes the plan for changes mapped by res.
@@ -73,7 +76,10 @@ func Build(from, to string, changes []diff.Change, res mapper.Result, s Settings
 		p.Ignored = []string{}
 	}
 	objects := res.Objects
-	if n := countURLs(objects); s.Threshold > 0 && n > s.Threshold {
+	if s.ForceFallback != "" {
+		objects = fallback(nil, s.FallbackCPCodes)
+		p.Fallback = Fallback{Used: true, Reason: s.ForceFallback}
+	} else if n := countURLs(objects); s.Threshold > 0 && n > s.Threshold {
 		objects = fallback(objects, s.FallbackCPCodes)
 		p.Fallback = Fallback{Used: true, Reason: fmt.Sprintf("%d URLs exceed threshold %d: purging CP codes %s instead", n, s.Threshold, joinInts(s.FallbackCPCodes))}
 	}

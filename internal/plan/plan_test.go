@@ -113,3 +113,14 @@ func TestFallback(t *testing.T) {
 		t.Errorf("at the threshold: fallback %+v, %d objects; want no fallback, 12 objects", p.Fallback, p.ObjectCount())
 	}
 }
+
+func TestForcedFallback(t *testing.T) {
+	t.Parallel()
+	s := v3
+	s.FallbackCPCodes, s.ForceFallback = []int64{5}, "base unknown"
+	p := Build("", "b", nil, urls(3, 1), s)
+	want := []Batch{{API: "fast-purge", Action: "invalidate", Network: "production", Type: "cpcode", Objects: []string{"5"}}}
+	if d := cmp.Diff(want, p.Batches); d != "" || p.Fallback.Reason != "base unknown" || !p.Fallback.Used {
+		t.Errorf("fallback %+v, batches (-want +got):\n%s", p.Fallback, d)
+	}
+}
