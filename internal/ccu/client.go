@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"strconv"
@@ -31,6 +32,9 @@ type Options struct {
 	// Logf, when set, receives one line per request: method, path, status,
 	// supportId. Never headers or credentials.
 	Logf func(format string, args ...any)
+	// Now is the clock compared with the server's Date header to diagnose
+	// "Invalid timestamp"; nil = time.Now.
+	Now func() time.Time
 }
 
 // Client submits purge batches.
@@ -38,6 +42,13 @@ type Client struct {
 	cfg  *edgegrid.Config
 	http *http.Client
 	opts Options
+}
+
+func (c *Client) now() time.Time {
+	if c.opts.Now != nil {
+		return c.opts.Now()
+	}
+	return time.Now()
 }
 
 // Result is what the API said about an accepted batch.
@@ -84,22 +95,30 @@ func certPool(file string) (*x509.CertPool, error) {
 	return pool, nil
 }
 
-// Purge submits one batch. It succeeds only when the API answers 201 and
-// the body agrees; anything else is an error, an *APIError when the API
-// said why.
+// Purge submits one batch in one request, without retries. It succeeds
+// only when the API answers 201 and the body agrees; anything else is an
+// error, an *APIError when the API said why.
 func (c *Client) Purge(ctx context.Context, b plan.Batch) (Result, error) {
+	res, _, err := c.once(ctx, b)
+	return res, err
+}
+
+// once sends one request for b and returns the answer's headers too, for
+// the pacer.
+func (c *Client) once(ctx context.Context, b plan.Batch) (Result, http.Header, error) {
 	path, body, err := Request(b)
 	if err != nil {
-		return Result{}, err
+		return Result{}, nil, err
 	}
 	if len(body) > plan.MaxBodyBytes {
-		return Result{}, fmt.Errorf("request body of %d bytes exceeds the API's %d-byte limit", len(body), plan.MaxBodyBytes)
+		return Result{}, nil, fmt.Errorf("request body of %d bytes exceeds the API's %d-byte limit", len(body), plan.MaxBodyBytes)
 	}
 	resp, data, err := c.do(ctx, http.MethodPost, path, body)
 	if err != nil {
-		return Result{}, err
+		return Result{}, nil, err
 	}
-	return accepted(resp, data)
+	res, err := accepted(resp, data)
+	return res, resp.Header, err
 }
 
 func (c *Client) do(ctx context.Context, method, path string, body []byte) (*http.Response, []byte, error) {
@@ -114,13 +133,20 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte) (*htt
 	c.cfg.SignRequest(req)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s %s: %w", method, path, redactURLError(err))
+		inner := redactURLError(err)
+		if transient(inner) {
+			return nil, nil, fmt.Errorf("%s %s: %w: %w", method, path, errTransport, inner)
+		}
+		return nil, nil, fmt.Errorf("%s %s: %w", method, path, inner)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	c.logf("%s %s -> %d %s", method, path, resp.StatusCode, supportID(data))
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s %s: read answer: %w", method, path, err)
+		return nil, nil, fmt.Errorf("%s %s: read answer: %w: %w", method, path, errTransport, err)
+	}
+	if resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusUnauthorized {
+		resp.Header.Set(skewHeader, clockSkew(c.now(), resp.Header.Get("Date")).String())
 	}
 	return resp, data, nil
 }
@@ -129,6 +155,26 @@ func (c *Client) logf(format string, args ...any) {
 	if c.opts.Logf != nil {
 		c.opts.Logf(format, args...)
 	}
+}
+
+// errTransport marks a failure of the connection, not of the request: a
+// reset, a timeout, a dropped answer. Retrying may succeed.
+var errTransport = errors.New("connection failed")
+
+// transient tells connection failures worth a retry from ones that will not
+// pass (a certificate that is not trusted, a host that does not exist).
+func transient(err error) bool {
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return dns.IsTemporary || dns.IsTimeout
+	}
+	var cert *tls.CertificateVerificationError
+	var unknown x509.UnknownAuthorityError
+	var host x509.HostnameError
+	if errors.As(err, &cert) || errors.As(err, &unknown) || errors.As(err, &host) || errors.Is(err, context.Canceled) {
+		return false
+	}
+	return true
 }
 
 // redactURLError keeps the transport error but not the request, so nothing
@@ -207,7 +253,9 @@ func wireObjects(b plan.Batch) ([]any, error) {
 // accepted reads a purge answer: 201 with a body whose httpStatus is 201.
 func accepted(resp *http.Response, data []byte) (Result, error) {
 	if resp.StatusCode != http.StatusCreated {
-		return Result{}, parseError(resp, data)
+		e := parseError(resp, data)
+		e.ClockSkew, _ = time.ParseDuration(resp.Header.Get(skewHeader))
+		return Result{}, e
 	}
 	var r Result
 	if err := json.Unmarshal(data, &r); err != nil {

@@ -5,8 +5,40 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 	"unicode"
 )
+
+// skewHeader carries the measured clock skew from do to accepted inside
+// the client; it is never sent.
+const skewHeader = "X-Ccu-Purge-Clock-Skew"
+
+// clockSkew is local minus server time, from the answer's Date header.
+func clockSkew(local time.Time, date string) time.Duration {
+	t, err := http.ParseTime(date)
+	if err != nil {
+		return 0
+	}
+	return local.Sub(t)
+}
+
+// skewed ignores differences the Date header's one-second precision and
+// the request's own duration explain.
+func skewed(d time.Duration) bool { return abs(d) > 5*time.Second }
+
+func abs(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+func aheadBehind(d time.Duration) string {
+	if d < 0 {
+		return "behind"
+	}
+	return "ahead of"
+}
 
 // APIError is a purge the API did not accept, with what it said.
 type APIError struct {
@@ -16,6 +48,14 @@ type APIError struct {
 	SupportID   string `json:"supportId,omitempty"`
 	RequestID   string `json:"requestId,omitempty"` // the API gateway's id for auth errors
 	DescribedBy string `json:"describedBy,omitempty"`
+	// ClockSkew is how far this machine's clock is ahead of the server's
+	// (negative: behind), when an authentication failure came with a Date.
+	ClockSkew time.Duration `json:"-"`
+	// RateLimitRemaining is a 429 body's count of tokens left.
+	RateLimitRemaining *int `json:"rateLimitRemaining,omitempty"`
+	// Gateway is set for the API gateway's error form (status, requestId):
+	// authentication failures, not judgements on the objects.
+	Gateway bool `json:"gateway,omitempty"`
 }
 
 // Error reads like "HTTP 507: queue is full: User's queue is full (supportId …)".
@@ -34,7 +74,9 @@ func (e *APIError) Error() string {
 	case e.RequestID != "":
 		fmt.Fprintf(&b, " (requestId %s)", e.RequestID)
 	}
-	if h := hint(e.Status); h != "" {
+	if skewed(e.ClockSkew) {
+		fmt.Fprintf(&b, "; this machine's clock is %s %s the server's (its Date header): Akamai allows 30s, so set the clock right (NTP)", abs(e.ClockSkew).Round(time.Second), aheadBehind(e.ClockSkew))
+	} else if h := hint(e.Status); h != "" {
 		b.WriteString("; " + h)
 	}
 	return b.String()
@@ -64,6 +106,8 @@ type problem struct {
 	SupportID   string `json:"supportId"`
 	RequestID   string `json:"requestId"`
 	DescribedBy string `json:"describedBy"`
+	// Only in 429 answers.
+	RateLimitRemaining *int `json:"rateLimitRemaining"`
 }
 
 func parseError(resp *http.Response, data []byte) *APIError {
@@ -75,6 +119,8 @@ func parseError(resp *http.Response, data []byte) *APIError {
 		return e
 	}
 	e.Title, e.Detail, e.SupportID, e.RequestID, e.DescribedBy = p.Title, p.Detail, p.SupportID, p.RequestID, p.DescribedBy
+	e.Gateway = p.HTTPStatus == 0 && p.Status != 0
+	e.RateLimitRemaining = p.RateLimitRemaining
 	if e.Title == "" {
 		e.Title = http.StatusText(resp.StatusCode)
 	}

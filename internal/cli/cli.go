@@ -10,6 +10,7 @@ import (
 	"io"
 	"runtime/debug"
 	"strings"
+	"time"
 )
 
 // Exit codes, mapped in one place.
@@ -134,6 +135,7 @@ type options struct {
 	sectionSet                            bool
 	from, to, output, report              string
 	dryRun, verbose                       bool
+	timeout                               time.Duration // purge's time budget; 0 for plan
 }
 
 func (e *env) flags(name string, o *options) *flag.FlagSet {

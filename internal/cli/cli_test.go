@@ -204,7 +204,7 @@ func TestPurge700Files(t *testing.T) {
 }
 
 type reportFile struct {
-	Purged, NotPurged []string
+	Purged, NotPurged, Refused []string
 	Batches           []struct {
 		HTTPStatus int
 		PurgeID    string
@@ -227,21 +227,30 @@ func readReport(t *testing.T, path string) reportFile {
 
 func TestPurgeRefused(t *testing.T) {
 	for _, tc := range []struct {
-		name  string
-		setup func(*ccusim.Server)
-		want  []string
+		name      string
+		setup     func(*ccusim.Server)
+		args      []string
+		want      []string
+		notPurged []string
+		refused   bool
 	}{
-		{"403 unauthorized arl", func(s *ccusim.Server) { s.Refuse("https://www.example.com/index.html") },
-			[]string{"HTTP 403", "unauthorized arl", "https://www.example.com/index.html", "supportId "}},
-		{"507 queue full", func(s *ccusim.Server) { s.Fail(1, 507, "queue is full", "User's queue is full") },
-			[]string{"HTTP 507", "queue is full", "User's queue is full", "supportId "}},
+		// One refused object fails Akamai's whole request: bisection purges
+		// the other four and names the one.
+		{"403 unauthorized arl", func(s *ccusim.Server) { s.Refuse("https://www.example.com/index.html") }, nil,
+			[]string{"HTTP 403", "unauthorized arl", "https://www.example.com/index.html", "supportId "},
+			[]string{"https://www.example.com/index.html"}, true},
+		// A full queue is retried until the time budget runs out.
+		{"507 queue full", func(s *ccusim.Server) { s.Fail(1000, 507, "queue is full", "User's queue is full") }, []string{"--timeout", "2s"},
+			[]string{"HTTP 507", "queue is full", "User's queue is full", "supportId ", "time budget"},
+			[]string{"https://www.example.com/a%20b/%C3%A9%231.html", "https://www.example.com/gone.html", "https://www.example.com/index.html", "https://www.example.com/old.html", "https://www.example.com/new.html"}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir, _ := site(t, siteConfig, nil)
 			sim, flags := simulator(t, ccusim.Options{})
 			tc.setup(sim)
 			report := filepath.Join(t.TempDir(), "report.json")
-			r := run(t, append([]string{"purge", "--repo", dir, "--from", "v1", "--report", report}, flags...)...)
+			args := append([]string{"purge", "--repo", dir, "--from", "v1", "--report", report}, append(flags, tc.args...)...)
+			r := run(t, args...)
 			if r.code != ExitFailed {
 				t.Fatalf("exit %d, want 1\n%s", r.code, r.stderr)
 			}
@@ -251,8 +260,14 @@ func TestPurgeRefused(t *testing.T) {
 				}
 			}
 			rep := readReport(t, report)
-			if len(rep.Purged) != 0 || len(rep.NotPurged) != 5 || rep.Batches[0].Error == "" {
-				t.Errorf("report = %+v", rep)
+			if d := cmp.Diff(tc.notPurged, rep.NotPurged); d != "" {
+				t.Errorf("not purged (-want +got):\n%s", d)
+			}
+			if len(rep.Purged)+len(rep.NotPurged) != 5 {
+				t.Errorf("purged %v + not purged %v do not add up to the 5 planned objects", rep.Purged, rep.NotPurged)
+			}
+			if tc.refused != (len(rep.Refused) > 0) {
+				t.Errorf("refused = %v", rep.Refused)
 			}
 		})
 	}

@@ -45,10 +45,13 @@ func (e *env) buildPlan(ctx context.Context, o *options) (*plan.Plan, error) {
 		paths = append(paths, c.Paths()...)
 	}
 	res := cfg.Map(paths)
-	return plan.Build(from, to, changes, res, plan.Settings{
+	settings := plan.Settings{
 		API: cfg.API, Action: cfg.Action, Network: cfg.Network, Queue: cfg.Queue,
 		Threshold: cfg.Threshold, FallbackCPCodes: cfg.CPCodes,
-	}), nil
+	}
+	return checkBudget(plan.Build(from, to, changes, res, settings), settings, o.timeout, func(s plan.Settings) *plan.Plan {
+		return plan.Build(from, to, changes, res, s)
+	})
 }
 
 // loadConfig reads --config, else .ccu-purge.yml in the worktree, else

@@ -5,56 +5,144 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
+	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/plan"
 )
 
-// purger is what submits one batch: the real client, or the dry run.
-type purger interface {
-	Purge(ctx context.Context, b plan.Batch) (ccu.Result, error)
+// submitter sends the plan's batches: the real client, or the dry run.
+type submitter interface {
+	Submit(ctx context.Context, batches []plan.Batch, o ccu.SubmitOptions) []ccu.Sent
 }
 
 // dryRun prints what would be sent and sends nothing: the rest of the
 // pipeline is the same as a real run.
 type dryRun struct{ e *env }
 
-func (d dryRun) Purge(_ context.Context, b plan.Batch) (ccu.Result, error) {
-	path, body, err := ccu.Request(b)
-	if err != nil {
-		return ccu.Result{}, err
+func (d dryRun) Submit(_ context.Context, batches []plan.Batch, _ ccu.SubmitOptions) []ccu.Sent {
+	var out []ccu.Sent
+	for i, b := range batches {
+		s := ccu.Sent{Batch: i, Request: b}
+		path, body, err := ccu.Request(b)
+		if err != nil {
+			s.Err = err
+		} else {
+			fmt.Fprintf(d.e.stdout, "  dry run: would POST %s (%d objects, %d bytes)\n", path, len(b.Objects), len(body))
+		}
+		out = append(out, s)
 	}
-	fmt.Fprintf(d.e.stdout, "  dry run: would POST %s (%d bytes)\n", path, len(body))
-	return ccu.Result{}, nil
+	return out
+}
+
+// purgeFlags are purge's own flags.
+type purgeFlags struct {
+	wait        bool
+	timeout     time.Duration
+	concurrency int
 }
 
 func (e *env) purge(ctx context.Context, args []string) error {
 	o := &options{}
+	pf := &purgeFlags{}
 	fs := e.flags("purge", o)
 	e.rangeFlags(fs, o)
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print what would be sent, send nothing")
 	fs.StringVar(&o.report, "report", "", "write a JSON report of every batch to FILE")
+	fs.BoolVar(&pf.wait, "wait", false, "wait until the purges have taken effect")
+	fs.DurationVar(&pf.timeout, "timeout", 10*time.Minute, "time budget for submitting (and --wait)")
+	fs.IntVar(&pf.concurrency, "concurrency", 4, "requests in flight")
 	if err := parse(fs, args, o); err != nil {
 		return err
 	}
+	if pf.timeout <= 0 || pf.concurrency <= 0 {
+		return usagef("--timeout and --concurrency must be positive")
+	}
+	o.timeout = pf.timeout
 	p, err := e.buildPlan(ctx, o)
 	if err != nil {
 		return err
 	}
 	printPlan(e.stdout, p)
-	var client purger = dryRun{e}
-	if !o.dryRun && len(p.Batches) > 0 {
-		if client, err = e.client(o); err != nil {
-			return err
-		}
+	rep, err := e.send(ctx, o, pf, p)
+	if err != nil {
+		return err
 	}
-	rep := submit(ctx, e, client, p, o.dryRun)
 	if o.report != "" {
 		if err := writeReport(o.report, rep); err != nil {
 			return &exitError{ExitFailed, err}
 		}
 	}
 	return rep.err()
+}
+
+// send submits the plan (or dry-runs it) within the time budget and
+// returns the report; it fails before sending anything on a config or
+// credential problem.
+func (e *env) send(ctx context.Context, o *options, pf *purgeFlags, p *plan.Plan) (*report, error) {
+	var sub submitter = dryRun{e}
+	var client *ccu.Client
+	if !o.dryRun && len(p.Batches) > 0 {
+		var err error
+		if client, err = e.client(o); err != nil {
+			return nil, err
+		}
+		sub = client
+	}
+	ctx, cancel := context.WithTimeout(ctx, pf.timeout)
+	defer cancel()
+	if client != nil {
+		if err := waitQueues(ctx, e, client, p); err != nil {
+			return nil, &exitError{ExitFailed, err}
+		}
+	}
+	var mu sync.Mutex
+	sent := sub.Submit(ctx, p.Batches, ccu.SubmitOptions{Concurrency: pf.concurrency, OnSent: func(s ccu.Sent) {
+		mu.Lock()
+		defer mu.Unlock()
+		printSent(e, p, s)
+	}})
+	rep := newReport(p, sent, o.dryRun)
+	if pf.wait && client != nil {
+		waitPurges(ctx, e, client, rep)
+	}
+	rep.summarize(e.stdout)
+	return rep, nil
+}
+
+func printSent(e *env, p *plan.Plan, s ccu.Sent) {
+	b := s.Request
+	fmt.Fprintf(e.stdout, "Batch %d/%d: %s\n", s.Batch+1, len(p.Batches), describe(b))
+	switch {
+	case s.Err != nil:
+		fmt.Fprintf(e.stdout, "  FAILED after %d attempt(s): %v\n", s.Attempts, s.Err)
+	case s.Result.HTTPStatus != 0:
+		fmt.Fprintf(e.stdout, "  accepted: HTTP %d, purgeId %s, supportId %s, estimated %ds\n", s.Result.HTTPStatus, s.Result.PurgeID, s.Result.SupportID, s.Result.EstimatedSeconds)
+	}
+}
+
+// waitQueues makes sure CCU v2's queues have room for the plan before
+// anything is sent, so a full queue does not fail it half-way.
+func waitQueues(ctx context.Context, e *env, c *ccu.Client, p *plan.Plan) error {
+	need := map[string]int{}
+	for _, b := range p.Batches {
+		if b.API == "ccu-v2" {
+			need[b.Queue] += len(b.Objects)
+		}
+	}
+	for _, q := range []string{"default", "emergency"} {
+		if need[q] == 0 {
+			continue
+		}
+		err := c.WaitQueue(ctx, q, need[q], 5*time.Second, func(length int) {
+			fmt.Fprintf(e.stdout, "Waiting for the %s queue to drain: %d of %d objects queued, %d to add\n", q, length, ccu.V2Capacity[q], need[q])
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (e *env) client(o *options) (*ccu.Client, error) {
@@ -71,31 +159,6 @@ func (e *env) client(o *options) (*ccu.Client, error) {
 		return nil, usageErr(err)
 	}
 	return c, nil
-}
-
-// submit sends every batch, in plan order, and records each outcome; one
-// failed batch does not stop the others, since each purge stands alone.
-func submit(ctx context.Context, e *env, c purger, p *plan.Plan, dry bool) *report {
-	rep := newReport(p, dry)
-	for i, b := range p.Batches {
-		fmt.Fprintf(e.stdout, "Batch %d/%d: %s\n", i+1, len(p.Batches), describe(b))
-		if err := ctx.Err(); err != nil {
-			rep.fail(i, fmt.Errorf("not sent: %w", err))
-			continue
-		}
-		res, err := c.Purge(ctx, b)
-		if err != nil {
-			rep.fail(i, err)
-			fmt.Fprintf(e.stdout, "  FAILED: %v\n", err)
-			continue
-		}
-		rep.ok(i, res)
-		if !dry {
-			fmt.Fprintf(e.stdout, "  accepted: HTTP %d, purgeId %s, supportId %s, estimated %ds\n", res.HTTPStatus, res.PurgeID, res.SupportID, res.EstimatedSeconds)
-		}
-	}
-	rep.summarize(e.stdout)
-	return rep
 }
 
 func writeReport(path string, r *report) error {

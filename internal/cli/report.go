@@ -9,8 +9,9 @@ import (
 	"github.com/ccu-purge/ccu-purge/internal/plan"
 )
 
-// report is the --report JSON: every batch with its outcome, and every
-// object either in purged or in notPurged, never both, never neither.
+// report is the --report JSON: every request sent with its outcome, and
+// every planned object either in purged or in notPurged, never both, never
+// neither.
 type report struct {
 	From      string        `json:"from"`
 	To        string        `json:"to"`
@@ -19,52 +20,61 @@ type report struct {
 	Batches   []batchReport `json:"batches"`
 	Purged    []string      `json:"purged"`
 	NotPurged []string      `json:"notPurged"`
+	Refused   []string      `json:"refused"` // objects the API itself refused (also in notPurged)
 	Unmatched []string      `json:"unmatched"`
 
 	errs []error
 }
 
+// batchReport is one request: a plan batch, or a part of one after a 413
+// split or a bisection.
 type batchReport struct {
+	Index int `json:"batch"` // 1-based index of the plan batch
 	plan.Batch
 	HTTPStatus       int           `json:"httpStatus,omitempty"`
 	PurgeID          string        `json:"purgeId,omitempty"`
 	SupportID        string        `json:"supportId,omitempty"`
 	EstimatedSeconds int           `json:"estimatedSeconds,omitempty"`
 	ProgressURI      string        `json:"progressUri,omitempty"`
+	PingAfterSeconds int           `json:"pingAfterSeconds,omitempty"`
+	Attempts         int           `json:"attempts,omitempty"`
+	Status           string        `json:"status,omitempty"` // after --wait: Done, or why not confirmed
 	Error            string        `json:"error,omitempty"`
 	APIError         *ccu.APIError `json:"apiError,omitempty"`
 }
 
-func newReport(p *plan.Plan, dry bool) *report {
-	r := &report{From: p.From, To: p.To, DryRun: dry, Fallback: p.Fallback, Purged: []string{}, NotPurged: []string{}, Unmatched: p.Unmatched}
-	for _, b := range p.Batches {
-		r.Batches = append(r.Batches, batchReport{Batch: b})
-	}
-	if r.Batches == nil {
-		r.Batches = []batchReport{}
+func newReport(p *plan.Plan, sent []ccu.Sent, dry bool) *report {
+	r := &report{From: p.From, To: p.To, DryRun: dry, Fallback: p.Fallback, Batches: []batchReport{},
+		Purged: []string{}, NotPurged: []string{}, Refused: []string{}, Unmatched: p.Unmatched}
+	for _, s := range sent {
+		r.add(s)
 	}
 	return r
 }
 
-func (r *report) ok(i int, res ccu.Result) {
-	b := &r.Batches[i]
-	b.HTTPStatus, b.PurgeID, b.SupportID, b.EstimatedSeconds, b.ProgressURI = res.HTTPStatus, res.PurgeID, res.SupportID, res.EstimatedSeconds, res.ProgressURI
-	if r.DryRun {
+func (r *report) add(s ccu.Sent) {
+	b := batchReport{Index: s.Batch + 1, Batch: s.Request, Attempts: s.Attempts}
+	res := s.Result
+	b.HTTPStatus, b.PurgeID, b.SupportID, b.EstimatedSeconds = res.HTTPStatus, res.PurgeID, res.SupportID, res.EstimatedSeconds
+	b.ProgressURI, b.PingAfterSeconds = res.ProgressURI, res.PingAfterSeconds
+	switch {
+	case s.Err != nil:
+		b.Error = s.Err.Error()
+		var ae *ccu.APIError
+		if errors.As(s.Err, &ae) {
+			b.HTTPStatus, b.SupportID, b.APIError = ae.Status, ae.SupportID, ae
+		}
 		r.NotPurged = append(r.NotPurged, b.Objects...)
-		return
+		if s.Refused {
+			r.Refused = append(r.Refused, b.Objects...)
+		}
+		r.errs = append(r.errs, fmt.Errorf("batch %d (%s, %d object(s)): %w", b.Index, b.Type, len(b.Objects), s.Err))
+	case r.DryRun:
+		r.NotPurged = append(r.NotPurged, b.Objects...)
+	default:
+		r.Purged = append(r.Purged, b.Objects...)
 	}
-	r.Purged = append(r.Purged, b.Objects...)
-}
-
-func (r *report) fail(i int, err error) {
-	b := &r.Batches[i]
-	b.Error = err.Error()
-	var ae *ccu.APIError
-	if errors.As(err, &ae) {
-		b.HTTPStatus, b.SupportID, b.APIError = ae.Status, ae.SupportID, ae
-	}
-	r.NotPurged = append(r.NotPurged, b.Objects...)
-	r.errs = append(r.errs, fmt.Errorf("batch %d (%s, %d objects): %w", i+1, b.Type, len(b.Objects), err))
+	r.Batches = append(r.Batches, b)
 }
 
 func (r *report) summarize(w io.Writer) {
@@ -72,19 +82,19 @@ func (r *report) summarize(w io.Writer) {
 	case r.DryRun:
 		fmt.Fprintf(w, "Dry run: %d object(s) in %d batch(es) would be purged; nothing was sent.\n", len(r.NotPurged), len(r.Batches))
 	case len(r.errs) == 0:
-		fmt.Fprintf(w, "Purged %d object(s) in %d batch(es).\n", len(r.Purged), len(r.Batches))
+		fmt.Fprintf(w, "Purged %d object(s) in %d request(s).\n", len(r.Purged), len(r.Batches))
 	default:
-		fmt.Fprintf(w, "Purged %d object(s); NOT purged %d object(s) in %d failed batch(es):\n", len(r.Purged), len(r.NotPurged), len(r.errs))
+		fmt.Fprintf(w, "Purged %d object(s); NOT purged %d object(s) in %d failed request(s):\n", len(r.Purged), len(r.NotPurged), len(r.errs))
 		for _, o := range r.NotPurged {
 			fmt.Fprintf(w, "  %s\n", o)
 		}
 	}
 }
 
-// err is the run's outcome: exit 1 naming every failed batch.
+// err is the run's outcome: exit 1 naming every failed request.
 func (r *report) err() error {
 	if len(r.errs) == 0 {
 		return nil
 	}
-	return &exitError{ExitFailed, fmt.Errorf("%w: %d of %d batch(es) not accepted:\n%w", errNotPurged, len(r.errs), len(r.Batches), errors.Join(r.errs...))}
+	return &exitError{ExitFailed, fmt.Errorf("%w: %d of %d request(s) not accepted, %d object(s) not purged:\n%w", errNotPurged, len(r.errs), len(r.Batches), len(r.NotPurged), errors.Join(r.errs...))}
 }

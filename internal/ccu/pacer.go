@@ -1,0 +1,172 @@
+package ccu
+
+import (
+	"context"
+	"math"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Bucket is one of Fast Purge's account-wide token buckets: it holds at
+// most Burst tokens and refills at PerSecond.
+type Bucket struct {
+	Burst     float64
+	PerSecond float64
+}
+
+// Buckets are the limits Fast Purge applies per account. A request takes a
+// token from Requests and one per object from its type's bucket.
+type Buckets struct {
+	Requests, URL, CPCode, Tag Bucket
+}
+
+// AkamaiBuckets are Akamai's published Fast Purge limits.
+var AkamaiBuckets = Buckets{
+	Requests: Bucket{Burst: 100, PerSecond: 50},
+	URL:      Bucket{Burst: 10000, PerSecond: 200},
+	CPCode:   Bucket{Burst: 300, PerSecond: 30.0 / 60},
+	Tag:      Bucket{Burst: 5000, PerSecond: 500.0 / 60},
+}
+
+// pacer keeps client-side copies of the account's buckets so requests are
+// spaced to fit instead of being refused with 429. The server's
+// X-Ratelimit-* headers correct the copies, since other clients of the
+// same account draw from the same buckets.
+type pacer struct {
+	mu      sync.Mutex
+	now     func() time.Time
+	buckets map[string]*tokens // "requests", "url", "cpcode", "tag"
+}
+
+type tokens struct {
+	Bucket
+	have float64
+	at   time.Time
+}
+
+func newPacer(b Buckets, now func() time.Time) *pacer {
+	t := now()
+	mk := func(x Bucket) *tokens { return &tokens{Bucket: x, have: x.Burst, at: t} }
+	return &pacer{now: now, buckets: map[string]*tokens{
+		"requests": mk(b.Requests), "url": mk(b.URL), "cpcode": mk(b.CPCode), "tag": mk(b.Tag),
+	}}
+}
+
+func (t *tokens) refill(now time.Time) {
+	if d := now.Sub(t.at).Seconds(); d > 0 {
+		t.have = math.Min(t.Burst, t.have+d*t.PerSecond)
+	}
+	t.at = now
+}
+
+// wait blocks until one request token and n tokens of kind are available,
+// then takes them; it fails when ctx ends first or n can never fit.
+func (p *pacer) wait(ctx context.Context, kind string, n int) error {
+	for {
+		d, err := p.take(kind, float64(n))
+		if err != nil || d == 0 {
+			return err
+		}
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// take takes the tokens if both buckets have them, or says how long to wait.
+func (p *pacer) take(kind string, n float64) (time.Duration, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.now()
+	req, obj := p.buckets["requests"], p.bucket(kind)
+	req.refill(now)
+	obj.refill(now)
+	if n > obj.Burst {
+		return 0, &pacingError{kind: kind, n: int(n), burst: int(obj.Burst)}
+	}
+	wait := math.Max(need(req, 1), need(obj, n))
+	if wait > 0 {
+		return time.Duration(wait*float64(time.Second)) + time.Millisecond, nil
+	}
+	req.have--
+	obj.have -= n
+	return 0, nil
+}
+
+func (p *pacer) bucket(kind string) *tokens {
+	if kind == "arl" {
+		kind = "url" // ARLs count as URLs
+	}
+	if b, ok := p.buckets[kind]; ok {
+		return b
+	}
+	return p.buckets["url"]
+}
+
+// need is the seconds until t holds n tokens.
+func need(t *tokens, n float64) float64 {
+	if t.have >= n || t.PerSecond <= 0 {
+		return 0
+	}
+	return (n - t.have) / t.PerSecond
+}
+
+// observe lowers the copies to what the server says remains.
+func (p *pacer) observe(kind string, h http.Header) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if v, err := strconv.ParseFloat(h.Get("X-Ratelimit-Remaining"), 64); err == nil {
+		p.buckets["requests"].have = math.Min(p.buckets["requests"].have, v)
+	}
+	if v, err := strconv.ParseFloat(h.Get("X-Ratelimit-Remaining-Objects"), 64); err == nil {
+		b := p.bucket(kind)
+		b.have = math.Min(b.have, v)
+	}
+}
+
+// refused records a 429's rateLimitRemaining for the bucket it names.
+func (p *pacer) refused(kind string, title string, remaining int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	b := p.bucket(kind)
+	if title == "Rate Limit exceeded" {
+		b = p.buckets["requests"]
+	}
+	b.have = math.Min(b.have, float64(remaining))
+}
+
+// Estimate is how long the buckets need to let these requests through,
+// starting full: what a plan costs in time before any is sent.
+func (b Buckets) Estimate(kind string, requests, objects int) time.Duration {
+	obj := b.URL
+	switch kind {
+	case "cpcode":
+		obj = b.CPCode
+	case "tag":
+		obj = b.Tag
+	}
+	secs := math.Max(over(b.Requests, requests), over(obj, objects))
+	return time.Duration(secs * float64(time.Second))
+}
+
+func over(b Bucket, n int) float64 {
+	if float64(n) <= b.Burst || b.PerSecond <= 0 {
+		return 0
+	}
+	return (float64(n) - b.Burst) / b.PerSecond
+}
+
+type pacingError struct {
+	kind     string
+	n, burst int
+}
+
+func (e *pacingError) Error() string {
+	return "a request of " + strconv.Itoa(e.n) + " " + e.kind + " objects exceeds the account's bucket of " + strconv.Itoa(e.burst) + ": lower --batch-size"
+}

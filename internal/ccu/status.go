@@ -1,0 +1,124 @@
+package ccu
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// PurgeStatus is CCU v2's answer about one purge request.
+type PurgeStatus struct {
+	PurgeID          string `json:"purgeId"`
+	PurgeStatus      string `json:"purgeStatus"` // In-Progress, Done or Unknown
+	SupportID        string `json:"supportId"`
+	PingAfterSeconds int    `json:"pingAfterSeconds"`
+	SubmissionTime   string `json:"submissionTime"`
+	CompletionTime   string `json:"completionTime"`
+	Detail           string `json:"detail"`
+}
+
+// Status reads a CCU v2 purge's status from its purge ID or progressUri.
+// Fast Purge has no such call: its purges finish in seconds.
+func (c *Client) Status(ctx context.Context, idOrURI string) (PurgeStatus, error) {
+	path := idOrURI
+	if !strings.HasPrefix(path, "/ccu/v2/purges/") {
+		if strings.ContainsAny(path, "/?#") || path == "" {
+			return PurgeStatus{}, fmt.Errorf("%q is neither a purge ID nor a /ccu/v2/purges/ progressUri", idOrURI)
+		}
+		path = "/ccu/v2/purges/" + path
+	}
+	var st PurgeStatus
+	return st, c.get(ctx, path, &st)
+}
+
+// QueueLength reads how many objects wait in a CCU v2 queue.
+func (c *Client) QueueLength(ctx context.Context, queue string) (int, error) {
+	if queue != "default" && queue != "emergency" {
+		return 0, fmt.Errorf("unknown queue %q; valid queues are \"default\" and \"emergency\"", queue)
+	}
+	var q struct {
+		QueueLength int `json:"queueLength"`
+	}
+	err := c.get(ctx, "/ccu/v2/queues/"+queue, &q)
+	return q.QueueLength, err
+}
+
+func (c *Client) get(ctx context.Context, path string, v any) error {
+	resp, data, err := c.do(ctx, http.MethodGet, path, nil)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		e := parseError(resp, data)
+		e.ClockSkew, _ = time.ParseDuration(resp.Header.Get(skewHeader))
+		return e
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("GET %s: the answer is not the expected JSON: %w", path, err)
+	}
+	return nil
+}
+
+// V2Capacity is each CCU v2 queue's limit in objects.
+var V2Capacity = map[string]int{"default": 10000, "emergency": 10}
+
+// WaitQueue waits until queue has room for n more objects, polling every
+// interval, or fails with the numbers when ctx ends first.
+func (c *Client) WaitQueue(ctx context.Context, queue string, n int, interval time.Duration, progress func(length int)) error {
+	limit := V2Capacity[queue]
+	if n > limit {
+		return fmt.Errorf("the %s queue holds at most %d objects and the plan has %d: use the default queue, or purge CP codes", queue, limit, n)
+	}
+	for {
+		length, err := c.QueueLength(ctx, queue)
+		if err != nil {
+			return fmt.Errorf("read the %s queue's length: %w", queue, err)
+		}
+		if length+n <= limit {
+			return nil
+		}
+		if progress != nil {
+			progress(length)
+		}
+		t := time.NewTimer(interval)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("the %s queue holds %d of %d objects and the plan adds %d; it did not drain in time (--timeout): %w", queue, length, limit, n, ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
+// WaitDone polls a v2 purge until Done, each time no sooner than the
+// API's pingAfterSeconds asks.
+func (c *Client) WaitDone(ctx context.Context, r Result) (PurgeStatus, error) {
+	ping := time.Duration(r.PingAfterSeconds) * time.Second
+	for {
+		t := time.NewTimer(max(ping, time.Second/10))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return PurgeStatus{}, fmt.Errorf("purge %s not Done before the time budget (--timeout) ran out: %w", r.PurgeID, ctx.Err())
+		case <-t.C:
+		}
+		st, err := c.Status(ctx, first(r.ProgressURI, r.PurgeID))
+		if err != nil {
+			return st, err
+		}
+		if st.PurgeStatus == "Done" {
+			return st, nil
+		}
+		ping = time.Duration(st.PingAfterSeconds) * time.Second
+	}
+}
+
+func first(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,222 @@
+package ccu
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/ccu-purge/ccu-purge/internal/plan"
+)
+
+// SubmitOptions tune Submit.
+type SubmitOptions struct {
+	Concurrency int      // requests in flight, default 4
+	Buckets     *Buckets // Fast Purge pacing; nil = AkamaiBuckets
+	// MinBackoff and MaxBackoff bound the wait between retries (1s and 30s
+	// by default; tests shorten them).
+	MinBackoff, MaxBackoff time.Duration
+	// Grace is how long requests in flight may finish after ctx ends
+	// (interrupt or timeout), default 5s; no new request starts.
+	Grace time.Duration
+	// OnSent, when set, is called once per finished request, from the
+	// worker that sent it.
+	OnSent func(Sent)
+}
+
+func (o *SubmitOptions) defaults() {
+	if o.Concurrency <= 0 {
+		o.Concurrency = 4
+	}
+	if o.MinBackoff <= 0 {
+		o.MinBackoff = time.Second
+	}
+	if o.MaxBackoff < o.MinBackoff {
+		o.MaxBackoff = max(30*time.Second, o.MinBackoff)
+	}
+	if o.Grace <= 0 {
+		o.Grace = 5 * time.Second
+	}
+	if o.Buckets == nil {
+		o.Buckets = &AkamaiBuckets
+	}
+}
+
+// Sent is one request as it ended: the objects it carried (a batch, or the
+// part of one after a 413 split or a 400/403 bisection) and the outcome.
+type Sent struct {
+	Batch    int        // index of the plan batch it came from
+	Request  plan.Batch // what was sent
+	Result   Result     // the API's answer when Err is nil
+	Err      error
+	Attempts int
+	// Refused is set when the API refused exactly these objects (a
+	// bisected 400 or 403 on a single object).
+	Refused bool
+}
+
+// Submit sends every batch, Concurrency at a time, retrying what may
+// succeed later, and returns every request's outcome in plan order. Every
+// object of every batch ends in exactly one Sent: accepted, or with an error.
+func (c *Client) Submit(ctx context.Context, batches []plan.Batch, o SubmitOptions) []Sent {
+	o.defaults()
+	s := &submission{c: c, o: o, pace: newPacer(*o.Buckets, c.now)}
+	s.reqCtx, s.stop = graceContext(ctx, o.Grace)
+	defer s.stop()
+	results := make([][]Sent, len(batches))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range o.Concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = s.batch(ctx, i, batches[i])
+			}
+		}()
+	}
+	for i := range batches {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var out []Sent
+	for _, r := range results {
+		out = append(out, r...)
+	}
+	return out
+}
+
+// graceContext is for requests already in flight: it outlives ctx by grace,
+// so an interrupt lets an answer arrive instead of losing a 201.
+func graceContext(ctx context.Context, grace time.Duration) (context.Context, func()) {
+	rc, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() {
+		t := time.AfterFunc(grace, cancel)
+		<-rc.Done()
+		t.Stop()
+	})
+	return rc, func() { stop(); cancel() }
+}
+
+type submission struct {
+	c      *Client
+	o      SubmitOptions
+	pace   *pacer
+	reqCtx context.Context
+	stop   func()
+}
+
+// batch sends one batch, splitting it on 413 and bisecting it on a 400 or
+// 403 that judged its objects, so one bad object does not fail the rest.
+func (s *submission) batch(ctx context.Context, i int, b plan.Batch) []Sent {
+	res, attempts, err := s.attempts(ctx, b)
+	if err == nil || len(b.Objects) < 2 || ctx.Err() != nil {
+		return []Sent{s.done(Sent{Batch: i, Request: b, Result: res, Err: err, Attempts: attempts, Refused: refusal(err)})}
+	}
+	var ae *APIError
+	if !errors.As(err, &ae) || !(ae.Status == http.StatusRequestEntityTooLarge || refusal(err)) {
+		return []Sent{s.done(Sent{Batch: i, Request: b, Err: err, Attempts: attempts})}
+	}
+	mid := len(b.Objects) / 2
+	left, right := b, b
+	left.Objects, right.Objects = b.Objects[:mid:mid], b.Objects[mid:]
+	return append(s.batch(ctx, i, left), s.batch(ctx, i, right)...)
+}
+
+func (s *submission) done(x Sent) Sent {
+	if s.o.OnSent != nil {
+		s.o.OnSent(x)
+	}
+	return x
+}
+
+// refusal is a 400 or 403 in CCU's own form: a judgement on the objects,
+// unlike the gateway's authentication errors.
+func refusal(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && !ae.Gateway && (ae.Status == http.StatusBadRequest || ae.Status == http.StatusForbidden)
+}
+
+// attempts sends b until it is accepted, fails for good, or the time
+// budget (ctx) ends. Each attempt is signed afresh: new timestamp, new nonce.
+func (s *submission) attempts(ctx context.Context, b plan.Batch) (Result, int, error) {
+	var last error
+	for n := 1; ; n++ {
+		if err := ctx.Err(); err != nil {
+			return Result{}, n - 1, notSent(last, err)
+		}
+		if b.API == "fast-purge" {
+			if err := s.pace.wait(ctx, b.Type, len(b.Objects)); err != nil {
+				return Result{}, n - 1, notSent(last, err)
+			}
+		}
+		res, h, err := s.c.once(s.reqCtx, b)
+		if b.API == "fast-purge" && h != nil {
+			s.pace.observe(b.Type, h)
+		}
+		if err == nil || !retryable(err) {
+			return res, n, err
+		}
+		last = err
+		s.noteRefusal(b, err)
+		if !s.sleep(ctx, s.backoff(n)) {
+			return Result{}, n, fmt.Errorf("gave up after %d attempt(s), the time budget (--timeout) ran out: %w", n, err)
+		}
+	}
+}
+
+func notSent(last, cause error) error {
+	if last != nil {
+		return fmt.Errorf("stopped (%v) after: %w", cause, last)
+	}
+	return fmt.Errorf("not sent: %w", cause)
+}
+
+func (s *submission) noteRefusal(b plan.Batch, err error) {
+	var ae *APIError
+	if errors.As(err, &ae) && ae.Status == http.StatusTooManyRequests && ae.RateLimitRemaining != nil {
+		s.pace.refused(b.Type, ae.Title, *ae.RateLimitRemaining)
+	}
+}
+
+// backoff is exponential with full jitter, so clients retrying together
+// spread out.
+func (s *submission) backoff(n int) time.Duration {
+	d := s.o.MinBackoff << min(n-1, 16)
+	if d > s.o.MaxBackoff || d <= 0 {
+		d = s.o.MaxBackoff
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+// sleep waits d unless ctx ends first or d would pass its deadline.
+func (s *submission) sleep(ctx context.Context, d time.Duration) bool {
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+		return false
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// retryable: rate limits, server errors, a full queue, and transport
+// failures may pass; refusals (400, 401, 403, 415) will not.
+func retryable(err error) bool {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.Status == http.StatusTooManyRequests || ae.Status >= 500
+	}
+	if errors.Is(err, context.Canceled) {
+		return false
+	}
+	return errors.Is(err, errTransport)
+}
