@@ -205,7 +205,7 @@ func TestPurge700Files(t *testing.T) {
 
 type reportFile struct {
 	Purged, NotPurged, Refused []string
-	Batches           []struct {
+	Batches                    []struct {
 		HTTPStatus int
 		PurgeID    string
 		Error      string
