@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/ccu-purge/ccu-purge/internal/cli.Version=$(VERSION)
 DEMO    := testdata/repos/demo-site.git
 
-.PHONY: all build test demo bench lint fixtures clean
+.PHONY: all build test demo bench lint fixtures image clean
 
 all: build
 
@@ -37,5 +37,30 @@ lint:
 	$(GO) vet ./...
 	$(GO) mod tidy -diff
 
+# The image the GitHub Action, GitLab CI and Jenkins run: with docker when
+# there is an engine, else with buildah (no daemon needed).
+IMAGE ?= ccu-purge:$(VERSION)
+image:
+	@if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then \
+		docker build --build-arg VERSION=$(VERSION) -t $(IMAGE) . ; \
+	elif command -v buildah >/dev/null 2>&1; then \
+		buildah bud --build-arg VERSION=$(VERSION) -t $(IMAGE) . ; \
+	else echo "make image needs docker (with a running engine) or buildah"; exit 1; fi
+
 clean:
 	rm -rf bin $(DEMO)
+
+# The diff engine beside `git diff --name-status --no-renames`, both as whole
+# processes on the same generated repositories (built once with git
+# fast-import into testdata/repos/bench-*.git), with ratios and peak RSS.
+bench-diff:
+	$(GO) test -run '^$$' -bench 'Changes' -benchtime 7x ./internal/diff/
+
+# Every shape of change (gitfixture.Shapes) as a bare repository to inspect.
+fixtures-diff: testdata/repos/shapes.git
+
+testdata/repos/shapes.git: internal/gitfixture/gitfixture.go internal/gitfixture/shapes.go
+	rm -rf $@
+	$(GO) run ./internal/gitfixture/mkshapes $@
+
+.PHONY: bench-diff fixtures-diff
