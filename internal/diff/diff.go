@@ -6,13 +6,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
+	"strings"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
-	"github.com/go-git/go-git/v5/utils/merkletrie"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // Status is the kind of a change, with git's one-letter names.
@@ -24,6 +23,15 @@ const (
 	Modified Status = "M"
 	Deleted  Status = "D"
 	Renamed  Status = "R"
+	// TypeChanged is a path that changed kind: a file became a symlink or
+	// a submodule (gitlink), or back. git shows it as T.
+	TypeChanged Status = "T"
+)
+
+// The kinds of a non-regular entry, in Change.Kind.
+const (
+	KindSymlink = "symlink"
+	KindGitlink = "gitlink" // a submodule: the path holds another repository's commit
 )
 
 // Change is one changed path between two commits. Paths are exactly as
@@ -32,6 +40,13 @@ type Change struct {
 	Status  Status `json:"status"`
 	Path    string `json:"path"`
 	OldPath string `json:"oldPath,omitempty"`
+	// ModeOnly marks an M whose content is unchanged (chmod 644→755):
+	// the served bytes are the same, so a purge may skip it.
+	ModeOnly bool `json:"modeOnly,omitempty"`
+	// Kind is "symlink" or "gitlink" when the entry (the new side, or the
+	// old one for D) is not a regular file, since neither serves its blob
+	// as a page. It is empty for regular files.
+	Kind string `json:"kind,omitempty"`
 }
 
 // Paths returns every path the change touches: both sides of a rename,
@@ -49,139 +64,149 @@ var ErrRevisionNotFound = errors.New("revision not found")
 // ErrNotRepository is wrapped by Open when no repository is found.
 var ErrNotRepository = errors.New("not a git repository")
 
-// Repo is an opened repository.
+// ErrCommitMissing is wrapped by Resolve and Changes when a commit or one
+// of its trees is not in the local object store: the usual case is the base
+// of a shallow CI clone. Fetch gets it; HasCommit tests for it.
+var ErrCommitMissing = errors.New("commit not in the local repository")
+
+// Repo is an opened repository. Close it to release its pack files. Reads
+// may run concurrently; Fetch must not run beside them.
 type Repo struct {
 	repo *git.Repository
-	root string // the worktree's top folder, "" for a bare repository
-}
-
-// Open opens the repository at path or at one of its parents, the way git
-// does when run from a sub-folder. Linked worktrees share the main
-// repository's objects through commondir, which go-git reads only when asked.
-func Open(path string) (*Repo, error) {
-	// A bare repository is found only without DetectDotGit, a sub-folder
-	// only with it: try the exact folder first, then its parents.
-	r, err := git.PlainOpenWithOptions(path, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
-	if errors.Is(err, git.ErrRepositoryNotExists) {
-		r, err = git.PlainOpenWithOptions(path, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
-	}
-	if errors.Is(err, git.ErrRepositoryNotExists) {
-		return nil, fmt.Errorf("open %q: %w (run inside a clone or pass --repo DIR)", path, ErrNotRepository)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("open repository %q: %w", path, err)
-	}
-	out := &Repo{repo: r}
-	if wt, err := r.Worktree(); err == nil {
-		out.root = wt.Filesystem.Root()
-	}
-	return out, nil
+	st   *filesystem.Storage
+	objs *objects
+	layout
 }
 
 // Root returns the worktree's top folder, or "" for a bare repository.
 func (r *Repo) Root() string { return r.root }
 
+// Close releases the pack files, which stay open between reads because
+// reopening them on every object read costs more than the diff itself.
+func (r *Repo) Close() error {
+	r.objs.close()
+	return r.st.Close()
+}
+
 // Resolve turns a revision (full or short SHA, branch, tag, HEAD~N) into a
-// full commit SHA.
+// full commit SHA. Pass full SHAs from CI where possible: HEAD~N walks
+// history, which a shallow clone does not have.
 func (r *Repo) Resolve(rev string) (string, error) {
+	if plumbing.IsHash(rev) {
+		// The CI case; read without go-git, whose first object read
+		// loads every pack index (see pack).
+		c, err := r.peel(r.objs.reader(), plumbing.NewHash(rev))
+		if err == nil {
+			return c.String(), nil
+		}
+		if isMissing(err) {
+			return "", fmt.Errorf("resolve %q: %w: %w (fetch it, or check out with fetch-depth: 0)", rev, ErrRevisionNotFound, ErrCommitMissing)
+		}
+	}
 	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
 	if err != nil {
+		if isMissing(err) {
+			return "", fmt.Errorf("resolve %q: %w: %w (the clone is shallow or partial: fetch it, or check out with fetch-depth: 0)", rev, ErrRevisionNotFound, ErrCommitMissing)
+		}
 		return "", fmt.Errorf("resolve %q: %w: %v (check the name with 'git log --oneline', and fetch it if the clone is shallow)", rev, ErrRevisionNotFound, err)
 	}
 	c, err := r.repo.CommitObject(*h)
-	if err != nil {
-		// Annotated tags resolve to the tag object in some go-git paths.
-		if tag, terr := r.repo.TagObject(*h); terr == nil {
-			if c, err = tag.Commit(); err == nil {
-				return c.Hash.String(), nil
-			}
-		}
-		return "", fmt.Errorf("resolve %q: %w: %v", rev, ErrRevisionNotFound, err)
+	if err == nil {
+		return c.Hash.String(), nil
 	}
-	return c.Hash.String(), nil
+	// Annotated tags resolve to the tag object in some go-git paths.
+	if tag, terr := r.repo.TagObject(*h); terr == nil {
+		if c, err = tag.Commit(); err == nil {
+			return c.Hash.String(), nil
+		}
+	}
+	if isMissing(err) {
+		return "", fmt.Errorf("resolve %q: %w: %w (fetch it with Fetch, or check out with fetch-depth: 0)", rev, ErrRevisionNotFound, ErrCommitMissing)
+	}
+	return "", fmt.Errorf("resolve %q: %w: %v", rev, ErrRevisionNotFound, err)
 }
 
 // Changes lists the changes from commit from to commit to (full SHAs),
-// sorted by path. It compares the two trees only, so merges in between
-// count with both sides, and history need not be complete.
+// sorted by path. It reads the two commits and the sub-trees whose hashes
+// differ, nothing else: merges in between count with both sides, history
+// need not be present (shallow clones), and blobs need not be either
+// (blobless clones). Renames are exact only (same blob, by hash), because
+// similarity renames cost seconds and change nothing for a purge.
 func (r *Repo) Changes(ctx context.Context, from, to string) ([]Change, error) {
-	a, err := r.tree(from)
+	rd := r.objs.reader()
+	a, err := r.rootTree(rd, from)
 	if err != nil {
 		return nil, err
 	}
-	b, err := r.tree(to)
+	b, err := r.rootTree(rd, to)
 	if err != nil {
 		return nil, err
 	}
-	// Exact renames only: pairing by blob hash is cheap and needs no blob
-	// contents (blobless clones work); similarity renames cost seconds and
-	// change nothing for a purge, since both paths are purged either way.
-	opts := &object.DiffTreeOptions{DetectRenames: true, OnlyExactRenames: true}
-	changes, err := object.DiffTreeWithOptions(ctx, a, b, opts)
-	if err != nil {
+	w := &walker{ctx: ctx, rd: rd}
+	if err := w.diff("", a, b); err != nil {
 		return nil, fmt.Errorf("diff %s..%s: %w", short(from), short(to), err)
 	}
-	out := make([]Change, 0, len(changes))
-	for _, c := range changes {
-		ch, err := convert(c)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ch...)
+	out := w.result()
+	if out == nil {
+		out = []Change{} // JSON "[]", not null, when nothing changed
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
 }
 
-func (r *Repo) tree(sha string) (*object.Tree, error) {
-	c, err := r.repo.CommitObject(plumbing.NewHash(sha))
-	if err != nil {
-		return nil, fmt.Errorf("read commit %s: %w", short(sha), err)
+// emptyTree is git's well-known empty tree, accepted as a "from" to list
+// every file of a commit.
+const emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+// rootTree returns the tree hash of commit sha without reading any other
+// commit: parents may be absent at a shallow boundary (go-git#2409).
+func (r *Repo) rootTree(rd *reader, sha string) (plumbing.Hash, error) {
+	if sha == emptyTree {
+		return plumbing.ZeroHash, nil
 	}
-	t, err := c.Tree()
-	if err != nil {
-		return nil, fmt.Errorf("read tree of commit %s: %w", short(sha), err)
+	if !plumbing.IsHash(sha) {
+		return plumbing.ZeroHash, fmt.Errorf("read commit %q: %w: want a full 40-hex SHA (use Resolve)", sha, ErrRevisionNotFound)
 	}
-	return t, nil
+	raw, err := rd.read(plumbing.CommitObject, plumbing.NewHash(sha))
+	if isMissing(err) {
+		return plumbing.ZeroHash, fmt.Errorf("read commit %s: %w (the clone is shallow or partial: fetch it, or check out with fetch-depth: 0)", short(sha), ErrCommitMissing)
+	}
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("read commit %s: %w", short(sha), err)
+	}
+	return header(raw, "tree")
 }
 
-// ReadFile returns the content of path in commit sha; it serves bare
-// repositories, which have no worktree to read a config file from.
-func (r *Repo) ReadFile(sha, path string) ([]byte, error) {
-	t, err := r.tree(sha)
-	if err != nil {
-		return nil, err
+// header returns the hash on the first line "NAME HEX" of a commit or tag.
+func header(raw []byte, name string) (plumbing.Hash, error) {
+	line, _, _ := strings.Cut(string(raw[:min(len(raw), 100)]), "\n")
+	hex, ok := strings.CutPrefix(line, name+" ")
+	if !ok || !plumbing.IsHash(hex) {
+		return plumbing.ZeroHash, fmt.Errorf("object has no %s line (run 'git fsck')", name)
 	}
-	f, err := t.File(path)
-	if err != nil {
-		return nil, fmt.Errorf("read %q at %s: %w", path, short(sha), err)
-	}
-	rd, err := f.Reader()
-	if err != nil {
-		return nil, err
-	}
-	defer rd.Close()
-	return io.ReadAll(rd)
+	return plumbing.NewHash(hex), nil
 }
 
-// convert maps go-git's Insert/Delete/Modify onto git's statuses. A Modify
-// whose names differ is an exact rename. A change of entry kind (file to
-// gitlink, say) is reported as a modification of the path.
-func convert(c *object.Change) ([]Change, error) {
-	action, err := c.Action()
-	if err != nil {
-		return nil, err
+// peel returns the commit h names: h itself, or the target of the
+// annotated tag(s) h names.
+func (r *Repo) peel(rd *reader, h plumbing.Hash) (plumbing.Hash, error) {
+	for range 10 {
+		if _, err := rd.read(plumbing.CommitObject, h); err == nil {
+			return h, nil
+		}
+		raw, err := rd.read(plumbing.TagObject, h)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		if h, err = header(raw, "object"); err != nil {
+			return plumbing.ZeroHash, err
+		}
 	}
-	switch action {
-	case merkletrie.Insert:
-		return []Change{{Status: Added, Path: c.To.Name}}, nil
-	case merkletrie.Delete:
-		return []Change{{Status: Deleted, Path: c.From.Name}}, nil
-	}
-	if c.From.Name != c.To.Name {
-		return []Change{{Status: Renamed, Path: c.To.Name, OldPath: c.From.Name}}, nil
-	}
-	return []Change{{Status: Modified, Path: c.To.Name}}, nil
+	return plumbing.ZeroHash, errors.New("tag chain too long")
+}
+
+func isMissing(err error) bool {
+	return errors.Is(err, plumbing.ErrObjectNotFound)
 }
 
 func short(sha string) string {
@@ -189,4 +214,21 @@ func short(sha string) string {
 		return sha[:12]
 	}
 	return sha
+}
+
+// ReadFile returns the content of path in commit sha; it serves bare
+// repositories, which have no worktree to read a config file from. It
+// looks the path up entry by entry, so any name git stores can be read.
+func (r *Repo) ReadFile(sha, name string) ([]byte, error) {
+	rd := r.objs.reader()
+	h, err := r.rootTree(rd, sha)
+	if err != nil {
+		return nil, err
+	}
+	w := &walker{ctx: context.Background(), rd: rd}
+	e, err := w.lookup(h, name)
+	if err != nil {
+		return nil, fmt.Errorf("read %q at %s: %w", name, short(sha), err)
+	}
+	return rd.read(plumbing.BlobObject, e.hash)
 }

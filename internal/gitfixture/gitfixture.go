@@ -17,13 +17,28 @@ import (
 	"github.com/go-git/go-git/v5/storage"
 )
 
-// Commit describes one commit as edits to its parent's files.
+// Commit describes one commit as edits to its first parent's files.
 type Commit struct {
 	Message string
 	Write   map[string]string // path → content (added or modified)
 	Delete  []string
-	Rename  map[string]string // old path → new path, content kept
+	Rename  map[string]string // old path → new path, content and mode kept
 	Tag     string            // optional lightweight tag on this commit
+	// Mode sets the mode of a path written here or kept from the parent
+	// (default filemode.Regular). For filemode.Symlink the content is the
+	// link target; for filemode.Submodule it is the commit SHA recorded
+	// (a gitlink), and no blob is written.
+	Mode map[string]filemode.FileMode
+	// Parents are indexes into the commit list; nil means the previous
+	// commit (none for the first). Two or more make a merge, whose files
+	// start from the first parent's.
+	Parents []int
+}
+
+// file is one tree entry being built.
+type file struct {
+	hash plumbing.Hash
+	mode filemode.FileMode
 }
 
 // Epoch is the time of the first commit; each later commit is one hour on.
@@ -39,28 +54,9 @@ func Build(dir string, bare bool, commits []Commit) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("init %q: %w", dir, err)
 	}
-	files := map[string]plumbing.Hash{}
-	var parent plumbing.Hash
-	var shas []string
-	for i, c := range commits {
-		if err := apply(r.Storer, files, c); err != nil {
-			return nil, fmt.Errorf("commit %d: %w", i+1, err)
-		}
-		tree, err := writeTree(r.Storer, files, "")
-		if err != nil {
-			return nil, err
-		}
-		h, err := writeCommit(r.Storer, tree, parent, c.Message, Epoch.Add(time.Duration(i)*time.Hour))
-		if err != nil {
-			return nil, err
-		}
-		if c.Tag != "" {
-			if err := r.Storer.SetReference(plumbing.NewHashReference(plumbing.NewTagReferenceName(c.Tag), h)); err != nil {
-				return nil, err
-			}
-		}
-		parent = h
-		shas = append(shas, h.String())
+	parent, shas, err := writeCommits(r.Storer, commits)
+	if err != nil {
+		return nil, err
 	}
 	if err := r.Storer.SetReference(plumbing.NewHashReference(plumbing.NewBranchReferenceName("main"), parent)); err != nil {
 		return nil, err
@@ -81,6 +77,64 @@ func Build(dir string, bare bool, commits []Commit) ([]string, error) {
 	return shas, nil
 }
 
+// writeCommits writes the commits and their tags, and returns the last
+// commit and every SHA in order.
+func writeCommits(s storage.Storer, commits []Commit) (plumbing.Hash, []string, error) {
+	var hashes []plumbing.Hash
+	var states []map[string]file
+	var shas []string
+	for i, c := range commits {
+		parents, err := parentsOf(i, c.Parents)
+		if err != nil {
+			return plumbing.ZeroHash, nil, err
+		}
+		files := map[string]file{}
+		if len(parents) > 0 {
+			for p, f := range states[parents[0]] {
+				files[p] = f
+			}
+		}
+		if err := apply(s, files, c); err != nil {
+			return plumbing.ZeroHash, nil, fmt.Errorf("commit %d: %w", i+1, err)
+		}
+		tree, err := writeTree(s, files, "")
+		if err != nil {
+			return plumbing.ZeroHash, nil, err
+		}
+		var ph []plumbing.Hash
+		for _, p := range parents {
+			ph = append(ph, hashes[p])
+		}
+		h, err := writeCommit(s, tree, ph, c.Message, Epoch.Add(time.Duration(i)*time.Hour))
+		if err != nil {
+			return plumbing.ZeroHash, nil, err
+		}
+		if c.Tag != "" {
+			if err := s.SetReference(plumbing.NewHashReference(plumbing.NewTagReferenceName(c.Tag), h)); err != nil {
+				return plumbing.ZeroHash, nil, err
+			}
+		}
+		hashes, states, shas = append(hashes, h), append(states, files), append(shas, h.String())
+	}
+	if len(hashes) == 0 {
+		return plumbing.ZeroHash, nil, fmt.Errorf("no commits")
+	}
+	return hashes[len(hashes)-1], shas, nil
+}
+
+// parentsOf checks the parents of commit i: earlier commits only.
+func parentsOf(i int, parents []int) ([]int, error) {
+	if parents == nil && i > 0 {
+		return []int{i - 1}, nil
+	}
+	for _, p := range parents {
+		if p < 0 || p >= i {
+			return nil, fmt.Errorf("commit %d: parent %d is not an earlier commit", i+1, p)
+		}
+	}
+	return parents, nil
+}
+
 func setHead(r *git.Repository) error {
 	cfg, err := r.Config()
 	if err != nil {
@@ -93,7 +147,7 @@ func setHead(r *git.Repository) error {
 	return r.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, plumbing.NewBranchReferenceName("main")))
 }
 
-func apply(s storage.Storer, files map[string]plumbing.Hash, c Commit) error {
+func apply(s storage.Storer, files map[string]file, c Commit) error {
 	for _, p := range c.Delete {
 		if _, ok := files[p]; !ok {
 			return fmt.Errorf("delete %q: no such file", p)
@@ -109,11 +163,28 @@ func apply(s storage.Storer, files map[string]plumbing.Hash, c Commit) error {
 		files[nw] = h
 	}
 	for p, content := range c.Write {
-		h, err := writeBlob(s, content)
-		if err != nil {
-			return err
+		f := file{mode: filemode.Regular}
+		if m, ok := c.Mode[p]; ok {
+			f.mode = m
 		}
-		files[p] = h
+		if f.mode == filemode.Submodule {
+			f.hash = plumbing.NewHash(content)
+		} else {
+			h, err := writeBlob(s, content)
+			if err != nil {
+				return err
+			}
+			f.hash = h
+		}
+		files[p] = f
+	}
+	for p, m := range c.Mode {
+		f, ok := files[p]
+		if !ok {
+			return fmt.Errorf("mode of %q: no such file", p)
+		}
+		f.mode = m
+		files[p] = f
 	}
 	return nil
 }
@@ -136,8 +207,8 @@ func writeBlob(s storage.Storer, content string) (plumbing.Hash, error) {
 
 // writeTree writes the tree for the folder prefix (""= root) and its
 // sub-trees, entries in git's order (a folder sorts as if named "name/").
-func writeTree(s storage.Storer, files map[string]plumbing.Hash, prefix string) (plumbing.Hash, error) {
-	blobs := map[string]plumbing.Hash{}
+func writeTree(s storage.Storer, files map[string]file, prefix string) (plumbing.Hash, error) {
+	blobs := map[string]file{}
 	dirs := map[string]bool{}
 	for p, h := range files {
 		if !strings.HasPrefix(p, prefix) {
@@ -151,8 +222,8 @@ func writeTree(s storage.Storer, files map[string]plumbing.Hash, prefix string) 
 		}
 	}
 	var entries []object.TreeEntry
-	for name, h := range blobs {
-		entries = append(entries, object.TreeEntry{Name: name, Mode: filemode.Regular, Hash: h})
+	for name, f := range blobs {
+		entries = append(entries, object.TreeEntry{Name: name, Mode: f.mode, Hash: f.hash})
 	}
 	for name := range dirs {
 		h, err := writeTree(s, files, path.Join(prefix, name)+"/")
@@ -176,12 +247,9 @@ func sortKey(e object.TreeEntry) string {
 	return e.Name
 }
 
-func writeCommit(s storage.Storer, tree, parent plumbing.Hash, msg string, when time.Time) (plumbing.Hash, error) {
+func writeCommit(s storage.Storer, tree plumbing.Hash, parents []plumbing.Hash, msg string, when time.Time) (plumbing.Hash, error) {
 	sig := object.Signature{Name: "ccu-purge fixtures", Email: "fixtures@ccu-purge.invalid", When: when}
-	c := &object.Commit{Author: sig, Committer: sig, Message: msg + "\n", TreeHash: tree}
-	if !parent.IsZero() {
-		c.ParentHashes = []plumbing.Hash{parent}
-	}
+	c := &object.Commit{Author: sig, Committer: sig, Message: msg + "\n", TreeHash: tree, ParentHashes: parents}
 	o := s.NewEncodedObject()
 	if err := c.Encode(o); err != nil {
 		return plumbing.ZeroHash, err

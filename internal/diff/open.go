@@ -1,0 +1,250 @@
+package diff
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-billy/v5/osfs"
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	formatcfg "github.com/go-git/go-git/v5/plumbing/format/config"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
+)
+
+// ErrUnsupportedRepo is wrapped by Open when the repository uses a format
+// go-git v5 cannot read (SHA-256 objects, reftable refs, a treeless partial
+// clone). The message names the format and how to get a readable clone.
+var ErrUnsupportedRepo = errors.New("unsupported repository format")
+
+// tolerated lists the extensions (lower case) that change nothing for
+// reading commits and trees, but that go-git v5.19.3 refuses anyway:
+// `git sparse-checkout set` writes worktreeConfig, partial clones may write
+// partialClone. git.Open never sees them (see readOnlyStorage.Config).
+var tolerated = map[string]bool{
+	"noop": true, "noop-v1": true, "worktreeconfig": true,
+	"partialclone": true, "preciousobjects": true,
+}
+
+// harmless reports whether extension key=value (lower case) may be hidden
+// from go-git: a tolerated one, or a format spelled out as the default.
+func harmless(key, value string) bool {
+	return tolerated[key] || key == "objectformat" && value == "sha1" || key == "refstorage" && value == "files"
+}
+
+// layout is where the parts of a repository live on disk.
+type layout struct {
+	gitDir    string // the per-worktree git folder (HEAD, index)
+	commonDir string // objects, refs, config: gitDir except in linked worktrees
+	root      string // the worktree's top folder, "" when bare
+}
+
+// Open opens the repository at path or at one of its parents, the way git
+// does when run from a sub-folder. It reads linked worktrees through their
+// commondir, and it accepts repositories that go-git's own PlainOpen refuses
+// although nothing in them matters for a tree diff (sparse checkouts, partial
+// clones). It never writes to the repository. Close releases the pack files.
+func Open(path string) (*Repo, error) {
+	l, err := locate(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkFormat(l.commonDir); err != nil {
+		return nil, fmt.Errorf("open %q: %w", path, err)
+	}
+	// Alternates (clone --shared) hold absolute paths, which go-git's
+	// default, the git folder, refuses as outside its root.
+	st := filesystem.NewStorageWithOptions(repoFS(l), cache.NewObjectLRUDefault(),
+		filesystem.Options{KeepDescriptors: true, AlternatesFS: osfs.New("/")})
+	var wt billy.Filesystem
+	if l.root != "" {
+		wt = osfs.New(l.root)
+	}
+	r, err := git.Open(readOnlyStorage{st}, wt)
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		st.Close()
+		return nil, fmt.Errorf("open %q: %w (run inside a clone or pass --repo DIR)", path, ErrNotRepository)
+	}
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("open repository %q: %w", path, err)
+	}
+	return &Repo{repo: r, st: st, objs: openPacks(l.commonDir, st), layout: l}, nil
+}
+
+// locate finds the git folder for path: path/.git (a folder, or a file
+// naming one), path itself when it is a bare repository, else the parents.
+func locate(path string) (layout, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return layout{}, fmt.Errorf("open %q: %w", path, err)
+	}
+	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
+		return layout{}, fmt.Errorf("open %q: %w (run inside a clone or pass --repo DIR)", path, ErrNotRepository)
+	}
+	for dir := abs; ; dir = filepath.Dir(dir) {
+		l, ok, err := at(dir)
+		if err != nil || ok {
+			return l, err
+		}
+		if filepath.Dir(dir) == dir {
+			return layout{}, fmt.Errorf("open %q: %w (run inside a clone or pass --repo DIR)", path, ErrNotRepository)
+		}
+	}
+}
+
+// at reports the repository whose worktree top or bare folder is dir.
+func at(dir string) (layout, bool, error) {
+	dotGit := filepath.Join(dir, ".git")
+	fi, err := os.Stat(dotGit)
+	switch {
+	case err == nil && fi.IsDir():
+		return withCommonDir(layout{gitDir: dotGit, root: dir})
+	case err == nil:
+		gd, err := readGitFile(dotGit)
+		if err != nil {
+			return layout{}, false, err
+		}
+		return withCommonDir(layout{gitDir: gd, root: dir})
+	case isGitDir(dir):
+		return withCommonDir(layout{gitDir: dir})
+	}
+	return layout{}, false, nil
+}
+
+// isGitDir is git's own test for a bare repository: HEAD, refs, objects
+// (or a commondir, which holds them elsewhere).
+func isGitDir(dir string) bool {
+	exists := func(name string) bool { _, err := os.Stat(filepath.Join(dir, name)); return err == nil }
+	return exists("HEAD") && (exists("commondir") || exists("objects") && exists("refs"))
+}
+
+// readGitFile reads a ".git" file, "gitdir: PATH", written by linked
+// worktrees and submodules; a relative PATH is relative to the file.
+func readGitFile(name string) (string, error) {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", name, err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	gd, ok := strings.CutPrefix(strings.TrimSpace(line), "gitdir:")
+	if !ok {
+		return "", fmt.Errorf("read %s: %w: no \"gitdir:\" line (is the worktree broken? try 'git worktree repair')", name, ErrNotRepository)
+	}
+	gd = strings.TrimSpace(gd)
+	if !filepath.IsAbs(gd) {
+		gd = filepath.Join(filepath.Dir(name), gd)
+	}
+	return filepath.Clean(gd), nil
+}
+
+func withCommonDir(l layout) (layout, bool, error) {
+	l.commonDir = l.gitDir
+	b, err := os.ReadFile(filepath.Join(l.gitDir, "commondir"))
+	if errors.Is(err, os.ErrNotExist) {
+		return l, true, nil
+	}
+	if err != nil {
+		return l, false, fmt.Errorf("read commondir of %s: %w", l.gitDir, err)
+	}
+	cd := strings.TrimSpace(string(b))
+	if !filepath.IsAbs(cd) {
+		cd = filepath.Join(l.gitDir, cd)
+	}
+	l.commonDir = filepath.Clean(cd)
+	return l, true, nil
+}
+
+func repoFS(l layout) billy.Filesystem {
+	dot := osfs.New(l.gitDir)
+	if l.commonDir == l.gitDir {
+		return dot
+	}
+	return dotgit.NewRepositoryFilesystem(dot, osfs.New(l.commonDir))
+}
+
+// readConfig parses the repository's own config file (not the global one).
+func readConfig(commonDir string) (*formatcfg.Config, error) {
+	return readConfigFile(filepath.Join(commonDir, "config"))
+}
+
+// readConfigFile parses one git config file; a missing one is empty.
+func readConfigFile(name string) (*formatcfg.Config, error) {
+	f, err := os.Open(name)
+	if errors.Is(err, os.ErrNotExist) {
+		return formatcfg.New(), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read repository config: %w", err)
+	}
+	defer f.Close()
+	cfg := formatcfg.New()
+	if err := formatcfg.NewDecoder(f).Decode(cfg); err != nil {
+		return nil, fmt.Errorf("parse %s: %w", f.Name(), err)
+	}
+	return cfg, nil
+}
+
+// checkFormat refuses, with the reason and the fix, the formats go-git v5
+// cannot read, before go-git reports them as a bare "unknown extension".
+func checkFormat(commonDir string) error {
+	cfg, err := readConfig(commonDir)
+	if err != nil {
+		return err
+	}
+	for _, o := range cfg.Section("extensions").Options {
+		if err := checkExtension(strings.ToLower(o.Key), strings.ToLower(o.Value)); err != nil {
+			return err
+		}
+	}
+	for _, sub := range cfg.Section("remote").Subsections {
+		if f := sub.Option("partialclonefilter"); strings.HasPrefix(f, "tree:") {
+			return fmt.Errorf("%w: repository is a treeless partial clone (--filter=%s), whose older commits have no trees here and go-git v5 cannot fetch them lazily; clone with --filter=blob:none (actions/checkout: filter: blob:none) or without a filter", ErrUnsupportedRepo, f)
+		}
+	}
+	return nil
+}
+
+func checkExtension(key, value string) error {
+	switch {
+	case harmless(key, value):
+		return nil
+	case key == "objectformat":
+		return fmt.Errorf("%w: repository uses %s object names, which go-git v5 cannot read; run ccu-purge on a SHA-1 repository (the git default)", ErrUnsupportedRepo, strings.ToUpper(strings.ReplaceAll(value, "sha", "SHA-")))
+	case key == "refstorage":
+		return fmt.Errorf("%w: repository stores its refs as %s, which go-git v5 cannot read; convert it with 'git refs migrate --ref-format=files' or clone with --ref-format=files", ErrUnsupportedRepo, value)
+	}
+	return fmt.Errorf("%w: repository needs the git extension %q, which go-git v5 does not support; use a plain clone without it", ErrUnsupportedRepo, key)
+}
+
+// readOnlyStorage hides the tolerated extensions from git.Open's extension
+// check (go-git#1943), which reads the config through the storer, and
+// refuses to write the config, so the hidden lines can never be lost.
+type readOnlyStorage struct{ *filesystem.Storage }
+
+// Config returns the repository config without the tolerated extensions.
+func (s readOnlyStorage) Config() (*config.Config, error) {
+	cfg, err := s.Storage.Config()
+	if err != nil || cfg.Raw == nil || !cfg.Raw.HasSection("extensions") {
+		return cfg, err
+	}
+	ext := cfg.Raw.Section("extensions")
+	kept := ext.Options[:0:0]
+	for _, o := range ext.Options {
+		if !harmless(strings.ToLower(o.Key), strings.ToLower(o.Value)) {
+			kept = append(kept, o)
+		}
+	}
+	ext.Options = kept
+	return cfg, nil
+}
+
+// SetConfig refuses: ccu-purge never changes a repository's config.
+func (s readOnlyStorage) SetConfig(*config.Config) error {
+	return errors.New("ccu-purge does not change the repository config")
+}

@@ -1,0 +1,299 @@
+package diff
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strconv"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+)
+
+// The file-type bits of a tree entry's mode, as git stores them.
+const (
+	typeMask    = 0o170000
+	typeDir     = 0o040000
+	typeFile    = 0o100000
+	typeSymlink = 0o120000
+	typeGitlink = 0o160000
+)
+
+// entry is one tree entry; name points into the tree's raw bytes, so
+// walking a tree allocates nothing per unchanged entry.
+type entry struct {
+	name []byte
+	mode uint32
+	hash plumbing.Hash
+}
+
+func (e entry) isDir() bool { return e.mode&typeMask == typeDir }
+
+// kind is "" for a regular file (any permission), else its Change.Kind.
+func (e entry) kind() string {
+	switch e.mode & typeMask {
+	case typeSymlink:
+		return KindSymlink
+	case typeGitlink:
+		return KindGitlink
+	case typeFile:
+		return ""
+	}
+	return fmt.Sprintf("mode %o", e.mode)
+}
+
+// side is an added or deleted file, kept for exact-rename pairing.
+type side struct {
+	path string
+	e    entry
+}
+
+// walker compares two trees the way git's diff-tree does: entries in git
+// order, equal hashes skipped without reading them, so the cost grows with
+// the changed folders, not with the repository. It reads only tree objects;
+// blobs are never opened.
+type walker struct {
+	ctx     context.Context
+	rd      *reader
+	changes []Change
+	added   []side
+	deleted []side
+}
+
+// diff compares the trees a and b (zero hash: absent) under prefix.
+func (w *walker) diff(prefix string, a, b plumbing.Hash) error {
+	if err := w.ctx.Err(); err != nil {
+		return err
+	}
+	ea, err := w.entries(a)
+	if err != nil {
+		return err
+	}
+	eb, err := w.entries(b)
+	if err != nil {
+		return err
+	}
+	for len(ea) > 0 || len(eb) > 0 {
+		c := 1 // only b is left
+		if len(eb) == 0 {
+			c = -1
+		} else if len(ea) > 0 {
+			c = compare(ea[0], eb[0])
+		}
+		var err error
+		switch {
+		case c < 0:
+			err = w.gone(prefix, ea[0])
+			ea = ea[1:]
+		case c > 0:
+			err = w.came(prefix, eb[0])
+			eb = eb[1:]
+		default:
+			err = w.both(prefix, ea[0], eb[0])
+			ea, eb = ea[1:], eb[1:]
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// gone records a deleted entry; a deleted folder deletes every file in it.
+func (w *walker) gone(prefix string, e entry) error {
+	p := prefix + string(e.name)
+	if e.isDir() {
+		return w.diff(p+"/", e.hash, plumbing.ZeroHash)
+	}
+	w.deleted = append(w.deleted, side{p, e})
+	return nil
+}
+
+// came records an added entry; an added folder adds every file in it.
+func (w *walker) came(prefix string, e entry) error {
+	p := prefix + string(e.name)
+	if e.isDir() {
+		return w.diff(p+"/", plumbing.ZeroHash, e.hash)
+	}
+	w.added = append(w.added, side{p, e})
+	return nil
+}
+
+// both compares entries of the same name and the same folder-ness (a file
+// replaced by a folder sorts apart, so it arrives as gone plus came).
+func (w *walker) both(prefix string, a, b entry) error {
+	if a.hash == b.hash && a.mode == b.mode {
+		return nil
+	}
+	p := prefix + string(b.name)
+	if a.isDir() {
+		return w.diff(p+"/", a.hash, b.hash)
+	}
+	ch := Change{Status: Modified, Path: p, Kind: b.kind()}
+	if a.kind() != b.kind() {
+		ch.Status = TypeChanged
+	} else if a.hash == b.hash {
+		ch.ModeOnly = true
+	}
+	w.changes = append(w.changes, ch)
+	return nil
+}
+
+// compare orders entries as git sorts a tree: by name, a folder compared
+// as if its name ended in "/".
+func compare(a, b entry) int {
+	n := min(len(a.name), len(b.name))
+	if c := bytes.Compare(a.name[:n], b.name[:n]); c != 0 {
+		return c
+	}
+	ca, cb := next(a, n), next(b, n)
+	switch {
+	case ca < cb:
+		return -1
+	case ca > cb:
+		return 1
+	}
+	return 0
+}
+
+func next(e entry, n int) byte {
+	if n < len(e.name) {
+		return e.name[n]
+	}
+	if e.isDir() {
+		return '/'
+	}
+	return 0
+}
+
+// entries reads and parses tree h; the zero hash is an empty tree. A tree
+// that is absent (treeless clone, shallow boundary) is ErrCommitMissing.
+func (w *walker) entries(h plumbing.Hash) ([]entry, error) {
+	if h.IsZero() {
+		return nil, nil
+	}
+	raw, err := w.rd.read(plumbing.TreeObject, h)
+	if errors.Is(err, plumbing.ErrObjectNotFound) {
+		return nil, fmt.Errorf("read tree %s: %w (the clone is partial or shallow: fetch the commit, or clone without --filter=tree:0)", h, ErrCommitMissing)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read tree %s: %w", h, err)
+	}
+	return parseTree(raw, h)
+}
+
+// readObject returns the content of object h of type t.
+func readObject(st storer.EncodedObjectStorer, t plumbing.ObjectType, h plumbing.Hash) ([]byte, error) {
+	o, err := st.EncodedObject(t, h)
+	if err != nil {
+		return nil, err
+	}
+	rd, err := o.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	buf := make([]byte, o.Size())
+	if _, err := io.ReadFull(rd, buf); err != nil {
+		return nil, err
+	}
+	return buf, nil
+}
+
+// parseTree splits a raw tree: "MODE NAME\0HASH" repeated, with MODE in
+// octal and HASH 20 raw bytes.
+func parseTree(raw []byte, h plumbing.Hash) ([]entry, error) {
+	out := make([]entry, 0, bytes.Count(raw, []byte{0}))
+	for len(raw) > 0 {
+		sp := bytes.IndexByte(raw, ' ')
+		nul := bytes.IndexByte(raw, 0)
+		if sp < 0 || nul < sp || len(raw) < nul+21 {
+			return nil, fmt.Errorf("tree %s is corrupt (run 'git fsck')", h)
+		}
+		mode, err := strconv.ParseUint(string(raw[:sp]), 8, 32)
+		if err != nil {
+			return nil, fmt.Errorf("tree %s: bad mode %q (run 'git fsck')", h, raw[:sp])
+		}
+		var e entry
+		e.name, e.mode = raw[sp+1:nul], uint32(mode)
+		copy(e.hash[:], raw[nul+1:nul+21])
+		out = append(out, e)
+		raw = raw[nul+21:]
+	}
+	return out, nil
+}
+
+// result pairs deleted and added files with the same blob and kind into
+// renames (exact renames: hashes only, no blob is read), and returns the
+// changes, unsorted.
+func (w *walker) result() []Change {
+	gone := map[[2]string][]int{}
+	for i, d := range w.deleted {
+		if d.e.kind() != KindGitlink {
+			k := [2]string{string(d.e.hash[:]), d.e.kind()}
+			gone[k] = append(gone[k], i)
+		}
+	}
+	paired := make([]bool, len(w.deleted))
+	out := w.changes
+	for _, a := range w.added {
+		ch := Change{Status: Added, Path: a.path, Kind: a.e.kind()}
+		if i, ok := pick(gone, [2]string{string(a.e.hash[:]), a.e.kind()}, a.path, w.deleted); ok {
+			paired[i] = true
+			ch.Status, ch.OldPath = Renamed, w.deleted[i].path
+		}
+		out = append(out, ch)
+	}
+	for i, d := range w.deleted {
+		if !paired[i] {
+			out = append(out, Change{Status: Deleted, Path: d.path, Kind: d.e.kind()})
+		}
+	}
+	return out
+}
+
+// pick takes a deleted file for key from gone, preferring one with the
+// same base name (a moved file), else the first in path order.
+func pick(gone map[[2]string][]int, key [2]string, p string, deleted []side) (int, bool) {
+	list := gone[key]
+	if len(list) == 0 {
+		return 0, false
+	}
+	at := 0
+	for j, i := range list {
+		if path.Base(deleted[i].path) == path.Base(p) {
+			at = j
+			break
+		}
+	}
+	i := list[at]
+	gone[key] = append(list[:at:at], list[at+1:]...)
+	return i, true
+}
+
+// errNoFile is returned by lookup for a path that is not a file.
+var errNoFile = errors.New("no such file in the commit")
+
+// lookup finds the file entry at name (slash-separated) under tree h.
+func (w *walker) lookup(h plumbing.Hash, name string) (entry, error) {
+	dir, rest, more := bytes.Cut([]byte(name), []byte("/"))
+	es, err := w.entries(h)
+	if err != nil {
+		return entry{}, err
+	}
+	for _, e := range es {
+		if !bytes.Equal(e.name, dir) {
+			continue
+		}
+		if more && e.isDir() {
+			return w.lookup(e.hash, string(rest))
+		}
+		if !more && e.kind() == "" {
+			return e, nil
+		}
+	}
+	return entry{}, errNoFile
+}
