@@ -35,15 +35,17 @@ func TestLoadCredentials(t *testing.T) {
 		{"falls back to default", "[default]\n" + section, "ccu", false, "akab-h.purge.akamaiapis.net", ""},
 		{"explicit section does not fall back", "[default]\n" + section, "ccu", true, "", "has no [ccu] section"},
 		{"missing field", "[ccu]\nhost = h\nclient_token = ct\naccess_token = at\n", "ccu", false, "", `lacks a field: required option is missing from edgerc: "client_secret"`},
+		{"malformed file", "[ccu]\nhost = h\nclient_secret SECRETVALUE123\n", "ccu", false, "", "cannot parse"},
+		{"host with scheme", "[ccu]\nhost = https://akab-h.purge.akamaiapis.net\nclient_token = ct\nclient_secret = SECRETVALUE123\naccess_token = at\n", "ccu", false, "", "without https://"},
 		{"host with slash", "[ccu]\nhost = akab-h.purge.akamaiapis.net/\nclient_token = ct\nclient_secret = cs\naccess_token = at\n", "ccu", false, "", "without https:// or a trailing /"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg, err := LoadCredentials(writeEdgerc(t, tc.file), tc.section, tc.explicit)
+			cfg, err := LoadCredentials(Source{Edgerc: writeEdgerc(t, tc.file), Section: tc.section, SectionSet: tc.explicit})
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !errors.Is(err, ErrNoCredentials) {
 					t.Fatalf("err = %v, want one containing %q", err, tc.wantErr)
 				}
-				if strings.Contains(err.Error(), "cs") && strings.Contains(err.Error(), "= cs") {
+				if strings.Contains(err.Error(), "SECRETVALUE123") {
 					t.Errorf("error shows the secret: %v", err)
 				}
 				return
@@ -56,7 +58,7 @@ func TestLoadCredentials(t *testing.T) {
 			}
 		})
 	}
-	if _, err := LoadCredentials(filepath.Join(t.TempDir(), "none"), "ccu", false); err == nil || !strings.Contains(err.Error(), "AKAMAI_CCU_*") {
+	if _, err := LoadCredentials(Source{Edgerc: filepath.Join(t.TempDir(), "none"), Section: "ccu"}); err == nil || !strings.Contains(err.Error(), "AKAMAI_CCU_*") {
 		t.Errorf("missing file: %v", err)
 	}
 }
@@ -67,7 +69,7 @@ func TestLoadCredentialsFromEnv(t *testing.T) {
 	for k, v := range map[string]string{"AKAMAI_CCU_HOST": "env-host.example", "AKAMAI_CCU_CLIENT_TOKEN": "a", "AKAMAI_CCU_CLIENT_SECRET": "b", "AKAMAI_CCU_ACCESS_TOKEN": "c"} {
 		t.Setenv(k, v)
 	}
-	cfg, err := LoadCredentials(filepath.Join(t.TempDir(), "none"), "ccu", false)
+	cfg, err := LoadCredentials(Source{Edgerc: filepath.Join(t.TempDir(), "none"), Section: "ccu"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +84,7 @@ func client(t *testing.T, sim *ccusim.Server) *Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	creds, err := LoadCredentials(edgerc, "ccu", true)
+	creds, err := LoadCredentials(Source{Edgerc: edgerc, Section: "ccu", SectionSet: true, FileOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -77,7 +77,10 @@ func New(cfg *edgegrid.Config, opts Options) (*Client, error) {
 	if opts.UserAgent == "" {
 		opts.UserAgent = "ccu-purge"
 	}
-	return &Client{cfg: cfg, opts: opts, http: &http.Client{Transport: tr, Timeout: 60 * time.Second}}, nil
+	hc := &http.Client{Transport: tr, Timeout: 60 * time.Second,
+		// A redirect would resend a signed purge to another URL: refuse it.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return &Client{cfg: cfg, opts: opts, http: hc}, nil
 }
 
 func certPool(file string) (*x509.CertPool, error) {
@@ -260,6 +263,9 @@ func accepted(resp *http.Response, data []byte) (Result, error) {
 	var r Result
 	if err := json.Unmarshal(data, &r); err != nil {
 		return Result{}, &APIError{Status: resp.StatusCode, Title: "unreadable answer", Detail: "the API answered 201 but its body is not JSON, so the purge is not confirmed"}
+	}
+	if r.PurgeID == "" {
+		return r, &APIError{Status: resp.StatusCode, Title: "unconfirmed answer", Detail: "the API answered 201 without a purgeId, so the purge is not confirmed", SupportID: r.SupportID}
 	}
 	if r.HTTPStatus != http.StatusCreated {
 		return r, &APIError{Status: resp.StatusCode, Title: "contradicting answer", Detail: fmt.Sprintf("the API answered 201 but its body says httpStatus %d", r.HTTPStatus), SupportID: r.SupportID}

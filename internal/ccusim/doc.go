@@ -9,4 +9,10 @@
 // The wire behaviour (bodies, status codes, error forms) follows the research notes in
 // shared/docs/ccu-api.md; where Akamai's behaviour is unknown the simulator is strict, because a
 // lenient simulator would let client bugs through that the real API rejects.
+//
+// To test a client that must survive the real service, the simulator enforces Fast Purge's
+// per-account token buckets (429 with Akamai's bodies and X-Ratelimit-* headers; see Buckets) and
+// injects faults on demand: scripted statuses, garbled bodies, delays, hangs and dropped
+// connections before or after the purge was processed (see Step, Script, Fail, Refuse), while
+// Served records what each purge POST actually got.
 package ccusim

@@ -2,6 +2,7 @@ package ccusim_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
@@ -87,6 +88,7 @@ type reply struct {
 	header http.Header
 	body   map[string]any
 	raw    string
+	proto  int // HTTP major version
 }
 
 // post is a signed JSON POST.
@@ -100,10 +102,23 @@ func get(path string) call { return call{method: http.MethodGet, path: path} }
 // may call it from goroutines; a failed exchange returns status 0.
 func (s *sim) do(t *testing.T, c call) reply {
 	t.Helper()
-	req, err := http.NewRequest(c.method, s.URL()+c.path, strings.NewReader(c.body))
+	r, err := s.send(context.Background(), s.client, c)
 	if err != nil {
 		t.Errorf("%s %s: %v", c.method, c.path, err)
 		return reply{}
+	}
+	if err := json.Unmarshal([]byte(r.raw), &r.body); len(r.raw) > 0 && err != nil {
+		t.Errorf("%s %s: response is not a JSON object: %v\n%s", c.method, c.path, err, r.raw)
+	}
+	return r
+}
+
+// send signs and sends c with client under ctx, returning the raw reply or the transport error
+// (which the fault-injection tests expect).
+func (s *sim) send(ctx context.Context, client *http.Client, c call) (reply, error) {
+	req, err := http.NewRequestWithContext(ctx, c.method, s.URL()+c.path, strings.NewReader(c.body))
+	if err != nil {
+		return reply{}, err
 	}
 	if c.contentType != "" {
 		req.Header.Set("Content-Type", c.contentType)
@@ -112,20 +127,29 @@ func (s *sim) do(t *testing.T, c call) reply {
 	if c.afterSign != nil {
 		c.afterSign(req)
 	}
-	resp, err := s.client.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
-		t.Errorf("%s %s: %v", c.method, c.path, err)
-		return reply{}
+		return reply{}, err
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
-	r := reply{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
-	if err != nil {
-		t.Errorf("%s %s: read body: %v", c.method, c.path, err)
-	} else if err := json.Unmarshal(raw, &r.body); len(raw) > 0 && err != nil {
-		t.Errorf("%s %s: response is not a JSON object: %v\n%s", c.method, c.path, err, raw)
-	}
-	return r
+	return reply{status: resp.StatusCode, header: resp.Header, raw: string(raw), proto: resp.ProtoMajor}, err
+}
+
+// freshClient trusts the simulator like s.client but never reuses a connection, so Go's
+// transport cannot transparently retry a request whose connection the simulator dropped.
+func (s *sim) freshClient(t *testing.T, timeout time.Duration) *http.Client {
+	return s.protoClient(t, timeout, false)
+}
+
+// protoClient is freshClient speaking HTTP/2 when h2 is set, as clients built on
+// http.DefaultTransport do.
+func (s *sim) protoClient(t *testing.T, timeout time.Duration, h2 bool) *http.Client {
+	t.Helper()
+	base := s.client.Transport.(*http.Transport)
+	tr := &http.Transport{TLSClientConfig: base.TLSClientConfig.Clone(), DisableKeepAlives: true, ForceAttemptHTTP2: h2}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr, Timeout: timeout}
 }
 
 // objects renders {"objects":[…]} from raw JSON items (quote strings yourself).

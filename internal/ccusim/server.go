@@ -39,6 +39,19 @@ type Options struct {
 	V2Seconds     int                              // v2 estimatedSeconds and time until Done, default 420; <0 = Done at once
 	Logf          func(format string, args ...any) // optional request log (method, path, status; never secrets)
 
+	// Buckets sizes the Fast Purge token buckets; nil = Akamai's real sizes (RealBuckets), so a
+	// client's pacing is tested by default. Use Unlimited() for tests that must never see 429.
+	Buckets *Buckets
+
+	// V2MaxObjects, if positive, answers 413 to a v2 POST with more objects. Off by default: the
+	// "500 objects per request" figure comes from an Akamai blog post, not the API reference,
+	// and the status the real API used for it is unknown (413 is a guess a splitting client handles).
+	V2MaxObjects int
+
+	// OnServed, if set, is called (from the handler goroutine) each time a purge POST ends, with
+	// the same record Served() keeps, so tests can wait for an outcome instead of polling.
+	OnServed func(Served)
+
 	// AuthNow is the clock for the ±30 s signature timestamp check; nil = time.Now. It is separate
 	// from Now because real clients sign with the wall clock: a test that advances Now to finish a
 	// v2 purge must not thereby make every later signature "Invalid timestamp".
@@ -57,9 +70,20 @@ type Server struct {
 	closeErr error
 	once     sync.Once
 	requests atomic.Int64
+	latency  atomic.Int64 // time.Duration added to every request
+	limits   *limiter
+
+	// closing is closed by Close so delayed and hanging handlers end; handlers counts the
+	// handlers running, which Close waits for so none outlives the Server.
+	closing  chan struct{}
+	hmu      sync.Mutex
+	closed   bool
+	handlers sync.WaitGroup
 
 	mu       sync.Mutex
 	purges   []Purge
+	served   []Served
+	steps    []Step
 	v2       map[string]*v2Record
 	refused  map[string]bool
 	failN    int
@@ -120,6 +144,13 @@ func newServer(opts Options) (*Server, error) {
 		}
 		secrets[c.ClientToken] = c
 	}
+	buckets := RealBuckets()
+	if opts.Buckets != nil {
+		buckets = *opts.Buckets
+	}
+	if err := buckets.validate(); err != nil {
+		return nil, err
+	}
 	opts.QueueCapacity = queueCapacity(opts.QueueCapacity)
 	if opts.MaxBody <= 0 {
 		opts.MaxBody = DefaultMaxBody
@@ -129,14 +160,17 @@ func newServer(opts Options) (*Server, error) {
 	} else if opts.V2Seconds < 0 {
 		opts.V2Seconds = 0
 	}
-	return &Server{
+	s := &Server{
 		opts:     opts,
 		creds:    creds,
 		verifier: &Verifier{Secrets: secrets, Now: opts.AuthNow},
 		done:     make(chan struct{}),
+		closing:  make(chan struct{}),
 		v2:       map[string]*v2Record{},
 		refused:  map[string]bool{},
-	}, nil
+	}
+	s.limits = newLimiter(buckets, s.now())
+	return s, nil
 }
 
 // queueCapacity fills in the documented limits for queues the caller did not configure.
@@ -158,13 +192,30 @@ func (s *Server) serve() {
 	}
 }
 
-// Close stops the listener and all connections and waits for the serve loop to end.
+// Close stops the listener and all connections, ends delayed and hanging handlers, and waits for
+// the serve loop and every handler to return, so no goroutine of the Server outlives it.
 func (s *Server) Close() error {
 	s.once.Do(func() {
+		s.hmu.Lock()
+		s.closed = true
+		s.hmu.Unlock()
+		close(s.closing)
 		s.closeErr = s.srv.Close()
 		<-s.done
+		s.handlers.Wait()
 	})
 	return s.closeErr
+}
+
+// enter registers a running handler unless Close has begun (WaitGroup.Add must not race Wait).
+func (s *Server) enter() bool {
+	s.hmu.Lock()
+	defer s.hmu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.handlers.Add(1)
+	return true
 }
 
 // Host returns "127.0.0.1:PORT", the value for the .edgerc host key.
@@ -229,8 +280,10 @@ func (s *Server) Purges() []Purge {
 }
 
 // Fail makes the next n purge POSTs (v2 or v3, after authentication and validation succeeded)
-// answer with status and a CCU problem body. Empty title/detail take a default for the status.
-// A status outside 400–599 is treated as 500, since only errors make sense here.
+// answer with status and a CCU problem body, replacing any earlier Fail. Empty title/detail take
+// a default for the status. A status outside 400–599 is treated as 500, since only errors make
+// sense here. Scripted steps (Script) are taken first; Fail applies to requests no step claimed,
+// before rate limiting, so an injected failure costs no tokens.
 func (s *Server) Fail(n, status int, title, detail string) {
 	if status < 400 || status > 599 {
 		status = http.StatusInternalServerError

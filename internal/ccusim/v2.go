@@ -37,7 +37,7 @@ func (s *Server) handleV2Queue(w http.ResponseWriter, r *request, queue string) 
 	s.submitV2(w, r, queue)
 }
 
-// submitV2 validates and enqueues a v2 purge; Fail and Refuse apply before the capacity check.
+// submitV2 validates a v2 purge, then hands it to the script or to commitV2.
 func (s *Server) submitV2(w http.ResponseWriter, r *request, queue string) {
 	support := supportID()
 	if p := s.checkPost(r, "v2"); p != nil {
@@ -50,8 +50,26 @@ func (s *Server) submitV2(w http.ResponseWriter, r *request, queue string) {
 		writeBadRequest(w, "v2", err, support)
 		return
 	}
+	if n := s.opts.V2MaxObjects; n > 0 && len(purge.Objects) > n {
+		writeProblem(w, newProblem("v2", http.StatusRequestEntityTooLarge, "",
+			fmt.Sprintf("A request may hold at most %d objects, got %d.", n, len(purge.Objects)), support))
+		return
+	}
 	purge.Queue, purge.SupportID = queue, support
-	if p := s.injectedFault("v2", "unauthorized "+refusedKind(purge.Type), purge.Objects, support); p != nil {
+	r.ex.objects = purge.Objects
+	t := target{api: "v2", support: support}
+	t.commit = func(w http.ResponseWriter) { s.commitV2(w, r, purge) }
+	s.answer(w, r, t)
+}
+
+// commitV2 is the normal processing of a valid v2 purge: Fail and Refuse apply before the
+// capacity check, then the purge is queued and acknowledged.
+func (s *Server) commitV2(w http.ResponseWriter, r *request, purge Purge) {
+	p := s.failure("v2", purge.SupportID)
+	if p == nil {
+		p = s.refusal("v2", purge.Type, purge.Objects, purge.SupportID)
+	}
+	if p != nil {
 		writeProblem(w, *p)
 		return
 	}
@@ -60,11 +78,12 @@ func (s *Server) submitV2(w http.ResponseWriter, r *request, queue string) {
 		writeProblem(w, *p)
 		return
 	}
+	r.ex.purgeID = rec.purge.PurgeID
 	uri := "/ccu/v2/purges/" + rec.purge.PurgeID
 	w.Header().Set("Content-Location", uri)
 	writeJSON(w, http.StatusCreated, jsonType, map[string]any{
 		"estimatedSeconds": s.opts.V2Seconds, "progressUri": uri, "purgeId": rec.purge.PurgeID,
-		"supportId": support, "httpStatus": http.StatusCreated, "detail": "Request accepted.",
+		"supportId": purge.SupportID, "httpStatus": http.StatusCreated, "detail": "Request accepted.",
 		"pingAfterSeconds": s.opts.V2Seconds,
 	})
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 )
 
 // v3Body is the Fast Purge request; Hostname is only valid for url purges.
@@ -13,29 +12,15 @@ type v3Body struct {
 	Objects  []json.RawMessage `json:"objects"`
 }
 
-// v3Limits are Akamai's documented token-bucket sizes and refill rates per second, used for the
-// X-Ratelimit-* headers until the simulator models real buckets.
-var v3Limits = map[string]struct {
-	burst int
-	rate  float64
-}{
-	"url":    {10000, 200},
-	"cpcode": {300, 30.0 / 60},
-	"tag":    {5000, 500.0 / 60},
-}
-
-// v3 responses use these static request-bucket values (burst 100, 50 per second).
-const (
-	v3RequestBurst = 100
-	v3RequestRate  = 50.0
-)
+// validPurgeType reports whether t is a Fast Purge type, i.e. has its own object bucket.
+func validPurgeType(t string) bool { return t == "url" || t == "cpcode" || t == "tag" }
 
 // validV3Path checks {action}/{type}[/{network}].
 func validV3Path(seg []string) bool {
 	if seg[0] != "invalidate" && seg[0] != "delete" {
 		return false
 	}
-	if _, ok := v3Limits[seg[1]]; !ok {
+	if !validPurgeType(seg[1]) {
 		return false
 	}
 	return len(seg) == 2 || seg[2] == "production" || seg[2] == "staging"
@@ -59,19 +44,38 @@ func (s *Server) handleV3(w http.ResponseWriter, r *request, seg []string) {
 		return
 	}
 	purge.Objects, purge.Hostname = objects, hostname
-	if p := s.injectedFault("v3", "unauthorized "+refusedKind(purge.Type), objects, id); p != nil {
-		setRateHeaders(w, purge.Type, len(objects), p.HTTPStatus == http.StatusTooManyRequests)
+	r.ex.objects = objects
+	t := target{api: "v3", purgeType: purge.Type, support: id}
+	t.commit = func(w http.ResponseWriter) { s.commitV3(w, r, t, purge) }
+	s.answer(w, r, t)
+}
+
+// commitV3 is the normal processing of a valid v3 purge: an injected Fail, then the token
+// buckets, then refusals, then the 201. A refused request has spent its tokens: the service did
+// the work of looking at it (an assumption; Akamai does not say).
+func (s *Server) commitV3(w http.ResponseWriter, r *request, t target, purge Purge) {
+	if p := s.failure("v3", t.support); p != nil {
+		s.writeV3Fault(w, t, *p)
+		return
+	}
+	v := s.limits.take(purge.Type, len(purge.Objects), s.now())
+	v.setHeaders(w.Header())
+	if v.short != "" {
+		writeProblem(w, v.problem(len(purge.Objects), t.support))
+		return
+	}
+	if p := s.refusal("v3", purge.Type, purge.Objects, t.support); p != nil {
 		writeProblem(w, *p)
 		return
 	}
-	purge.PurgeID, purge.SupportID, purge.Submitted = id, id, s.now()
+	purge.PurgeID, purge.SupportID, purge.Submitted = t.support, t.support, s.now()
 	s.mu.Lock()
 	s.purges = append(s.purges, purge)
 	s.mu.Unlock()
-	setRateHeaders(w, purge.Type, len(objects), false)
+	r.ex.purgeID = purge.PurgeID
 	writeJSON(w, http.StatusCreated, jsonType, map[string]any{
-		"httpStatus": http.StatusCreated, "estimatedSeconds": 5, "purgeId": id,
-		"supportId": id, "detail": "Request accepted",
+		"httpStatus": http.StatusCreated, "estimatedSeconds": 5, "purgeId": t.support,
+		"supportId": t.support, "detail": "Request accepted",
 	})
 }
 
@@ -107,23 +111,4 @@ func refusedKind(purgeType string) string {
 		return "arl"
 	}
 	return purgeType
-}
-
-// setRateHeaders emits the X-Ratelimit-* headers Fast Purge sends on every purge response.
-// The values are plausible statics: full buckets minus this request, or empty when exhausted.
-func setRateHeaders(w http.ResponseWriter, purgeType string, n int, exhausted bool) {
-	lim := v3Limits[purgeType]
-	remaining, remainingObjects := v3RequestBurst-1, max(lim.burst-n, 0)
-	if exhausted {
-		remaining = 0
-	}
-	h := w.Header()
-	h.Set("X-Ratelimit-Limit", strconv.Itoa(v3RequestBurst))
-	h.Set("X-Ratelimit-Limit-Per-Second", fmt.Sprintf("%.2f", v3RequestRate))
-	h.Set("X-Ratelimit-Remaining", strconv.Itoa(remaining))
-	h.Set("X-Ratelimit-Seconds-To-Refresh-Limit", fmt.Sprintf("%.6f", float64(v3RequestBurst-remaining)/v3RequestRate))
-	h.Set("X-Ratelimit-Limit-Objects", strconv.Itoa(lim.burst))
-	h.Set("X-Ratelimit-Limit-Per-Second-Objects", fmt.Sprintf("%.2f", lim.rate))
-	h.Set("X-Ratelimit-Remaining-Objects", strconv.Itoa(remainingObjects))
-	h.Set("X-Ratelimit-Seconds-To-Refresh-Limit-Objects", fmt.Sprintf("%.6f", float64(lim.burst-remainingObjects)/lim.rate))
 }

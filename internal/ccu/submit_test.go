@@ -1,0 +1,210 @@
+package ccu
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ccu-purge/ccu-purge/internal/ccusim"
+	"github.com/ccu-purge/ccu-purge/internal/plan"
+)
+
+var fast = SubmitOptions{MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}
+
+func urlBatch(n int, prefix string) plan.Batch {
+	b := plan.Batch{API: "fast-purge", Action: "invalidate", Network: "production", Type: "url"}
+	for i := 0; i < n; i++ {
+		b.Objects = append(b.Objects, fmt.Sprintf("https://www.example.com/%s/%03d.html", prefix, i))
+	}
+	return b
+}
+
+func start(t *testing.T, opts ccusim.Options) (*ccusim.Server, *Client) {
+	t.Helper()
+	sim, err := ccusim.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	return sim, client(t, sim)
+}
+
+// accounting checks the promise: every object in exactly one Sent, and
+// purged objects exactly the simulator's.
+func accounting(t *testing.T, sim *ccusim.Server, batches []plan.Batch, sent []Sent) (purged, failed []string) {
+	t.Helper()
+	seen := map[string]int{}
+	for _, s := range sent {
+		for _, o := range s.Request.Objects {
+			seen[o]++
+			if s.Err == nil {
+				purged = append(purged, o)
+			} else {
+				failed = append(failed, o)
+			}
+		}
+	}
+	for _, b := range batches {
+		for _, o := range b.Objects {
+			if seen[o] != 1 {
+				t.Errorf("object %s is in %d outcomes, want exactly 1", o, seen[o])
+			}
+		}
+	}
+	var simPurged []string
+	for _, p := range sim.Purges() {
+		simPurged = append(simPurged, p.Objects...)
+	}
+	if d := cmp.Diff(sortedCopy(purged), sortedCopy(simPurged)); d != "" {
+		t.Errorf("confirmed objects differ from what the simulator purged (-client +sim):\n%s", d)
+	}
+	return purged, failed
+}
+
+func sortedCopy(xs []string) []string {
+	out := append([]string(nil), xs...)
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+}
+
+func TestSubmitOrderAndConcurrency(t *testing.T) {
+	sim, c := start(t, ccusim.Options{})
+	var batches []plan.Batch
+	for i := 0; i < 9; i++ {
+		batches = append(batches, urlBatch(3, fmt.Sprint("b", i)))
+	}
+	var mu sync.Mutex
+	calls := 0
+	o := fast
+	o.OnSent = func(Sent) { mu.Lock(); calls++; mu.Unlock() }
+	sent := c.Submit(context.Background(), batches, o)
+	if len(sent) != 9 || calls != 9 {
+		t.Fatalf("%d results, %d callbacks, want 9", len(sent), calls)
+	}
+	for i, s := range sent {
+		if s.Batch != i || s.Err != nil || s.Result.PurgeID == "" {
+			t.Errorf("result %d = batch %d, err %v, purgeId %q", i, s.Batch, s.Err, s.Result.PurgeID)
+		}
+	}
+	accounting(t, sim, batches, sent)
+}
+
+func TestSubmitRetries(t *testing.T) {
+	for _, tc := range []struct {
+		status       int
+		wantAttempts int
+		wantErr      bool
+	}{
+		{429, 3, false}, {500, 3, false}, {503, 3, false}, {507, 3, false},
+		{400, 1, true}, {403, 1, true}, {415, 1, true}, {401, 1, true},
+	} {
+		t.Run(fmt.Sprint(tc.status), func(t *testing.T) {
+			sim, c := start(t, ccusim.Options{})
+			sim.Fail(2, tc.status, "", "")
+			batches := []plan.Batch{urlBatch(1, "x")}
+			sent := c.Submit(context.Background(), batches, fast)
+			if len(sent) != 1 || sent[0].Attempts != tc.wantAttempts || (sent[0].Err != nil) != tc.wantErr {
+				t.Fatalf("sent = %+v", sent)
+			}
+			accounting(t, sim, batches, sent)
+		})
+	}
+}
+
+func TestSubmitGivesUpAtTheBudget(t *testing.T) {
+	sim, c := start(t, ccusim.Options{})
+	sim.Fail(1000, 503, "", "")
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	o := SubmitOptions{MinBackoff: 20 * time.Millisecond, MaxBackoff: 40 * time.Millisecond}
+	sent := c.Submit(ctx, []plan.Batch{urlBatch(2, "x")}, o)
+	var ae *APIError
+	if len(sent) != 1 || !errors.As(sent[0].Err, &ae) || ae.Status != 503 || sent[0].Attempts < 2 {
+		t.Fatalf("sent = %+v", sent)
+	}
+}
+
+// A 413 splits the batch in halves until each fits.
+func TestSubmitSplitsOn413(t *testing.T) {
+	sim, c := start(t, ccusim.Options{MaxBody: 600})
+	batches := []plan.Batch{urlBatch(40, "split")}
+	sent := c.Submit(context.Background(), batches, fast)
+	if len(sent) < 4 {
+		t.Errorf("%d requests, want the 40 objects split into several", len(sent))
+	}
+	purged, failed := accounting(t, sim, batches, sent)
+	if len(purged) != 40 || len(failed) != 0 {
+		t.Errorf("purged %d, failed %d", len(purged), len(failed))
+	}
+}
+
+// One refused object fails Akamai's whole request: bisection finds it.
+func TestSubmitBisectsRefusals(t *testing.T) {
+	sim, c := start(t, ccusim.Options{})
+	b := urlBatch(50, "bisect")
+	sim.Refuse(b.Objects[7], b.Objects[31])
+	sent := c.Submit(context.Background(), []plan.Batch{b}, fast)
+	_, failed := accounting(t, sim, []plan.Batch{b}, sent)
+	if d := cmp.Diff([]string{b.Objects[7], b.Objects[31]}, failed); d != "" {
+		t.Errorf("failed (-want +got):\n%s", d)
+	}
+	for _, s := range sent {
+		if s.Err != nil && (!s.Refused || !strings.Contains(s.Err.Error(), "unauthorized arl")) {
+			t.Errorf("refused request %+v", s)
+		}
+	}
+}
+
+// Authentication failures come from the gateway: never bisected, never retried.
+func TestSubmitGatewayErrorNotBisected(t *testing.T) {
+	sim, c := start(t, ccusim.Options{})
+	bad := *c.cfg
+	bad.ClientSecret = "bm90LXRoZS1zZWNyZXQ="
+	c2 := &Client{cfg: &bad, http: c.http, opts: c.opts}
+	sent := c2.Submit(context.Background(), []plan.Batch{urlBatch(8, "auth")}, fast)
+	if len(sent) != 1 || sent[0].Attempts != 1 || sent[0].Refused || sim.Requests() != 1 {
+		t.Errorf("sent %+v, %d requests", sent, sim.Requests())
+	}
+}
+
+func TestSubmitCancelledSendsNothing(t *testing.T) {
+	sim, c := start(t, ccusim.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	batches := []plan.Batch{urlBatch(2, "a"), urlBatch(2, "b")}
+	sent := c.Submit(ctx, batches, fast)
+	for _, s := range sent {
+		if !errors.Is(s.Err, context.Canceled) {
+			t.Errorf("err = %v, want context.Canceled", s.Err)
+		}
+	}
+	if sim.Requests() != 0 {
+		t.Errorf("%d requests sent after cancel", sim.Requests())
+	}
+	accounting(t, sim, batches, sent)
+}
+
+func TestClockSkewDiagnosis(t *testing.T) {
+	// edgegrid-golang signs with the real clock, so the simulator's auth
+	// clock runs behind to refuse the timestamp, and the client's Now runs
+	// ahead to find the skew against the real Date header.
+	_, c := start(t, ccusim.Options{AuthNow: func() time.Time { return time.Now().Add(-2 * time.Minute) }})
+	c.opts.Now = func() time.Time { return time.Now().Add(2 * time.Minute) }
+	_, err := c.Purge(context.Background(), urlBatch(1, "skew"))
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Detail != "Invalid timestamp" || !strings.Contains(err.Error(), "ahead of the server's") || !strings.Contains(err.Error(), "clock is 2m") {
+		t.Errorf("err = %v", err)
+	}
+}
