@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/ccu-purge/ccu-purge/internal/cli.Version=$(VERSION)
 DEMO    := testdata/repos/demo-site.git
 
-.PHONY: all build test demo bench lint fixtures image clean
+.PHONY: all build test demo bench bench-submit lint fixtures image clean
 
 all: build
 
@@ -36,6 +36,12 @@ lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt would change the files above'; exit 1; }
 	$(GO) vet ./...
 	$(GO) mod tidy -diff
+
+# Submission through the simulator: 10,000 URLs with 100 ms latency, and
+# 30,000 URLs paced by the real rate buckets (about 100 s).
+bench-submit:
+	$(GO) test -run '^$$' -bench 'Submit10k' -benchtime 5x ./internal/ccu/
+	$(GO) test -run '^$$' -bench 'Submit30k' -benchtime 1x -timeout 10m ./internal/ccu/
 
 # The image the GitHub Action, GitLab CI and Jenkins run: with docker when
 # there is an engine, else with buildah (no daemon needed).

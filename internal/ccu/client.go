@@ -264,11 +264,11 @@ func accepted(resp *http.Response, data []byte) (Result, error) {
 	if err := json.Unmarshal(data, &r); err != nil {
 		return Result{}, &APIError{Status: resp.StatusCode, Title: "unreadable answer", Detail: "the API answered 201 but its body is not JSON, so the purge is not confirmed"}
 	}
-	if r.PurgeID == "" {
-		return r, &APIError{Status: resp.StatusCode, Title: "unconfirmed answer", Detail: "the API answered 201 without a purgeId, so the purge is not confirmed", SupportID: r.SupportID}
-	}
 	if r.HTTPStatus != http.StatusCreated {
 		return r, &APIError{Status: resp.StatusCode, Title: "contradicting answer", Detail: fmt.Sprintf("the API answered 201 but its body says httpStatus %d", r.HTTPStatus), SupportID: r.SupportID}
+	}
+	if r.PurgeID == "" {
+		return r, &APIError{Status: resp.StatusCode, Title: "unconfirmed answer", Detail: "the API answered 201 without a purgeId, so the purge is not confirmed", SupportID: r.SupportID}
 	}
 	return r, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -127,15 +128,18 @@ func parseError(resp *http.Response, data []byte) *APIError {
 	return e
 }
 
-// snippet shows the start of a non-JSON answer (an HTML error page, say),
-// printable characters only.
+// tags matches HTML markup, dropped from error pages' text.
+var tags = regexp.MustCompile(`(?s)<[^>]*>`)
+
+// snippet shows the start of a non-JSON answer (an HTML error page, say):
+// its text, printable characters only.
 func snippet(data []byte) string {
 	s := strings.Map(func(r rune) rune {
 		if unicode.IsPrint(r) {
 			return r
 		}
 		return ' '
-	}, string(data))
+	}, tags.ReplaceAllString(string(data), " "))
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) > 200 {
 		s = s[:200] + "…"
