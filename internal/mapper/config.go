@@ -1,6 +1,7 @@
 // Package mapper reads .ccu-purge.yml and maps changed file paths to purge
-// objects (URLs, ARLs, CP codes) with ordered glob rules. Everything is
-// validated and compiled at load, with file:line:col on every error.
+// objects (URLs, ARLs, CP codes, cache tags) with ordered rules. Everything
+// is validated and compiled at load, with file:line:col on every error, so
+// a typo fails in review and not in the deploy.
 package mapper
 
 import (
@@ -14,73 +15,43 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gobwas/glob"
 	"gopkg.in/yaml.v3"
-)
-
-// The settings a config may choose, with their valid values.
-const (
-	APIFastPurge = "fast-purge"
-	APICCUv2     = "ccu-v2"
-)
-
-var (
-	validAPI     = []string{APIFastPurge, APICCUv2}
-	validNetwork = []string{"production", "staging"}
-	validAction  = []string{"invalidate", "delete"}
-	validQueue   = []string{"default", "emergency"}
-	validUnknown = []string{UnknownBaseFail, UnknownBaseCPCode, UnknownBaseAll}
-	validFetch   = []string{FetchAuto, FetchNever}
-)
-
-// What to do when the base commit is unknown (first push, zero SHA) or
-// unreachable (force push, garbage-collected): on_unknown_base.
-const (
-	UnknownBaseFail   = "fail"   // exit 2 and say why (the default: never guess)
-	UnknownBaseCPCode = "cpcode" // purge the config's cpcodes
-	UnknownBaseAll    = "all"    // every file of the head commit through the rules
-)
-
-// Whether a shallow clone may fetch a missing base commit: fetch.
-const (
-	FetchAuto  = "auto"
-	FetchNever = "never"
 )
 
 // Config is a loaded, validated and compiled .ccu-purge.yml.
 type Config struct {
 	File      string
+	Version   int    // 1; the key is optional
 	API       string // fast-purge (default) or ccu-v2
 	Network   string // production (default) or staging
 	Action    string // invalidate (default) or delete
 	Queue     string // v2 only: default or emergency
-	Threshold int    // fall back to CPCodes past this many URLs; 0 = never
+	Threshold int    // fall back to CPCodes/Tags past this many URLs; 0 = never
+	// ThresholdShare falls back when more than this share (0–1] of the
+	// site's files changed; 0 = never. The caller supplies the file count.
+	ThresholdShare float64
+	// MaxObjects is a hard cap on a plan's objects: past it the plan falls
+	// back to CPCodes/Tags if it can, and fails otherwise. 0 = no cap.
+	MaxObjects int
+	// AllowDelete confirms action delete on production, which leaves no
+	// stale copy to serve if the origin fails.
+	AllowDelete bool
+	// Unmatched decides what changed files no rule covers do: warn, error, ignore.
+	Unmatched string
 	// OnUnknownBase decides when no usable base commit exists.
 	OnUnknownBase string
 	// Fetch allows fetching a base commit a shallow clone lacks.
 	Fetch   string
-	CPCodes []int64
-	Rules   []*Rule
+	CPCodes []int64  // purged on fallback and for on_unknown_base: cpcode
+	Tags    []string // cache tags purged on fallback
+	// Bases are the site roots {base} stands for (base_url or hosts),
+	// normalised: scheme and host lower case, punycode, no trailing slash.
+	Bases []string
+	Rules []*Rule
 
 	ignore []*pattern
-}
-
-// Rule is one entry of rules: the first rule whose match fits a path decides
-// what that path purges.
-type Rule struct {
-	Line, Col int
-	Match     []string
-	Strip     string
-	URLs      []string
-	CPCodes   []int64
-
-	match []*pattern
-	urls  []*template
-}
-
-type pattern struct {
-	src string
-	g   *glob.Pattern
+	origin map[string]origin
+	index  *ruleIndex
 }
 
 // ErrNoConfig is wrapped by Load when the file does not exist.
@@ -98,11 +69,18 @@ func Load(path string) (*Config, error) {
 	return Parse(path, data)
 }
 
+func defaults(name string) *Config {
+	return &Config{
+		File: name, Version: 1, API: APIFastPurge, Network: "production", Action: "invalidate", Queue: "default",
+		OnUnknownBase: UnknownBaseFail, Fetch: FetchAuto, Unmatched: UnmatchedWarn, origin: map[string]origin{},
+	}
+}
+
 // Parse parses and validates a config; name is used in error positions.
 // On failure the error is an Errors listing every problem found.
 func Parse(name string, data []byte) (*Config, error) {
 	p := &parser{file: name}
-	cfg := &Config{File: name, API: APIFastPurge, Network: "production", Action: "invalidate", Queue: "default", OnUnknownBase: UnknownBaseFail, Fetch: FetchAuto}
+	cfg := defaults(name)
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
@@ -112,6 +90,9 @@ func Parse(name string, data []byte) (*Config, error) {
 		return nil, Errors{{File: name, Line: 1, Col: 1, Msg: "config is empty: it needs at least one rule under rules:"}}
 	}
 	p.config(doc.Content[0], cfg)
+	if len(p.errs) == 0 {
+		p.errs = append(p.errs, cfg.crossCheck()...)
+	}
 	if len(p.errs) > 0 {
 		sort.SliceStable(p.errs, func(i, j int) bool {
 			a, b := p.errs[i], p.errs[j]
@@ -119,6 +100,7 @@ func Parse(name string, data []byte) (*Config, error) {
 		})
 		return nil, p.errs
 	}
+	cfg.index = buildIndex(cfg.Rules)
 	return cfg, nil
 }
 
@@ -178,33 +160,54 @@ func keys(m map[string]func(*yaml.Node)) string {
 }
 
 func (p *parser) config(n *yaml.Node, c *Config) {
-	var rulesNode, unknownNode *yaml.Node
-	p.fields(n, "the config", map[string]func(*yaml.Node){
-		"api":       func(v *yaml.Node) { c.API = p.enum(v, "api", validAPI) },
-		"network":   func(v *yaml.Node) { c.Network = p.enum(v, "network", validNetwork) },
-		"action":    func(v *yaml.Node) { c.Action = p.enum(v, "action", validAction) },
-		"queue":     func(v *yaml.Node) { c.Queue = p.enum(v, "queue", validQueue) },
-		"threshold": func(v *yaml.Node) { c.Threshold = p.positiveInt(v, "threshold") },
-		"cpcodes":   func(v *yaml.Node) { c.CPCodes = p.cpcodes(v) },
-		"ignore":    func(v *yaml.Node) { c.ignore = p.patterns(v, "ignore") },
-		"rules":     func(v *yaml.Node) { rulesNode = v; c.Rules = p.rules(v) },
-		"on_unknown_base": func(v *yaml.Node) {
-			c.OnUnknownBase = p.enum(v, "on_unknown_base", validUnknown)
-			unknownNode = v
-		},
-		"fetch": func(v *yaml.Node) { c.Fetch = p.enum(v, "fetch", validFetch) },
-	})
+	var rulesNode, basesNode, hostsNode *yaml.Node
+	set := map[string]func(*yaml.Node){
+		"version":         func(v *yaml.Node) { p.version(v, c) },
+		"threshold_share": func(v *yaml.Node) { c.ThresholdShare = p.share(v); p.at(c, "threshold_share", v) },
+		"max_objects":     func(v *yaml.Node) { c.MaxObjects = p.count(v, "max_objects") },
+		"allow_delete":    func(v *yaml.Node) { c.AllowDelete = p.boolean(v, "allow_delete") },
+		"cpcodes":         func(v *yaml.Node) { c.CPCodes = p.cpcodes(v, "cpcodes") },
+		"tags":            func(v *yaml.Node) { c.Tags = p.tags(v, "tags") },
+		"ignore":          func(v *yaml.Node) { c.ignore = p.patterns(v, "ignore") },
+		"rules":           func(v *yaml.Node) { rulesNode = v },
+		"base_url":        func(v *yaml.Node) { basesNode = v },
+		"hosts":           func(v *yaml.Node) { hostsNode = v },
+	}
+	for key := range settings {
+		set[key] = func(v *yaml.Node) { p.setting(v, c, key) }
+	}
+	p.fields(n, "the config", set)
 	if n.Kind != yaml.MappingNode {
 		return
 	}
+	c.Bases = p.bases(basesNode, hostsNode, "the config")
 	if rulesNode == nil {
 		p.errorf(n, "no rules: add a rules: list that maps files to URLs")
+		return
 	}
-	if c.OnUnknownBase == UnknownBaseCPCode && len(c.CPCodes) == 0 {
-		p.errorf(unknownNode, "on_unknown_base: cpcode needs cpcodes: add the CP codes to purge (cpcodes: [12345])")
+	c.Rules = p.rules(rulesNode, c.Bases)
+}
+
+// at records where key was set, for errors about combinations.
+func (p *parser) at(c *Config, key string, v *yaml.Node) {
+	c.origin[key] = origin{line: v.Line, col: v.Column}
+}
+
+func (p *parser) setting(v *yaml.Node, c *Config, key string) {
+	s, ok := p.scalar(v, key)
+	if !ok {
+		return
 	}
-	if c.Threshold > 0 && len(c.CPCodes) == 0 {
-		p.errorf(n, "threshold is set but cpcodes is not: add the CP codes to purge instead (cpcodes: [12345])")
+	if err := settings[key](c, s); err != nil {
+		p.errorf(v, "%v", err)
+		return
+	}
+	p.at(c, key, v)
+}
+
+func (p *parser) version(v *yaml.Node, c *Config) {
+	if s, ok := p.scalar(v, "version"); ok && s != "1" {
+		p.errorf(v, "unsupported version %q; valid versions are [1]", s)
 	}
 }
 
@@ -216,31 +219,40 @@ func (p *parser) scalar(v *yaml.Node, what string) (string, bool) {
 	return v.Value, true
 }
 
-func (p *parser) enum(v *yaml.Node, what string, valid []string) string {
-	s, ok := p.scalar(v, what)
-	if !ok {
-		return ""
-	}
-	for _, x := range valid {
-		if s == x {
-			return s
-		}
-	}
-	p.errorf(v, "unknown %s %q; valid values are %q", what, s, valid)
-	return ""
-}
-
-func (p *parser) positiveInt(v *yaml.Node, what string) int {
+func (p *parser) count(v *yaml.Node, what string) int {
 	s, ok := p.scalar(v, what)
 	if !ok {
 		return 0
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n <= 0 {
-		p.errorf(v, "%s must be a positive whole number, not %q", what, s)
-		return 0
+	n, err := positiveInt(what, s)
+	if err != nil {
+		p.errorf(v, "%v", err)
 	}
 	return n
+}
+
+func (p *parser) share(v *yaml.Node) float64 {
+	s, ok := p.scalar(v, "threshold_share")
+	if !ok {
+		return 0
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(f > 0 && f <= 1) {
+		p.errorf(v, "threshold_share must be a number above 0 and at most 1 (0.3 is 30%% of the site's files), not %q", s)
+		return 0
+	}
+	return f
+}
+
+func (p *parser) boolean(v *yaml.Node, what string) bool {
+	s, ok := p.scalar(v, what)
+	if ok && (s == "true" || s == "false") {
+		return s == "true"
+	}
+	if ok {
+		p.errorf(v, "%s must be true or false, not %q", what, s)
+	}
+	return false
 }
 
 // list accepts one value or a sequence of values.
@@ -264,9 +276,17 @@ func (p *parser) list(v *yaml.Node, what string) []*yaml.Node {
 	return nil
 }
 
-func (p *parser) cpcodes(v *yaml.Node) []int64 {
+func (p *parser) strings(v *yaml.Node, what string) []string {
+	var out []string
+	for _, e := range p.list(v, what) {
+		out = append(out, e.Value)
+	}
+	return out
+}
+
+func (p *parser) cpcodes(v *yaml.Node, what string) []int64 {
 	var out []int64
-	for _, e := range p.list(v, "cpcodes") {
+	for _, e := range p.list(v, what) {
 		n, err := strconv.ParseInt(e.Value, 10, 64)
 		if err != nil || n <= 0 {
 			p.errorf(e, "CP code %q is not a positive number (find it in Akamai Control Center under Properties)", e.Value)
@@ -277,84 +297,57 @@ func (p *parser) cpcodes(v *yaml.Node) []int64 {
 	return out
 }
 
-func (p *parser) patterns(v *yaml.Node, what string) []*pattern {
-	var out []*pattern
+func (p *parser) tags(v *yaml.Node, what string) []string {
+	var out []string
 	for _, e := range p.list(v, what) {
-		src := strings.TrimPrefix(e.Value, "/")
-		g, err := globCompiler.Compile(src)
-		if err != nil {
-			p.errorf(e, "bad glob %q in %s: %v (use * within a folder, ** across folders, {a,b} for choices)", e.Value, what, err)
+		if err := checkTag(e.Value); err != nil {
+			p.errorf(e, "%s: %v", what, err)
 			continue
 		}
-		out = append(out, &pattern{src: src, g: g})
+		out = append(out, e.Value)
 	}
 	return out
 }
 
-func (p *parser) rules(v *yaml.Node) []*Rule {
-	if v.Kind != yaml.SequenceNode || len(v.Content) == 0 {
-		p.errorf(v, "rules must be a non-empty list of rules, each with match: and urls: or cpcodes:")
+// bases reads base_url or hosts (at most one of them) into site roots.
+func (p *parser) bases(baseURL, hosts *yaml.Node, what string) []string {
+	if baseURL != nil && hosts != nil {
+		p.errorf(hosts, "%s sets both base_url and hosts: keep one (hosts: [a.com, www.a.com] is short for base_url: [https://a.com, https://www.a.com])", what)
 		return nil
 	}
-	var out []*Rule
-	for i, n := range v.Content {
-		out = append(out, p.rule(n, i+1))
+	var out []string
+	add := func(e *yaml.Node, raw string) {
+		b, err := normalizeBase(raw)
+		if err != nil {
+			p.errorf(e, "%v", err)
+			return
+		}
+		if !contains(out, b) {
+			out = append(out, b)
+		}
+	}
+	if baseURL != nil {
+		for _, e := range p.list(baseURL, "base_url") {
+			add(e, e.Value)
+		}
+	}
+	if hosts != nil {
+		for _, e := range p.list(hosts, "hosts") {
+			if strings.ContainsAny(e.Value, "/:@?#") {
+				p.errorf(e, "hosts entry %q must be a host name such as www.example.com; use base_url for a scheme, port or path", e.Value)
+				continue
+			}
+			add(e, "https://"+e.Value)
+		}
 	}
 	return out
 }
 
-func (p *parser) rule(n *yaml.Node, num int) *Rule {
-	r := &Rule{Line: n.Line, Col: n.Column}
-	what := fmt.Sprintf("rule %d", num)
-	var hasMatch bool
-	p.fields(n, what, map[string]func(*yaml.Node){
-		"match": func(v *yaml.Node) {
-			hasMatch = true
-			r.match = p.patterns(v, what+" match")
-			for _, m := range r.match {
-				r.Match = append(r.Match, m.src)
-			}
-		},
-		"strip": func(v *yaml.Node) {
-			r.Strip, _ = p.scalar(v, what+" strip")
-			r.Strip = strings.TrimPrefix(r.Strip, "/")
-		},
-		"urls": func(v *yaml.Node) {
-			for _, e := range p.list(v, what+" urls") {
-				t, err := parseTemplate(e.Value)
-				if err != nil {
-					p.errorf(e, "%s: %v", what, err)
-					continue
-				}
-				r.urls = append(r.urls, t)
-				r.URLs = append(r.URLs, e.Value)
-			}
-		},
-		"cpcodes": func(v *yaml.Node) { r.CPCodes = p.cpcodes(v) },
-	})
-	if n.Kind != yaml.MappingNode {
-		return r
-	}
-	if !hasMatch {
-		p.errorf(n, "%s has no match: add the glob of the files it covers", what)
-	}
-	if len(r.URLs) == 0 && len(r.CPCodes) == 0 && !p.hasErrorAt(n) {
-		p.errorf(n, "%s purges nothing: give it urls: (templates with {path}) or cpcodes:", what)
-	}
-	return r
-}
-
-// hasErrorAt avoids a second, vaguer message about a rule whose keys
-// already failed.
-func (p *parser) hasErrorAt(n *yaml.Node) bool {
-	for _, e := range p.errs {
-		if e.Line >= n.Line {
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if x == y {
 			return true
 		}
 	}
 	return false
 }
-
-// globCompiler makes "*" stay within a folder and "**/" match zero or more
-// folders, as in .gitignore, so "**/*.html" also matches "index.html".
-var globCompiler = glob.Compiler{Separators: []rune{'/'}, Globstar: true}

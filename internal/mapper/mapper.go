@@ -1,8 +1,12 @@
 package mapper
 
 import (
+	"fmt"
+	"path"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Kind is the type of a purge object; one request carries one kind.
@@ -13,6 +17,7 @@ const (
 	URL    Kind = "url"
 	ARL    Kind = "arl"
 	CPCode Kind = "cpcode"
+	Tag    Kind = "tag" // a Fast Purge cache tag
 )
 
 // Object is one thing to purge. CP codes are kept as decimal strings so all
@@ -24,38 +29,41 @@ type Object struct {
 
 // Match says what one path became: which rule took it, or why none did.
 type Match struct {
-	Path    string   `json:"path"`
-	Rule    int      `json:"rule,omitempty"` // 1-based; 0 when ignored or unmatched
-	Ignored bool     `json:"ignored,omitempty"`
-	Objects []Object `json:"objects,omitempty"`
+	Path    string `json:"path"`
+	Rule    int    `json:"rule,omitempty"` // 1-based; 0 when ignored by the top-level ignore or unmatched
+	Ignored bool   `json:"ignored,omitempty"`
+	// Rejected says why a path could not be mapped (a ".." segment, say);
+	// such a path also counts as unmatched.
+	Rejected string   `json:"rejected,omitempty"`
+	Objects  []Object `json:"objects,omitempty"`
 }
 
 // Result is the outcome of mapping a set of paths.
 type Result struct {
 	Objects   []Object // de-duplicated, in first-seen order
 	Matches   []Match  // one per path, in input order
-	Unmatched []string // paths no rule and no ignore covers
+	Unmatched []string // paths no rule and no ignore covers, and rejected ones
 	Ignored   []string
 }
 
-// Map applies the rules to paths: ignore globs first, then the first rule
-// whose match fits. Input order decides output order, so a sorted input
-// gives a stable plan.
+// Map applies the rules to paths: the top-level ignore first, then the
+// first rule whose match fits. Input order decides output order, so a
+// sorted input gives a stable plan.
 func (c *Config) Map(paths []string) Result {
-	var res Result
-	seen := map[Object]bool{}
-	for _, p := range paths {
-		m := c.MapPath(p)
-		res.Matches = append(res.Matches, m)
+	res := Result{Matches: make([]Match, len(paths))}
+	c.lookupAll(paths, res.Matches)
+	seen := make(map[Object]struct{}, len(paths))
+	for i := range res.Matches {
+		m := &res.Matches[i]
 		switch {
 		case m.Ignored:
-			res.Ignored = append(res.Ignored, p)
-		case m.Rule == 0:
-			res.Unmatched = append(res.Unmatched, p)
+			res.Ignored = append(res.Ignored, m.Path)
+		case m.Rule == 0 || m.Rejected != "":
+			res.Unmatched = append(res.Unmatched, m.Path)
 		}
 		for _, o := range m.Objects {
-			if !seen[o] {
-				seen[o] = true
+			if _, dup := seen[o]; !dup {
+				seen[o] = struct{}{}
 				res.Objects = append(res.Objects, o)
 			}
 		}
@@ -63,46 +71,247 @@ func (c *Config) Map(paths []string) Result {
 	return res
 }
 
+// parallelMin is the number of paths below which Map stays on one
+// goroutine: under it, starting workers costs more than it saves.
+const parallelMin = 4096
+
+// lookupAll fills out[i] for paths[i], splitting large inputs over the
+// CPUs: each path is independent and the config is read-only, and a
+// 100,000-file deploy (a regenerated site) should not wait on one core.
+func (c *Config) lookupAll(paths []string, out []Match) {
+	workers := runtime.GOMAXPROCS(0)
+	if len(paths) < parallelMin || workers < 2 {
+		c.lookupRange(paths, out)
+		return
+	}
+	var wg sync.WaitGroup
+	chunk := (len(paths) + workers - 1) / workers
+	for lo := 0; lo < len(paths); lo += chunk {
+		hi := min(lo+chunk, len(paths))
+		wg.Go(func() { c.lookupRange(paths[lo:hi], out[lo:hi]) })
+	}
+	wg.Wait()
+}
+
+func (c *Config) lookupRange(paths []string, out []Match) {
+	var sc scratch
+	for i, p := range paths {
+		out[i], _ = c.lookup(p, &sc)
+	}
+}
+
 // MapPath maps one path.
 func (c *Config) MapPath(p string) Match {
-	m := Match{Path: p}
-	if matchAny(c.ignore, p) {
-		m.Ignored = true
-		return m
-	}
-	for i, r := range c.Rules {
-		if !matchAny(r.match, p) {
-			continue
-		}
-		m.Rule = i + 1
-		m.Objects = r.objects(p)
-		return m
-	}
+	var sc scratch
+	m, _ := c.lookup(p, &sc)
 	return m
 }
 
-func matchAny(ps []*pattern, p string) bool {
-	for _, g := range ps {
-		if g.g.Match(p) {
-			return true
-		}
-	}
-	return false
+// why is what decided a path, for Explain.
+type why struct {
+	ignore  *pattern // the top-level or rule ignore glob that dropped it
+	pattern string   // the match glob or regex that took it
 }
 
-func (r *Rule) objects(p string) []Object {
-	var out []Object
-	rel := strings.TrimPrefix(p, r.Strip)
-	for _, t := range r.urls {
-		v := t.expand(rel)
-		kind := URL
-		if IsARL(v) {
-			kind = ARL
+// scratch is memory one goroutine reuses from path to path, so mapping
+// allocates little more than its results.
+type scratch struct {
+	cands []int
+	buf   []byte
+	forms [3]string
+	objs  []Object // a path's objects while they are built
+	slab  []Object // where they are kept: one allocation for many paths
+}
+
+// keep moves objs into the slab and returns their final, capped slice.
+func (sc *scratch) keep(objs []Object) []Object {
+	if len(objs) == 0 {
+		return nil
+	}
+	if cap(sc.slab)-len(sc.slab) < len(objs) {
+		// Grow geometrically to 1024: one path (Explain) stays small.
+		sc.slab = make([]Object, 0, max(len(objs), min(1024, 2*cap(sc.slab))))
+	}
+	n := len(sc.slab)
+	sc.slab = append(sc.slab, objs...)
+	return sc.slab[n:len(sc.slab):len(sc.slab)]
+}
+
+func (c *Config) lookup(p string, sc *scratch) (Match, why) {
+	m := Match{Path: p}
+	if reason := checkPath(p); reason != "" {
+		m.Rejected = reason
+		return m, why{}
+	}
+	for _, g := range c.ignore {
+		if g.match(p) {
+			m.Ignored = true
+			return m, why{ignore: g}
 		}
-		out = append(out, Object{Kind: kind, Value: v})
+	}
+	sc.cands = c.index.candidates(p, sc.cands[:0])
+	for _, i := range sc.cands {
+		r := c.Rules[i]
+		groups, by, ok := r.matches(p)
+		if !ok {
+			continue
+		}
+		m.Rule = i + 1
+		for _, g := range r.ignore {
+			if g.match(p) {
+				m.Ignored = true
+				return m, why{ignore: g, pattern: by}
+			}
+		}
+		objs, err := r.objects(p, groups, sc)
+		if err != nil {
+			m.Rejected = err.Error()
+			return m, why{pattern: by}
+		}
+		m.Objects = sc.keep(objs)
+		return m, why{pattern: by}
+	}
+	return m, why{}
+}
+
+// checkPath refuses what is not a clean file path relative to the
+// repository root: git never records one, so it is a typo or an attempt
+// to reach above the site root.
+func checkPath(p string) string {
+	switch {
+	case p == "":
+		return "the path is empty"
+	case strings.HasPrefix(p, "/"):
+		return "the path starts with /: give it relative to the repository root"
+	case strings.HasSuffix(p, "/"):
+		return "the path ends with /: name a file, not a folder"
+	case strings.Contains(p, "//") || hasDotSegment(p):
+		return `the path has an empty, "." or ".." segment: give it as git does, such as public/a/b.html`
+	}
+	return ""
+}
+
+// matches reports whether r covers p, with a regex rule's submatches and
+// the pattern that fitted.
+func (r *Rule) matches(p string) ([]string, string, bool) {
+	if r.re != nil {
+		if !strings.HasPrefix(p, r.reLit) {
+			return nil, "", false
+		}
+		g := r.re.FindStringSubmatch(p)
+		return g, r.Regex, g != nil
+	}
+	for _, m := range r.match {
+		if m.match(p) {
+			return nil, m.src, true
+		}
+	}
+	return nil, "", false
+}
+
+// objects expands the rule for path p: every urls template for every
+// base and every form of {path}, then also, cpcodes and tags; without
+// repeats.
+func (r *Rule) objects(p string, groups []string, sc *scratch) ([]Object, error) {
+	rel := strings.TrimPrefix(p, r.Strip)
+	out := sc.objs[:0]
+	defer func() { sc.objs = out[:0] }()
+	var err error
+	e := expander{rule: r, subject: subject{rel: rel, groups: groups}, buf: sc.buf}
+	defer func() { sc.buf = e.buf }()
+	forms := r.forms(rel, sc.forms[:0])
+	for _, t := range r.urls {
+		if out, err = e.each(out, t, forms); err != nil {
+			return nil, err
+		}
+	}
+	for _, t := range r.also {
+		if out, err = e.each(out, t, sc.forms[:0]); err != nil {
+			return nil, err
+		}
 	}
 	for _, cp := range r.CPCodes {
-		out = append(out, Object{Kind: CPCode, Value: strconv.FormatInt(cp, 10)})
+		out = appendNew(out, Object{Kind: CPCode, Value: strconv.FormatInt(cp, 10)})
 	}
-	return out
+	for _, tag := range r.Tags {
+		out = appendNew(out, Object{Kind: Tag, Value: tag})
+	}
+	return out, nil
+}
+
+// expander reuses one buffer across a path's templates.
+type expander struct {
+	rule    *Rule
+	subject subject
+	buf     []byte
+}
+
+// each expands t for every base, then every form of {path}.
+func (e *expander) each(out []Object, t *template, forms []string) ([]Object, error) {
+	bases := e.rule.Bases
+	if !t.usesBase {
+		bases = []string{""}
+	}
+	if !t.usesPath || len(forms) == 0 {
+		forms = append(forms[:0:0], e.subject.rel)
+	}
+	kind := URL
+	if t.arl {
+		kind = ARL
+	}
+	for _, b := range bases {
+		for _, f := range forms {
+			e.subject.path = f
+			e.buf = t.expand(e.buf[:0], &e.subject, b)
+			v, err := finish(string(e.buf))
+			if err != nil {
+				return nil, fmt.Errorf("template %q gives %q: %v", t.src, e.buf, err)
+			}
+			out = appendNew(out, Object{Kind: kind, Value: v})
+		}
+	}
+	return out, nil
+}
+
+func appendNew(out []Object, o Object) []Object {
+	for _, x := range out {
+		if x == o {
+			return out
+		}
+	}
+	return append(out, o)
+}
+
+// forms is what {path} stands for: an index file is also its folder
+// ("blog/", "blog"), a pretty file its name without extension ("about").
+func (r *Rule) forms(rel string, out []string) []string {
+	name := path.Base(rel)
+	if contains(r.Index, name) {
+		dir := rel[:len(rel)-len(name)]
+		for _, f := range r.IndexForms {
+			out = append(out, indexForm(f, dir, rel))
+		}
+		return out
+	}
+	if ext := path.Ext(name); ext != "" && contains(r.Pretty, ext) {
+		for _, f := range r.PrettyForms {
+			if f == "bare" {
+				out = append(out, rel[:len(rel)-len(ext)])
+			} else {
+				out = append(out, rel)
+			}
+		}
+		return out
+	}
+	return append(out, rel)
+}
+
+func indexForm(form, dir, rel string) string {
+	switch form {
+	case "dir/":
+		return dir
+	case "dir":
+		return strings.TrimSuffix(dir, "/")
+	}
+	return rel
 }

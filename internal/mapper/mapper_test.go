@@ -96,14 +96,14 @@ func TestParseErrors(t *testing.T) {
 		name, yml string
 		want      []string // each a fragment of one error, in order
 	}{
-		{"unknown key", "rules:\n  - match: a\n    url: https://x/{path}\n", []string{"c.yml:3:5: unknown key \"url\" in rule 1; valid keys are cpcodes, match, strip, urls"}},
+		{"unknown key", "rules:\n  - match: a\n    url: https://x/{path}\n", []string{"c.yml:3:5: unknown key \"url\" in rule 1; valid keys are also, base_url, cpcodes, hosts, ignore, index, index_forms, match, name, pretty, pretty_forms, regex, strip, tags, urls"}},
 		{"bad glob", "rules:\n  - match: 'public/[a'\n    urls: https://x.com/{path}\n", []string{"c.yml:2:12: bad glob \"public/[a\""}},
 		{"bad template", "rules:\n  - match: a\n    urls: www.example.com/{path}\n", []string{"c.yml:3:11: rule 1: template \"www.example.com/{path}\" does not make an absolute http(s) URL"}},
 		{"unknown placeholder", "rules:\n  - match: a\n    urls: https://x.com/{file}\n", []string{"c.yml:3:11: rule 1: template \"https://x.com/{file}\" uses unknown placeholder {file}"}},
 		{"no path", "rules:\n  - match: a\n    urls: https://x.com/\n", []string{"names no file"}},
-		{"upper host", "rules:\n  - match: a\n    urls: https://WWW.x.com/{path}\n", []string{"upper-case host"}},
+		{"upper host", "rules:\n  - match: a\n    urls: https://WWW.x.com/{path}\n", []string{`c.yml:3:11: rule 1: template "https://WWW.x.com/{path}" has the host "WWW.x.com"; write hosts in lower case`}},
 		{"bad enum", "api: v2\nrules:\n  - match: a\n    cpcodes: 1\n", []string{`c.yml:1:6: unknown api "v2"; valid values are ["fast-purge" "ccu-v2"]`}},
-		{"threshold without cpcodes", "threshold: 10\nrules:\n  - match: a\n    cpcodes: 1\n", []string{"c.yml:1:1: threshold is set but cpcodes is not"}},
+		{"threshold without cpcodes", "threshold: 10\nrules:\n  - match: a\n    cpcodes: 1\n", []string{"c.yml:1:12: threshold is set but neither cpcodes nor tags is"}},
 		{"bad cpcode", "cpcodes: [abc]\nrules:\n  - match: a\n    cpcodes: 1\n", []string{"c.yml:1:11: CP code \"abc\" is not a positive number"}},
 		{"no rules", "api: fast-purge\n", []string{"c.yml:1:1: no rules"}},
 		{"empty", "", []string{"c.yml:1:1: config is empty"}},

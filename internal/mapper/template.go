@@ -4,46 +4,68 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+	"sort"
 	"strings"
 )
 
-// template is a compiled object template such as
-// "https://www.example.com/{path}": literal text and placeholders.
+// template is a compiled object template such as "{base}/{path|lower}":
+// literal text and placeholders, each with filters.
 type template struct {
-	src   string
-	parts []tplPart
+	src       string
+	parts     []tplPart
+	usesBase  bool // {base} or {host}: expanded once per base
+	usesPath  bool // {path}: expanded once per index or pretty form
+	namesFile bool // inserts something of the file, not only the site
+	arl       bool // makes ARLs (decided at load: the prefix is fixed)
 }
 
 type tplPart struct {
-	lit string
-	ph  string // placeholder name, "" for literal
+	lit     string
+	ph      placeholder
+	group   int // submatch index, for phGroup
+	filters []filter
 }
 
-// placeholders are the names a template may use; each inserts a part of
-// the (stripped) file path, percent-encoded.
-var placeholders = map[string]func(p string) string{
-	"path": func(p string) string { return p },
-	"dir": func(p string) string {
-		if d := path.Dir(p); d != "." {
-			return d + "/"
-		}
-		return ""
-	},
-	"name": path.Base,
-	"stem": func(p string) string { b := path.Base(p); return strings.TrimSuffix(b, path.Ext(b)) },
-	"ext":  func(p string) string { return strings.TrimPrefix(path.Ext(p), ".") },
+type placeholder int
+
+const (
+	phNone placeholder = iota
+	phBase
+	phHost
+	phPath
+	phDir
+	phName
+	phStem
+	phExt
+	phGroup
+)
+
+var placeholders = map[string]placeholder{
+	"base": phBase, "host": phHost, "path": phPath, "dir": phDir,
+	"name": phName, "stem": phStem, "ext": phExt,
 }
 
-func placeholderNames() []string { return []string{"{path}", "{dir}", "{name}", "{stem}", "{ext}"} }
+const builtinNames = "{base}, {host}, {path}, {dir}, {name}, {stem}, {ext}"
 
-func parseTemplate(src string) (*template, error) {
+// subject is what a template is expanded for: the path after strip, the
+// form of it {path} stands for, and a regex rule's submatches.
+type subject struct {
+	rel, path string
+	groups    []string
+}
+
+// parseTemplate compiles src; groups names a regex rule's named groups.
+func parseTemplate(src string, groups map[string]int) (*template, error) {
 	t := &template{src: src}
 	rest := src
 	for rest != "" {
-		i := strings.IndexByte(rest, '{')
+		i := strings.IndexAny(rest, "{}")
 		if i < 0 {
 			t.parts = append(t.parts, tplPart{lit: rest})
 			break
+		}
+		if rest[i] == '}' {
+			return nil, fmt.Errorf("template %q has a '}' without '{'", src)
 		}
 		if i > 0 {
 			t.parts = append(t.parts, tplPart{lit: rest[:i]})
@@ -52,72 +74,225 @@ func parseTemplate(src string) (*template, error) {
 		if j < 0 {
 			return nil, fmt.Errorf("template %q has an unclosed '{'", src)
 		}
-		name := rest[i+1 : i+j]
-		if _, ok := placeholders[name]; !ok {
-			return nil, fmt.Errorf("template %q uses unknown placeholder {%s}; valid placeholders are %s", src, name, strings.Join(placeholderNames(), ", "))
+		part, err := parsePlaceholder(src, rest[i+1:i+j], groups)
+		if err != nil {
+			return nil, err
 		}
-		t.parts = append(t.parts, tplPart{ph: name})
+		t.add(part)
 		rest = rest[i+j+1:]
 	}
-	if !t.hasPlaceholder() {
-		return nil, fmt.Errorf("template %q names no file: add {path} (or {dir} for a folder URL)", src)
-	}
-	if err := t.check(); err != nil {
-		return nil, err
-	}
-	return t, nil
+	return t, t.checkBase()
 }
 
-func (t *template) hasPlaceholder() bool {
-	for _, p := range t.parts {
-		if p.ph != "" {
-			return true
+func (t *template) add(p tplPart) {
+	switch p.ph {
+	case phBase, phHost:
+		t.usesBase = true
+	case phPath:
+		t.usesPath, t.namesFile = true, true
+	default:
+		t.namesFile = true
+	}
+	t.parts = append(t.parts, p)
+}
+
+func parsePlaceholder(src, body string, groups map[string]int) (tplPart, error) {
+	fields := strings.Split(body, "|")
+	name := fields[0]
+	part := tplPart{ph: placeholders[name]}
+	if g, ok := groups[name]; ok && part.ph == phNone {
+		part.ph, part.group = phGroup, g
+	}
+	if part.ph == phNone {
+		return part, fmt.Errorf("template %q uses unknown placeholder {%s}; valid placeholders are %s", src, name, placeholderList(groups))
+	}
+	for _, f := range fields[1:] {
+		flt, err := parseFilter(f)
+		if err != nil {
+			return part, fmt.Errorf("template %q: %v", src, err)
 		}
+		part.filters = append(part.filters, flt)
 	}
-	return false
+	return part, nil
 }
 
-// check expands the template on a sample path and requires an absolute
-// http(s) URL with a host, or an ARL, so a typo fails at load and not at
-// the API.
-func (t *template) check() error {
-	out := t.expand("dir/file.html")
-	if IsARL(out) {
-		return nil
+func placeholderList(groups map[string]int) string {
+	var gs []string
+	for g := range groups {
+		gs = append(gs, "{"+g+"}")
 	}
-	u, err := url.Parse(out)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("template %q does not make an absolute http(s) URL or an ARL (it gives %q); start it with https://HOST/", t.src, out)
-	}
-	if u.Host != strings.ToLower(u.Host) {
-		return fmt.Errorf("template %q has an upper-case host %q; write hosts in lower case, as caches key them", t.src, u.Host)
+	sort.Strings(gs)
+	return strings.Join(append([]string{builtinNames}, gs...), ", ")
+}
+
+// checkBase requires {base} to open the template and be followed by "/",
+// "?" or nothing: base_url has no trailing slash, so "{base}{path}" would
+// glue the path onto the host.
+func (t *template) checkBase() error {
+	for i, p := range t.parts {
+		if p.ph != phBase {
+			continue
+		}
+		if i != 0 {
+			return fmt.Errorf("template %q: {base} must start the template, as in {base}/{path}; use {host} inside a URL or ARL", t.src)
+		}
+		if i+1 < len(t.parts) && (t.parts[i+1].ph != phNone || !strings.ContainsAny(t.parts[i+1].lit[:1], "/?")) {
+			return fmt.Errorf("template %q: put a / after {base}, as in {base}/{path}", t.src)
+		}
 	}
 	return nil
 }
 
-// expand fills the placeholders from p, a slash-separated file path.
-func (t *template) expand(p string) string {
-	var b strings.Builder
-	for _, part := range t.parts {
-		if part.ph == "" {
-			b.WriteString(part.lit)
-			continue
-		}
-		b.WriteString(EscapePath(placeholders[part.ph](p)))
-	}
-	return joinSlashes(b.String())
+// A filter transforms the value a placeholder inserts, before it is
+// percent-encoded: static site generators rewrite names (Hugo lower-cases
+// URLs, turns x.md into x/).
+type filter struct {
+	kind filterKind
+	arg  string
 }
 
-// joinSlashes removes the doubled slashes that joining "https://h/" and
-// "/path" leaves in the path, keeping the scheme's "//".
-func joinSlashes(s string) string {
-	i := strings.Index(s, "://")
-	start := 0
-	if i >= 0 {
-		start = i + 3
+type filterKind int
+
+const (
+	fLower   filterKind = iota // lower-case
+	fExt                       // replace the extension with arg ("" removes it)
+	fNoSlash                   // drop a trailing slash
+)
+
+const validFilters = "lower, ext:X (replace the extension with X; ext: removes it), noslash"
+
+func parseFilter(f string) (filter, error) {
+	switch name, arg, hasArg := strings.Cut(f, ":"); {
+	case name == "lower" && !hasArg:
+		return filter{kind: fLower}, nil
+	case name == "noslash" && !hasArg:
+		return filter{kind: fNoSlash}, nil
+	case name == "ext" && hasArg:
+		return filter{kind: fExt, arg: arg}, nil
 	}
-	for strings.Contains(s[start:], "//") {
-		s = s[:start] + strings.ReplaceAll(s[start:], "//", "/")
+	return filter{}, fmt.Errorf("unknown filter %q; valid filters are %s", f, validFilters)
+}
+
+func (f filter) apply(v string) string {
+	switch f.kind {
+	case fLower:
+		return strings.ToLower(v)
+	case fNoSlash:
+		return strings.TrimSuffix(v, "/")
 	}
-	return s
+	if v == "" || strings.HasSuffix(v, "/") {
+		return v // a folder has no extension to replace
+	}
+	return v[:len(v)-len(path.Ext(v))] + f.arg
+}
+
+// value is what placeholder part inserts for s on base (before escaping).
+func (p *tplPart) value(s *subject, base, host string) string {
+	switch p.ph {
+	case phBase:
+		return base
+	case phHost:
+		return host
+	case phPath:
+		return s.path
+	case phDir:
+		if d := path.Dir(s.rel); d != "." {
+			return d + "/"
+		}
+		return ""
+	case phName:
+		return path.Base(s.rel)
+	case phStem:
+		b := path.Base(s.rel)
+		return b[:len(b)-len(path.Ext(b))]
+	case phExt:
+		return strings.TrimPrefix(path.Ext(s.rel), ".")
+	}
+	return s.groups[p.group]
+}
+
+// expand fills the placeholders for s and base; the file's parts are
+// percent-encoded (EscapePath), the base is inserted as configured.
+func (t *template) expand(dst []byte, s *subject, base string) []byte {
+	host := hostOf(base)
+	for i := range t.parts {
+		p := &t.parts[i]
+		if p.ph == phNone {
+			dst = append(dst, p.lit...)
+			continue
+		}
+		v := p.value(s, base, host)
+		for _, f := range p.filters {
+			v = f.apply(v)
+		}
+		if p.ph == phBase || p.ph == phHost {
+			dst = append(dst, v...)
+			continue
+		}
+		dst = appendEscaped(dst, v)
+	}
+	return dst
+}
+
+// hostOf is the host (with port) of a normalised base URL.
+func hostOf(base string) string {
+	_, rest, ok := strings.Cut(base, "://")
+	if !ok {
+		return ""
+	}
+	h, _, _ := strings.Cut(rest, "/")
+	return h
+}
+
+// samples are two different files a template is tried on at load: the
+// host must not change between them (no file placeholder in the host).
+func samples(ngroups int) [2]subject {
+	var out [2]subject
+	for i, v := range []string{"x", "y"} {
+		rel := [2]string{"dir/file.html", "other/page.txt"}[i]
+		out[i] = subject{rel: rel, path: rel, groups: make([]string, ngroups)}
+		for g := range out[i].groups {
+			out[i].groups[g] = v
+		}
+	}
+	return out
+}
+
+// check expands t for every base on sample files and requires each result
+// to be an absolute http(s) URL with a fixed lower-case host, or an ARL.
+func (t *template) check(bases []string, ngroups int) error {
+	if t.usesBase && len(bases) == 0 {
+		return fmt.Errorf("template %q uses {base} or {host} but neither base_url nor hosts is set: add base_url: https://www.example.com at the top of the config or in the rule", t.src)
+	}
+	if !t.usesBase {
+		bases = []string{""}
+	}
+	for _, b := range bases {
+		if err := t.checkOn(b, ngroups); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *template) checkOn(base string, ngroups int) error {
+	var hosts [2]string
+	for i, s := range samples(ngroups) {
+		out, err := finish(string(t.expand(nil, &s, base)))
+		if err != nil {
+			return fmt.Errorf("template %q: %v", t.src, err)
+		}
+		if err := checkObject(out); err != nil {
+			return fmt.Errorf("template %q %v", t.src, err)
+		}
+		t.arl = IsARL(out)
+		if !t.arl {
+			u, _ := url.Parse(out)
+			hosts[i] = u.Host
+		}
+	}
+	if hosts[0] != hosts[1] {
+		return fmt.Errorf("template %q puts part of the file in the host (%q, %q): the host must come from the template's text, {base} or {host}", t.src, hosts[0], hosts[1])
+	}
+	return nil
 }

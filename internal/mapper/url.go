@@ -1,8 +1,13 @@
 package mapper
 
 import (
+	"errors"
+	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
+
+	"golang.org/x/net/idna"
 )
 
 // EscapePath percent-encodes a slash-separated path the way browsers do
@@ -11,20 +16,20 @@ import (
 // and every non-ASCII byte as UTF-8, which Fast Purge rejects raw. Every
 // other byte, including + & ' ( ) ! * , ; = : @ $ ~, is kept as it is.
 func EscapePath(p string) string {
+	return string(appendEscaped(make([]byte, 0, len(p)), p))
+}
+
+func appendEscaped(dst []byte, p string) []byte {
 	const hex = "0123456789ABCDEF"
-	var b strings.Builder
-	b.Grow(len(p))
 	for i := 0; i < len(p); i++ {
 		c := p[i]
 		if needsEscape(c) {
-			b.WriteByte('%')
-			b.WriteByte(hex[c>>4])
-			b.WriteByte(hex[c&15])
+			dst = append(dst, '%', hex[c>>4], hex[c&15])
 			continue
 		}
-		b.WriteByte(c)
+		dst = append(dst, c)
 	}
-	return b.String()
+	return dst
 }
 
 func needsEscape(c byte) bool {
@@ -45,3 +50,127 @@ var arlPattern = regexp.MustCompile(`^(?:https?://a\d+\.[a-z]\.akamai(?:tech)?\.
 
 // IsARL reports whether s is an ARL rather than a URL.
 func IsARL(s string) bool { return arlPattern.MatchString(s) }
+
+// normalizeBase checks a base_url and returns it as caches key it: scheme
+// and host lower case, an internationalised host in punycode (Fast Purge
+// rejects raw non-ASCII), no trailing slash so "{base}/x" joins cleanly.
+func normalizeBase(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" {
+		return "", fmt.Errorf("base_url %q is not an absolute http(s) URL: write it as https://www.example.com", raw)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
+		return "", fmt.Errorf("base_url %q may hold only a scheme, a host and a path: drop the user, query or fragment", raw)
+	}
+	host, err := asciiHost(u.Hostname())
+	if err != nil {
+		return "", fmt.Errorf("base_url %q: %v", raw, err)
+	}
+	if port := u.Port(); port != "" {
+		host += ":" + port
+	}
+	p := strings.TrimRight(u.EscapedPath(), "/")
+	if hasDotSegment(p) {
+		return "", fmt.Errorf("base_url %q has a \".\" or \"..\" segment: write the folder it means", raw)
+	}
+	return strings.ToLower(u.Scheme) + "://" + host + p, nil
+}
+
+// asciiHost lower-cases a host and converts an IDN to punycode.
+func asciiHost(h string) (string, error) {
+	a, err := idna.Lookup.ToASCII(h)
+	if err != nil {
+		return "", fmt.Errorf("host %q is not a valid host name: %v", h, err)
+	}
+	return a, nil
+}
+
+// hasDotSegment reports a "." or ".." segment in a slash-separated path,
+// which a server resolves to another file than the one named (and ".."
+// above the site root), so a URL holding one would purge the wrong object.
+func hasDotSegment(p string) bool {
+	for p != "" {
+		var seg string
+		seg, p, _ = strings.Cut(p, "/")
+		if seg == "." || seg == ".." {
+			return true
+		}
+	}
+	return false
+}
+
+// tagChars are the bytes Akamai allows in a cache tag besides letters and
+// digits (techdocs: "Purge content by cache tag").
+const tagChars = "!#$%&'+-./^_`|~"
+
+// checkTag enforces Akamai's cache tag rules: 1 to 128 characters from
+// letters, digits and tagChars.
+func checkTag(t string) error {
+	if t == "" || len(t) > 128 {
+		return fmt.Errorf("cache tag %q must be 1 to 128 characters long", t)
+	}
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		if !alnum && !strings.ContainsRune(tagChars, rune(c)) {
+			return fmt.Errorf("cache tag %q has %q; tags hold letters, digits and %s (placeholders are not expanded in tags)", t, c, tagChars)
+		}
+	}
+	return nil
+}
+
+// errDotSegment is what finish reports for an expansion that would leave
+// the site root or name another file.
+var errDotSegment = errors.New(`the URL would have a "." or ".." segment`)
+
+// finish turns an expanded template into the object value: doubled
+// slashes from joining removed from the path (not the query), an empty
+// path made "/", and dot segments refused.
+func finish(s string) (string, error) {
+	start := 0
+	if i := strings.Index(s, "://"); i > 0 && s[0] != '/' {
+		start = i + 3
+		if j := strings.IndexByte(s[start:], '/'); j >= 0 {
+			start += j
+		} else if k := strings.IndexByte(s[start:], '?'); k >= 0 {
+			s, start = s[:start+k]+"/"+s[start+k:], start+k
+		} else {
+			return s + "/", nil
+		}
+	}
+	end := len(s)
+	if q := strings.IndexByte(s[start:], '?'); q >= 0 {
+		end = start + q
+	}
+	p := s[start:end]
+	if strings.Contains(p, "//") {
+		for strings.Contains(p, "//") {
+			p = strings.ReplaceAll(p, "//", "/")
+		}
+		s = s[:start] + p + s[end:]
+	}
+	if hasDotSegment(p) {
+		return "", errDotSegment
+	}
+	return s, nil
+}
+
+// checkObject requires an absolute http(s) URL with a lower-case ASCII host,
+// or an ARL, so a typo fails at load and not at the API.
+func checkObject(out string) error {
+	if IsARL(out) {
+		return nil
+	}
+	u, err := url.Parse(out)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("does not make an absolute http(s) URL or an ARL (it gives %q); start it with https://HOST/ or {base}/", out)
+	}
+	if u.Fragment != "" || strings.Contains(out, "#") {
+		return fmt.Errorf("has a fragment (#…) in %q; browsers never send it, so the cache key lacks it: drop it", out)
+	}
+	host := u.Hostname()
+	if a, err := asciiHost(host); err != nil || a != host {
+		return fmt.Errorf("has the host %q; write hosts in lower case and punycode (xn--…), as caches key them, or put the host in base_url, which converts it", host)
+	}
+	return nil
+}

@@ -6,6 +6,7 @@ package plan
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -34,6 +35,14 @@ type Plan struct {
 	Ignored   []string      `json:"ignored"`
 	Fallback  Fallback      `json:"fallback"`
 	Batches   []Batch       `json:"batches"`
+	// Warnings are what CI should show without failing: unmatched files
+	// under unmatched: warn, a threshold_share that could not be applied.
+	Warnings []string `json:"warnings,omitempty"`
+	// Errors make the plan unusable (see Err): unmatched files under
+	// unmatched: error, more objects than max_objects with no fallback.
+	Errors []string `json:"errors,omitempty"`
+
+	errs []error
 }
 
 // Fallback records whether the threshold replaced URLs with CP codes.
@@ -48,7 +57,7 @@ type Batch struct {
 	Action  string   `json:"action"`          // invalidate or delete
 	Network string   `json:"network"`         // production or staging
 	Queue   string   `json:"queue,omitempty"` // ccu-v2 only
-	Type    string   `json:"type"`            // url, arl or cpcode
+	Type    string   `json:"type"`            // url, arl, cpcode or tag
 	Objects []string `json:"objects"`
 }
 
@@ -61,9 +70,28 @@ type Settings struct {
 	// ForceFallback, when set, purges FallbackCPCodes whatever the count,
 	// with this reason (the base commit is unknown, say).
 	ForceFallback string
+	// FallbackTags are cache tags purged on fallback, with FallbackCPCodes.
+	FallbackTags []string
+	// ThresholdShare falls back when the changed files a rule matched are
+	// more than this share of SiteFiles (the files of the head commit);
+	// 0, or SiteFiles 0 (unknown), never.
+	ThresholdShare float64
+	SiteFiles      int
+	// MaxTotal is max_objects, a hard cap on the plan's objects: past it
+	// the plan falls back if it can and fails (Err) if not. 0 = no cap.
+	MaxTotal int
+	// Unmatched is the unmatched policy: warn (""), error or ignore.
+	Unmatched string
 }
 
-// Build makes the plan for changes mapped by res.
+// ErrUnmatched and ErrTooMany are wrapped by Plan.Err.
+var (
+	ErrUnmatched = errors.New("changed files no rule covers")
+	ErrTooMany   = errors.New("too many objects")
+)
+
+// Build makes the plan for changes mapped by res. A plan that must not be
+// sent (see Err) is still complete, so it can be printed with its reasons.
 func Build(from, to string, changes []diff.Change, res mapper.Result, s Settings) *Plan {
 	p := &Plan{From: from, To: to, Changes: changes, Unmatched: res.Unmatched, Ignored: res.Ignored}
 	if p.Changes == nil {
@@ -75,19 +103,102 @@ func Build(from, to string, changes []diff.Change, res mapper.Result, s Settings
 	if p.Ignored == nil {
 		p.Ignored = []string{}
 	}
+	p.unmatched(s.Unmatched)
 	objects := res.Objects
 	if s.ForceFallback != "" {
-		objects = fallback(nil, s.FallbackCPCodes)
+		objects = fallback(nil, s.FallbackCPCodes, s.FallbackTags)
 		p.Fallback = Fallback{Used: true, Reason: s.ForceFallback}
-	} else if n := countURLs(objects); s.Threshold > 0 && n > s.Threshold {
-		objects = fallback(objects, s.FallbackCPCodes)
-		p.Fallback = Fallback{Used: true, Reason: fmt.Sprintf("%d URLs exceed threshold %d: purging CP codes %s instead", n, s.Threshold, joinInts(s.FallbackCPCodes))}
+	} else if reason := s.fallbackReason(res); reason != "" {
+		objects = fallback(objects, s.FallbackCPCodes, s.FallbackTags)
+		p.Fallback = Fallback{Used: true, Reason: reason + ": purging " + s.fallbackWhat() + " instead"}
+	}
+	if s.ThresholdShare > 0 && s.SiteFiles <= 0 {
+		p.Warnings = append(p.Warnings, fmt.Sprintf("threshold_share %s is not applied: the number of the site's files is unknown", percent(s.ThresholdShare)))
+	}
+	if n := len(objects); s.MaxTotal > 0 && n > s.MaxTotal {
+		p.fail(fmt.Errorf("%w: %d objects exceed max_objects %d and there is no fallback: add cpcodes: or tags: to the config, or raise max_objects", ErrTooMany, n, s.MaxTotal))
 	}
 	p.Batches = batches(objects, s)
 	if p.Batches == nil {
 		p.Batches = []Batch{}
 	}
 	return p
+}
+
+// fallbackReason says which limit fired, with the numbers, or "".
+func (s Settings) fallbackReason(res mapper.Result) string {
+	hasFallback := len(s.FallbackCPCodes)+len(s.FallbackTags) > 0
+	n := countURLs(res.Objects)
+	matched := countMatched(res)
+	switch {
+	case s.Threshold > 0 && n > s.Threshold:
+		return fmt.Sprintf("%d URLs exceed threshold %d", n, s.Threshold)
+	case s.ThresholdShare > 0 && s.SiteFiles > 0 && float64(matched) > s.ThresholdShare*float64(s.SiteFiles):
+		return fmt.Sprintf("%d changed files of %d in the site (%s) exceed threshold_share %s", matched, s.SiteFiles, percent(float64(matched)/float64(s.SiteFiles)), percent(s.ThresholdShare))
+	case s.MaxTotal > 0 && len(res.Objects) > s.MaxTotal && hasFallback:
+		return fmt.Sprintf("%d objects exceed max_objects %d", len(res.Objects), s.MaxTotal)
+	}
+	return ""
+}
+
+func (s Settings) fallbackWhat() string {
+	var parts []string
+	if len(s.FallbackCPCodes) > 0 {
+		parts = append(parts, "CP codes "+joinInts(s.FallbackCPCodes))
+	}
+	if len(s.FallbackTags) > 0 {
+		parts = append(parts, "cache tags "+strings.Join(s.FallbackTags, ", "))
+	}
+	if len(parts) == 0 {
+		return "nothing (no cpcodes or tags are configured)"
+	}
+	return strings.Join(parts, " and ")
+}
+
+func percent(f float64) string {
+	return strconv.FormatFloat(f*100, 'f', -1, 64) + "%"
+}
+
+// countMatched is the number of paths a rule took (not ignored, not
+// rejected): the changed share of the site.
+func countMatched(res mapper.Result) int {
+	n := 0
+	for _, m := range res.Matches {
+		if m.Rule > 0 && !m.Ignored && m.Rejected == "" {
+			n++
+		}
+	}
+	return n
+}
+
+// unmatched applies the unmatched policy.
+func (p *Plan) unmatched(policy string) {
+	if len(p.Unmatched) == 0 || policy == mapper.UnmatchedIgnore {
+		return
+	}
+	list := fmt.Sprintf("%d changed file(s) no rule covers, so not purged: %s", len(p.Unmatched), quoteList(p.Unmatched))
+	if policy == mapper.UnmatchedError {
+		p.fail(fmt.Errorf("%w (unmatched: error): %s; add a rule or an ignore glob for them", ErrUnmatched, list))
+		return
+	}
+	p.Warnings = append(p.Warnings, list)
+}
+
+func (p *Plan) fail(err error) {
+	p.errs = append(p.errs, err)
+	p.Errors = append(p.Errors, err.Error())
+}
+
+// Err is why the plan must not be sent (exit 2), or nil; it wraps
+// ErrUnmatched or ErrTooMany.
+func (p *Plan) Err() error { return errors.Join(p.errs...) }
+
+func quoteList(xs []string) string {
+	q := make([]string, len(xs))
+	for i, x := range xs {
+		q[i] = strconv.Quote(x)
+	}
+	return strings.Join(q, ", ")
 }
 
 func countURLs(objs []mapper.Object) int {
@@ -100,9 +211,9 @@ func countURLs(objs []mapper.Object) int {
 	return n
 }
 
-// fallback drops URLs and ARLs for the fallback CP codes, keeping the CP
-// codes rules asked for.
-func fallback(objs []mapper.Object, cpcodes []int64) []mapper.Object {
+// fallback drops URLs and ARLs for the fallback CP codes and tags,
+// keeping the CP codes and tags rules asked for.
+func fallback(objs []mapper.Object, cpcodes []int64, tags []string) []mapper.Object {
 	var out []mapper.Object
 	seen := map[mapper.Object]bool{}
 	add := func(o mapper.Object) {
@@ -114,15 +225,18 @@ func fallback(objs []mapper.Object, cpcodes []int64) []mapper.Object {
 	for _, cp := range cpcodes {
 		add(mapper.Object{Kind: mapper.CPCode, Value: strconv.FormatInt(cp, 10)})
 	}
+	for _, t := range tags {
+		add(mapper.Object{Kind: mapper.Tag, Value: t})
+	}
 	for _, o := range objs {
-		if o.Kind == mapper.CPCode {
+		if o.Kind == mapper.CPCode || o.Kind == mapper.Tag {
 			add(o)
 		}
 	}
 	return out
 }
 
-// batches groups objects by kind (url, arl, cpcode, in that order) and cuts
+// batches groups objects by kind (url, arl, cpcode, tag, in that order) and cuts
 // each group by count and body size, keeping the objects' order.
 func batches(objs []mapper.Object, s Settings) []Batch {
 	limit := s.MaxObjects
@@ -130,7 +244,7 @@ func batches(objs []mapper.Object, s Settings) []Batch {
 		limit = MaxObjects
 	}
 	var out []Batch
-	for _, kind := range []mapper.Kind{mapper.URL, mapper.ARL, mapper.CPCode} {
+	for _, kind := range []mapper.Kind{mapper.URL, mapper.ARL, mapper.CPCode, mapper.Tag} {
 		var cur *Batch
 		size := 0
 		for _, o := range objs {

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -122,5 +123,125 @@ func TestForcedFallback(t *testing.T) {
 	want := []Batch{{API: "fast-purge", Action: "invalidate", Network: "production", Type: "cpcode", Objects: []string{"5"}}}
 	if d := cmp.Diff(want, p.Batches); d != "" || p.Fallback.Reason != "base unknown" || !p.Fallback.Used {
 		t.Errorf("fallback %+v, batches (-want +got):\n%s", p.Fallback, d)
+	}
+}
+
+func TestTagBatches(t *testing.T) {
+	t.Parallel()
+	res := mapper.Result{Objects: []mapper.Object{{Kind: mapper.Tag, Value: "blog"}, {Kind: mapper.URL, Value: "https://a.com/"}, {Kind: mapper.Tag, Value: "site"}}}
+	got := Build("a", "b", nil, res, v3).Batches
+	want := []Batch{
+		{API: "fast-purge", Action: "invalidate", Network: "production", Type: "url", Objects: []string{"https://a.com/"}},
+		{API: "fast-purge", Action: "invalidate", Network: "production", Type: "tag", Objects: []string{"blog", "site"}},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// matched makes a result of n matched paths with one URL each.
+func matched(n int) mapper.Result {
+	r := urls(n, 1)
+	for i := 0; i < n; i++ {
+		r.Matches = append(r.Matches, mapper.Match{Path: fmt.Sprint(i), Rule: 1})
+	}
+	return r
+}
+
+func TestFallbackLimits(t *testing.T) {
+	t.Parallel()
+	tagBatch := Batch{API: "fast-purge", Action: "invalidate", Network: "production", Type: "tag", Objects: []string{"site"}}
+	for _, tc := range []struct {
+		name      string
+		res       mapper.Result
+		set       func(*Settings)
+		reason    string // "" = no fallback
+		wantErr   error
+		wantCount int
+		warning   string
+	}{
+		{"threshold with tags", matched(5), func(s *Settings) { s.Threshold, s.FallbackTags = 4, []string{"site"} },
+			"5 URLs exceed threshold 4: purging cache tags site instead", nil, 1, ""},
+		{"threshold with both", matched(5), func(s *Settings) { s.Threshold, s.FallbackTags, s.FallbackCPCodes = 4, []string{"site"}, []int64{9} },
+			"5 URLs exceed threshold 4: purging CP codes 9 and cache tags site instead", nil, 2, ""},
+		{"share over", matched(31), func(s *Settings) { s.ThresholdShare, s.SiteFiles, s.FallbackTags = 0.3, 100, []string{"site"} },
+			"31 changed files of 100 in the site (31%) exceed threshold_share 30%: purging cache tags site instead", nil, 1, ""},
+		{"share at limit", matched(30), func(s *Settings) { s.ThresholdShare, s.SiteFiles, s.FallbackTags = 0.3, 100, []string{"site"} },
+			"", nil, 30, ""},
+		{"share with unknown site size", matched(30), func(s *Settings) { s.ThresholdShare, s.FallbackTags = 0.3, []string{"site"} },
+			"", nil, 30, "threshold_share 30% is not applied: the number of the site's files is unknown"},
+		{"max_objects falls back", matched(11), func(s *Settings) { s.MaxTotal, s.FallbackTags = 10, []string{"site"} },
+			"11 objects exceed max_objects 10: purging cache tags site instead", nil, 1, ""},
+		{"max_objects without fallback fails", matched(11), func(s *Settings) { s.MaxTotal = 10 },
+			"", ErrTooMany, 11, ""},
+		{"max_objects at limit", matched(10), func(s *Settings) { s.MaxTotal = 10 }, "", nil, 10, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := v3
+			tc.set(&s)
+			p := Build("a", "b", nil, tc.res, s)
+			if p.Fallback.Used != (tc.reason != "") || p.Fallback.Reason != tc.reason {
+				t.Errorf("fallback = %+v, want reason %q", p.Fallback, tc.reason)
+			}
+			if err := p.Err(); !errors.Is(err, tc.wantErr) || (err == nil) != (tc.wantErr == nil) {
+				t.Errorf("Err() = %v, want %v", err, tc.wantErr)
+			}
+			if n := p.ObjectCount(); n != tc.wantCount {
+				t.Errorf("%d objects, want %d", n, tc.wantCount)
+			}
+			if tc.warning != "" && (len(p.Warnings) != 1 || p.Warnings[0] != tc.warning) {
+				t.Errorf("warnings %q, want %q", p.Warnings, tc.warning)
+			}
+			if tc.reason != "" && tc.wantCount == 1 {
+				if d := cmp.Diff([]Batch{tagBatch}, p.Batches); d != "" {
+					t.Errorf("(-want +got):\n%s", d)
+				}
+			}
+		})
+	}
+}
+
+func TestUnmatchedPolicy(t *testing.T) {
+	t.Parallel()
+	res := mapper.Result{Unmatched: []string{"README.md", "a b.txt"}}
+	const list = `2 changed file(s) no rule covers, so not purged: "README.md", "a b.txt"`
+	for _, tc := range []struct {
+		policy           string
+		warnings, errors []string
+	}{
+		{"", []string{list}, nil},
+		{mapper.UnmatchedWarn, []string{list}, nil},
+		{mapper.UnmatchedIgnore, nil, nil},
+		{mapper.UnmatchedError, nil, []string{"changed files no rule covers (unmatched: error): " + list + "; add a rule or an ignore glob for them"}},
+	} {
+		s := v3
+		s.Unmatched = tc.policy
+		p := Build("a", "b", nil, res, s)
+		if d := cmp.Diff(tc.warnings, p.Warnings); d != "" {
+			t.Errorf("%q warnings (-want +got):\n%s", tc.policy, d)
+		}
+		if d := cmp.Diff(tc.errors, p.Errors); d != "" {
+			t.Errorf("%q errors (-want +got):\n%s", tc.policy, d)
+		}
+		if (p.Err() != nil) != (tc.policy == mapper.UnmatchedError) || tc.errors != nil && !errors.Is(p.Err(), ErrUnmatched) {
+			t.Errorf("%q: Err() = %v", tc.policy, p.Err())
+		}
+		if d := cmp.Diff(res.Unmatched, p.Unmatched); d != "" {
+			t.Errorf("%q: the plan lists unmatched files whatever the policy (-want +got):\n%s", tc.policy, d)
+		}
+	}
+}
+
+func TestPlanJSONOmitsEmptyNewFields(t *testing.T) {
+	t.Parallel()
+	b, err := json.Marshal(Build("a", "b", nil, urls(1, 1), v3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{`"warnings"`, `"errors"`} {
+		if strings.Contains(string(b), k) {
+			t.Errorf("plan JSON has %s when empty: %s", k, b)
+		}
 	}
 }

@@ -1,0 +1,144 @@
+package mapper_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"gopkg.in/yaml.v3"
+
+	"github.com/ccu-purge/ccu-purge/internal/mapper"
+)
+
+const schemaPath = "../../schema/ccu-purge.schema.json"
+
+func compileSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	s, err := jsonschema.NewCompiler().Compile(schemaPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// schemaCheck validates YAML config text against the schema, as an
+// editor's YAML language server does.
+func schemaCheck(t *testing.T, s *jsonschema.Schema, yml []byte) error {
+	t.Helper()
+	var v any
+	if err := yaml.Unmarshal(yml, &v); err != nil {
+		t.Fatal(err)
+	}
+	j, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(j))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Validate(inst)
+}
+
+// TestShippedConfigsMatchSchema validates the example config and every
+// example against the schema, and checks each names it for editors.
+func TestShippedConfigsMatchSchema(t *testing.T) {
+	t.Parallel()
+	s := compileSchema(t)
+	files, _ := filepath.Glob("../../examples/*/.ccu-purge.yml")
+	files = append(files, "../../.ccu-purge.yml.example")
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := schemaCheck(t, s, data); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+		if !bytes.Contains(data, []byte("# yaml-language-server: $schema=")) {
+			t.Errorf("%s lacks the # yaml-language-server: $schema= line", f)
+		}
+	}
+}
+
+// TestSchemaAgreesWithParse feeds the same configs to the schema and to
+// Parse: an editor must not flag what validate accepts, nor accept what
+// it rejects (for what a schema can express).
+func TestSchemaAgreesWithParse(t *testing.T) {
+	t.Parallel()
+	s := compileSchema(t)
+	const r = "rules:\n  - match: a\n    cpcodes: 1\n"
+	for _, tc := range []struct {
+		name, yml string
+		valid     bool
+	}{
+		{"minimal", r, true},
+		{"everything", `version: 1
+hosts: [a.com, www.a.com]
+api: fast-purge
+network: staging
+action: delete
+queue: default
+threshold: 10
+threshold_share: 0.5
+max_objects: 100
+unmatched: error
+on_unknown_base: cpcode
+fetch: never
+cpcodes: [1, "2"]
+tags: [site]
+ignore: "**/*.map"
+rules:
+  - name: x
+    match: ["public/**"]
+    ignore: public/drafts/**
+    strip: public/
+    base_url: [https://a.com/x]
+    urls: "{base}/{path|lower}"
+    also: "{base}/feed.xml"
+    index: index.html
+    index_forms: [dir/]
+    pretty: .html
+    pretty_forms: bare
+    tags: t
+  - regex: 'x/(?P<y>.*)'
+    urls: "https://a.com/{y}"
+`, true},
+		{"unknown key", "nope: 1\n" + r, false},
+		{"unknown rule key", "rules:\n  - match: a\n    url: https://a.com/{path}\n", false},
+		{"bad enum", "network: prod\n" + r, false},
+		{"version 2", "version: 2\n" + r, false},
+		{"no rules", "api: fast-purge\n", false},
+		{"empty rules", "rules: []\n", false},
+		{"match and regex", "rules:\n  - match: a\n    regex: b\n    cpcodes: 1\n", false},
+		{"no match", "rules:\n  - cpcodes: 1\n", false},
+		{"purges nothing", "rules:\n  - match: a\n", false},
+		{"base_url and hosts", "base_url: https://a.com\nhosts: [a.com]\n" + r, false},
+		{"host with scheme", "hosts: [https://a.com]\n" + r, false},
+		{"base_url not absolute", "base_url: a.com\n" + r, false},
+		{"delete on production", "action: delete\n" + r, false},
+		{"delete allowed", "action: delete\nallow_delete: true\n" + r, true},
+		{"delete on staging", "action: delete\nnetwork: staging\n" + r, true},
+		{"threshold without fallback", "threshold: 5\n" + r, false},
+		{"threshold with tags", "threshold: 5\ntags: [x]\n" + r, true},
+		{"share too big", "cpcodes: 1\nthreshold_share: 30\n" + r, false},
+		{"bad cpcode", "cpcodes: [abc]\n" + r, false},
+		{"bad tag", "tags: ['a b']\n" + r, false},
+		{"index_forms alone", "rules:\n  - match: a\n    index_forms: dir\n    urls: https://a.com/{path}\n", false},
+		{"bad index form", "rules:\n  - match: a\n    index: index.html\n    index_forms: folder\n    urls: https://a.com/{path}\n", false},
+		{"pretty without dot", "rules:\n  - match: a\n    pretty: html\n    urls: https://a.com/{path}\n", false},
+		{"cpcode policy without cpcodes", "on_unknown_base: cpcode\n" + r, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, perr := mapper.Parse("c.yml", []byte(tc.yml))
+			serr := schemaCheck(t, s, []byte(tc.yml))
+			if (perr == nil) != tc.valid || (serr == nil) != tc.valid {
+				t.Errorf("want valid=%v; Parse: %v; schema: %v", tc.valid, perr, serr)
+			}
+		})
+	}
+}
