@@ -11,6 +11,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"github.com/ccu-purge/ccu-purge/internal/mapper"
 )
 
 // Exit codes, mapped in one place.
@@ -77,6 +79,14 @@ func (e *env) dispatch(ctx context.Context, args []string) error {
 		return e.purge(ctx, rest)
 	case "validate":
 		return e.validate(rest)
+	case "explain":
+		return e.explain(rest)
+	case "action":
+		return e.action(ctx, rest)
+	case "status":
+		return e.status(ctx, rest)
+	case "queue":
+		return e.queue(ctx, rest)
 	case "simulator":
 		return e.simulator(ctx, rest)
 	case "demo":
@@ -88,7 +98,7 @@ func (e *env) dispatch(ctx context.Context, args []string) error {
 		fmt.Fprint(e.stdout, usageText)
 		return nil
 	}
-	return usagef("unknown command %q; valid commands are plan, purge, validate, simulator, demo, version, help", cmd)
+	return usagef("unknown command %q; valid commands are plan, purge, validate, explain, status, queue, simulator, demo, version, help", cmd)
 }
 
 func version() string {
@@ -107,6 +117,9 @@ Usage:
   ccu-purge plan     --from REV [--to REV] [--output text|json]   show what would be purged
   ccu-purge purge    --from REV [--to REV] [--dry-run] [--report FILE]
   ccu-purge validate [--config FILE]                              check the config, list every problem
+  ccu-purge explain PATH...                                       which rule a path meets, and what it purges
+  ccu-purge status ID|progressUri                                 a CCU v2 purge's status
+  ccu-purge queue [default|emergency]                             a CCU v2 queue's length
   ccu-purge simulator [--dir DIR]                                 run the local CCU simulator
   ccu-purge demo                                                  plan and purge the bundled example
   ccu-purge version | help
@@ -121,6 +134,17 @@ Common flags:
   --ca-cert FILE    also trust this CA certificate (e.g. the simulator's)
   --verbose         log each request (never credentials)
 
+Config settings (flags > CCU_PURGE_* variables > the file):
+  --api, --network, --action, --queue, --threshold, --on-unknown-base,
+  --fetch, --unmatched   e.g. --network staging or CCU_PURGE_NETWORK=staging
+
+purge flags:
+  --dry-run         print what would be sent, send nothing (no credentials needed)
+  --report FILE     JSON report: every request, purged and notPurged objects
+  --wait            wait until purges take effect (v2: poll; Fast Purge: estimatedSeconds)
+  --timeout 10m     time budget for retries, pacing, queue waits and --wait
+  --concurrency 4   requests in flight
+
 Examples:
   ccu-purge plan --from v1.4.0
   ccu-purge purge --from "$LAST_DEPLOYED" --to HEAD --report purge-report.json
@@ -132,16 +156,21 @@ Exit codes: 0 success or nothing to purge, 1 a purge failed,
 // options are the flags the commands share.
 type options struct {
 	repo, config, edgerc, section, caCert string
-	sectionSet                            bool
+	sectionSet, edgercSet                 bool
 	from, to, output, report              string
 	dryRun, verbose                       bool
-	timeout                               time.Duration // purge's time budget; 0 for plan
+	timeout                               time.Duration     // purge's time budget; 0 for plan
+	help                                  io.Writer         // where -h prints the usage
+	overrides                             map[string]string // config keys set by flags
 }
 
 func (e *env) flags(name string, o *options) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() { fmt.Fprint(e.stderr, usageText) }
+	// Run prints the error once with a hint; the flag package would print
+	// it again with the whole usage.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	o.help = e.stdout
 	fs.StringVar(&o.repo, "repo", ".", "repository folder")
 	fs.StringVar(&o.config, "config", "", "config file")
 	fs.StringVar(&o.edgerc, "edgerc", "~/.edgerc", ".edgerc file")
@@ -151,7 +180,21 @@ func (e *env) flags(name string, o *options) *flag.FlagSet {
 	return fs
 }
 
+// settingFlags registers a flag per overridable config key (--network,
+// --on-unknown-base…); mapper decides precedence: flags > CCU_PURGE_* >
+// file.
+func settingFlags(fs *flag.FlagSet, o *options) {
+	o.overrides = map[string]string{}
+	for _, key := range mapper.OverrideKeys() {
+		fs.Func(strings.TrimPrefix(mapper.FlagName(key), "--"), "overrides "+key+" of the config", func(v string) error {
+			o.overrides[key] = v
+			return nil
+		})
+	}
+}
+
 func (e *env) rangeFlags(fs *flag.FlagSet, o *options) {
+	settingFlags(fs, o)
 	fs.StringVar(&o.from, "from", "", "base revision (the last deployed commit)")
 	fs.StringVar(&o.to, "to", "HEAD", "head revision")
 }
@@ -159,16 +202,20 @@ func (e *env) rangeFlags(fs *flag.FlagSet, o *options) {
 func parse(fs *flag.FlagSet, args []string, o *options) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(o.help, usageText)
 			return err
 		}
-		return usageErr(err)
+		return usagef("%s: %v (see 'ccu-purge help')", fs.Name(), err)
 	}
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q: flags start with --", fs.Arg(0))
 	}
 	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "section" {
+		switch f.Name {
+		case "section":
 			o.sectionSet = true
+		case "edgerc":
+			o.edgercSet = true
 		}
 	})
 	if o.output != "" && o.output != "text" && o.output != "json" {
@@ -176,5 +223,3 @@ func parse(fs *flag.FlagSet, args []string, o *options) error {
 	}
 	return nil
 }
-
-func quoteList(xs []string) string { return `"` + strings.Join(xs, `", "`) + `"` }

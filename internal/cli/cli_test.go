@@ -164,7 +164,7 @@ func TestPurgeFastPurge(t *testing.T) {
 }
 
 func TestPurgeCCUv2(t *testing.T) {
-	cfg := strings.Replace(siteConfig, "api: fast-purge", "api: ccu-v2\nqueue: emergency\naction: delete", 1)
+	cfg := strings.Replace(siteConfig, "api: fast-purge", "api: ccu-v2\nqueue: emergency\naction: delete\nallow_delete: true", 1)
 	dir, _ := site(t, cfg, nil)
 	sim, flags := simulator(t, ccusim.Options{})
 	r := run(t, append([]string{"purge", "--repo", dir, "--from", "v1"}, flags...)...)
@@ -414,5 +414,35 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	}
 	if !strings.Contains(all.String(), "HTTP 401") {
 		t.Errorf("the wrong-secret run did not report the 401:\n%s", all.String())
+	}
+}
+
+// Precedence: flags > CCU_PURGE_* variables > the file.
+func TestSettingsPrecedence(t *testing.T) {
+	dir, _ := site(t, siteConfig, nil)
+	for _, tc := range []struct {
+		name string
+		vars map[string]string
+		args []string
+		want string
+	}{
+		{"file", nil, nil, "production"},
+		{"environment", map[string]string{"CCU_PURGE_NETWORK": "staging"}, nil, "staging"},
+		{"flag beats environment", map[string]string{"CCU_PURGE_NETWORK": "staging"}, []string{"--network", "production"}, "production"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runEnv(t, tc.vars, append([]string{"plan", "--repo", dir, "--from", "v1", "--output", "json"}, tc.args...)...)
+			var doc struct{ Batches []struct{ Network string } }
+			if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || len(doc.Batches) == 0 {
+				t.Fatalf("%v\n%s%s", err, r.stdout, r.stderr)
+			}
+			if doc.Batches[0].Network != tc.want {
+				t.Errorf("network %q, want %q", doc.Batches[0].Network, tc.want)
+			}
+		})
+	}
+	r := runEnv(t, map[string]string{"CCU_PURGE_NETWORK": "prod"}, "plan", "--repo", dir, "--from", "v1")
+	if r.code != 2 || !strings.Contains(r.stderr, "CCU_PURGE_NETWORK") {
+		t.Errorf("bad variable: exit %d\n%s", r.code, r.stderr)
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 
+	"github.com/ccu-purge/ccu-purge/internal/ci"
 	"github.com/ccu-purge/ccu-purge/internal/diff"
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
 	"github.com/ccu-purge/ccu-purge/internal/plan"
@@ -14,21 +16,35 @@ import (
 // configName is the config file at the repository root.
 const configName = ".ccu-purge.yml"
 
-// buildPlan runs the one-way pipeline up to the plan: open, resolve, load
-// the config, diff, map, batch. Every error here is the user's input.
-func (e *env) buildPlan(ctx context.Context, o *options) (*plan.Plan, error) {
-	if o.from == "" {
-		return nil, usagef("no base revision: pass --from REV, the commit that is live now (e.g. --from v1.4.0 or --from HEAD~1)")
+// planned is a plan with the range it covers: the plan's JSON document.
+type planned struct {
+	Range rangeInfo `json:"range"`
+	*plan.Plan
+}
+
+// rangeInfo says which commits were compared and how they were chosen.
+type rangeInfo struct {
+	From   string `json:"from"` // full SHA, "" when the base was unknown
+	To     string `json:"to"`
+	Source string `json:"source"` // flags, github:push, gitlab:merge_request, jenkins…
+	Reason string `json:"reason,omitempty"`
+	Policy string `json:"policy,omitempty"` // the on_unknown_base policy that fired
+}
+
+// buildPlan runs the one-way pipeline up to the plan: choose the range,
+// open, resolve, load the config, diff, map, batch. Every error here is the
+// user's input.
+func (e *env) buildPlan(ctx context.Context, o *options) (*planned, error) {
+	rng, err := ci.Detect(o.from, o.to, ci.Env{Getenv: e.getenv, ReadFile: os.ReadFile})
+	if err != nil {
+		return nil, usageErr(err)
 	}
 	repo, err := diff.Open(o.repo)
 	if err != nil {
 		return nil, usageErr(err)
 	}
-	from, err := repo.Resolve(o.from)
-	if err != nil {
-		return nil, usagef("--from: %w", err)
-	}
-	to, err := repo.Resolve(o.to)
+	defer repo.Close()
+	to, err := repo.Resolve(rng.To)
 	if err != nil {
 		return nil, usagef("--to: %w", err)
 	}
@@ -36,7 +52,34 @@ func (e *env) buildPlan(ctx context.Context, o *options) (*plan.Plan, error) {
 	if err != nil {
 		return nil, usageErr(err)
 	}
-	changes, err := repo.Changes(ctx, from, to)
+	if err := cfg.Override(mapper.Overrides{Env: mapper.OverridesFromEnv(e.getenv).Env, Flags: o.overrides}); err != nil {
+		return nil, usageErr(err)
+	}
+	from, err := e.base(ctx, repo, cfg, rng)
+	if err != nil {
+		return nil, err
+	}
+	info := rangeInfo{From: from.sha, To: to, Source: rng.Source, Reason: from.reason}
+	settings := plan.Settings{
+		API: cfg.API, Action: cfg.Action, Network: cfg.Network, Queue: cfg.Queue,
+		Threshold: cfg.Threshold, FallbackCPCodes: cfg.CPCodes,
+		FallbackTags: cfg.Tags, ThresholdShare: cfg.ThresholdShare, MaxTotal: cfg.MaxObjects, Unmatched: cfg.Unmatched,
+	}
+	if cfg.ThresholdShare > 0 {
+		// The share needs the site's size: the head commit's file count.
+		all, err := repo.Changes(ctx, emptyTree, to)
+		if err != nil {
+			return nil, usageErr(err)
+		}
+		settings.SiteFiles = len(all)
+	}
+	if from.sha == "" {
+		info.Policy = cfg.OnUnknownBase
+		if cfg.OnUnknownBase == mapper.UnknownBaseCPCode {
+			settings.ForceFallback = fmt.Sprintf("the base commit is unknown (%s), and on_unknown_base is cpcode", from.reason)
+		}
+	}
+	changes, err := e.changes(ctx, repo, cfg, from.sha, to)
 	if err != nil {
 		return nil, usageErr(err)
 	}
@@ -45,13 +88,31 @@ func (e *env) buildPlan(ctx context.Context, o *options) (*plan.Plan, error) {
 		paths = append(paths, c.Paths()...)
 	}
 	res := cfg.Map(paths)
-	settings := plan.Settings{
-		API: cfg.API, Action: cfg.Action, Network: cfg.Network, Queue: cfg.Queue,
-		Threshold: cfg.Threshold, FallbackCPCodes: cfg.CPCodes,
-	}
-	return checkBudget(plan.Build(from, to, changes, res, settings), settings, o.timeout, func(s plan.Settings) *plan.Plan {
-		return plan.Build(from, to, changes, res, s)
+	p, err := checkBudget(plan.Build(from.sha, to, changes, res, settings), settings, o.timeout, func(s plan.Settings) *plan.Plan {
+		return plan.Build(from.sha, to, changes, res, s)
 	})
+	if err != nil {
+		return nil, err
+	}
+	if err := p.Err(); err != nil {
+		return nil, usageErr(err)
+	}
+	return &planned{Range: info, Plan: p}, nil
+}
+
+// emptyTree is git's empty tree: diffing from it lists every file.
+const emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+// changes diffs the range; with an unknown base, on_unknown_base: all
+// takes every file of the head commit, and cpcode needs no files at all.
+func (e *env) changes(ctx context.Context, repo *diff.Repo, cfg *mapper.Config, from, to string) ([]diff.Change, error) {
+	if from == "" {
+		if cfg.OnUnknownBase != mapper.UnknownBaseAll {
+			return []diff.Change{}, nil
+		}
+		from = emptyTree
+	}
+	return repo.Changes(ctx, from, to)
 }
 
 // loadConfig reads --config, else .ccu-purge.yml in the worktree, else

@@ -37,8 +37,18 @@ func writeJSON(w io.Writer, v any) error {
 
 // printPlan writes the plan for a person: range, changes, what no rule
 // covered, the fallback decision and each batch's objects.
-func printPlan(w io.Writer, p *plan.Plan) {
-	fmt.Fprintf(w, "Range: %.12s..%.12s\n", p.From, p.To)
+func printPlan(w io.Writer, p *planned) {
+	from := p.Range.From
+	if from == "" {
+		from = "(unknown)"
+	}
+	fmt.Fprintf(w, "Range: %.12s..%.12s from %s\n", from, p.Range.To, p.Range.Source)
+	if p.Range.Reason != "" {
+		fmt.Fprintf(w, "  %s\n", p.Range.Reason)
+	}
+	if p.Range.Policy != "" {
+		fmt.Fprintf(w, "  on_unknown_base: %s\n", p.Range.Policy)
+	}
 	fmt.Fprintf(w, "Changes (%d):\n", len(p.Changes))
 	for _, c := range p.Changes {
 		if c.OldPath != "" {

@@ -38,6 +38,7 @@ func (d dryRun) Submit(_ context.Context, batches []plan.Batch, _ ccu.SubmitOpti
 
 // purgeFlags are purge's own flags.
 type purgeFlags struct {
+	dotenv      string
 	wait        bool
 	timeout     time.Duration
 	concurrency int
@@ -50,37 +51,68 @@ func (e *env) purge(ctx context.Context, args []string) error {
 	e.rangeFlags(fs, o)
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print what would be sent, send nothing")
 	fs.StringVar(&o.report, "report", "", "write a JSON report of every batch to FILE")
+	fs.StringVar(&pf.dotenv, "dotenv", "", "write the outputs as KEY=value lines to FILE (GitLab's dotenv report)")
 	fs.BoolVar(&pf.wait, "wait", false, "wait until the purges have taken effect")
 	fs.DurationVar(&pf.timeout, "timeout", 10*time.Minute, "time budget for submitting (and --wait)")
 	fs.IntVar(&pf.concurrency, "concurrency", 4, "requests in flight")
 	if err := parse(fs, args, o); err != nil {
 		return err
 	}
-	if pf.timeout <= 0 || pf.concurrency <= 0 {
-		return usagef("--timeout and --concurrency must be positive")
-	}
-	o.timeout = pf.timeout
-	p, err := e.buildPlan(ctx, o)
-	if err != nil {
-		return err
-	}
-	printPlan(e.stdout, p)
-	rep, err := e.send(ctx, o, pf, p)
-	if err != nil {
-		return err
-	}
-	if o.report != "" {
-		if err := writeReport(o.report, rep); err != nil {
-			return &exitError{ExitFailed, err}
+	run, err := e.runPurge(ctx, o, pf)
+	if pf.dotenv != "" {
+		if derr := writeDotenv(pf.dotenv, run.outputs()); derr != nil {
+			return errors.Join(err, &exitError{ExitFailed, derr})
 		}
 	}
-	return rep.err()
+	return err
+}
+
+// purgeRun is what one purge did, as far as it got: the plan (nil when
+// planning failed) and the report (nil when nothing was sent).
+type purgeRun struct {
+	plan   *planned
+	report *report
+	path   string // the report file, "" when none
+}
+
+// runPurge plans and submits; the CLI, the GitHub Action and the dotenv
+// writer all read its result.
+func (e *env) runPurge(ctx context.Context, o *options, pf *purgeFlags) (*purgeRun, error) {
+	run := &purgeRun{path: o.report}
+	if pf.timeout <= 0 || pf.concurrency <= 0 {
+		return run, usagef("--timeout and --concurrency must be positive")
+	}
+	o.timeout = pf.timeout
+	var reportFile *os.File
+	if o.report != "" {
+		// Found unwritable now, not after everything was purged.
+		f, err := os.Create(o.report)
+		if err != nil {
+			return run, usagef("--report: %w", err)
+		}
+		defer f.Close()
+		reportFile = f
+	}
+	p, err := e.buildPlan(ctx, o)
+	if err != nil {
+		return run, err
+	}
+	run.plan = p
+	if run.report, err = e.send(ctx, o, pf, p); err != nil {
+		return run, err
+	}
+	if reportFile != nil {
+		if err := writeReport(reportFile, run.report); err != nil {
+			return run, &exitError{ExitFailed, errors.Join(run.report.err(), err)}
+		}
+	}
+	return run, run.report.err()
 }
 
 // send submits the plan (or dry-runs it) within the time budget and
 // returns the report; it fails before sending anything on a config or
 // credential problem.
-func (e *env) send(ctx context.Context, o *options, pf *purgeFlags, p *plan.Plan) (*report, error) {
+func (e *env) send(ctx context.Context, o *options, pf *purgeFlags, p *planned) (*report, error) {
 	var sub submitter = dryRun{e}
 	var client *ccu.Client
 	if !o.dryRun && len(p.Batches) > 0 {
@@ -90,6 +122,7 @@ func (e *env) send(ctx context.Context, o *options, pf *purgeFlags, p *plan.Plan
 		}
 		sub = client
 	}
+	printPlan(e.stdout, p)
 	ctx, cancel := context.WithTimeout(ctx, pf.timeout)
 	defer cancel()
 	if client != nil {
@@ -103,7 +136,7 @@ func (e *env) send(ctx context.Context, o *options, pf *purgeFlags, p *plan.Plan
 		defer mu.Unlock()
 		printSent(e, p, s)
 	}})
-	rep := newReport(p, sent, o.dryRun)
+	rep := newReport(p.Plan, sent, o.dryRun)
 	if pf.wait && client != nil {
 		waitPurges(ctx, e, client, rep)
 	}
@@ -111,7 +144,7 @@ func (e *env) send(ctx context.Context, o *options, pf *purgeFlags, p *plan.Plan
 	return rep, nil
 }
 
-func printSent(e *env, p *plan.Plan, s ccu.Sent) {
+func printSent(e *env, p *planned, s ccu.Sent) {
 	b := s.Request
 	fmt.Fprintf(e.stdout, "Batch %d/%d: %s\n", s.Batch+1, len(p.Batches), describe(b))
 	switch {
@@ -124,7 +157,7 @@ func printSent(e *env, p *plan.Plan, s ccu.Sent) {
 
 // waitQueues makes sure CCU v2's queues have room for the plan before
 // anything is sent, so a full queue does not fail it half-way.
-func waitQueues(ctx context.Context, e *env, c *ccu.Client, p *plan.Plan) error {
+func waitQueues(ctx context.Context, e *env, c *ccu.Client, p *planned) error {
 	need := map[string]int{}
 	for _, b := range p.Batches {
 		if b.API == "ccu-v2" {
@@ -146,7 +179,7 @@ func waitQueues(ctx context.Context, e *env, c *ccu.Client, p *plan.Plan) error 
 }
 
 func (e *env) client(o *options) (*ccu.Client, error) {
-	creds, err := ccu.LoadCredentials(o.edgerc, o.section, o.sectionSet)
+	creds, err := ccu.LoadCredentials(ccu.Source{Edgerc: o.edgerc, Section: o.section, FileOnly: o.edgercSet, SectionSet: o.sectionSet})
 	if err != nil {
 		return nil, usageErr(err)
 	}
@@ -161,16 +194,14 @@ func (e *env) client(o *options) (*ccu.Client, error) {
 	return c, nil
 }
 
-func writeReport(path string, r *report) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
+func writeReport(f *os.File, r *report) error {
 	if err := writeJSON(f, r); err != nil {
-		f.Close()
 		return fmt.Errorf("write report: %w", err)
 	}
-	return f.Close()
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
 }
 
 var errNotPurged = errors.New("purge failed")

@@ -1,0 +1,236 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sethvargo/go-githubactions"
+
+	"github.com/ccu-purge/ccu-purge/internal/mapper"
+)
+
+// Fail-on policies of the GitHub Action.
+var validFailOn = []string{"error", "warning", "never"}
+
+// credentialInputs are the action inputs that carry secrets.
+var credentialInputs = []string{"host", "client-token", "client-secret", "access-token"}
+
+// action is the GitHub Action's entry point (action.yml runs the image
+// with the argument "action"): inputs come from INPUT_* variables, never
+// from a shell line, and every credential is masked before anything is
+// printed.
+func (e *env) action(ctx context.Context, args []string) error {
+	if len(args) > 0 {
+		return usagef("action takes no arguments: it reads its inputs from INPUT_* variables")
+	}
+	gh := githubactions.New(githubactions.WithWriter(e.stdout), githubactions.WithGetenv(e.getenv))
+	in := func(name string) string { return strings.TrimSpace(gh.GetInput(name)) }
+	maskSecrets(gh)
+	tmp, err := os.MkdirTemp("", "ccu-purge-action-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp) // the written .edgerc goes with it
+	o, pf, failOn, err := e.actionOptions(gh, in, tmp)
+	if err != nil {
+		gh.Errorf("%v", err)
+		return err
+	}
+	gh.Group("ccu-purge: plan and purge " + rangeLabel(o))
+	run, err := e.runPurge(ctx, o, pf)
+	gh.EndGroup()
+	annotate(gh, run, err, o.config)
+	for _, out := range run.outputs() {
+		gh.SetOutput(out.name, out.value)
+	}
+	gh.AddStepSummary(summary(run, err))
+	return verdict(run, err, failOn)
+}
+
+func rangeLabel(o *options) string {
+	if o.from == "" {
+		return "(range from the event)"
+	}
+	return o.from + ".." + o.to
+}
+
+// maskSecrets registers every credential with the runner's log masking,
+// first thing: each input value, and each line and value of an .edgerc.
+func maskSecrets(gh *githubactions.Action) {
+	for _, name := range credentialInputs {
+		if v := strings.TrimSpace(gh.GetInput(name)); v != "" {
+			gh.AddMask(v)
+		}
+	}
+	for _, line := range strings.Split(gh.GetInput("edgerc"), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "[") || strings.HasPrefix(line, "#") || strings.HasPrefix(line, ";") {
+			continue
+		}
+		gh.AddMask(line)
+		if _, v, ok := strings.Cut(line, "="); ok && strings.TrimSpace(v) != "" {
+			gh.AddMask(strings.TrimSpace(v))
+		}
+	}
+}
+
+// actionOptions turns the inputs into the purge command's options.
+func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, tmp string) (*options, *purgeFlags, string, error) {
+	o := &options{repo: ".", config: in("config"), from: in("from"), to: in("to"), section: first(in("section"), "ccu"), sectionSet: in("section") != ""}
+	pf := &purgeFlags{timeout: 10 * time.Minute, concurrency: 4}
+	// Inputs that set config keys take the flags' place: they win over
+	// CCU_PURGE_* variables and the file.
+	o.overrides = map[string]string{}
+	for key, v := range map[string]string{"api": in("api"), "network": in("network"), "action": in("action"), "queue": in("queue")} {
+		if v != "" {
+			o.overrides[key] = v
+		}
+	}
+	failOn := first(in("fail-on"), "error")
+	if !contains(validFailOn, failOn) {
+		return nil, nil, "", usagef("unknown fail-on %q; valid values are %q", failOn, validFailOn)
+	}
+	var err error
+	if o.dryRun, err = boolInput(in, "dry-run"); err != nil {
+		return nil, nil, "", err
+	}
+	if pf.wait, err = boolInput(in, "wait"); err != nil {
+		return nil, nil, "", err
+	}
+	if ev := e.getenv("GITHUB_EVENT_NAME"); ev == "pull_request" || ev == "pull_request_target" {
+		o.dryRun = true // a pull request shows what its merge will purge
+		gh.Noticef("pull request: planning only (dry run), nothing is purged")
+	}
+	o.report = first(in("report"), filepath.Join(first(e.getenv("RUNNER_TEMP"), tmp), "ccu-purge-report.json"))
+	if o.edgerc, err = writeEdgerc(in, tmp, o.section); err != nil {
+		return nil, nil, "", err
+	}
+	o.edgercSet = o.edgerc != ""
+	if !o.edgercSet {
+		o.edgerc = "~/.edgerc"
+	}
+	return o, pf, failOn, nil
+}
+
+// writeEdgerc writes the credentials from the inputs to a mode-0600 file
+// in tmp (removed at exit), or returns "" when none were given.
+func writeEdgerc(in func(string) string, tmp, section string) (string, error) {
+	content := in("edgerc")
+	var given, missing []string
+	for _, name := range credentialInputs {
+		if in(name) != "" {
+			given = append(given, name)
+		} else {
+			missing = append(missing, name)
+		}
+	}
+	switch {
+	case content != "" && len(given) > 0:
+		return "", usagef("give either the edgerc input or the four credential inputs, not both")
+	case content == "" && len(given) == 0:
+		return "", nil
+	case content == "" && len(missing) > 0:
+		return "", usagef("credential inputs %s are missing (host, client-token, client-secret and access-token go together)", strings.Join(missing, ", "))
+	case content == "":
+		content = fmt.Sprintf("[%s]\nhost = %s\nclient_token = %s\nclient_secret = %s\naccess_token = %s\n",
+			section, in("host"), in("client-token"), in("client-secret"), in("access-token"))
+	}
+	path := filepath.Join(tmp, "edgerc")
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		return "", fmt.Errorf("write the .edgerc: %w", err)
+	}
+	return path, nil
+}
+
+func boolInput(in func(string) string, name string) (bool, error) {
+	v := in(name)
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, usagef("input %s must be true or false, not %q", name, v)
+	}
+	return b, nil
+}
+
+// annotate puts config errors on their file and line, and warns about
+// unmatched files and fallbacks where reviewers look.
+func annotate(gh *githubactions.Action, run *purgeRun, err error, config string) {
+	var errs mapper.Errors
+	switch {
+	case errors.As(err, &errs):
+		for _, x := range errs {
+			gh.WithFieldsMap(map[string]string{"file": relPath(x.File, config), "line": strconv.Itoa(x.Line), "col": strconv.Itoa(x.Col)}).Errorf("%s", x.Msg)
+		}
+	case err != nil:
+		gh.Errorf("%s", oneLine(err.Error()))
+	}
+	if run.plan == nil {
+		return
+	}
+	if n := len(run.plan.Unmatched); n > 0 {
+		gh.Warningf("%d changed file(s) match no rule and are not purged: %s", n, capList(run.plan.Unmatched, 10))
+	}
+	if run.plan.Fallback.Used {
+		gh.Warningf("fallback: %s", run.plan.Fallback.Reason)
+	}
+}
+
+// relPath shows a config path relative to the workspace, as annotations need.
+func relPath(file, config string) string {
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, file); err == nil && !strings.HasPrefix(rel, "..") {
+			return rel
+		}
+	}
+	if config != "" {
+		return config
+	}
+	return file
+}
+
+// verdict applies fail-on: error keeps the exit code; warning also fails on
+// unmatched files or a fallback; never reports without failing the step.
+func verdict(run *purgeRun, err error, failOn string) error {
+	switch failOn {
+	case "never":
+		return nil
+	case "warning":
+		if err == nil && run.plan != nil && (len(run.plan.Unmatched) > 0 || run.plan.Fallback.Used) {
+			return &exitError{ExitFailed, errors.New("warnings with fail-on: warning (unmatched files or a fallback, see above)")}
+		}
+	}
+	return err
+}
+
+func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " | ") }
+
+func capList(xs []string, n int) string {
+	if len(xs) <= n {
+		return strings.Join(xs, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(xs[:n], ", "), len(xs)-n)
+}
+
+func first(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
+		}
+	}
+	return false
+}

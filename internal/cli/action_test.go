@@ -1,0 +1,305 @@
+package cli
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"gopkg.in/yaml.v3"
+
+	"github.com/ccu-purge/ccu-purge/internal/ccusim"
+)
+
+// gha is one simulated GitHub Actions step: the real binary (this test
+// binary re-executed as ccu-purge) with the runner's variables and files.
+type gha struct {
+	t                      *testing.T
+	dir                    string // workspace (the repository)
+	output, summary, event string
+	env                    []string
+	sim                    *ccusim.Server
+	ca                     string
+	edgerc                 string // the simulator's .edgerc content
+}
+
+func newGHA(t *testing.T, config string, event map[string]any) *gha {
+	t.Helper()
+	dir, shas := site(t, config, nil)
+	sim, err := ccusim.Start(ccusim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	simDir := t.TempDir()
+	edgercPath, ca, err := sim.WriteFiles(simDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	content, _ := os.ReadFile(edgercPath)
+	g := &gha{t: t, dir: dir, sim: sim, ca: ca, edgerc: string(content)}
+	tmp := t.TempDir()
+	g.output, g.summary, g.event = filepath.Join(tmp, "output"), filepath.Join(tmp, "summary"), filepath.Join(tmp, "event.json")
+	raw, _ := json.Marshal(event)
+	raw = []byte(strings.NewReplacer("$V1", shas[0], "$V2", shas[1]).Replace(string(raw)))
+	if err := os.WriteFile(g.event, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g.env = []string{"GITHUB_ACTIONS=true", "GITHUB_EVENT_PATH=" + g.event, "GITHUB_OUTPUT=" + g.output,
+		"GITHUB_STEP_SUMMARY=" + g.summary, "GITHUB_SHA=" + shas[1], "RUNNER_TEMP=" + tmp, "SSL_CERT_FILE=" + ca}
+	for _, f := range []string{g.output, g.summary} {
+		os.WriteFile(f, nil, 0o644)
+	}
+	return g
+}
+
+// run runs the action with these inputs (name → value) and event name.
+func (g *gha) run(eventName string, inputs map[string]string) (int, string) {
+	cmd := exec.Command(os.Args[0], "action")
+	cmd.Dir = g.dir
+	cmd.Env = append(append(os.Environ(), "CCU_PURGE_RUN_MAIN=1", "GITHUB_EVENT_NAME="+eventName), g.env...)
+	for k, v := range inputs {
+		cmd.Env = append(cmd.Env, "INPUT_"+strings.ToUpper(k)+"="+v)
+	}
+	out, err := cmd.CombinedOutput()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		g.t.Fatal(err)
+	}
+	return code, string(out)
+}
+
+func (g *gha) outputs() map[string]string {
+	data, err := os.ReadFile(g.output)
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	// GITHUB_OUTPUT uses name<<DELIMITER / value / DELIMITER blocks.
+	out := map[string]string{}
+	lines := strings.Split(string(data), "\n")
+	for i := 0; i+2 < len(lines); i++ {
+		if name, delim, ok := strings.Cut(lines[i], "<<"); ok {
+			out[name] = lines[i+1]
+			if lines[i+2] != delim {
+				out[name] = "" // multi-line: not expected here
+			}
+			i += 2
+		}
+	}
+	return out
+}
+
+func (g *gha) file(path string) string {
+	data, _ := os.ReadFile(path)
+	return string(data)
+}
+
+var pushEv = map[string]any{"before": "$V1", "after": "$V2"}
+
+func TestActionPush(t *testing.T) {
+	g := newGHA(t, siteConfig, pushEv)
+	code, out := g.run("push", map[string]string{"edgerc": g.edgerc})
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	o := g.outputs()
+	purges := g.sim.Purges()
+	if len(purges) != 1 || o["purge-ids"] != purges[0].PurgeID || o["object-count"] != "5" || o["batch-count"] != "1" ||
+		o["range-source"] != "github:push" || len(o["from"]) != 40 || o["fallback-used"] != "false" || o["estimated-seconds"] != "5" {
+		t.Errorf("outputs %v, simulator %+v", o, purges)
+	}
+	if o["report"] == "" || !strings.Contains(g.file(o["report"]), purges[0].PurgeID) {
+		t.Errorf("report %q lacks the purge id", o["report"])
+	}
+	sum := g.file(g.summary)
+	for _, want := range []string{"## ccu-purge", "github:push", "5 object(s) purged in 1 request(s)", "<code>" + purges[0].PurgeID + "</code>", "<details><summary>Objects (5)</summary>", "docs/notes.txt"} {
+		if !strings.Contains(sum, want) {
+			t.Errorf("summary lacks %q:\n%s", want, sum)
+		}
+	}
+	if !strings.Contains(out, "::warning::1 changed file(s) match no rule") || !strings.Contains(out, "::group::") {
+		t.Errorf("log lacks the unmatched warning or a group:\n%s", out)
+	}
+	checkMasked(t, g, out)
+}
+
+// Masks come first: no line before them, every secret value among them.
+func checkMasked(t *testing.T, g *gha, out string) {
+	t.Helper()
+	lines := strings.Split(out, "\n")
+	masks := 0
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "::add-mask::") {
+			break
+		}
+		masks++
+	}
+	c := g.sim.Credential()
+	for _, secret := range []string{c.ClientSecret, c.ClientToken, c.AccessToken} {
+		if !strings.Contains(strings.Join(lines[:masks], "\n"), "::add-mask::"+secret) {
+			t.Errorf("secret of %d chars not masked before the first other line", len(secret))
+		}
+		rest := strings.Join(lines[masks:], "\n") + g.file(g.summary) + g.file(g.output)
+		for _, form := range []string{secret, base64.StdEncoding.EncodeToString([]byte(secret))} {
+			if strings.Contains(rest, form) {
+				t.Errorf("a secret (or its base64) appears after the masks")
+			}
+		}
+	}
+}
+
+func TestActionCredentialInputs(t *testing.T) {
+	g := newGHA(t, siteConfig, pushEv)
+	c := g.sim.Credential()
+	code, out := g.run("push", map[string]string{"host": g.sim.Host(), "client-token": c.ClientToken, "client-secret": c.ClientSecret, "access-token": c.AccessToken})
+	if code != 0 || len(g.sim.Purges()) != 1 {
+		t.Fatalf("exit %d, %d purges\n%s", code, len(g.sim.Purges()), out)
+	}
+	checkMasked(t, g, out)
+	code, out = g.run("push", map[string]string{"host": g.sim.Host(), "client-token": c.ClientToken})
+	if code != 2 || !strings.Contains(out, "credential inputs client-secret, access-token are missing") {
+		t.Errorf("partial credentials: exit %d\n%s", code, out)
+	}
+}
+
+func TestActionPullRequestIsDryRun(t *testing.T) {
+	g := newGHA(t, siteConfig, map[string]any{"pull_request": map[string]any{"base": map[string]string{"sha": "$V1"}, "head": map[string]string{"sha": "$V2"}}})
+	code, out := g.run("pull_request", map[string]string{"edgerc": g.edgerc})
+	if code != 0 || g.sim.Requests() != 0 {
+		t.Fatalf("exit %d, %d requests\n%s", code, g.sim.Requests(), out)
+	}
+	if sum := g.file(g.summary); !strings.Contains(sum, "dry run, 5 object(s) in 1 request(s) would be purged") {
+		t.Errorf("summary:\n%s", sum)
+	}
+}
+
+func TestActionFailures(t *testing.T) {
+	badConfig := "rules:\n  - match: public/**\n    url: https://x.com/{path}\n"
+	for _, tc := range []struct {
+		name, config string
+		event        map[string]any
+		refuse       bool
+		failOn       string
+		wantCode     int
+		want         string
+	}{
+		{"config error annotated", badConfig, pushEv, false, "error", 2, "::error col=5,file=.ccu-purge.yml,line=3::unknown key \"url\""},
+		{"config error, fail-on never", badConfig, pushEv, false, "never", 0, "::error col=5,file=.ccu-purge.yml,line=3::"},
+		{"first push, policy fail", siteConfig, map[string]any{"before": zeroSHA, "after": "$V2"}, false, "error", 2, "all zeros"},
+		{"refused object", siteConfig, pushEv, true, "error", 1, "unauthorized arl"},
+		{"refused object, fail-on never", siteConfig, pushEv, true, "never", 0, "unauthorized arl"},
+		{"unmatched file, fail-on warning", siteConfig, pushEv, false, "warning", 1, "fail-on: warning"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := newGHA(t, tc.config, tc.event)
+			if tc.refuse {
+				g.sim.Refuse("https://www.example.com/index.html")
+			}
+			code, out := g.run("push", map[string]string{"edgerc": g.edgerc, "fail-on": tc.failOn})
+			if code != tc.wantCode || !strings.Contains(out, tc.want) {
+				t.Errorf("exit %d (want %d), output lacks %q:\n%s", code, tc.wantCode, tc.want, out)
+			}
+			checkMasked(t, g, out)
+		})
+	}
+}
+
+// Every input action.yml declares is read by the code, and every input the
+// code reads is declared.
+func TestActionInputsDeclared(t *testing.T) {
+	data, err := os.ReadFile("../../action.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spec struct {
+		Inputs  map[string]any
+		Outputs map[string]any
+	}
+	if err := yaml.Unmarshal(data, &spec); err != nil {
+		t.Fatal(err)
+	}
+	var declared []string
+	for k := range spec.Inputs {
+		declared = append(declared, k)
+	}
+	src, err := os.ReadFile("action.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := map[string]bool{}
+	for _, m := range regexp.MustCompile(`in\("([a-z-]+)"\)|boolInput\(in, "([a-z-]+)"\)`).FindAllStringSubmatch(string(src), -1) {
+		read[m[1]+m[2]] = true
+	}
+	for _, name := range credentialInputs {
+		read[name] = true
+	}
+	var used []string
+	for k := range read {
+		used = append(used, k)
+	}
+	sort.Strings(declared)
+	sort.Strings(used)
+	if d := cmp.Diff(declared, used); d != "" {
+		t.Errorf("inputs (-action.yml +read by action.go):\n%s", d)
+	}
+	var outs []string
+	for k := range spec.Outputs {
+		outs = append(outs, k)
+	}
+	var written []string
+	for _, o := range (&purgeRun{}).outputs() {
+		written = append(written, o.name)
+	}
+	sort.Strings(outs)
+	sort.Strings(written)
+	if d := cmp.Diff(outs, written); d != "" {
+		t.Errorf("outputs (-action.yml +written):\n%s", d)
+	}
+}
+
+func TestGitLabDotenvAndJenkins(t *testing.T) {
+	dir, shas := site(t, siteConfig+"cpcodes: [777]\non_unknown_base: cpcode\n", nil)
+	sim, flags := simulator(t, ccusim.Options{})
+	dotenv := filepath.Join(t.TempDir(), "purge.env")
+	gitlab := map[string]string{"GITLAB_CI": "true", "CI_COMMIT_BEFORE_SHA": zeroSHA, "CI_COMMIT_SHA": shas[1]}
+	r := runEnv(t, gitlab, append([]string{"purge", "--repo", dir, "--dotenv", dotenv}, flags...)...)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	data, _ := os.ReadFile(dotenv)
+	p := sim.Purges()
+	for _, want := range []string{"CCU_PURGE_FROM=\n", "CCU_PURGE_TO=" + shas[1], "CCU_PURGE_RANGE_SOURCE=gitlab:push", "CCU_PURGE_FALLBACK_USED=true", "CCU_PURGE_PURGE_IDS=" + p[0].PurgeID, "CCU_PURGE_OBJECT_COUNT=1"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("dotenv lacks %q:\n%s", want, data)
+		}
+	}
+	mr := map[string]string{"GITLAB_CI": "true", "CI_COMMIT_BEFORE_SHA": zeroSHA, "CI_MERGE_REQUEST_DIFF_BASE_SHA": shas[0], "CI_COMMIT_SHA": shas[1]}
+	if p := planJSON(t, runEnv(t, mr, "plan", "--repo", dir, "--output", "json")); p.Range.Source != "gitlab:merge_request" || p.Range.From != shas[0] {
+		t.Errorf("merge request range %+v", p.Range)
+	}
+	jenkins := map[string]string{"JENKINS_URL": "https://ci.example", "GIT_COMMIT": shas[1]}
+	if p := planJSON(t, runEnv(t, jenkins, "plan", "--repo", dir, "--output", "json")); p.Range.Source != "jenkins" || p.Range.Policy != "cpcode" || !strings.Contains(p.Range.Reason, "first build") {
+		t.Errorf("jenkins first build range %+v", p.Range)
+	}
+}
+
+// Inputs override the config file: network staging reaches the API.
+func TestActionOverrides(t *testing.T) {
+	g := newGHA(t, siteConfig, pushEv)
+	code, out := g.run("push", map[string]string{"edgerc": g.edgerc, "network": "staging"})
+	if p := g.sim.Purges(); code != 0 || len(p) != 1 || p[0].Network != "staging" {
+		t.Fatalf("exit %d, purges %+v\n%s", code, p, out)
+	}
+	code, out = g.run("push", map[string]string{"edgerc": g.edgerc, "network": "prod"})
+	if code != 2 || !strings.Contains(out, `unknown network "prod"`) {
+		t.Errorf("bad input: exit %d\n%s", code, out)
+	}
+}

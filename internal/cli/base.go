@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/ccu-purge/ccu-purge/internal/ci"
+	"github.com/ccu-purge/ccu-purge/internal/diff"
+	"github.com/ccu-purge/ccu-purge/internal/mapper"
+)
+
+// baseCommit is the resolved base, or "" with the reason it is unknown.
+type baseCommit struct {
+	sha, reason string
+}
+
+var fullSHA = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
+
+// base resolves the range's base commit. A base the CI context names but
+// the repository lacks is fetched (shallow clone, fetch: auto) or handed to
+// the on_unknown_base policy; it never silently becomes a narrower diff.
+func (e *env) base(ctx context.Context, repo *diff.Repo, cfg *mapper.Config, rng ci.Range) (baseCommit, error) {
+	if rng.Unknown {
+		return e.unknown(cfg, rng.Reason, "")
+	}
+	if !fullSHA.MatchString(rng.From) || rng.Source == ci.SourceFlags && !repo.IsShallow() {
+		sha, err := repo.Resolve(rng.From)
+		if err == nil && repo.HasCommit(sha) {
+			return baseCommit{sha: sha}, nil
+		}
+		if err == nil {
+			err = fmt.Errorf("%w: %s", diff.ErrCommitMissing, sha)
+		}
+		if rng.Source == ci.SourceFlags || !errors.Is(err, diff.ErrCommitMissing) {
+			return baseCommit{}, usagef("--from: %w", err)
+		}
+	}
+	sha := strings.ToLower(rng.From)
+	if repo.HasCommit(sha) {
+		return baseCommit{sha: sha}, nil
+	}
+	return e.missing(ctx, repo, cfg, sha)
+}
+
+// missing handles a base commit that is not in the repository: fetch it
+// into a shallow clone when allowed, else apply the policy.
+func (e *env) missing(ctx context.Context, repo *diff.Repo, cfg *mapper.Config, sha string) (baseCommit, error) {
+	fix := "fetch more history: fetch-depth: 0 (or 2) in actions/checkout, GIT_DEPTH: 0 in GitLab CI"
+	if !repo.IsShallow() {
+		return e.unknown(cfg, fmt.Sprintf("the base commit %.12s is not in the repository (a force push or garbage collection dropped it)", sha), "")
+	}
+	switch {
+	case cfg.Fetch != mapper.FetchAuto:
+		return e.unknown(cfg, fmt.Sprintf("the shallow clone lacks the base commit %.12s and fetch is %q", sha, cfg.Fetch), fix)
+	case !repo.HasRemote("origin"):
+		return e.unknown(cfg, fmt.Sprintf("the shallow clone lacks the base commit %.12s and has no origin remote to fetch it from", sha), fix)
+	}
+	fmt.Fprintf(e.stderr, "ccu-purge: the shallow clone lacks the base commit %.12s: fetching it from origin\n", sha)
+	if err := repo.Fetch(ctx, sha, diff.FetchOptions{Remote: "origin", Token: e.getenv("GITHUB_TOKEN")}); err != nil {
+		return e.unknown(cfg, fmt.Sprintf("the shallow clone lacks the base commit %.12s and fetching it failed: %v", sha, err), fix)
+	}
+	return baseCommit{sha: sha}, nil
+}
+
+// unknown applies on_unknown_base, saying which policy fired and why.
+func (e *env) unknown(cfg *mapper.Config, reason, fix string) (baseCommit, error) {
+	switch cfg.OnUnknownBase {
+	case mapper.UnknownBaseCPCode, mapper.UnknownBaseAll:
+		fmt.Fprintf(e.stderr, "ccu-purge: warning: %s; on_unknown_base: %s applies\n", reason, cfg.OnUnknownBase)
+		return baseCommit{reason: reason}, nil
+	}
+	msg := fmt.Sprintf("%s, and on_unknown_base is fail: pass --from REV, or set on_unknown_base: cpcode (purge the CP codes) or all (purge every file)", reason)
+	if fix != "" {
+		msg += "; or " + fix
+	}
+	return baseCommit{}, usageErr(errors.New(msg))
+}

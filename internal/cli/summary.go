@@ -1,0 +1,122 @@
+package cli
+
+import (
+	"fmt"
+	"html"
+	"strings"
+)
+
+// summaryObjects caps the objects listed in the job summary; the report
+// file has them all.
+const summaryObjects = 200
+
+// summary is the job summary's Markdown: range and how it was chosen,
+// counts, each request, the fallback decision, unmatched files, and the
+// objects in a collapsed list.
+func summary(run *purgeRun, err error) string {
+	var b strings.Builder
+	b.WriteString("## ccu-purge\n\n")
+	if run.plan == nil {
+		fmt.Fprintf(&b, "**Failed before planning:** %s\n", code(oneLine(fmt.Sprint(err))))
+		return b.String()
+	}
+	p := run.plan
+	fmt.Fprintf(&b, "**Range:** %s..%s, from %s", code(short(p.Range.From, "unknown")), code(short(p.Range.To, "")), code(p.Range.Source))
+	if p.Range.Reason != "" {
+		fmt.Fprintf(&b, " (%s)", html.EscapeString(p.Range.Reason))
+	}
+	b.WriteString("\n\n")
+	fmt.Fprintf(&b, "**Result:** %s\n\n", outcome(run, err))
+	if p.Fallback.Used {
+		fmt.Fprintf(&b, "**Fallback:** %s\n\n", html.EscapeString(p.Fallback.Reason))
+	}
+	requestTable(&b, run)
+	if len(p.Unmatched) > 0 {
+		fmt.Fprintf(&b, "**Unmatched files (%d), not purged:** %s\n\n", len(p.Unmatched), codeList(p.Unmatched, 20))
+	}
+	objectList(&b, run)
+	return b.String()
+}
+
+func outcome(run *purgeRun, err error) string {
+	r := run.report
+	switch {
+	case r == nil:
+		return "not sent: " + html.EscapeString(oneLine(fmt.Sprint(err)))
+	case r.DryRun:
+		return fmt.Sprintf("dry run, %d object(s) in %d request(s) would be purged", len(r.NotPurged), len(r.Batches))
+	case len(r.NotPurged) > 0:
+		return fmt.Sprintf("❌ %d object(s) purged, **%d NOT purged**", len(r.Purged), len(r.NotPurged))
+	case len(r.Batches) == 0:
+		return "nothing to purge"
+	}
+	return fmt.Sprintf("✅ %d object(s) purged in %d request(s)", len(r.Purged), len(r.Batches))
+}
+
+func requestTable(b *strings.Builder, run *purgeRun) {
+	if run.report == nil || len(run.report.Batches) == 0 {
+		return
+	}
+	b.WriteString("| batch | type | objects | status | purgeId | supportId |\n|---|---|---:|---|---|---|\n")
+	for _, r := range run.report.Batches {
+		status := "dry run"
+		switch {
+		case r.Error != "":
+			status = "❌ " + html.EscapeString(oneLine(r.Error))
+		case r.HTTPStatus != 0:
+			status = fmt.Sprintf("%d %s", r.HTTPStatus, r.Status)
+		}
+		fmt.Fprintf(b, "| %d | %s | %d | %s | %s | %s |\n", r.Index, r.Type, len(r.Objects), strings.ReplaceAll(status, "|", "\\|"), code(r.PurgeID), code(r.SupportID))
+	}
+	b.WriteString("\n")
+}
+
+func objectList(b *strings.Builder, run *purgeRun) {
+	var objs []string
+	for _, batch := range run.plan.Batches {
+		objs = append(objs, batch.Objects...)
+	}
+	if len(objs) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "<details><summary>Objects (%d)</summary>\n\n", len(objs))
+	for i, o := range objs {
+		if i == summaryObjects {
+			fmt.Fprintf(b, "- … and %d more (see the report file)\n", len(objs)-summaryObjects)
+			break
+		}
+		fmt.Fprintf(b, "- %s\n", code(o))
+	}
+	b.WriteString("\n</details>\n")
+}
+
+// code shows a value verbatim: HTML-escaped in <code>, since a file name
+// may hold backticks or Markdown.
+func code(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "<code>" + html.EscapeString(s) + "</code>"
+}
+
+func codeList(xs []string, n int) string {
+	var parts []string
+	for i, x := range xs {
+		if i == n {
+			parts = append(parts, fmt.Sprintf("and %d more", len(xs)-n))
+			break
+		}
+		parts = append(parts, code(x))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func short(sha, empty string) string {
+	if sha == "" {
+		return empty
+	}
+	if len(sha) > 12 {
+		return sha[:12]
+	}
+	return sha
+}
