@@ -138,7 +138,12 @@ func (p *parser) ruleKeys(r *Rule, k *ruleNodes, what string) map[string]func(*y
 		},
 		"strip": func(v *yaml.Node) {
 			r.Strip, _ = p.scalar(v, what+" strip")
+			// A prefix is a folder: "public" strips "public/", never
+			// the "public" of "publicity/".
 			r.Strip = strings.TrimPrefix(r.Strip, "/")
+			if r.Strip != "" && !strings.HasSuffix(r.Strip, "/") {
+				r.Strip += "/"
+			}
 		},
 		"base_url":     func(v *yaml.Node) { k.baseURL = v },
 		"hosts":        func(v *yaml.Node) { k.hosts = v },

@@ -61,6 +61,9 @@ func parseTemplate(src string, groups map[string]int) (*template, error) {
 	for rest != "" {
 		i := strings.IndexAny(rest, "{}")
 		if i < 0 {
+			if err := checkLiteral(src, rest); err != nil {
+				return nil, err
+			}
 			t.parts = append(t.parts, tplPart{lit: rest})
 			break
 		}
@@ -68,6 +71,9 @@ func parseTemplate(src string, groups map[string]int) (*template, error) {
 			return nil, fmt.Errorf("template %q has a '}' without '{'", src)
 		}
 		if i > 0 {
+			if err := checkLiteral(src, rest[:i]); err != nil {
+				return nil, err
+			}
 			t.parts = append(t.parts, tplPart{lit: rest[:i]})
 		}
 		j := strings.IndexByte(rest[i:], '}')
@@ -82,6 +88,26 @@ func parseTemplate(src string, groups map[string]int) (*template, error) {
 		rest = rest[i+j+1:]
 	}
 	return t, t.checkBase()
+}
+
+// checkLiteral refuses characters a template's own text may not hold raw:
+// the API rejects non-ASCII URLs (400) and a space or control character
+// is not a URL at all, so the whole batch would fail. Inserted values are
+// encoded; literal text must be written encoded already.
+func checkLiteral(src, lit string) error {
+	for i := 0; i < len(lit); i++ {
+		if c := lit[i]; c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '`' || c == '\\' {
+			return fmt.Errorf("template %q has a raw %q in its text: write it percent-encoded as browsers send it (%%20 for a space, %%C3%%A9 for é)", src, string(firstRune(lit[i:])))
+		}
+	}
+	return nil
+}
+
+func firstRune(s string) rune {
+	for _, r := range s {
+		return r
+	}
+	return 0
 }
 
 func (t *template) add(p tplPart) {

@@ -39,6 +39,10 @@ func needsEscape(c byte) bool {
 	switch c {
 	case '"', '#', '%', '<', '>', '?', '`', '{', '}':
 		return true
+	case '\\':
+		// Not in the WHATWG set, but browsers read a raw backslash in an
+		// http(s) path as "/": a file name holding one is requested as %5C.
+		return true
 	}
 	return false
 }

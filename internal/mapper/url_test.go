@@ -103,3 +103,29 @@ func TestURLRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// Fixes from review: raw non-ASCII or spaces in a template's own text fail
+// at load (the API would refuse the whole batch); strip works on folders;
+// a backslash in a file name is sent as %5C.
+func TestReviewFixes(t *testing.T) {
+	for _, tc := range []struct{ name, tpl, want string }{
+		{"non-ASCII literal", "https://www.example.com/café/{path}", `raw "é" in its text`},
+		{"space literal", "https://www.example.com/my docs/{path}", `raw " " in its text`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("c.yml", []byte("rules:\n  - match: '**'\n    urls: \""+tc.tpl+"\"\n"))
+			if err == nil || !strings.Contains(err.Error(), "c.yml:3:11:") || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want one at c.yml:3:11 containing %q", err, tc.want)
+			}
+		})
+	}
+	cfg, err := Parse("c.yml", []byte("rules:\n  - match: '**'\n    strip: public\n    urls: https://www.example.com/{path}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := cfg.Map([]string{"public/a.html", "publicity/b.html", `public/a\b.html`}).Objects
+	want := []Object{{URL, "https://www.example.com/a.html"}, {URL, "https://www.example.com/publicity/b.html"}, {URL, "https://www.example.com/a%5Cb.html"}}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
