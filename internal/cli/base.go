@@ -28,11 +28,11 @@ func (e *env) base(ctx context.Context, repo *diff.Repo, cfg *mapper.Config, rng
 	}
 	if !fullSHA.MatchString(rng.From) || rng.Source == ci.SourceFlags && !repo.IsShallow() {
 		sha, err := repo.Resolve(rng.From)
-		if err == nil && repo.HasCommit(sha) {
-			return baseCommit{sha: sha}, nil
-		}
 		if err == nil {
-			err = fmt.Errorf("%w: %s", diff.ErrCommitMissing, sha)
+			// CheckCommit says why: absent (shallow) or unreadable (damaged).
+			if err = repo.CheckCommit(sha); err == nil {
+				return baseCommit{sha: sha}, nil
+			}
 		}
 		if rng.Source == ci.SourceFlags || !errors.Is(err, diff.ErrCommitMissing) {
 			return baseCommit{}, usagef("--from: %w", err)

@@ -12,7 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
+	"github.com/ccu-purge/ccu-purge/internal/plan"
 )
 
 // Exit codes, mapped in one place.
@@ -44,13 +46,22 @@ func usagef(format string, args ...any) error { return usageErr(fmt.Errorf(forma
 type env struct {
 	getenv         func(string) string
 	stdout, stderr io.Writer
+	// waits shortens the client's backoff and interrupt grace; only
+	// tests set it, so a fault campaign runs in seconds, not minutes.
+	// The zero value keeps ccu's defaults (1s–30s backoff, 5s grace).
+	waits ccu.SubmitOptions
 }
 
 // Run runs ccu-purge with args (without the program name) and returns the
 // exit code. It never calls os.Exit and reads the environment only through
 // getenv, so tests drive it in-process.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	e := &env{getenv: getenv, stdout: stdout, stderr: stderr}
+	return (&env{getenv: getenv, stdout: stdout, stderr: stderr}).run(ctx, args)
+}
+
+// run is Run for an env built by Run or by a test.
+func (e *env) run(ctx context.Context, args []string) int {
+	stderr := e.stderr
 	err := e.dispatch(ctx, args)
 	if err == nil {
 		return ExitOK
@@ -118,8 +129,8 @@ Usage:
   ccu-purge purge    --from REV [--to REV] [--dry-run] [--report FILE]
   ccu-purge validate [--config FILE]                              check the config, list every problem
   ccu-purge explain PATH...                                       which rule a path meets, and what it purges
-  ccu-purge status ID|progressUri                                 a CCU v2 purge's status
-  ccu-purge queue [default|emergency]                             a CCU v2 queue's length
+  ccu-purge status ID|progressUri [--timeout 1m]                  a CCU v2 purge's status
+  ccu-purge queue [default|emergency] [--timeout 1m]              a CCU v2 queue's length
   ccu-purge simulator [--dir DIR]                                 run the local CCU simulator
   ccu-purge demo                                                  plan and purge the bundled example
   ccu-purge version | help
@@ -144,6 +155,8 @@ purge flags:
   --wait            wait until purges take effect (v2: poll; Fast Purge: estimatedSeconds)
   --timeout 10m     time budget for retries, pacing, queue waits and --wait
   --concurrency 4   requests in flight
+  --batch-size 500  objects per request (also for plan); lower it when one
+                    request of CP codes would exceed the account's bucket
 
 Examples:
   ccu-purge plan --from v1.4.0
@@ -160,6 +173,7 @@ type options struct {
 	from, to, output, report              string
 	dryRun, verbose                       bool
 	timeout                               time.Duration     // purge's time budget; 0 for plan
+	batchSize                             int               // objects per request; 0 (action) = plan.MaxObjects
 	help                                  io.Writer         // where -h prints the usage
 	overrides                             map[string]string // config keys set by flags
 }
@@ -197,6 +211,7 @@ func (e *env) rangeFlags(fs *flag.FlagSet, o *options) {
 	settingFlags(fs, o)
 	fs.StringVar(&o.from, "from", "", "base revision (the last deployed commit)")
 	fs.StringVar(&o.to, "to", "HEAD", "head revision")
+	fs.IntVar(&o.batchSize, "batch-size", plan.MaxObjects, "objects per request, at most 500")
 }
 
 func parse(fs *flag.FlagSet, args []string, o *options) error {
@@ -218,6 +233,9 @@ func parse(fs *flag.FlagSet, args []string, o *options) error {
 			o.edgercSet = true
 		}
 	})
+	if fs.Lookup("batch-size") != nil && (o.batchSize < 1 || o.batchSize > plan.MaxObjects) {
+		return usagef("--batch-size %d is out of range: give 1 to %d objects per request", o.batchSize, plan.MaxObjects)
+	}
 	if o.output != "" && o.output != "text" && o.output != "json" {
 		return usagef("unknown --output %q; valid values are \"text\" and \"json\"", o.output)
 	}

@@ -76,7 +76,10 @@ type purgeRun struct {
 }
 
 // runPurge plans and submits; the CLI, the GitHub Action and the dotenv
-// writer all read its result.
+// writer all read its result. With --report, the file is written whatever
+// happens once it is created: a run that stops before sending lists every
+// planned object in notPurged and says why, so CI never keeps an empty or
+// stale report.
 func (e *env) runPurge(ctx context.Context, o *options, pf *purgeFlags) (*purgeRun, error) {
 	run := &purgeRun{path: o.report}
 	if pf.timeout <= 0 || pf.concurrency <= 0 {
@@ -93,20 +96,28 @@ func (e *env) runPurge(ctx context.Context, o *options, pf *purgeFlags) (*purgeR
 		defer f.Close()
 		reportFile = f
 	}
+	err := e.planAndSend(ctx, o, pf, run)
+	if reportFile != nil {
+		if werr := writeReport(reportFile, run.fileReport(err)); werr != nil {
+			if err == nil {
+				return run, &exitError{ExitFailed, werr}
+			}
+			return run, errors.Join(err, werr) // keeps err's exit code
+		}
+	}
+	return run, err
+}
+
+func (e *env) planAndSend(ctx context.Context, o *options, pf *purgeFlags, run *purgeRun) error {
 	p, err := e.buildPlan(ctx, o)
 	if err != nil {
-		return run, err
+		return err
 	}
 	run.plan = p
 	if run.report, err = e.send(ctx, o, pf, p); err != nil {
-		return run, err
+		return err
 	}
-	if reportFile != nil {
-		if err := writeReport(reportFile, run.report); err != nil {
-			return run, &exitError{ExitFailed, errors.Join(run.report.err(), err)}
-		}
-	}
-	return run, run.report.err()
+	return run.report.err()
 }
 
 // send submits the plan (or dry-runs it) within the time budget and
@@ -123,25 +134,62 @@ func (e *env) send(ctx context.Context, o *options, pf *purgeFlags, p *planned) 
 		sub = client
 	}
 	printPlan(e.stdout, p)
-	ctx, cancel := context.WithTimeout(ctx, pf.timeout)
+	budget, cancel := context.WithTimeout(ctx, pf.timeout)
 	defer cancel()
 	if client != nil {
-		if err := waitQueues(ctx, e, client, p); err != nil {
-			return nil, &exitError{ExitFailed, err}
+		if err := waitQueues(budget, e, client, p); err != nil {
+			return nil, &exitError{ExitFailed, stopped(ctx, budget, pf.timeout, err)}
 		}
 	}
 	var mu sync.Mutex
-	sent := sub.Submit(ctx, p.Batches, ccu.SubmitOptions{Concurrency: pf.concurrency, OnSent: func(s ccu.Sent) {
+	so := e.waits
+	so.Concurrency = pf.concurrency
+	so.OnSent = func(s ccu.Sent) {
 		mu.Lock()
 		defer mu.Unlock()
-		printSent(e, p, s)
-	}})
+		printSent(e, p, explainStop(ctx, budget, pf.timeout, s))
+	}
+	sent := sub.Submit(budget, p.Batches, so)
+	for i := range sent {
+		sent[i] = explainStop(ctx, budget, pf.timeout, sent[i])
+	}
 	rep := newReport(p.Plan, sent, o.dryRun)
 	if pf.wait && client != nil {
-		waitPurges(ctx, e, client, rep)
+		waitPurges(budget, e, client, rep)
 	}
 	rep.summarize(e.stdout)
 	return rep, nil
+}
+
+// explainStop says, in the user's terms, why a request ended with the
+// run's context (ccu reports a bare "context canceled"): the time budget
+// ran out or the run was interrupted, and whether the request was sent, in
+// which case Akamai may have applied it without the answer arriving.
+func explainStop(run, budget context.Context, timeout time.Duration, s ccu.Sent) ccu.Sent {
+	if s.Err == nil || !isContextErr(s.Err) || budget.Err() == nil {
+		return s
+	}
+	if s.Attempts == 0 {
+		s.Err = stopped(run, budget, timeout, fmt.Errorf("not sent: %w", s.Err))
+		return s
+	}
+	s.Err = stopped(run, budget, timeout, fmt.Errorf("no answer, so whether it was applied is unknown: %w", s.Err))
+	return s
+}
+
+// stopped prefixes err with why the run's time ran out, when it did.
+func stopped(run, budget context.Context, timeout time.Duration, err error) error {
+	switch {
+	case run.Err() != nil:
+		return fmt.Errorf("interrupted: %w", err)
+	case budget.Err() != nil:
+		return fmt.Errorf("the time budget (--timeout %s) ran out: %w", timeout, err)
+	}
+	return err
+}
+
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 func printSent(e *env, p *planned, s ccu.Sent) {
@@ -185,7 +233,14 @@ func (e *env) client(o *options) (*ccu.Client, error) {
 	}
 	opts := ccu.Options{CAFile: o.caCert, UserAgent: "ccu-purge/" + version()}
 	if o.verbose {
-		opts.Logf = func(format string, args ...any) { fmt.Fprintf(e.stderr, "ccu-purge: "+format+"\n", args...) }
+		// Requests in flight log from their own goroutines: one line at a
+		// time, since stderr may be any io.Writer (a buffer in tests).
+		var mu sync.Mutex
+		opts.Logf = func(format string, args ...any) {
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Fprintf(e.stderr, "ccu-purge: "+format+"\n", args...)
+		}
 	}
 	c, err := ccu.New(creds, opts)
 	if err != nil {

@@ -22,6 +22,9 @@ type report struct {
 	NotPurged []string      `json:"notPurged"`
 	Refused   []string      `json:"refused"` // objects the API itself refused (also in notPurged)
 	Unmatched []string      `json:"unmatched"`
+	// Error says why nothing was sent, when the run stopped before (plan,
+	// credentials, queue); the batches then carry no outcome.
+	Error string `json:"error,omitempty"`
 
 	errs []error
 }
@@ -48,6 +51,29 @@ func newReport(p *plan.Plan, sent []ccu.Sent, dry bool) *report {
 		Purged: []string{}, NotPurged: []string{}, Refused: []string{}, Unmatched: p.Unmatched}
 	for _, s := range sent {
 		r.add(s)
+	}
+	return r
+}
+
+// fileReport is what --report holds after a run that ended with err: the
+// report of what was sent, or, when the run stopped before sending, every
+// planned object in notPurged with the reason.
+func (run *purgeRun) fileReport(err error) *report {
+	if run.report != nil {
+		return run.report
+	}
+	r := &report{Batches: []batchReport{}, Purged: []string{}, NotPurged: []string{}, Refused: []string{}, Unmatched: []string{}}
+	if err != nil {
+		r.Error = oneLine(err.Error())
+	}
+	if run.plan == nil {
+		return r
+	}
+	p := run.plan
+	r.From, r.To, r.Fallback, r.Unmatched = p.From, p.To, p.Fallback, p.Unmatched
+	for i, b := range p.Batches {
+		r.Batches = append(r.Batches, batchReport{Index: i + 1, Batch: b, Error: "not sent"})
+		r.NotPurged = append(r.NotPurged, b.Objects...)
 	}
 	return r
 }

@@ -3,27 +3,65 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 )
 
+// queryFlags parses the flags of status and queue, which may come before
+// or after the argument (ccu-purge status ID --edgerc FILE), and returns the
+// arguments and the time budget.
+func (e *env) queryFlags(name string, args []string, o *options) ([]string, time.Duration, error) {
+	fs := e.flags(name, o)
+	var timeout time.Duration
+	fs.DurationVar(&timeout, "timeout", time.Minute, "time budget for the request")
+	flags, rest := splitArgs(fs, args)
+	if err := parse(fs, flags, o); err != nil {
+		return nil, 0, err
+	}
+	if timeout <= 0 {
+		return nil, 0, usagef("--timeout must be positive")
+	}
+	return rest, timeout, nil
+}
+
+// query runs one read-only API call within the time budget and names the
+// budget when it ran out.
+func query(ctx context.Context, timeout time.Duration, call func(context.Context) error) error {
+	budget, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if err := call(budget); err != nil {
+		return &exitError{ExitFailed, stopped(ctx, budget, timeout, err)}
+	}
+	return nil
+}
+
 // status prints a CCU v2 purge's status: `ccu-purge status ID|progressUri`.
 func (e *env) status(ctx context.Context, args []string) error {
 	o := &options{}
-	fs := e.flags("status", o)
-	if err := fs.Parse(args); err != nil {
-		return usageErr(err)
+	rest, timeout, err := e.queryFlags("status", args, o)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() != 1 {
+	if len(rest) != 1 {
 		return usagef("status takes one purge ID or progressUri (CCU v2; Fast Purge has no status call), e.g. ccu-purge status /ccu/v2/purges/57799d8b-…")
+	}
+	if id := rest[0]; !strings.HasPrefix(id, "/ccu/v2/purges/") && (id == "" || strings.ContainsAny(id, "/?#")) {
+		return usagef("%q is neither a purge ID nor a /ccu/v2/purges/ progressUri", id)
 	}
 	c, err := e.client(o)
 	if err != nil {
 		return err
 	}
-	st, err := c.Status(ctx, fs.Arg(0))
-	if err != nil {
-		return &exitError{ExitFailed, err}
+	var st ccu.PurgeStatus
+	if err := query(ctx, timeout, func(ctx context.Context) (err error) {
+		if st, err = c.Status(ctx, rest[0]); err != nil {
+			return fmt.Errorf("read the status of purge %s: %w", rest[0], err)
+		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	fmt.Fprintf(e.stdout, "purge %s: %s\n", st.PurgeID, st.PurgeStatus)
 	if st.SubmissionTime != "" {
@@ -45,15 +83,15 @@ func (e *env) status(ctx context.Context, args []string) error {
 // queue prints a CCU v2 queue's length: `ccu-purge queue [default|emergency]`.
 func (e *env) queue(ctx context.Context, args []string) error {
 	o := &options{}
-	fs := e.flags("queue", o)
-	if err := fs.Parse(args); err != nil {
-		return usageErr(err)
+	rest, timeout, err := e.queryFlags("queue", args, o)
+	if err != nil {
+		return err
 	}
 	name := "default"
-	switch fs.NArg() {
+	switch len(rest) {
 	case 0:
 	case 1:
-		name = fs.Arg(0)
+		name = rest[0]
 	default:
 		return usagef("queue takes at most one queue name: default or emergency")
 	}
@@ -64,9 +102,14 @@ func (e *env) queue(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	n, err := c.QueueLength(ctx, name)
-	if err != nil {
-		return &exitError{ExitFailed, err}
+	var n int
+	if err := query(ctx, timeout, func(ctx context.Context) (err error) {
+		if n, err = c.QueueLength(ctx, name); err != nil {
+			return fmt.Errorf("read the %s queue's length: %w", name, err)
+		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	fmt.Fprintf(e.stdout, "CCU v2 %s queue: %d object(s) waiting (capacity %d)\n", name, n, ccu.V2Capacity[name])
 	return nil

@@ -69,6 +69,23 @@ var ErrNotRepository = errors.New("not a git repository")
 // of a shallow CI clone. Fetch gets it; HasCommit tests for it.
 var ErrCommitMissing = errors.New("commit not in the local repository")
 
+// ErrDamaged is wrapped when the repository itself is broken: a reference
+// names an object that is missing from a full clone, an object or pack is
+// unreadable, or a file of the git folder has the wrong type. git fsck says
+// more; re-cloning fixes it.
+var ErrDamaged = errors.New("the repository is damaged")
+
+// fsck is the hint every ErrDamaged carries.
+const fsck = "run 'git fsck', or clone the repository again"
+
+// fsckHint is the fsck hint for a wrapped err, unless err already has one.
+func fsckHint(err error) string {
+	if strings.Contains(err.Error(), "git fsck") {
+		return ""
+	}
+	return " (" + fsck + ")"
+}
+
 // Repo is an opened repository. Close it to release its pack files. Reads
 // may run concurrently; Fetch must not run beside them.
 type Repo struct {
@@ -102,9 +119,13 @@ func (r *Repo) Resolve(rev string) (string, error) {
 		if isMissing(err) {
 			return "", fmt.Errorf("resolve %q: %w: %w (fetch it, or check out with fetch-depth: 0)", rev, ErrRevisionNotFound, ErrCommitMissing)
 		}
+		return "", fmt.Errorf("resolve %q: %w: %v%s", rev, ErrDamaged, err, fsckHint(err))
 	}
 	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
 	if err != nil {
+		if why := r.diagnose(rev); why != nil {
+			return "", why
+		}
 		if isMissing(err) {
 			return "", fmt.Errorf("resolve %q: %w: %w (the clone is shallow or partial: fetch it, or check out with fetch-depth: 0)", rev, ErrRevisionNotFound, ErrCommitMissing)
 		}
@@ -120,10 +141,52 @@ func (r *Repo) Resolve(rev string) (string, error) {
 			return c.Hash.String(), nil
 		}
 	}
+	if why := r.diagnose(rev); why != nil {
+		return "", why
+	}
 	if isMissing(err) {
 		return "", fmt.Errorf("resolve %q: %w: %w (fetch it with Fetch, or check out with fetch-depth: 0)", rev, ErrRevisionNotFound, ErrCommitMissing)
 	}
 	return "", fmt.Errorf("resolve %q: %w: %v", rev, ErrRevisionNotFound, err)
+}
+
+// diagnose says why rev did not resolve when "not found" would mislead:
+// HEAD on a branch without commits (an empty repository), or a reference
+// that exists but names an object that is absent or unreadable. It returns
+// nil when the name itself is unknown (or fine, and a ~N walk failed).
+func (r *Repo) diagnose(rev string) error {
+	name := rev
+	if i := strings.IndexAny(name, "~^@:"); i >= 0 {
+		name = name[:i]
+	}
+	if name == "" {
+		name = "HEAD"
+	}
+	if name == "HEAD" {
+		if head, err := r.repo.Storer.Reference(plumbing.HEAD); err == nil && head.Type() == plumbing.SymbolicReference {
+			if _, err := r.repo.Reference(head.Target(), true); errors.Is(err, plumbing.ErrReferenceNotFound) {
+				return fmt.Errorf("resolve %q: %w: HEAD is on branch %q, which has no commits yet (an empty repository, or a new branch): commit first, or name a revision", rev, ErrRevisionNotFound, head.Target().Short())
+			}
+		}
+	}
+	for _, rule := range plumbing.RefRevParseRules {
+		ref, err := r.repo.Reference(plumbing.ReferenceName(fmt.Sprintf(rule, name)), true)
+		if err != nil {
+			continue
+		}
+		_, err = r.peel(r.objs.reader(), ref.Hash())
+		switch {
+		case err == nil:
+			return nil
+		case isMissing(err) && r.IsShallow():
+			return fmt.Errorf("resolve %q: %w: %w: %s names %s (the clone is shallow: fetch it, or check out with fetch-depth: 0)", rev, ErrRevisionNotFound, ErrCommitMissing, ref.Name().Short(), short(ref.Hash().String()))
+		case isMissing(err):
+			return fmt.Errorf("resolve %q: %w: %s names commit %s, which is not in the object store (%s)", rev, ErrDamaged, ref.Name().Short(), short(ref.Hash().String()), fsck)
+		default:
+			return fmt.Errorf("resolve %q: %w: %s names %s, which cannot be read: %v%s", rev, ErrDamaged, ref.Name().Short(), short(ref.Hash().String()), err, fsckHint(err))
+		}
+	}
+	return nil
 }
 
 // Changes lists the changes from commit from to commit to (full SHAs),
@@ -172,9 +235,13 @@ func (r *Repo) rootTree(rd *reader, sha string) (plumbing.Hash, error) {
 		return plumbing.ZeroHash, fmt.Errorf("read commit %s: %w (the clone is shallow or partial: fetch it, or check out with fetch-depth: 0)", short(sha), ErrCommitMissing)
 	}
 	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("read commit %s: %w", short(sha), err)
+		return plumbing.ZeroHash, fmt.Errorf("read commit %s: %w: %v%s", short(sha), ErrDamaged, err, fsckHint(err))
 	}
-	return header(raw, "tree")
+	h, err := header(raw, "tree")
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("read commit %s: %w: %v", short(sha), ErrDamaged, err)
+	}
+	return h, nil
 }
 
 // header returns the hash on the first line "NAME HEX" of a commit or tag.

@@ -45,17 +45,26 @@ func (r *Repo) IsShallow() bool {
 // HasCommit reports whether commit sha (full hex) and its root tree are
 // present, which is all Changes needs from it. A shallow boundary or a
 // treeless clone can have the commit without its tree.
-func (r *Repo) HasCommit(sha string) bool {
+func (r *Repo) HasCommit(sha string) bool { return r.CheckCommit(sha) == nil }
+
+// CheckCommit is HasCommit with the reason: nil when commit sha and its
+// root tree can be read, else an error wrapping ErrCommitMissing (absent:
+// a shallow or partial clone, or a dropped commit) or ErrDamaged (present
+// but unreadable).
+func (r *Repo) CheckCommit(sha string) error {
 	if !plumbing.IsHash(sha) {
-		return false
+		return fmt.Errorf("check commit %q: %w: want a full 40-hex SHA", sha, ErrRevisionNotFound)
 	}
 	rd := r.objs.reader()
 	tree, err := r.rootTree(rd, sha)
 	if err != nil {
-		return false
+		return err
 	}
-	_, err = rd.read(plumbing.TreeObject, tree)
-	return err == nil
+	w := &walker{ctx: context.Background(), rd: rd}
+	if _, err := w.entries(tree); err != nil {
+		return fmt.Errorf("commit %s: %w", short(sha), err)
+	}
+	return nil
 }
 
 // HasRemote reports whether the repository has a remote of that name.

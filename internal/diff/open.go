@@ -54,6 +54,9 @@ func Open(path string) (*Repo, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkLayout(l); err != nil {
+		return nil, fmt.Errorf("open %q: %w", path, err)
+	}
 	if err := checkFormat(l.commonDir); err != nil {
 		return nil, fmt.Errorf("open %q: %w", path, err)
 	}
@@ -140,7 +143,41 @@ func readGitFile(name string) (string, error) {
 	if !filepath.IsAbs(gd) {
 		gd = filepath.Join(filepath.Dir(name), gd)
 	}
-	return filepath.Clean(gd), nil
+	gd = filepath.Clean(gd)
+	if fi, err := os.Stat(gd); err != nil || !fi.IsDir() {
+		return "", fmt.Errorf("read %s: %w: it points to %s, which is not a folder (was the main repository moved or deleted? try 'git worktree repair')", name, ErrNotRepository, gd)
+	}
+	return gd, nil
+}
+
+// checkLayout refuses a git folder whose parts have the wrong type or
+// cannot be read, which go-git would report as a missing repository or a
+// missing revision: HEAD must be a file, objects and refs folders.
+func checkLayout(l layout) error {
+	for _, part := range []struct {
+		path string
+		dir  bool
+	}{{filepath.Join(l.gitDir, "HEAD"), false}, {filepath.Join(l.commonDir, "objects"), true}, {filepath.Join(l.commonDir, "refs"), true}} {
+		fi, err := os.Stat(part.path)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			continue // go-git says what is missing
+		case err != nil:
+			return fmt.Errorf("%w: %v (check the permissions of the git folder)", ErrDamaged, err)
+		case fi.IsDir() != part.dir:
+			want := "a file"
+			if part.dir {
+				want = "a folder"
+			}
+			return fmt.Errorf("%w: %s is not %s (%s)", ErrDamaged, part.path, want, fsck)
+		}
+		f, err := os.Open(part.path)
+		if err != nil {
+			return fmt.Errorf("%w: %v (check the permissions of the git folder)", ErrDamaged, err)
+		}
+		f.Close()
+	}
+	return nil
 }
 
 func withCommonDir(l layout) (layout, bool, error) {

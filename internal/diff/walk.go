@@ -177,10 +177,10 @@ func (w *walker) entries(h plumbing.Hash) ([]entry, error) {
 	}
 	raw, err := w.rd.read(plumbing.TreeObject, h)
 	if errors.Is(err, plumbing.ErrObjectNotFound) {
-		return nil, fmt.Errorf("read tree %s: %w (the clone is partial or shallow: fetch the commit, or clone without --filter=tree:0)", h, ErrCommitMissing)
+		return nil, fmt.Errorf("read tree %s: %w (the clone is partial or shallow: fetch the commit, or clone without --filter=tree:0; in a full clone, %s)", h, ErrCommitMissing, fsck)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read tree %s: %w", h, err)
+		return nil, fmt.Errorf("read tree %s: %w: %v%s", h, ErrDamaged, err, fsckHint(err))
 	}
 	return parseTree(raw, h)
 }
