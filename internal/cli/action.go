@@ -42,22 +42,24 @@ func (e *env) action(ctx context.Context, args []string) error {
 		gh.Errorf("%v", err)
 		return err
 	}
-	gh.Group("ccu-purge: plan and purge " + rangeLabel(o))
+	open := false
+	e.stage = func(name string) {
+		if open {
+			gh.EndGroup()
+		}
+		gh.Group("ccu-purge: " + name)
+		open = true
+	}
 	run, err := e.runPurge(ctx, o, pf)
-	gh.EndGroup()
+	if open {
+		gh.EndGroup()
+	}
 	annotate(gh, run, err, o.config)
 	for _, out := range run.outputs() {
 		gh.SetOutput(out.name, out.value)
 	}
 	gh.AddStepSummary(summary(run, err))
 	return verdict(run, err, failOn)
-}
-
-func rangeLabel(o *options) string {
-	if o.from == "" {
-		return "(range from the event)"
-	}
-	return o.from + ".." + o.to
 }
 
 // maskSecrets registers every credential with the runner's log masking,

@@ -125,7 +125,7 @@ func TestActionPush(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, sum)
 		}
 	}
-	if !strings.Contains(out, "::warning::1 changed file(s) match no rule") || !strings.Contains(out, "::group::") {
+	if !strings.Contains(out, "::warning::1 changed file(s) match no rule") || !strings.Contains(out, "::group::ccu-purge: Plan") || !strings.Contains(out, "::group::ccu-purge: Purge") {
 		t.Errorf("log lacks the unmatched warning or a group:\n%s", out)
 	}
 	checkMasked(t, g, out)

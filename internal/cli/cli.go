@@ -50,6 +50,18 @@ type env struct {
 	// tests set it, so a fault campaign runs in seconds, not minutes.
 	// The zero value keeps ccu's defaults (1s–30s backoff, 5s grace).
 	waits ccu.SubmitOptions
+	// stage, when set, is told as the run enters each stage (Plan, Purge,
+	// Wait): the GitHub Action opens a log group per stage with it.
+	stage func(name string)
+	// tick is how often a wait prints progress; 0 = every 10 s.
+	tick time.Duration
+}
+
+// enter announces a stage of the run.
+func (e *env) enter(name string) {
+	if e.stage != nil {
+		e.stage(name)
+	}
 }
 
 // Run runs ccu-purge with args (without the program name) and returns the

@@ -109,6 +109,7 @@ func (e *env) runPurge(ctx context.Context, o *options, pf *purgeFlags) (*purgeR
 }
 
 func (e *env) planAndSend(ctx context.Context, o *options, pf *purgeFlags, run *purgeRun) error {
+	e.enter("Plan")
 	p, err := e.buildPlan(ctx, o)
 	if err != nil {
 		return err
@@ -134,6 +135,7 @@ func (e *env) send(ctx context.Context, o *options, pf *purgeFlags, p *planned) 
 		sub = client
 	}
 	printPlan(e.stdout, p)
+	e.enter("Purge")
 	budget, cancel := context.WithTimeout(ctx, pf.timeout)
 	defer cancel()
 	if client != nil {
@@ -155,6 +157,7 @@ func (e *env) send(ctx context.Context, o *options, pf *purgeFlags, p *planned) 
 	}
 	rep := newReport(p.Plan, sent, o.dryRun)
 	if pf.wait && client != nil {
+		e.enter("Wait")
 		waitPurges(budget, e, client, rep)
 	}
 	rep.summarize(e.stdout)

@@ -124,3 +124,14 @@ func (r *report) err() error {
 	}
 	return &exitError{ExitFailed, fmt.Errorf("%w: %d of %d request(s) not accepted, %d object(s) not purged:\n%w", errNotPurged, len(r.errs), len(r.Batches), len(r.NotPurged), errors.Join(r.errs...))}
 }
+
+// accepted counts the requests the API accepted.
+func (r *report) accepted() int {
+	n := 0
+	for _, b := range r.Batches {
+		if b.Error == "" && b.PurgeID != "" {
+			n++
+		}
+	}
+	return n
+}
