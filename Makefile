@@ -70,3 +70,20 @@ testdata/repos/shapes.git: internal/gitfixture/gitfixture.go internal/gitfixture
 	$(GO) run ./internal/gitfixture/mkshapes $@
 
 .PHONY: bench-diff fixtures-diff
+
+# Every native fuzz target, one after another, for FUZZTIME each (go test
+# fuzzes one target per run). Their seeds already run in `make test`;
+# a crasher is written to the package's testdata/fuzz, where it stays as
+# a regression seed. See docs/reliability.md.
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/mapper/
+	$(GO) test -run '^$$' -fuzz '^FuzzTemplate$$' -fuzztime $(FUZZTIME) ./internal/mapper/
+	$(GO) test -run '^$$' -fuzz '^FuzzEscapePath$$' -fuzztime $(FUZZTIME) ./internal/mapper/
+	$(GO) test -run '^$$' -fuzz '^FuzzDetectGitHub$$' -fuzztime $(FUZZTIME) ./internal/ci/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseError$$' -fuzztime $(FUZZTIME) ./internal/ccu/
+	$(GO) test -run '^$$' -fuzz '^FuzzLoadCredentials$$' -fuzztime $(FUZZTIME) ./internal/ccu/
+	$(GO) test -run '^$$' -fuzz '^FuzzVerifyArbitrary$$' -fuzztime $(FUZZTIME) ./internal/ccusim/
+	$(GO) test -run '^$$' -fuzz '^FuzzVerifySigned$$' -fuzztime $(FUZZTIME) ./internal/ccusim/
+
+.PHONY: fuzz

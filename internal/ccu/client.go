@@ -193,9 +193,8 @@ func redactURLError(err error) error {
 }
 
 func supportID(data []byte) string {
-	var p problem
-	if json.Unmarshal(data, &p) == nil && p.SupportID != "" {
-		return "supportId " + p.SupportID
+	if m, ok := fields(data); ok && str(m, "supportId") != "" {
+		return "supportId " + str(m, "supportId")
 	}
 	return ""
 }
@@ -260,8 +259,8 @@ func accepted(resp *http.Response, data []byte) (Result, error) {
 		e.ClockSkew, _ = time.ParseDuration(resp.Header.Get(skewHeader))
 		return Result{}, e
 	}
-	var r Result
-	if err := json.Unmarshal(data, &r); err != nil {
+	r, ok := result(data)
+	if !ok {
 		return Result{}, &APIError{Status: resp.StatusCode, Title: "unreadable answer", Detail: "the API answered 201 but its body is not JSON, so the purge is not confirmed"}
 	}
 	if r.HTTPStatus != http.StatusCreated {
@@ -271,4 +270,21 @@ func accepted(resp *http.Response, data []byte) (Result, error) {
 		return r, &APIError{Status: resp.StatusCode, Title: "unconfirmed answer", Detail: "the API answered 201 without a purgeId, so the purge is not confirmed", SupportID: r.SupportID}
 	}
 	return r, nil
+}
+
+// result reads an accepted answer's members one by one, so one of the
+// wrong type does not lose the purgeId; text is cleaned, because a
+// purgeId goes into reports, logs and CI outputs (a newline there would
+// write another GITHUB_OUTPUT line). ok is false when data is not a JSON
+// object.
+func result(data []byte) (r Result, ok bool) {
+	m, ok := fields(data)
+	if !ok {
+		return r, false
+	}
+	r.HTTPStatus, _ = num(m, "httpStatus")
+	r.EstimatedSeconds, _ = num(m, "estimatedSeconds")
+	r.PingAfterSeconds, _ = num(m, "pingAfterSeconds")
+	r.PurgeID, r.SupportID, r.ProgressURI, r.Detail = str(m, "purgeId"), str(m, "supportId"), str(m, "progressUri"), str(m, "detail")
+	return r, true
 }

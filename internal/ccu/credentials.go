@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/akamai/AkamaiOPEN-edgegrid-golang/v13/pkg/edgegrid"
@@ -50,10 +52,27 @@ func LoadCredentials(src Source) (*edgegrid.Config, error) {
 }
 
 func validate(cfg *edgegrid.Config, edgerc, section string) (*edgegrid.Config, error) {
-	if err := cfg.Validate(); err != nil || strings.Contains(cfg.Host, "/") || cfg.Host == "" {
+	if err := cfg.Validate(); err != nil || !bareHost(cfg.Host) {
 		return nil, fmt.Errorf("%w: section [%s] of %s: host must be a bare host name such as akab-xxxx.purge.akamaiapis.net, without https:// or a trailing /", ErrNoCredentials, section, edgerc)
 	}
 	return cfg, nil
+}
+
+// bareHost reports a host name with an optional port and nothing else:
+// the client puts it between "https://" and the path, so a scheme, a
+// slash, a user, a space or a control character there would send the
+// signed request somewhere else or nowhere.
+func bareHost(h string) bool {
+	if h == "" || len(h) > 255 {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' || c == ':' || c == '[' || c == ']') {
+			return false
+		}
+	}
+	return true
 }
 
 func missingSection(err error) bool {
@@ -78,7 +97,10 @@ func explain(err error, edgerc, section string) error {
 	case errors.Is(err, edgegrid.ErrRequiredOptionEdgerc):
 		return fmt.Errorf("%w: section [%s] of %s lacks a field: %v (it needs host, client_token, client_secret and access_token)", ErrNoCredentials, section, edgerc, errors.Unwrap(err))
 	}
-	return fmt.Errorf("%w: %v", ErrNoCredentials, err)
+	// Other failures (a value of the wrong type for max_body, say) come
+	// with ini's text, which quotes values: say what kind of failure it
+	// is, never the text.
+	return fmt.Errorf("%w: cannot read section [%s] of %s: check that max_body and request_limit are whole numbers and debug is true or false", ErrNoCredentials, section, edgerc)
 }
 
 func exists(path string) bool {
@@ -101,4 +123,40 @@ func upper(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// PermissionWarning returns a one-line warning when the .edgerc file at
+// path can be read or written by other users than its owner, as
+// ssh does for private keys: the file holds an API client's secret. It
+// returns "" when the mode is fine, the file does not exist, or the
+// system has no Unix permissions (Windows).
+func PermissionWarning(path string) string {
+	if runtime.GOOS == "windows" {
+		return ""
+	}
+	full := path
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return ""
+		}
+		full = filepath.Join(home, rest)
+	}
+	fi, err := os.Stat(full)
+	if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm()&0o077 == 0 {
+		return ""
+	}
+	return fmt.Sprintf("warning: %s holds API credentials but other users can access it (mode %04o): run chmod 600 %s", path, fi.Mode().Perm(), shellQuote(path))
+}
+
+// shellQuote quotes p for a POSIX shell when it needs it, so the advice
+// can be pasted as it is.
+func shellQuote(p string) string {
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("/._-+~", c) >= 0) {
+			return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
+		}
+	}
+	return p
 }

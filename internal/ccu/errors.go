@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // skewHeader carries the measured clock skew from do to accepted inside
@@ -97,31 +98,49 @@ func hint(status int) string {
 	return ""
 }
 
-// problem is both error shapes: CCU's (httpStatus, supportId) and the API
-// gateway's (status, requestId).
-type problem struct {
-	HTTPStatus  int    `json:"httpStatus"`
-	Status      int    `json:"status"`
-	Title       string `json:"title"`
-	Detail      string `json:"detail"`
-	SupportID   string `json:"supportId"`
-	RequestID   string `json:"requestId"`
-	DescribedBy string `json:"describedBy"`
-	// Only in 429 answers.
-	RateLimitRemaining *int `json:"rateLimitRemaining"`
+// maxField caps each text field taken from an answer: a body may be
+// megabytes of anything, and an error message is one line in a log.
+const maxField = 300
+
+// fields decodes a JSON object's members without failing on one of the
+// wrong type, so a 429 whose rateLimitRemaining is a string still shows
+// its title and supportId. ok is false when data is not a JSON object.
+func fields(data []byte) (m map[string]json.RawMessage, ok bool) {
+	return m, json.Unmarshal(data, &m) == nil && m != nil
 }
 
+// str is member key as clean text; "" when absent or not a string.
+func str(m map[string]json.RawMessage, key string) string {
+	var s string
+	if json.Unmarshal(m[key], &s) != nil {
+		return ""
+	}
+	return clean(s, maxField)
+}
+
+// num is member key as a whole number; ok is false when absent or not one.
+func num(m map[string]json.RawMessage, key string) (n int, ok bool) {
+	return n, json.Unmarshal(m[key], &n) == nil && m[key] != nil && string(m[key]) != "null"
+}
+
+// parseError reads a refusal in both error shapes, CCU's (httpStatus,
+// supportId) and the API gateway's (status, requestId), else shows the
+// start of the body as text.
 func parseError(resp *http.Response, data []byte) *APIError {
 	e := &APIError{Status: resp.StatusCode}
-	var p problem
-	if json.Unmarshal(data, &p) != nil {
+	m, ok := fields(data)
+	if !ok {
 		e.Title = http.StatusText(resp.StatusCode)
 		e.Detail = snippet(data)
 		return e
 	}
-	e.Title, e.Detail, e.SupportID, e.RequestID, e.DescribedBy = p.Title, p.Detail, p.SupportID, p.RequestID, p.DescribedBy
-	e.Gateway = p.HTTPStatus == 0 && p.Status != 0
-	e.RateLimitRemaining = p.RateLimitRemaining
+	e.Title, e.Detail, e.SupportID, e.RequestID, e.DescribedBy = str(m, "title"), str(m, "detail"), str(m, "supportId"), str(m, "requestId"), str(m, "describedBy")
+	_, hasHTTPStatus := num(m, "httpStatus")
+	status, hasStatus := num(m, "status")
+	e.Gateway = !hasHTTPStatus && hasStatus && status != 0
+	if n, ok := num(m, "rateLimitRemaining"); ok {
+		e.RateLimitRemaining = &n
+	}
 	if e.Title == "" {
 		e.Title = http.StatusText(resp.StatusCode)
 	}
@@ -134,15 +153,33 @@ var tags = regexp.MustCompile(`(?s)<[^>]*>`)
 // snippet shows the start of a non-JSON answer (an HTML error page, say):
 // its text, printable characters only.
 func snippet(data []byte) string {
-	s := strings.Map(func(r rune) rune {
-		if unicode.IsPrint(r) {
-			return r
+	if len(data) > 64<<10 {
+		data = data[:64<<10] // the start is what is shown; spare the regexp the rest
+	}
+	return clean(tags.ReplaceAllString(string(data), " "), 200)
+}
+
+// clean makes text from an answer safe to print on one line: invalid
+// UTF-8 and non-printable characters (controls, terminal escapes,
+// newlines) become spaces, runs of spaces one, and it is cut to at most
+// max runes at a rune boundary, with "…" when cut.
+func clean(s string, max int) string {
+	s = strings.Map(func(r rune) rune {
+		if r == utf8.RuneError || !unicode.IsPrint(r) {
+			return ' '
 		}
-		return ' '
-	}, tags.ReplaceAllString(string(data), " "))
+		return r
+	}, strings.ToValidUTF8(s, " "))
 	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 200 {
-		s = s[:200] + "…"
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == max {
+			return s[:i] + "…"
+		}
+		n++
 	}
 	return s
 }

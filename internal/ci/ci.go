@@ -5,7 +5,9 @@
 package ci
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -43,9 +45,9 @@ func Detect(from, to string, e Env) (Range, error) {
 	case e.Getenv("GITHUB_ACTIONS") == "true":
 		return github(to, e)
 	case e.Getenv("GITLAB_CI") == "true":
-		return gitlab(to, e), nil
+		return gitlab(to, e)
 	case e.Getenv("JENKINS_URL") != "" || e.Getenv("JENKINS_HOME") != "":
-		return jenkins(to, e), nil
+		return jenkins(to, e)
 	}
 	return Range{}, fmt.Errorf("no base revision: pass --from REV (the commit that is live now); outside GitHub Actions, GitLab CI or Jenkins there is no context to take it from")
 }
@@ -60,40 +62,76 @@ func orHead(to string) string {
 // zero is git's all-zeros SHA, which CI systems send for "no previous commit".
 func zero(sha string) bool { return strings.Trim(sha, "0") == "" }
 
-func pick(flag, ctx string) string {
+// pick is the head revision: the flag when given, else the context's
+// commit (which must be a full SHA), else HEAD.
+func pick(flag, ctx, name string) (string, error) {
 	if flag != "" {
-		return flag
+		return flag, nil
 	}
-	return orHead(ctx)
+	if ctx != "" && !isSHA(ctx) {
+		return "", notSHA(name, ctx)
+	}
+	return orHead(ctx), nil
+}
+
+// isSHA reports a full commit SHA: 40 (SHA-1) or 64 (SHA-256) hex digits,
+// all a CI system ever sends. Anything else is a damaged or forged
+// context, and is refused rather than handed on as a revision (where
+// "-x", "HEAD~99" or a newline would mean something else entirely).
+func isSHA(s string) bool {
+	if len(s) != 40 && len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+func notSHA(name, v string) error {
+	if len(v) > 80 {
+		v = v[:80] + "..."
+	}
+	return fmt.Errorf("%s is %q, not a commit SHA (40 or 64 hex digits): is the CI context damaged? Pass --from REV (and --to REV) to name the commits yourself", name, v)
 }
 
 // base makes the range for a base commit from a CI variable or event field.
-func base(sha, to, source, name string) Range {
+func base(sha, to, source, name string) (Range, error) {
 	r := Range{From: sha, To: to, Source: source}
 	switch {
 	case sha == "":
 		r.From, r.Unknown, r.Reason = "", true, name+" is not set"
-	case zero(sha):
+	case zero(sha) && len(sha) <= 64:
 		r.From, r.Unknown, r.Reason = "", true, name+" is all zeros (the first push of a branch or tag, or a pipeline with no previous commit)"
+	case !isSHA(sha):
+		return Range{}, notSHA(name, sha)
 	}
-	return r
+	return r, nil
 }
 
-func gitlab(to string, e Env) Range {
-	to = pick(to, e.Getenv("CI_COMMIT_SHA"))
+func gitlab(to string, e Env) (Range, error) {
+	to, err := pick(to, e.Getenv("CI_COMMIT_SHA"), "CI_COMMIT_SHA")
+	if err != nil {
+		return Range{}, err
+	}
 	if mr := e.Getenv("CI_MERGE_REQUEST_DIFF_BASE_SHA"); mr != "" {
 		return base(mr, to, "gitlab:merge_request", "CI_MERGE_REQUEST_DIFF_BASE_SHA")
 	}
 	return base(e.Getenv("CI_COMMIT_BEFORE_SHA"), to, "gitlab:push", "CI_COMMIT_BEFORE_SHA")
 }
 
-func jenkins(to string, e Env) Range {
-	to = pick(to, e.Getenv("GIT_COMMIT"))
-	r := base(e.Getenv("GIT_PREVIOUS_SUCCESSFUL_COMMIT"), to, "jenkins", "GIT_PREVIOUS_SUCCESSFUL_COMMIT")
+func jenkins(to string, e Env) (Range, error) {
+	to, err := pick(to, e.Getenv("GIT_COMMIT"), "GIT_COMMIT")
+	if err != nil {
+		return Range{}, err
+	}
+	r, err := base(e.Getenv("GIT_PREVIOUS_SUCCESSFUL_COMMIT"), to, "jenkins", "GIT_PREVIOUS_SUCCESSFUL_COMMIT")
 	if r.Unknown && e.Getenv("GIT_PREVIOUS_SUCCESSFUL_COMMIT") == "" {
 		r.Reason = "GIT_PREVIOUS_SUCCESSFUL_COMMIT is not set (the first build of this branch, or no build succeeded yet)"
 	}
-	return r
+	return r, err
 }
 
 // event is the part of a GitHub webhook payload the range needs.
@@ -102,8 +140,12 @@ type event struct {
 	After       string `json:"after"`
 	Forced      bool   `json:"forced"`
 	PullRequest *struct {
-		Base struct{ SHA string } `json:"base"`
-		Head struct{ SHA string } `json:"head"`
+		Base struct {
+			SHA string `json:"sha"`
+		} `json:"base"`
+		Head struct {
+			SHA string `json:"sha"`
+		} `json:"head"`
 	} `json:"pull_request"`
 	MergeGroup *struct {
 		BaseSHA string `json:"base_sha"`
@@ -120,31 +162,52 @@ func github(to string, e Env) (Range, error) {
 	}
 	switch name {
 	case "push":
-		r := base(ev.Before, pick(to, first(ev.After, e.Getenv("GITHUB_SHA"))), source, "the push event's before")
-		if ev.Forced && !r.Unknown {
+		head, headName := ev.After, "the push event's after"
+		if head == "" || zero(head) {
+			head, headName = e.Getenv("GITHUB_SHA"), "GITHUB_SHA"
+		}
+		to, err := pick(to, head, headName)
+		if err != nil {
+			return Range{}, err
+		}
+		r, err := base(ev.Before, to, source, "the push event's before")
+		if err == nil && ev.Forced && !r.Unknown {
 			r.Reason = "forced push: the base is the branch's previous tip, which may no longer be in the history"
 		}
-		return r, nil
+		return r, err
 	case "pull_request", "pull_request_target":
 		if ev.PullRequest == nil {
 			return Range{}, fmt.Errorf("the %s event file has no pull_request object: is GITHUB_EVENT_PATH the runner's?", name)
 		}
-		return base(ev.PullRequest.Base.SHA, pick(to, ev.PullRequest.Head.SHA), source, "pull_request.base.sha"), nil
+		to, err := pick(to, ev.PullRequest.Head.SHA, "pull_request.head.sha")
+		if err != nil {
+			return Range{}, err
+		}
+		return base(ev.PullRequest.Base.SHA, to, source, "pull_request.base.sha")
 	case "merge_group":
 		if ev.MergeGroup == nil {
 			return Range{}, fmt.Errorf("the merge_group event file has no merge_group object: is GITHUB_EVENT_PATH the runner's?")
 		}
-		return base(ev.MergeGroup.BaseSHA, pick(to, ev.MergeGroup.HeadSHA), source, "merge_group.base_sha"), nil
+		to, err := pick(to, ev.MergeGroup.HeadSHA, "merge_group.head_sha")
+		if err != nil {
+			return Range{}, err
+		}
+		return base(ev.MergeGroup.BaseSHA, to, source, "merge_group.base_sha")
 	}
-	return Range{To: pick(to, e.Getenv("GITHUB_SHA")), Source: source, Unknown: true,
-		Reason: fmt.Sprintf("a %q event names no previous commit: pass the from input (--from)", name)}, nil
+	to, err = pick(to, e.Getenv("GITHUB_SHA"), "GITHUB_SHA")
+	if err != nil {
+		return Range{}, err
+	}
+	return Range{To: to, Source: source, Unknown: true,
+		Reason: fmt.Sprintf("a %q event names no previous commit: pass the from input (--from)", quoteName(name))}, nil
 }
 
-func first(a, b string) string {
-	if a != "" && !zero(a) {
-		return a
+// quoteName shortens an event name for a message; %q then quotes it.
+func quoteName(s string) string {
+	if len(s) > 80 {
+		return s[:80] + "..."
 	}
-	return b
+	return s
 }
 
 func readEvent(e Env) (event, error) {
@@ -157,8 +220,30 @@ func readEvent(e Env) (event, error) {
 	if err != nil {
 		return ev, fmt.Errorf("read the GitHub event file: %w (pass --from REV to name the base yourself)", err)
 	}
-	if err := json.Unmarshal(data, &ev); err != nil {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return ev, fmt.Errorf("the GitHub event file %s is empty: is GITHUB_EVENT_PATH the runner's? (pass --from REV to name the base yourself)", path)
+	}
+	var typeErr *json.UnmarshalTypeError
+	switch err := json.Unmarshal(data, &ev); {
+	case errors.As(err, &typeErr) && typeErr.Field == "":
+		return ev, fmt.Errorf("the GitHub event file %s holds a JSON %s, not an object: is GITHUB_EVENT_PATH the runner's? (pass --from REV to name the base yourself)", path, typeErr.Value)
+	case errors.As(err, &typeErr):
+		return ev, fmt.Errorf("the GitHub event file %s has a %s for %s, where GitHub sends %s: is GITHUB_EVENT_PATH the runner's? (pass --from REV to name the base yourself)", path, typeErr.Value, typeErr.Field, article(typeErr.Type.Kind().String()))
+	case err != nil:
 		return ev, fmt.Errorf("the GitHub event file %s is not valid JSON: %v (pass --from REV to name the base yourself)", path, err)
 	}
 	return ev, nil
+}
+
+// article names a Go kind the way GitHub's payload docs do.
+func article(kind string) string {
+	switch kind {
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "ptr", "struct":
+		return "an object"
+	}
+	return "a " + kind
 }

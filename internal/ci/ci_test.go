@@ -99,3 +99,61 @@ func TestDetectErrors(t *testing.T) {
 		})
 	}
 }
+
+// Hostile or damaged contexts: each fails with a message that says what is
+// wrong and what to do, or gives an Unknown range; none is handed on as a
+// revision.
+func TestDetectHostile(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		vars  map[string]string
+		event string
+		want  string
+	}{
+		{"empty event file", gh("push"), " \n", "is empty"},
+		{"top-level array", gh("push"), `[]`, "holds a JSON array, not an object"},
+		{"top-level string", gh("push"), `"push"`, "holds a JSON string, not an object"},
+		{"before is a number", gh("push"), `{"before": 5}`, "has a number for before, where GitHub sends a string"},
+		{"forced is a string", gh("push"), `{"before":"` + a + `","forced":"yes"}`, "has a string for forced, where GitHub sends true or false"},
+		{"pull_request is a string", gh("pull_request"), `{"pull_request":"x"}`, "has a string for pull_request, where GitHub sends an object"},
+		{"base sha is a number", gh("pull_request"), `{"pull_request":{"base":{"sha":1}}}`, "has a number for pull_request.base.sha"},
+		{"truncated JSON", gh("push"), `{"before":"` + a, "is not valid JSON"},
+		{"before is an option", gh("push"), `{"before":"--upload-pack=touch /tmp/x","after":"` + b + `"}`, `the push event's before is "--upload-pack=touch /tmp/x", not a commit SHA`},
+		{"before is a revision", gh("push"), `{"before":"HEAD~1","after":"` + b + `"}`, "not a commit SHA"},
+		{"before has a newline", gh("push"), `{"before":"` + a + `\n","after":"` + b + `"}`, "not a commit SHA"},
+		{"after is not a SHA", gh("push"), `{"before":"` + a + `","after":"main"}`, `the push event's after is "main"`},
+		{"head sha is not a SHA", gh("pull_request"), `{"pull_request":{"base":{"sha":"` + a + `"},"head":{"sha":"x"}}}`, "pull_request.head.sha"},
+		{"very long before", gh("push"), `{"before":"` + strings.Repeat("a", 5000) + `"}`, `...", not a commit SHA`},
+		{"gitlab before not a SHA", map[string]string{"GITLAB_CI": "true", "CI_COMMIT_BEFORE_SHA": "$(id)", "CI_COMMIT_SHA": b}, "", "CI_COMMIT_BEFORE_SHA is \"$(id)\""},
+		{"gitlab head not a SHA", map[string]string{"GITLAB_CI": "true", "CI_COMMIT_BEFORE_SHA": a, "CI_COMMIT_SHA": "-x"}, "", "CI_COMMIT_SHA is \"-x\""},
+		{"jenkins previous not a SHA", map[string]string{"JENKINS_URL": "u", "GIT_PREVIOUS_SUCCESSFUL_COMMIT": "abc", "GIT_COMMIT": b}, "", "GIT_PREVIOUS_SUCCESSFUL_COMMIT is \"abc\""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := Detect("", "", fakeEnv(tc.vars, tc.event))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Detect = %+v, %v; want an error containing %q", r, err, tc.want)
+			}
+			if len(err.Error()) > 400 {
+				t.Errorf("error of %d bytes", len(err.Error()))
+			}
+		})
+	}
+}
+
+// What is damaged but still means "no base": an Unknown range, decided by
+// on_unknown_base, never an error and never a guess.
+func TestDetectUnknownBase(t *testing.T) {
+	for _, tc := range []struct{ name, event string }{
+		{"null event", `null`},
+		{"empty object", `{}`},
+		{"before null", `{"before":null}`},
+		{"short zeros", `{"before":"0"}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := Detect("", "", fakeEnv(gh("push"), tc.event))
+			if err != nil || !r.Unknown || r.From != "" || r.To != b {
+				t.Fatalf("Detect = %+v, %v", r, err)
+			}
+		})
+	}
+}

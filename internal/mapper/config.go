@@ -57,12 +57,25 @@ type Config struct {
 // ErrNoConfig is wrapped by Load when the file does not exist.
 var ErrNoConfig = errors.New("config file not found")
 
-// Load reads and parses the config file at path.
+// MaxConfigBytes is the largest config Parse accepts. Real configs are a
+// few kilobytes (globs and regex groups keep them short); past a
+// megabyte a config is generated or hostile, and its errors would flood
+// the log and the CI annotations.
+const MaxConfigBytes = 1 << 20
+
+// Load reads and parses the config file at path. It reads at most
+// MaxConfigBytes+1 bytes, so a huge file or a device is refused without
+// being read into memory.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w: %s (create it from .ccu-purge.yml.example, or pass --config FILE)", ErrNoConfig, path)
 	}
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxConfigBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
@@ -81,13 +94,18 @@ func defaults(name string) *Config {
 func Parse(name string, data []byte) (*Config, error) {
 	p := &parser{file: name}
 	cfg := defaults(name)
-	var doc yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
-		return nil, Errors{p.yamlError(err)}
+	if len(data) > MaxConfigBytes {
+		return nil, Errors{{File: name, Line: 1, Col: 1, Msg: fmt.Sprintf("the config is over %d bytes (1 MiB), the limit: write rules that cover many files with globs (public/**) or regex groups instead of one rule per file", MaxConfigBytes)}}
+	}
+	doc, err := p.document(data)
+	if err != nil {
+		return nil, Errors{err}
 	}
 	if len(doc.Content) == 0 {
 		return nil, Errors{{File: name, Line: 1, Col: 1, Msg: "config is empty: it needs at least one rule under rules:"}}
+	}
+	if p.noAliases(doc.Content[0]); len(p.errs) > 0 {
+		return nil, p.errs
 	}
 	p.config(doc.Content[0], cfg)
 	if len(p.errs) == 0 {
@@ -107,6 +125,54 @@ func Parse(name string, data []byte) (*Config, error) {
 type parser struct {
 	file string
 	errs Errors
+}
+
+// document decodes the one YAML document of a config. A second document
+// (after ---) is refused, not ignored: whatever it says, even a syntax
+// error, would otherwise be silently dropped.
+func (p *parser) document(data []byte) (*yaml.Node, *Error) {
+	var doc, next yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
+		return nil, p.yamlError(err)
+	}
+	if emptyDoc(&doc) {
+		doc.Content = nil
+	}
+	switch err := dec.Decode(&next); {
+	case errors.Is(err, io.EOF) || err == nil && emptyDoc(&next):
+		return &doc, nil
+	case err != nil:
+		return nil, p.yamlError(err)
+	}
+	return nil, &Error{File: p.file, Line: next.Line, Col: 1, Msg: "the config holds more than one YAML document (a second ---): keep one, with every setting and rule in it"}
+}
+
+// emptyDoc reports a document with nothing in it: "---" alone, or comments.
+func emptyDoc(d *yaml.Node) bool {
+	if len(d.Content) == 0 {
+		return true
+	}
+	c := d.Content[0]
+	return len(d.Content) == 1 && c.Kind == yaml.ScalarNode && c.Tag == "!!null" && c.Value == ""
+}
+
+// noAliases refuses YAML aliases (*name) and merge keys (<<): the parser
+// reads the node tree as written, so an alias would be read as the wrong
+// type; refusing them also means an alias bomb ("billion laughs") is never
+// expanded, whatever its size.
+func (p *parser) noAliases(n *yaml.Node) {
+	const hint = "write the value out (YAML anchors and aliases are not supported in this file)"
+	switch {
+	case n.Kind == yaml.AliasNode:
+		p.errorf(n, "alias *%s: %s", n.Value, hint)
+		return
+	case n.Kind == yaml.ScalarNode && n.Tag == "!!merge":
+		p.errorf(n, "merge key <<: %s", hint)
+	}
+	for _, c := range n.Content {
+		p.noAliases(c)
+	}
 }
 
 func (p *parser) errorf(n *yaml.Node, format string, args ...any) {

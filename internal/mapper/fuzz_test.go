@@ -14,16 +14,34 @@ func FuzzParse(f *testing.F) {
 		"hosts: [a.com]\nrules:\n  - match: '**'\n    index: [index.html]\n    pretty: [.html]\n    urls: '{base}/{path}'\n    also: '{base}/'\n    tags: [t]\n"} {
 		f.Add([]byte(s), "a/b c/index.html")
 	}
+	for _, s := range []string{
+		"a: &a [x, x]\nb: &b [*a, *a]\nrules:\n  - match: '**'\n    cpcodes: *b\n", "d: &d {cpcodes: [1]}\nrules:\n  - <<: *d\n    match: a\n",
+		rule1 + "---\nnetwork: staging\n", rule1 + "---\n", "rules: " + strings.Repeat("[", 50) + strings.Repeat("]", 50), "rules:\n  - match: ''\n    cpcodes: [1]\n",
+		"rules:\n  - match: a\n    match: b\n    cpcodes: [1]\n", "rules:\n  - match: '**'\n    urls: /L/512/6848/1h/{dir}www.a.com/{path}\n",
+		"threshold: [1]\nthreshold_share: NaN\nversion: {a: 1}\n" + rule1, "\x00\xff", "rules:\n  - regex: '(?P<g>.*)'\n    urls: 'https://a.com/{g|ext:.html}'\n",
+	} {
+		f.Add([]byte(s), "-x/\n\x00.html")
+	}
 	f.Fuzz(func(t *testing.T, data []byte, p string) {
 		cfg, err := Parse("f.yml", data)
 		if err != nil {
-			if es, ok := err.(Errors); !ok || len(es) == 0 {
+			es, ok := err.(Errors)
+			if !ok || len(es) == 0 {
 				t.Fatalf("error %v is not a non-empty Errors", err)
+			}
+			for _, e := range es {
+				if e.Line < 1 || e.Col < 1 || e.File != "f.yml" || e.Msg == "" {
+					t.Fatalf("error without a position: %+v", e)
+				}
 			}
 			return
 		}
-		for _, o := range cfg.MapPath(p).Objects {
+		m := cfg.MapPath(p)
+		for _, o := range m.Objects {
 			checkFuzzObject(t, o)
+		}
+		if e := cfg.Explain(p); len(e.Objects) != len(m.Objects) || e.Rule != m.Rule || (e.Status == StatusRejected) != (m.Rejected != "") {
+			t.Fatalf("Explain %+v disagrees with MapPath %+v", e, m)
 		}
 	})
 }
@@ -48,8 +66,11 @@ func checkFuzzObject(t *testing.T, o Object) {
 // FuzzTemplate expands templates with filters on arbitrary paths: no
 // panic, and every URL parses, keeps its host, and has no dot segment.
 func FuzzTemplate(f *testing.F) {
-	for _, s := range []string{"{base}/{path}", "{base}/{dir}{stem}.{ext}", "{base}/{path|lower|ext:/}", "https://a.com/{name|ext:.html}?v={stem}", "/L/1/2/1h/{host}/{path|noslash}"} {
-		f.Add(s, "a/B c/Ü#1.md")
+	for _, s := range []string{"{base}/{path}", "{base}/{dir}{stem}.{ext}", "{base}/{path|lower|ext:/}", "https://a.com/{name|ext:.html}?v={stem}", "/L/1/2/1h/{host}/{path|noslash}",
+		"/L/1/2/1h/{dir}www.a.com/{path}", "/L/1/2/{dir}/www.a.com/{path}", "https://a.com{dir}x/{name}", "https://a.com@{path}", "http://a1.g.akamai.net/L/1/2/1h/a.com/{path}", "{base}?{path}"} {
+		for _, p := range []string{"a/B c/Ü#1.md", "root.html", "a/b/c/d.html", "x/../y", "-", "a\\b"} {
+			f.Add(s, p)
+		}
 	}
 	f.Fuzz(func(t *testing.T, tpl, p string) {
 		tm, err := parseTemplate(tpl, nil)
@@ -61,10 +82,15 @@ func FuzzTemplate(f *testing.F) {
 		if err != nil || checkPath(p) != "" {
 			return // refused: a dot segment from the path
 		}
+		sample := samples(0)[0]
 		if tm.arl {
+			ref, _ := finish(string(tm.expand(nil, &sample, "https://a.com/x")))
+			got, want := arlHost(out), arlHost(ref)
+			if got != want || !IsARL(out) {
+				t.Fatalf("%q on %q gives the ARL %q (host %q, want %q)", tpl, p, out, got, want)
+			}
 			return
 		}
-		sample := samples(0)[0]
 		want, _ := url.Parse(string(tm.expand(nil, &sample, "https://a.com/x")))
 		u, err := url.Parse(out)
 		if err != nil {
@@ -74,6 +100,18 @@ func FuzzTemplate(f *testing.F) {
 			t.Fatalf("%q on %q gives %q (host %q, want %q)", tpl, p, out, u.Host, want.Host)
 		}
 	})
+}
+
+// arlHost is the host field of an ARL: the fifth after its prefix.
+func arlHost(s string) string {
+	if i := strings.Index(s, ".net/"); strings.HasPrefix(s, "http") && i > 0 {
+		s = s[i+4:]
+	}
+	f := strings.SplitN(s, "/", 7)
+	if len(f) < 6 {
+		return ""
+	}
+	return f[5]
 }
 
 // FuzzEscapePath is the URL-building rule: EscapePath(p) under a host

@@ -68,6 +68,10 @@ func (p *parser) patterns(v *yaml.Node, what string) []*pattern {
 	var out []*pattern
 	for _, e := range p.list(v, what) {
 		src := strings.TrimPrefix(e.Value, "/")
+		if src == "" {
+			p.errorf(e, "empty glob in %s: it would match no file; write the files it means, such as public/**", what)
+			continue
+		}
 		g, err := globCompiler.Compile(src)
 		if err != nil {
 			p.errorf(e, "bad glob %q in %s: %v (use * within a folder, ** across folders, {a,b} for choices)", e.Value, what, err)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -317,8 +318,31 @@ func (t *template) checkOn(base string, ngroups int) error {
 			hosts[i] = u.Host
 		}
 	}
-	if hosts[0] != hosts[1] {
-		return fmt.Errorf("template %q puts part of the file in the host (%q, %q): the host must come from the template's text, {base} or {host}", t.src, hosts[0], hosts[1])
+	if hosts[0] != hosts[1] || !t.fixedHost(base) {
+		return fmt.Errorf("template %q puts part of the file in the host: the host must come from the template's text, {base} or {host}, and end with / before the first placeholder of the file", t.src)
 	}
 	return nil
+}
+
+// arlHead is an ARL up to the / after its host.
+var arlHead = regexp.MustCompile(`^(?:https?://a\d+\.[a-z]\.akamai(?:tech)?\.net)?/[0-9A-Za-z]/\d+/\d+/[^/]+/[^/]+/`)
+
+// fixedHost reports whether everything up to the end of the host comes
+// before the first placeholder of the file. Trying two sample files is
+// not enough: in "/L/1/2/1h/{dir}www.a.com/{path}" the samples agree on
+// www.a.com, but a file at the root would make its own name the host.
+func (t *template) fixedHost(base string) bool {
+	var head []byte
+	for i := range t.parts {
+		p := &t.parts[i]
+		if p.ph != phNone && p.ph != phBase && p.ph != phHost {
+			if t.arl {
+				return arlHead.Match(head)
+			}
+			_, rest, ok := strings.Cut(string(head), "://")
+			return ok && strings.ContainsAny(rest, "/?")
+		}
+		head = (&template{parts: t.parts[i : i+1]}).expand(head, nil, base)
+	}
+	return true // no file placeholder: the whole object is fixed
 }
