@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/akamai/AkamaiOPEN-edgegrid-golang/v13/pkg/edgegrid"
@@ -39,9 +40,10 @@ type Options struct {
 
 // Client submits purge batches.
 type Client struct {
-	cfg  *edgegrid.Config
-	http *http.Client
-	opts Options
+	cfg   *edgegrid.Config
+	http  *http.Client
+	opts  Options
+	conns *conns
 }
 
 func (c *Client) now() time.Time {
@@ -67,6 +69,8 @@ type Result struct {
 // wrongly).
 func New(cfg *edgegrid.Config, opts Options) (*Client, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
+	cs := &conns{set: map[*trackedConn]struct{}{}}
+	tr.DialContext = cs.dial((&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext)
 	if opts.CAFile != "" {
 		pool, err := certPool(opts.CAFile)
 		if err != nil {
@@ -80,7 +84,7 @@ func New(cfg *edgegrid.Config, opts Options) (*Client, error) {
 	hc := &http.Client{Transport: tr, Timeout: 60 * time.Second,
 		// A redirect would resend a signed purge to another URL: refuse it.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return &Client{cfg: cfg, opts: opts, http: hc}, nil
+	return &Client{cfg: cfg, opts: opts, http: hc, conns: cs}, nil
 }
 
 func certPool(file string) (*x509.CertPool, error) {
@@ -96,6 +100,66 @@ func certPool(file string) (*x509.CertPool, error) {
 		return nil, fmt.Errorf("CA certificate %s holds no PEM certificate", file)
 	}
 	return pool, nil
+}
+
+// CloseIdleConnections closes the kept-alive connections not in use.
+func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
+
+// Close ends every connection the client opened, idle or not: once a run
+// is over, a request abandoned at its deadline (a server that never
+// answered) must not keep a connection and its goroutines alive.
+func (c *Client) Close() {
+	c.http.CloseIdleConnections()
+	if c.conns != nil {
+		c.conns.closeAll()
+	}
+}
+
+// conns tracks the client's connections so Close can end them all.
+type conns struct {
+	mu  sync.Mutex
+	set map[*trackedConn]struct{}
+}
+
+type trackedConn struct {
+	net.Conn
+	owner *conns
+	once  sync.Once
+}
+
+func (t *trackedConn) Close() error {
+	t.once.Do(func() {
+		t.owner.mu.Lock()
+		delete(t.owner.set, t)
+		t.owner.mu.Unlock()
+	})
+	return t.Conn.Close()
+}
+
+func (cs *conns) dial(dial func(ctx context.Context, network, addr string) (net.Conn, error)) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dial(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		t := &trackedConn{Conn: c, owner: cs}
+		cs.mu.Lock()
+		cs.set[t] = struct{}{}
+		cs.mu.Unlock()
+		return t, nil
+	}
+}
+
+func (cs *conns) closeAll() {
+	cs.mu.Lock()
+	all := make([]*trackedConn, 0, len(cs.set))
+	for t := range cs.set {
+		all = append(all, t)
+	}
+	cs.mu.Unlock()
+	for _, t := range all {
+		t.Close()
+	}
 }
 
 // Purge submits one batch in one request, without retries. It succeeds

@@ -74,19 +74,21 @@ func (c *Client) WaitQueue(ctx context.Context, queue string, n int, interval ti
 	}
 	for {
 		length, err := c.QueueLength(ctx, queue)
-		if err != nil {
+		switch {
+		case err != nil && (!retryable(err) || ctx.Err() != nil):
 			return fmt.Errorf("read the %s queue's length: %w", queue, err)
-		}
-		if length+n <= limit {
+		case err == nil && length+n <= limit:
 			return nil
-		}
-		if progress != nil {
+		case err == nil && progress != nil:
 			progress(length)
 		}
 		t := time.NewTimer(interval)
 		select {
 		case <-ctx.Done():
 			t.Stop()
+			if err != nil {
+				return fmt.Errorf("read the %s queue's length before the time budget (--timeout) ran out: %w", queue, err)
+			}
 			return fmt.Errorf("the %s queue holds %d of %d objects and the plan adds %d; it did not drain in time (--timeout): %w", queue, length, limit, n, ctx.Err())
 		case <-t.C:
 		}
@@ -106,6 +108,9 @@ func (c *Client) WaitDone(ctx context.Context, r Result) (PurgeStatus, error) {
 		case <-t.C:
 		}
 		st, err := c.Status(ctx, first(r.ProgressURI, r.PurgeID))
+		if err != nil && retryable(err) && ctx.Err() == nil {
+			continue // a passing 429, 5xx or dropped connection: ask again
+		}
 		if err != nil {
 			return st, err
 		}

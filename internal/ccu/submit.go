@@ -171,7 +171,11 @@ func (s *submission) attempts(ctx context.Context, b plan.Batch) (Result, int, e
 
 func notSent(last, cause error) error {
 	if last != nil {
-		return fmt.Errorf("stopped (%v) after: %w", cause, last)
+		why := "interrupted"
+		if errors.Is(cause, context.DeadlineExceeded) {
+			why = "the time budget (--timeout) ran out"
+		}
+		return fmt.Errorf("gave up, %s (%w), after: %w", why, cause, last)
 	}
 	return fmt.Errorf("not sent: %w", cause)
 }

@@ -18,6 +18,10 @@ import (
 // Fail-on policies of the GitHub Action.
 var validFailOn = []string{"error", "warning", "never"}
 
+// maxAnnotations caps config-error annotations: GitHub shows only a few
+// per step anyway.
+const maxAnnotations = 20
+
 // credentialInputs are the action inputs that carry secrets.
 var credentialInputs = []string{"host", "client-token", "client-secret", "access-token"}
 
@@ -168,6 +172,11 @@ func annotate(gh *githubactions.Action, run *purgeRun, err error, config string)
 	var errs mapper.Errors
 	switch {
 	case errors.As(err, &errs):
+		// A broken file can have thousands of errors; the log has them all.
+		if len(errs) > maxAnnotations {
+			gh.Errorf("%d problems in %s; the first %d are annotated, the log lists all", len(errs), config, maxAnnotations)
+			errs = errs[:maxAnnotations]
+		}
 		for _, x := range errs {
 			gh.WithFieldsMap(map[string]string{"file": relPath(x.File, config), "line": strconv.Itoa(x.Line), "col": strconv.Itoa(x.Col)}).Errorf("%s", x.Msg)
 		}

@@ -446,3 +446,20 @@ func TestSettingsPrecedence(t *testing.T) {
 		t.Errorf("bad variable: exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// An .edgerc others can read is worth a warning, not a failure.
+func TestEdgercPermissionWarning(t *testing.T) {
+	dir, _ := site(t, siteConfig, nil)
+	_, flags := simulator(t, ccusim.Options{})
+	if err := os.Chmod(flags[1], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, append([]string{"purge", "--repo", dir, "--from", "v1"}, flags...)...)
+	if r.code != 0 || !strings.Contains(r.stderr, "ccu-purge: warning: ") || !strings.Contains(r.stderr, "chmod 600") {
+		t.Errorf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	os.Chmod(flags[1], 0o600)
+	if r := run(t, append([]string{"purge", "--repo", dir, "--from", "v1"}, flags...)...); strings.Contains(r.stderr, "warning") {
+		t.Errorf("warning for a 0600 file:\n%s", r.stderr)
+	}
+}

@@ -52,10 +52,10 @@ const (
 	budget      = "the time budget (--timeout " + shortBudget + ") ran out"
 )
 
-// retriedOut is how ccu words a fault retried until the budget ended; which
-// wording appears depends on whether the deadline falls in a backoff or
-// between attempts (D9 in docs/reliability.md).
-const retriedOut = "gave up after|stopped (context deadline exceeded) after"
+// retriedOut is how ccu words a fault retried until the budget ended,
+// whether the deadline falls in a backoff or between attempts (R3 in
+// docs/reliability.md, fixed).
+const retriedOut = "the time budget (--timeout) ran out"
 
 var purgeFaults = []purgeFault{
 	{name: "none", code: 0},

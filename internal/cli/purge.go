@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -132,6 +133,7 @@ func (e *env) send(ctx context.Context, o *options, pf *purgeFlags, p *planned) 
 		if client, err = e.client(o); err != nil {
 			return nil, err
 		}
+		defer client.Close()
 		sub = client
 	}
 	printPlan(e.stdout, p)
@@ -169,8 +171,9 @@ func (e *env) send(ctx context.Context, o *options, pf *purgeFlags, p *planned) 
 // ran out or the run was interrupted, and whether the request was sent, in
 // which case Akamai may have applied it without the answer arriving.
 func explainStop(run, budget context.Context, timeout time.Duration, s ccu.Sent) ccu.Sent {
-	if s.Err == nil || !isContextErr(s.Err) || budget.Err() == nil {
-		return s
+	var answered *ccu.APIError
+	if s.Err == nil || !isContextErr(s.Err) || budget.Err() == nil || errors.As(s.Err, &answered) {
+		return s // the API's own answer, with ccu's note on the budget
 	}
 	if s.Attempts == 0 {
 		s.Err = stopped(run, budget, timeout, fmt.Errorf("not sent: %w", s.Err))
@@ -234,6 +237,9 @@ func (e *env) client(o *options) (*ccu.Client, error) {
 	if err != nil {
 		return nil, usageErr(err)
 	}
+	if w := ccu.PermissionWarning(o.edgerc); w != "" {
+		e.warn(w)
+	}
 	opts := ccu.Options{CAFile: o.caCert, UserAgent: "ccu-purge/" + version()}
 	if o.verbose {
 		// Requests in flight log from their own goroutines: one line at a
@@ -263,3 +269,14 @@ func writeReport(f *os.File, r *report) error {
 }
 
 var errNotPurged = errors.New("purge failed")
+
+// warn prints a warning once: an annotation in GitHub Actions, a line on
+// stderr elsewhere. It never changes the exit code.
+func (e *env) warn(msg string) {
+	msg = strings.TrimPrefix(msg, "warning: ")
+	if e.getenv("GITHUB_ACTIONS") == "true" {
+		fmt.Fprintf(e.stdout, "::warning::%s\n", msg)
+		return
+	}
+	fmt.Fprintf(e.stderr, "ccu-purge: warning: %s\n", msg)
+}

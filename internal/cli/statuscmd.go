@@ -54,6 +54,7 @@ func (e *env) status(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer c.Close()
 	var st ccu.PurgeStatus
 	if err := query(ctx, timeout, func(ctx context.Context) (err error) {
 		if st, err = c.Status(ctx, rest[0]); err != nil {
@@ -102,6 +103,7 @@ func (e *env) queue(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer c.Close()
 	var n int
 	if err := query(ctx, timeout, func(ctx context.Context) (err error) {
 		if n, err = c.QueueLength(ctx, name); err != nil {
