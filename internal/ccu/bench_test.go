@@ -53,7 +53,7 @@ func submit10k(b *testing.B, concurrency int) {
 			b.Fatal(err)
 		}
 		sim.SetLatency(100 * time.Millisecond)
-		c := benchClient(b, sim)
+		c := client(b, sim)
 		b.StartTimer()
 		sent := c.Submit(context.Background(), batches, SubmitOptions{Concurrency: concurrency})
 		b.StopTimer()
@@ -78,7 +78,7 @@ func BenchmarkSubmit30kPaced(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		c := benchClient(b, sim)
+		c := client(b, sim)
 		start := time.Now()
 		sent := c.Submit(context.Background(), batches, SubmitOptions{})
 		b.ReportMetric(time.Since(start).Seconds(), "s")
@@ -90,21 +90,4 @@ func BenchmarkSubmit30kPaced(b *testing.B) {
 		count429(b, sim)
 		sim.Close()
 	}
-}
-
-func benchClient(b *testing.B, sim *ccusim.Server) *Client {
-	b.Helper()
-	edgerc, ca, err := sim.WriteFiles(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	creds, err := LoadCredentials(Source{Edgerc: edgerc, Section: "ccu", SectionSet: true, FileOnly: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	c, err := New(creds, Options{CAFile: ca})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return c
 }

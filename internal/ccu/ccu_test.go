@@ -78,7 +78,7 @@ func TestLoadCredentialsFromEnv(t *testing.T) {
 	}
 }
 
-func client(t *testing.T, sim *ccusim.Server) *Client {
+func client(t testing.TB, sim *ccusim.Server) *Client {
 	t.Helper()
 	edgerc, ca, err := sim.WriteFiles(t.TempDir())
 	if err != nil {

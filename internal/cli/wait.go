@@ -17,7 +17,7 @@ import (
 // reported, but stays purged: the API accepted it.
 func waitPurges(ctx context.Context, e *env, c *ccu.Client, r *report) {
 	out := &lockedWriter{w: e.stdout}
-	stop := e.progress(out, r)
+	stop := e.progress(out, r.accepted())
 	defer stop()
 	var longest int
 	for i := range r.Batches {
@@ -60,7 +60,7 @@ func waitPurges(ctx context.Context, e *env, c *ccu.Client, r *report) {
 // progress prints how the wait is going until stop is called: a line
 // rewritten in place on a terminal, a new line every tick in CI logs (which
 // would otherwise show nothing for minutes while CCU v2 works).
-func (e *env) progress(out io.Writer, r *report) (stop func()) {
+func (e *env) progress(out io.Writer, accepted int) (stop func()) {
 	tick := e.tick
 	if tick <= 0 {
 		tick = 10 * time.Second
@@ -84,7 +84,7 @@ func (e *env) progress(out io.Writer, r *report) (stop func()) {
 				}
 				return
 			case <-t.C:
-				line := fmt.Sprintf("still waiting for %d accepted request(s), %s elapsed", r.accepted(), time.Since(start).Round(time.Second))
+				line := fmt.Sprintf("still waiting for %d accepted request(s), %s elapsed", accepted, time.Since(start).Round(time.Second))
 				if live {
 					fmt.Fprint(out, "\r\033[K"+line)
 				} else {
