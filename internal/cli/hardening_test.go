@@ -189,14 +189,13 @@ func connFlags(t *testing.T, conn string, sim *ccusim.Server, flags []string, wr
 // bodies of GETs come from a small TLS stub; latency, TLS, DNS and
 // authentication come from the simulator.
 type getFault struct {
-	name   string
-	short  bool             // the fault outlasts the budget: --timeout short
-	stub   http.HandlerFunc // set: the stub answers
-	sim    func(*ccusim.Server)
-	conn   string
-	code   int
-	want   []string
-	status []string // stdout of a successful status
+	name  string
+	short bool             // the fault outlasts the budget: --timeout short
+	stub  http.HandlerFunc // set: the stub answers
+	sim   func(*ccusim.Server)
+	conn  string
+	code  int
+	want  []string
 }
 
 func problemHandler(status int) http.HandlerFunc {
