@@ -68,7 +68,7 @@ func (e *env) buildPlan(ctx context.Context, o *options) (*planned, error) {
 	}
 	if cfg.ThresholdShare > 0 {
 		// The share needs the site's size: the head commit's file count.
-		all, err := repo.Changes(ctx, emptyTree, to)
+		all, err := repo.Changes(ctx, diff.EmptyTree, to)
 		if err != nil {
 			return nil, usageErr(err)
 		}
@@ -101,9 +101,6 @@ func (e *env) buildPlan(ctx context.Context, o *options) (*planned, error) {
 	return &planned{Range: info, Plan: p}, nil
 }
 
-// emptyTree is git's empty tree: diffing from it lists every file.
-const emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
-
 // changes diffs the range; with an unknown base, on_unknown_base: all
 // takes every file of the head commit, and cpcode needs no files at all.
 func (e *env) changes(ctx context.Context, repo *diff.Repo, cfg *mapper.Config, from, to string) ([]diff.Change, error) {
@@ -111,7 +108,7 @@ func (e *env) changes(ctx context.Context, repo *diff.Repo, cfg *mapper.Config, 
 		if cfg.OnUnknownBase != mapper.UnknownBaseAll {
 			return []diff.Change{}, nil
 		}
-		from = emptyTree
+		from = diff.EmptyTree
 	}
 	return repo.Changes(ctx, from, to)
 }

@@ -217,14 +217,14 @@ func (r *Repo) Changes(ctx context.Context, from, to string) ([]Change, error) {
 	return out, nil
 }
 
-// emptyTree is git's well-known empty tree, accepted as a "from" to list
+// EmptyTree is git's well-known empty tree, accepted as a "from" to list
 // every file of a commit.
-const emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+const EmptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
 // rootTree returns the tree hash of commit sha without reading any other
 // commit: parents may be absent at a shallow boundary (go-git#2409).
 func (r *Repo) rootTree(rd *reader, sha string) (plumbing.Hash, error) {
-	if sha == emptyTree {
+	if sha == EmptyTree {
 		return plumbing.ZeroHash, nil
 	}
 	if !plumbing.IsHash(sha) {
