@@ -12,6 +12,7 @@ import (
 
 	"github.com/sethvargo/go-githubactions"
 
+	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
 )
 
@@ -89,7 +90,7 @@ func maskSecrets(gh *githubactions.Action) {
 // actionOptions turns the inputs into the purge command's options.
 func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, tmp string) (*options, *purgeFlags, string, error) {
 	o := &options{repo: ".", config: in("config"), from: in("from"), to: in("to"), section: first(in("section"), "ccu"), sectionSet: in("section") != ""}
-	pf := &purgeFlags{timeout: 10 * time.Minute, concurrency: 4}
+	pf := &purgeFlags{timeout: 10 * time.Minute, concurrency: ccu.DefaultConcurrency}
 	// Inputs that set config keys take the flags' place: they win over
 	// CCU_PURGE_* variables and the file.
 	o.overrides = map[string]string{}

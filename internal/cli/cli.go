@@ -166,7 +166,7 @@ purge flags:
   --report FILE     JSON report: every request, purged and notPurged objects
   --wait            wait until purges take effect (v2: poll; Fast Purge: estimatedSeconds)
   --timeout 10m     time budget for retries, pacing, queue waits and --wait
-  --concurrency 4   requests in flight
+  --concurrency 8   requests in flight
   --batch-size 500  objects per request (also for plan); lower it when one
                     request of CP codes would exceed the account's bucket
 

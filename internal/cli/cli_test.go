@@ -15,8 +15,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
 	"github.com/ccu-purge/ccu-purge/internal/gitfixture"
+	"github.com/ccu-purge/ccu-purge/internal/plan"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -461,5 +463,18 @@ func TestEdgercPermissionWarning(t *testing.T) {
 	os.Chmod(flags[1], 0o600)
 	if r := run(t, append([]string{"purge", "--repo", dir, "--from", "v1"}, flags...)...); strings.Contains(r.stderr, "warning") {
 		t.Errorf("warning for a 0600 file:\n%s", r.stderr)
+	}
+}
+
+// The help text is written by hand; it must show the defaults the code uses.
+func TestHelpShowsDefaults(t *testing.T) {
+	for _, want := range []string{
+		fmt.Sprintf("--concurrency %d ", ccu.DefaultConcurrency),
+		"--timeout 10m ",
+		fmt.Sprintf("--batch-size %d ", plan.MaxObjects),
+	} {
+		if !strings.Contains(usageText, want) {
+			t.Errorf("help does not show %q", want)
+		}
 	}
 }

@@ -55,7 +55,7 @@ func (e *env) purge(ctx context.Context, args []string) error {
 	fs.StringVar(&pf.dotenv, "dotenv", "", "write the outputs as KEY=value lines to FILE (GitLab's dotenv report)")
 	fs.BoolVar(&pf.wait, "wait", false, "wait until the purges have taken effect")
 	fs.DurationVar(&pf.timeout, "timeout", 10*time.Minute, "time budget for submitting (and --wait)")
-	fs.IntVar(&pf.concurrency, "concurrency", 4, "requests in flight")
+	fs.IntVar(&pf.concurrency, "concurrency", ccu.DefaultConcurrency, "requests in flight")
 	if err := parse(fs, args, o); err != nil {
 		return err
 	}
