@@ -32,7 +32,24 @@ type Env struct {
 // Sources of a range.
 const (
 	SourceFlags = "flags"
+	// SourceNone is a range with no base yet: no flag and no CI context.
+	SourceNone = "none"
 )
+
+// ErrNoContext is Detect's error when neither --from nor a CI system
+// names the base.
+var ErrNoContext = errors.New("no base revision: pass --from REV (the commit that is live now); outside GitHub Actions, GitLab CI or Jenkins there is no context to take it from")
+
+// Proposal reports a range that compares a proposed change with its
+// target (a pull or merge request, a merge queue entry) rather than a
+// deploy with what went before it.
+func (r Range) Proposal() bool {
+	switch r.Source {
+	case "github:pull_request", "github:pull_request_target", "github:merge_group", "gitlab:merge_request":
+		return true
+	}
+	return false
+}
 
 // Detect returns the range: the flags when from is set, else the CI
 // context. It fails only when there is no context at all or the context is
@@ -49,7 +66,7 @@ func Detect(from, to string, e Env) (Range, error) {
 	case e.Getenv("JENKINS_URL") != "" || e.Getenv("JENKINS_HOME") != "":
 		return jenkins(to, e)
 	}
-	return Range{}, fmt.Errorf("no base revision: pass --from REV (the commit that is live now); outside GitHub Actions, GitLab CI or Jenkins there is no context to take it from")
+	return Range{To: orHead(to), Source: SourceNone}, ErrNoContext
 }
 
 func orHead(to string) string {

@@ -157,3 +157,25 @@ func TestDetectUnknownBase(t *testing.T) {
 		})
 	}
 }
+
+func TestNoContextKeepsHead(t *testing.T) {
+	r, err := Detect("", "v2", fakeEnv(map[string]string{}, ""))
+	if !errors.Is(err, ErrNoContext) {
+		t.Fatalf("err = %v, want ErrNoContext", err)
+	}
+	if want := (Range{To: "v2", Source: SourceNone}); r != want {
+		t.Errorf("range = %+v, want %+v", r, want)
+	}
+}
+
+func TestProposal(t *testing.T) {
+	for source, want := range map[string]bool{
+		"github:pull_request": true, "github:pull_request_target": true, "github:merge_group": true,
+		"gitlab:merge_request": true, "github:push": false, "gitlab:push": false, "jenkins": false,
+		"github:workflow_dispatch": false, SourceFlags: false, SourceNone: false,
+	} {
+		if got := (Range{Source: source}).Proposal(); got != want {
+			t.Errorf("Range{Source: %q}.Proposal() = %v, want %v", source, got, want)
+		}
+	}
+}

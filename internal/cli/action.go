@@ -89,7 +89,7 @@ func maskSecrets(gh *githubactions.Action) {
 
 // actionOptions turns the inputs into the purge command's options.
 func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, tmp string) (*options, *purgeFlags, string, error) {
-	o := &options{repo: ".", config: in("config"), from: in("from"), to: in("to"), section: first(in("section"), "ccu"), sectionSet: in("section") != ""}
+	o := &options{repo: ".", config: in("config"), from: in("from"), to: in("to"), state: in("state"), section: first(in("section"), "ccu"), sectionSet: in("section") != ""}
 	pf := &purgeFlags{timeout: 10 * time.Minute, concurrency: ccu.DefaultConcurrency}
 	// Inputs that set config keys take the flags' place: they win over
 	// CCU_PURGE_* variables and the file.

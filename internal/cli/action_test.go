@@ -303,3 +303,31 @@ func TestActionOverrides(t *testing.T) {
 		t.Errorf("bad input: exit %d\n%s", code, out)
 	}
 }
+
+// The state input: the first push records the head; a re-run of the same
+// push then takes its base from the state, finds nothing new, and sends
+// nothing.
+func TestActionState(t *testing.T) {
+	g := newGHA(t, siteConfig, pushEv)
+	path := filepath.Join(t.TempDir(), "state.json")
+	code, out := g.run("push", map[string]string{"edgerc": g.edgerc, "state": path})
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	o := g.outputs()
+	if got := readState(t, path).Networks["production"].Commit; got != o["to"] || len(got) != 40 {
+		t.Fatalf("state records %q, want the head %q", got, o["to"])
+	}
+	sent := len(g.sim.Purges())
+	os.WriteFile(g.output, nil, 0o644)
+	code, out = g.run("push", map[string]string{"edgerc": g.edgerc, "state": path})
+	if code != 0 {
+		t.Fatalf("re-run: exit %d\n%s", code, out)
+	}
+	if o := g.outputs(); o["range-source"] != "state" || o["from"] != o["to"] || o["object-count"] != "0" {
+		t.Errorf("re-run outputs %v, want the range from the state, nothing planned", o)
+	}
+	if n := len(g.sim.Purges()); n != sent {
+		t.Errorf("the re-run sent %d purge(s), want none", n-sent)
+	}
+}

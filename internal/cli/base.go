@@ -42,25 +42,30 @@ func (e *env) base(ctx context.Context, repo *diff.Repo, cfg *mapper.Config, rng
 	if repo.HasCommit(sha) {
 		return baseCommit{sha: sha}, nil
 	}
-	return e.missing(ctx, repo, cfg, sha)
+	what, gone := "the base commit", "a force push or garbage collection dropped it"
+	if rng.Source == sourceState {
+		what, gone = "the last purged commit", "a force push dropped it, or the state file is another repository's"
+	}
+	return e.missing(ctx, repo, cfg, sha, what, gone)
 }
 
 // missing handles a base commit that is not in the repository: fetch it
 // into a shallow clone when allowed, else apply the policy.
-func (e *env) missing(ctx context.Context, repo *diff.Repo, cfg *mapper.Config, sha string) (baseCommit, error) {
+// what names the commit in messages, gone says why a full clone lacks it.
+func (e *env) missing(ctx context.Context, repo *diff.Repo, cfg *mapper.Config, sha, what, gone string) (baseCommit, error) {
 	fix := "fetch more history: fetch-depth: 0 (or 2) in actions/checkout, GIT_DEPTH: 0 in GitLab CI"
 	if !repo.IsShallow() {
-		return e.unknown(cfg, fmt.Sprintf("the base commit %.12s is not in the repository (a force push or garbage collection dropped it)", sha), "")
+		return e.unknown(cfg, fmt.Sprintf("%s %.12s is not in the repository (%s)", what, sha, gone), "")
 	}
 	switch {
 	case cfg.Fetch != mapper.FetchAuto:
-		return e.unknown(cfg, fmt.Sprintf("the shallow clone lacks the base commit %.12s and fetch is %q", sha, cfg.Fetch), fix)
+		return e.unknown(cfg, fmt.Sprintf("the shallow clone lacks %s %.12s and fetch is %q", what, sha, cfg.Fetch), fix)
 	case !repo.HasRemote("origin"):
-		return e.unknown(cfg, fmt.Sprintf("the shallow clone lacks the base commit %.12s and has no origin remote to fetch it from", sha), fix)
+		return e.unknown(cfg, fmt.Sprintf("the shallow clone lacks %s %.12s and has no origin remote to fetch it from", what, sha), fix)
 	}
-	fmt.Fprintf(e.stderr, "ccu-purge: the shallow clone lacks the base commit %.12s: fetching it from origin\n", sha)
+	fmt.Fprintf(e.stderr, "ccu-purge: the shallow clone lacks %s %.12s: fetching it from origin\n", what, sha)
 	if err := repo.Fetch(ctx, sha, diff.FetchOptions{Remote: "origin", Token: e.getenv("GITHUB_TOKEN")}); err != nil {
-		return e.unknown(cfg, fmt.Sprintf("the shallow clone lacks the base commit %.12s and fetching it failed: %v", sha, err), fix)
+		return e.unknown(cfg, fmt.Sprintf("the shallow clone lacks %s %.12s and fetching it failed: %v", what, sha, err), fix)
 	}
 	return baseCommit{sha: sha}, nil
 }

@@ -137,8 +137,9 @@ func version() string {
 const usageText = `ccu-purge: purge from Akamai's cache exactly what a deploy changed.
 
 Usage:
-  ccu-purge plan     --from REV [--to REV] [--output text|json]   show what would be purged
-  ccu-purge purge    --from REV [--to REV] [--dry-run] [--report FILE]
+  ccu-purge plan     --from REV|--state FILE [--to REV] [--output text|json]
+                                                                  show what would be purged
+  ccu-purge purge    --from REV|--state FILE [--to REV] [--dry-run] [--report FILE]
   ccu-purge validate [--config FILE]                              check the config, list every problem
   ccu-purge explain PATH...                                       which rule a path meets, and what it purges
   ccu-purge status ID|progressUri [--timeout 1m]                  a CCU v2 purge's status
@@ -157,6 +158,14 @@ Common flags:
   --ca-cert FILE    also trust this CA certificate (e.g. the simulator's)
   --verbose         log each request (never credentials)
 
+Choosing the base (plan and purge), first that applies:
+  --from REV        the commit the edge serves now
+  --state FILE      the last commit purged on the network, recorded in FILE
+                    by the last run that purged everything (also
+                    CCU_PURGE_STATE); pull and merge requests skip it
+  the CI context    GitHub push/pull_request/merge_group, GitLab, Jenkins
+  on_unknown_base   when none names a usable base: fail, cpcode or all
+
 Config settings (flags > CCU_PURGE_* variables > the file):
   --api, --network, --action, --queue, --threshold, --on-unknown-base,
   --fetch, --unmatched   e.g. --network staging or CCU_PURGE_NETWORK=staging
@@ -173,6 +182,7 @@ purge flags:
 Examples:
   ccu-purge plan --from v1.4.0
   ccu-purge purge --from "$LAST_DEPLOYED" --to HEAD --report purge-report.json
+  ccu-purge purge --state .ccu-purge-state.json   # after a first run with --from
 
 Exit codes: 0 success or nothing to purge, 1 a purge failed,
 2 usage, config or input error (nothing was sent).
@@ -183,6 +193,7 @@ type options struct {
 	repo, config, edgerc, section, caCert string
 	sectionSet, edgercSet                 bool
 	from, to, output, report              string
+	state                                 string // --state: the last-purged-commit file, "" for none
 	dryRun, verbose                       bool
 	timeout                               time.Duration     // purge's time budget; 0 for plan
 	batchSize                             int               // objects per request; 0 (action) = plan.MaxObjects
@@ -223,6 +234,7 @@ func (e *env) rangeFlags(fs *flag.FlagSet, o *options) {
 	settingFlags(fs, o)
 	fs.StringVar(&o.from, "from", "", "base revision (the last deployed commit)")
 	fs.StringVar(&o.to, "to", "HEAD", "head revision")
+	fs.StringVar(&o.state, "state", e.getenv("CCU_PURGE_STATE"), "file that records the last purged commit per network")
 	fs.IntVar(&o.batchSize, "batch-size", plan.MaxObjects, "objects per request, at most 500")
 }
 

@@ -136,13 +136,13 @@ func containsAny(s string, alts []string) bool {
 }
 
 // verboseLine is a request logged by --verbose ("ccu-purge: POST /ccu/…
-// -> 201 supportId …") or a warning, not an error message.
+// -> 201 supportId …"), a warning or a note, not an error message.
 func verboseLine(l string) bool {
 	rest := strings.TrimPrefix(l, "ccu-purge: ")
 	if (strings.HasPrefix(rest, "GET /") || strings.HasPrefix(rest, "POST /")) && strings.Contains(rest, " -> ") {
 		return true
 	}
-	return strings.HasPrefix(rest, "warning: ") || strings.HasPrefix(rest, "the shallow clone lacks")
+	return strings.HasPrefix(rest, "warning: ") || strings.HasPrefix(rest, "note: ") || strings.HasPrefix(rest, "the shallow clone lacks")
 }
 
 // fullReport is the --report file as the campaign reads it.

@@ -11,6 +11,7 @@ import (
 	"github.com/ccu-purge/ccu-purge/internal/diff"
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
 	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/state"
 )
 
 // configName is the config file at the repository root.
@@ -20,6 +21,11 @@ const configName = ".ccu-purge.yml"
 type planned struct {
 	Range rangeInfo `json:"range"`
 	*plan.Plan
+	// state, when set, records the head once every object is purged; it
+	// is nil without --state and for proposals (pull and merge requests),
+	// whose head is not what the edge will serve.
+	state        *state.File
+	network, api string
 }
 
 // rangeInfo says which commits were compared and how they were chosen.
@@ -36,7 +42,9 @@ type rangeInfo struct {
 // user's input.
 func (e *env) buildPlan(ctx context.Context, o *options) (*planned, error) {
 	rng, err := ci.Detect(o.from, o.to, ci.Env{Getenv: e.getenv, ReadFile: os.ReadFile})
-	if err != nil {
+	// Without a CI context, a state file may still name the base.
+	noContext := errors.Is(err, ci.ErrNoContext) && o.state != ""
+	if err != nil && !noContext {
 		return nil, usageErr(err)
 	}
 	repo, err := diff.Open(o.repo)
@@ -55,11 +63,15 @@ func (e *env) buildPlan(ctx context.Context, o *options) (*planned, error) {
 	if err := cfg.Override(mapper.Overrides{Env: mapper.OverridesFromEnv(e.getenv).Env, Flags: o.overrides}); err != nil {
 		return nil, usageErr(err)
 	}
+	st, rng, err := e.fromState(o.state, cfg.Network, rng, noContext)
+	if err != nil {
+		return nil, err
+	}
 	from, err := e.base(ctx, repo, cfg, rng)
 	if err != nil {
 		return nil, err
 	}
-	info := rangeInfo{From: from.sha, To: to, Source: rng.Source, Reason: from.reason}
+	info := rangeInfo{From: from.sha, To: to, Source: rng.Source, Reason: first(from.reason, rng.Reason)}
 	settings := plan.Settings{
 		API: cfg.API, Action: cfg.Action, Network: cfg.Network, Queue: cfg.Queue,
 		Threshold: cfg.Threshold, FallbackCPCodes: cfg.CPCodes,
@@ -98,7 +110,7 @@ func (e *env) buildPlan(ctx context.Context, o *options) (*planned, error) {
 	if err := p.Err(); err != nil {
 		return nil, usageErr(err)
 	}
-	return &planned{Range: info, Plan: p}, nil
+	return &planned{Range: info, Plan: p, state: st, network: cfg.Network, api: cfg.API}, nil
 }
 
 // changes diffs the range; with an unknown base, on_unknown_base: all

@@ -119,7 +119,10 @@ func (e *env) planAndSend(ctx context.Context, o *options, pf *purgeFlags, run *
 	if run.report, err = e.send(ctx, o, pf, p); err != nil {
 		return err
 	}
-	return run.report.err()
+	if err := run.report.err(); err != nil || o.dryRun {
+		return err
+	}
+	return e.record(p)
 }
 
 // send submits the plan (or dry-runs it) within the time budget and

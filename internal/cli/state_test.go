@@ -1,0 +1,254 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ccu-purge/ccu-purge/internal/ccusim"
+	"github.com/ccu-purge/ccu-purge/internal/gitfixture"
+)
+
+// history is a three-deploy site: each commit changes one page, so a
+// purge's objects say exactly which range it covered.
+func history(t *testing.T) (string, []string) {
+	t.Helper()
+	dir := t.TempDir()
+	shas, err := gitfixture.Build(dir, false, []gitfixture.Commit{
+		{Message: "one", Write: map[string]string{".ccu-purge.yml": siteConfig, "public/one.html": "1"}, Tag: "v1"},
+		{Message: "two", Write: map[string]string{"public/two.html": "2"}},
+		{Message: "three", Write: map[string]string{"public/three.html": "3"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, shas
+}
+
+func page(name string) string { return "https://www.example.com/" + name + ".html" }
+
+// stateDoc is the state file as a user would read it.
+type stateDoc struct {
+	Version  int
+	Networks map[string]struct{ Commit, From, PurgedAt, API string }
+}
+
+func readState(t *testing.T, path string) stateDoc {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d stateDoc
+	if err := json.Unmarshal(data, &d); err != nil {
+		t.Fatalf("%v\n%s", err, data)
+	}
+	return d
+}
+
+// The story the state exists for: a deploy's purge fails, CI moves on, and
+// the next deploy purges the failed one's changes too, because the state
+// still names the last commit that was purged completely.
+func TestStateRetriesWhatFailed(t *testing.T) {
+	dir, shas := history(t)
+	sim, flags := simulator(t, ccusim.Options{})
+	statePath := filepath.Join(t.TempDir(), "state.json")
+	args := func(extra ...string) []string {
+		return append(append([]string{"purge", "--repo", dir, "--state", statePath}, flags...), extra...)
+	}
+
+	// First run: no record yet, so --from names the base once.
+	r := runQuick(t, nil, args("--from", "v1", "--to", shas[1])...)
+	if r.code != 0 {
+		t.Fatalf("first run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if got := readState(t, statePath).Networks["production"]; got.Commit != shas[1] || got.From != shas[0] || got.API != "fast-purge" || got.PurgedAt == "" {
+		t.Fatalf("state after the first run = %+v, want commit %s from %s", got, shas[1], shas[0])
+	}
+	if !strings.Contains(r.stdout, "Recorded "+shas[1][:12]+" as the last purged commit on production") {
+		t.Errorf("the run does not say it recorded the state:\n%s", r.stdout)
+	}
+
+	// Second deploy: every request fails, so the state must not move.
+	sim.Fail(1, 403, "", "") // not retried: the run ends with it
+	r = runQuick(t, nil, args("--to", shas[2])...)
+	if r.code != ExitFailed {
+		t.Fatalf("failing run: exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if got := readState(t, statePath).Networks["production"].Commit; got != shas[1] {
+		t.Fatalf("a failed run moved the state to %s", got)
+	}
+	if strings.Contains(r.stdout, "Recorded") {
+		t.Errorf("a failed run claims to have recorded the state:\n%s", r.stdout)
+	}
+
+	// Third run, healthy again, from the CI's point of view a re-run of the
+	// same head: it purges from the recorded commit.
+	before := len(sim.Purges())
+	r = runQuick(t, nil, args("--to", shas[2])...)
+	if r.code != 0 {
+		t.Fatalf("healthy run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	var got []string
+	for _, p := range sim.Purges()[before:] {
+		got = append(got, p.Objects...)
+	}
+	if !slices.Equal(got, []string{page("three")}) {
+		t.Errorf("purged %q after the failure, want only three.html (the range from the recorded %.12s)", got, shas[1])
+	}
+	if !strings.Contains(r.stdout, "Range: "+shas[1][:12]+".."+shas[2][:12]+" from state\n  the last purge on production, recorded in "+statePath+" at ") {
+		t.Errorf("the run does not say where its base came from:\n%s", r.stdout)
+	}
+	if got := readState(t, statePath).Networks["production"]; got.Commit != shas[2] || got.From != shas[1] {
+		t.Errorf("state after the healthy run = %+v, want commit %s from %s", got, shas[2], shas[1])
+	}
+}
+
+// In CI, the state beats the push event's before: the event says what the
+// previous push built, the state what the edge was last purged for.
+func TestStateBeatsCIContext(t *testing.T) {
+	dir, shas := history(t)
+	sim, flags := simulator(t, ccusim.Options{})
+	statePath := filepath.Join(t.TempDir(), "state.json")
+	r := runQuick(t, nil, append([]string{"purge", "--repo", dir, "--from", shas[0], "--to", shas[0], "--state", statePath}, flags...)...)
+	if r.code != 0 || !strings.Contains(r.stdout, "Recorded") {
+		t.Fatalf("nothing-to-purge run: exit %d, want 0 and a recorded state\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if n := len(sim.Purges()); n != 0 {
+		t.Fatalf("nothing to purge, yet %d purges were sent", n)
+	}
+
+	// The push event claims shas[1] was live; the state knows shas[0] was
+	// the last purge. CCU_PURGE_STATE names the file, as in GitLab/Jenkins.
+	vars := pushEvent(t, shas[1], shas[2])
+	vars["CCU_PURGE_STATE"] = statePath
+	r = runQuick(t, vars, "plan", "--repo", dir, "--output", "json")
+	p := planJSON(t, r)
+	if p.Range.From != shas[0] || p.Range.Source != "state" || !strings.Contains(p.Range.Reason, statePath) {
+		t.Errorf("range = %+v, want from %s by the state", p.Range, shas[0])
+	}
+	var objs []string
+	for _, b := range p.Batches {
+		objs = append(objs, b.Objects...)
+	}
+	slices.Sort(objs)
+	if want := []string{page("three"), page("two")}; !slices.Equal(objs, want) {
+		t.Errorf("plan objects %q, want %q", objs, want)
+	}
+	if got := readState(t, statePath).Networks["production"].Commit; got != shas[0] {
+		t.Errorf("plan changed the state to %s; only a purge writes it", got)
+	}
+
+	// A network without a record falls back to the context, and says so.
+	r = runQuick(t, vars, "plan", "--repo", dir, "--output", "json", "--network", "staging")
+	p = planJSON(t, r)
+	if p.Range.From != shas[1] || p.Range.Source != "github:push" {
+		t.Errorf("staging range = %+v, want the push event's before", p.Range)
+	}
+	if !strings.Contains(r.stderr, "has no purge recorded for the staging network yet: the base comes from github:push") {
+		t.Errorf("no note that staging has no record:\n%s", r.stderr)
+	}
+}
+
+// Where the state must not be used or written.
+func TestStateNotUsed(t *testing.T) {
+	dir, shas := history(t)
+	_, flags := simulator(t, ccusim.Options{})
+	recorded := func(t *testing.T) string {
+		t.Helper()
+		path := filepath.Join(t.TempDir(), "state.json")
+		data := `{"version": 1, "networks": {"production": {"commit": "` + shas[0] + `", "purgedAt": "2026-11-01T00:00:00Z"}}}`
+		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+
+	t.Run("flags win", func(t *testing.T) {
+		path := recorded(t)
+		p := planJSON(t, runQuick(t, nil, "plan", "--repo", dir, "--from", shas[1], "--to", shas[2], "--state", path, "--output", "json"))
+		if p.Range.From != shas[1] || p.Range.Source != "flags" {
+			t.Errorf("range = %+v, want --from's %s", p.Range, shas[1])
+		}
+	})
+	t.Run("pull request", func(t *testing.T) {
+		path := recorded(t)
+		ev := filepath.Join(t.TempDir(), "event.json")
+		data, _ := json.Marshal(map[string]any{"pull_request": map[string]any{"base": map[string]string{"sha": shas[1]}, "head": map[string]string{"sha": shas[2]}}})
+		if err := os.WriteFile(ev, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		vars := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": ev}
+		r := runQuick(t, vars, append([]string{"purge", "--repo", dir, "--state", path}, flags...)...)
+		if r.code != 0 {
+			t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		if !strings.Contains(r.stderr, "github:pull_request compares a proposed change with its target: "+path+" is neither read nor written") {
+			t.Errorf("no note that the state is skipped:\n%s", r.stderr)
+		}
+		if got := readState(t, path).Networks["production"].Commit; got != shas[0] {
+			t.Errorf("a pull request moved the state to %s", got)
+		}
+	})
+	t.Run("dry run", func(t *testing.T) {
+		path := recorded(t)
+		r := runQuick(t, nil, "purge", "--repo", dir, "--to", shas[2], "--state", path, "--dry-run")
+		if r.code != 0 {
+			t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		if got := readState(t, path).Networks["production"].Commit; got != shas[0] || strings.Contains(r.stdout, "Recorded") {
+			t.Errorf("a dry run moved the state to %s:\n%s", got, r.stdout)
+		}
+	})
+}
+
+// Each problem with the state is an error that names the file and the way
+// out, before anything is sent.
+func TestStateErrors(t *testing.T) {
+	dir, shas := history(t)
+	sim, flags := simulator(t, ccusim.Options{})
+	write := func(t *testing.T, content string) string {
+		t.Helper()
+		path := filepath.Join(t.TempDir(), "state.json")
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	other := strings.Repeat("ab", 20) // a commit this repository has never had
+
+	for _, tc := range []struct {
+		name  string
+		state func(t *testing.T) string
+		code  int
+		want  []string
+	}{
+		{"first run without --from", func(t *testing.T) string { return filepath.Join(t.TempDir(), "state.json") }, ExitUsage,
+			[]string{"has no purge recorded for the production network yet", "pass --from REV"}},
+		{"corrupt", func(t *testing.T) string { return write(t, "{\n  \"version\": 1,\n  \"networks\": {\n") }, ExitUsage,
+			[]string{"--state: invalid state file", "ends in the middle", "delete it and pass --from REV"}},
+		{"another repository's", func(t *testing.T) string {
+			return write(t, `{"version": 1, "networks": {"production": {"commit": "`+other+`", "purgedAt": "2026-11-01T00:00:00Z"}}}`)
+		}, ExitUsage,
+			[]string{"the last purged commit " + other[:12] + " is not in the repository", "the state file is another repository's", "on_unknown_base is fail"}},
+		{"unwritable after purging", func(t *testing.T) string { return filepath.Join(t.TempDir(), "missing", "state.json") }, ExitFailed,
+			[]string{"everything was purged, but write the state file", "unless you pass --from " + shas[2]}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := tc.state(t)
+			args := []string{"purge", "--repo", dir, "--to", shas[2], "--state", path}
+			if tc.code == ExitFailed {
+				args = append(args, "--from", shas[1])
+			}
+			before := len(sim.Purges())
+			r := runQuick(t, nil, append(args, flags...)...)
+			oneMessage(t, r, tc.code, tc.want...)
+			if sent := len(sim.Purges()) - before; tc.code == ExitUsage && sent != 0 {
+				t.Errorf("%d purges sent despite a usage error", sent)
+			}
+		})
+	}
+}
