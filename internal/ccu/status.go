@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -95,9 +96,30 @@ func (c *Client) WaitQueue(ctx context.Context, queue string, n int, interval ti
 	}
 }
 
-// WaitDone polls a v2 purge until Done, each time no sooner than the
-// API's pingAfterSeconds asks.
-func (c *Client) WaitDone(ctx context.Context, r Result) (PurgeStatus, error) {
+// WaitAllDone waits for several v2 purges at once and calls done (from
+// its own goroutine) as each one ends. Each purge keeps its own
+// pingAfterSeconds schedule, so the whole wait lasts as long as the
+// slowest purge, not the sum of them (two batches of the real 420 s would
+// otherwise not fit the default 10-minute budget); at most inFlight status
+// calls are made at a time.
+func (c *Client) WaitAllDone(ctx context.Context, rs []Result, inFlight int, done func(i int, st PurgeStatus, err error)) {
+	gate := make(chan struct{}, max(inFlight, 1))
+	var wg sync.WaitGroup
+	for i, r := range rs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st, err := c.waitDone(ctx, r, gate)
+			done(i, st, err)
+		}()
+	}
+	wg.Wait()
+}
+
+// waitDone polls one v2 purge until Done, each time no sooner than the
+// API's pingAfterSeconds asks; gate bounds the status calls in flight
+// (only the calls: waiting between them costs nothing).
+func (c *Client) waitDone(ctx context.Context, r Result, gate chan struct{}) (PurgeStatus, error) {
 	ping := time.Duration(r.PingAfterSeconds) * time.Second
 	for {
 		t := time.NewTimer(max(ping, time.Second/10))
@@ -107,7 +129,13 @@ func (c *Client) WaitDone(ctx context.Context, r Result) (PurgeStatus, error) {
 			return PurgeStatus{}, fmt.Errorf("purge %s not Done before the time budget (--timeout) ran out: %w", r.PurgeID, ctx.Err())
 		case <-t.C:
 		}
+		select {
+		case gate <- struct{}{}:
+		case <-ctx.Done():
+			return PurgeStatus{}, fmt.Errorf("purge %s not Done before the time budget (--timeout) ran out: %w", r.PurgeID, ctx.Err())
+		}
 		st, err := c.Status(ctx, first(r.ProgressURI, r.PurgeID))
+		<-gate
 		if err != nil && retryable(err) && ctx.Err() == nil {
 			continue // a passing 429, 5xx or dropped connection: ask again
 		}

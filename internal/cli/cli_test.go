@@ -208,8 +208,10 @@ func TestPurge700Files(t *testing.T) {
 type reportFile struct {
 	Purged, NotPurged, Refused []string
 	Batches                    []struct {
+		Index      int `json:"batch"`
 		HTTPStatus int
 		PurgeID    string
+		Status     string // after --wait
 		Error      string
 	}
 }

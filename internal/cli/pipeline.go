@@ -32,7 +32,7 @@ type planned struct {
 type rangeInfo struct {
 	From   string `json:"from"` // full SHA, "" when the base was unknown
 	To     string `json:"to"`
-	Source string `json:"source"` // flags, github:push, gitlab:merge_request, jenkins…
+	Source string `json:"source"` // flags, state, github:push, gitlab:merge_request, jenkins…
 	Reason string `json:"reason,omitempty"`
 	Policy string `json:"policy,omitempty"` // the on_unknown_base policy that fired
 }

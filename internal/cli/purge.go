@@ -163,7 +163,7 @@ func (e *env) send(ctx context.Context, o *options, pf *purgeFlags, p *planned) 
 	rep := newReport(p.Plan, sent, o.dryRun)
 	if pf.wait && client != nil {
 		e.enter("Wait")
-		waitPurges(budget, e, client, rep)
+		waitPurges(budget, e, client, rep, pf.concurrency)
 	}
 	rep.summarize(e.stdout)
 	return rep, nil

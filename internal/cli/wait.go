@@ -6,67 +6,80 @@ import (
 	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 )
 
 // waitPurges waits until the accepted purges have taken effect: CCU v2 by
-// polling each progressUri, Fast Purge (which has no status call) by
-// waiting its estimatedSeconds. A purge not confirmed Done in time is
+// polling every progressUri at once, Fast Purge (which has no status call)
+// by waiting its estimatedSeconds. A purge not confirmed Done in time is
 // reported, but stays purged: the API accepted it.
-func waitPurges(ctx context.Context, e *env, c *ccu.Client, r *report) {
-	out := &lockedWriter{w: e.stdout}
-	stop := e.progress(out, r.accepted())
-	defer stop()
-	var longest int
+func waitPurges(ctx context.Context, e *env, c *ccu.Client, r *report, inFlight int) {
+	out := newWaitOutput(e.stdout)
+	var v2 []*batchReport
+	longest := 0
 	for i := range r.Batches {
 		b := &r.Batches[i]
-		if b.Error != "" || b.PurgeID == "" {
-			continue
-		}
-		if b.API != "ccu-v2" {
+		switch {
+		case b.Error != "" || b.PurgeID == "":
+		case b.API == "ccu-v2":
+			v2 = append(v2, b)
+		default:
 			longest = max(longest, b.EstimatedSeconds)
-			continue
 		}
-		fmt.Fprintf(out, "Waiting for purge %s (about %ds)...\n", b.PurgeID, b.EstimatedSeconds)
-		st, err := c.WaitDone(ctx, ccu.Result{PurgeID: b.PurgeID, ProgressURI: b.ProgressURI, PingAfterSeconds: b.PingAfterSeconds})
-		if err != nil {
-			b.Status = "not confirmed: " + err.Error()
-			fmt.Fprintf(out, "  %s\n", b.Status)
-			continue
+	}
+	var pending atomic.Int64
+	pending.Store(int64(r.accepted()))
+	stop := e.progress(out, &pending)
+	defer stop()
+	if len(v2) > 0 {
+		rs := make([]ccu.Result, len(v2))
+		for i, b := range v2 {
+			rs[i] = ccu.Result{PurgeID: b.PurgeID, ProgressURI: b.ProgressURI, PingAfterSeconds: b.PingAfterSeconds}
+			out.line("Waiting for purge %s (about %ds)...", b.PurgeID, b.EstimatedSeconds)
 		}
-		b.Status = st.PurgeStatus
-		fmt.Fprintf(out, "  purge %s: %s at %s\n", b.PurgeID, st.PurgeStatus, st.CompletionTime)
+		c.WaitAllDone(ctx, rs, inFlight, func(i int, st ccu.PurgeStatus, err error) {
+			b := v2[i] // each goroutine writes its own batch only
+			pending.Add(-1)
+			if err != nil {
+				b.Status = "not confirmed: " + err.Error()
+				out.line("  %s", b.Status)
+				return
+			}
+			b.Status = st.PurgeStatus
+			out.line("  purge %s: %s at %s", b.PurgeID, st.PurgeStatus, st.CompletionTime)
+		})
 	}
 	if longest == 0 {
 		return
 	}
-	fmt.Fprintf(out, "Waiting %ds for Fast Purge to take effect...\n", longest)
+	out.line("Waiting %ds for Fast Purge to take effect...", longest)
 	t := time.NewTimer(time.Duration(longest) * time.Second)
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
-		fmt.Fprintf(out, "  stopped waiting: %v\n", ctx.Err())
+		out.line("  stopped waiting: %v", ctx.Err())
 	case <-t.C:
 		for i := range r.Batches {
 			if b := &r.Batches[i]; b.Error == "" && b.PurgeID != "" && b.API != "ccu-v2" {
 				b.Status = "Done"
 			}
 		}
+		pending.Store(0)
 	}
 }
 
 // progress prints how the wait is going until stop is called: a line
 // rewritten in place on a terminal, a new line every tick in CI logs (which
 // would otherwise show nothing for minutes while CCU v2 works).
-func (e *env) progress(out io.Writer, accepted int) (stop func()) {
+func (e *env) progress(out *waitOutput, pending *atomic.Int64) (stop func()) {
 	tick := e.tick
 	if tick <= 0 {
 		tick = 10 * time.Second
 	}
-	live := isTerminal(e.stdout)
-	if live {
+	if out.live {
 		tick = time.Second
 	}
 	start := time.Now()
@@ -79,21 +92,62 @@ func (e *env) progress(out io.Writer, accepted int) (stop func()) {
 		for {
 			select {
 			case <-done:
-				if live {
-					fmt.Fprint(out, "\r\033[K")
-				}
+				out.clear()
 				return
 			case <-t.C:
-				line := fmt.Sprintf("still waiting for %d accepted request(s), %s elapsed", accepted, time.Since(start).Round(time.Second))
-				if live {
-					fmt.Fprint(out, "\r\033[K"+line)
-				} else {
-					fmt.Fprintln(out, line)
-				}
+				out.status(fmt.Sprintf("still waiting for %d accepted request(s), %s elapsed", pending.Load(), time.Since(start).Round(time.Second)))
 			}
 		}
 	}()
 	return func() { close(done); <-finished }
+}
+
+// waitOutput is the wait's output, shared by the waiting goroutines and
+// the progress ticker: whole lines, never interleaved, and on a terminal
+// the live status line is erased before anything else is written over it.
+type waitOutput struct {
+	mu    sync.Mutex
+	w     io.Writer
+	live  bool // a terminal: the status line is rewritten in place
+	shown bool // the status line is on screen now
+}
+
+func newWaitOutput(w io.Writer) *waitOutput {
+	return &waitOutput{w: w, live: isTerminal(w)}
+}
+
+// line writes one message line.
+func (o *waitOutput) line(format string, args ...any) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.erase()
+	fmt.Fprintf(o.w, format+"\n", args...)
+}
+
+// status shows the progress line: in place on a terminal, else as a line.
+func (o *waitOutput) status(s string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if !o.live {
+		fmt.Fprintln(o.w, s)
+		return
+	}
+	fmt.Fprint(o.w, "\r\033[K"+s)
+	o.shown = true
+}
+
+// clear erases the status line, if one is on screen.
+func (o *waitOutput) clear() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.erase()
+}
+
+func (o *waitOutput) erase() {
+	if o.shown {
+		fmt.Fprint(o.w, "\r\033[K")
+		o.shown = false
+	}
 }
 
 // isTerminal reports whether w is a character device (a person's terminal).
@@ -104,17 +158,4 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// lockedWriter lets the progress ticker and the wait itself write to one
-// output without interleaving.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }

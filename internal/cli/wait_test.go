@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -32,5 +33,55 @@ func TestWaitProgress(t *testing.T) {
 	}
 	if strings.Join(stages, ",") != "Plan,Purge,Wait" {
 		t.Errorf("stages %v", stages)
+	}
+}
+
+// Several CCU v2 purges are waited for at once: five batches whose purges
+// are Done after 2 s all end Done within a budget that waiting for them
+// one after another (at least 5 × 2 s) could not meet.
+func TestWaitManyV2Purges(t *testing.T) {
+	cfg := strings.Replace(siteConfig, "api: fast-purge", "api: ccu-v2", 1)
+	dir, _ := site(t, cfg, nil)
+	sim, flags := simulator(t, ccusim.Options{V2Seconds: 2})
+	report := filepath.Join(t.TempDir(), "report.json")
+	var out, errb bytes.Buffer
+	e := &env{getenv: func(string) string { return "" }, stdout: &out, stderr: &errb, tick: time.Hour}
+	code := e.run(context.Background(), append([]string{"purge", "--wait", "--timeout", "7s", "--batch-size", "1", "--report", report, "--repo", dir, "--from", "v1"}, flags...))
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	rep := readReport(t, report)
+	if len(rep.Batches) != 5 || len(sim.Purges()) != 5 {
+		t.Fatalf("%d batches reported, %d purges sent; want 5 each", len(rep.Batches), len(sim.Purges()))
+	}
+	for _, b := range rep.Batches {
+		if b.Status != "Done" {
+			t.Errorf("batch %d: status %q, want Done", b.Index, b.Status)
+		}
+	}
+}
+
+// On a terminal the status line is rewritten in place and erased before
+// any other line, so messages never run into it.
+func TestWaitOutputLive(t *testing.T) {
+	var buf bytes.Buffer
+	o := &waitOutput{w: &buf, live: true}
+	o.status("still waiting for 2")
+	o.status("still waiting for 1")
+	o.line("purge %s: Done", "p1")
+	o.line("next")
+	o.status("still waiting for 0")
+	o.clear()
+	want := "\r\033[Kstill waiting for 2\r\033[Kstill waiting for 1\r\033[Kpurge p1: Done\nnext\n\r\033[Kstill waiting for 0\r\033[K"
+	if got := buf.String(); got != want {
+		t.Errorf("terminal output\n got %q\nwant %q", got, want)
+	}
+	buf.Reset()
+	o = &waitOutput{w: &buf}
+	o.status("still waiting for 1")
+	o.line("done")
+	o.clear()
+	if got, want := buf.String(), "still waiting for 1\ndone\n"; got != want {
+		t.Errorf("log output %q, want %q", got, want)
 	}
 }
