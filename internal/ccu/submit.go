@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/plan"
@@ -110,23 +111,43 @@ func graceContext(ctx context.Context, grace time.Duration) (context.Context, fu
 	return rc, func() { stop(); cancel() }
 }
 
+// maxRefused is how many objects a submission lets the API refuse one by
+// one before it stops bisecting. Bisection costs about two requests per
+// refused object, which is cheap for a few bad URLs and a storm (2n-1
+// requests per batch, all drawn from the account's shared buckets) when
+// the API refuses everything, e.g. an API client without CCU access to
+// these hostnames.
+const maxRefused = 20
+
 type submission struct {
-	c      *Client
-	o      SubmitOptions
-	pace   *pacer
-	reqCtx context.Context
-	stop   func()
+	c       *Client
+	o       SubmitOptions
+	pace    *pacer
+	reqCtx  context.Context
+	stop    func()
+	refused atomic.Int64 // objects refused one by one so far
 }
 
 // batch sends one batch, splitting it on 413 and bisecting it on a 400 or
 // 403 that judged its objects, so one bad object does not fail the rest.
 func (s *submission) batch(ctx context.Context, i int, b plan.Batch) []Sent {
 	res, attempts, err := s.attempts(ctx, b)
-	if err == nil || len(b.Objects) < 2 || ctx.Err() != nil {
-		return []Sent{s.done(Sent{Batch: i, Request: b, Result: res, Err: err, Attempts: attempts, Refused: refusal(err)})}
+	if err == nil || ctx.Err() != nil {
+		return []Sent{s.done(Sent{Batch: i, Request: b, Result: res, Err: err, Attempts: attempts})}
+	}
+	if len(b.Objects) == 1 {
+		refused := refusal(err)
+		if refused {
+			s.refused.Add(1)
+		}
+		return []Sent{s.done(Sent{Batch: i, Request: b, Err: err, Attempts: attempts, Refused: refused})}
 	}
 	var ae *APIError
 	if !errors.As(err, &ae) || !(ae.Status == http.StatusRequestEntityTooLarge || refusal(err)) {
+		return []Sent{s.done(Sent{Batch: i, Request: b, Err: err, Attempts: attempts})}
+	}
+	if refusal(err) && s.refused.Load() >= maxRefused {
+		err = fmt.Errorf("%w; not bisected further, because the API already refused %d objects one by one and seems to refuse everything: check that the API client has CCU access to these hostnames or CP codes", err, maxRefused)
 		return []Sent{s.done(Sent{Batch: i, Request: b, Err: err, Attempts: attempts})}
 	}
 	mid := len(b.Objects) / 2
@@ -195,8 +216,9 @@ func (s *submission) noteRefusal(b plan.Batch, err error) {
 	}
 }
 
-// backoff is exponential with full jitter, so clients retrying together
-// spread out.
+// backoff is exponential with "equal jitter" (half the delay fixed, half
+// random), so clients retrying together spread out while each still backs
+// off.
 func (s *submission) backoff(n int) time.Duration {
 	d := s.o.MinBackoff << min(n-1, 16)
 	if d > s.o.MaxBackoff || d <= 0 {

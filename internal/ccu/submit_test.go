@@ -167,6 +167,41 @@ func TestSubmitBisectsRefusals(t *testing.T) {
 	}
 }
 
+// When the API refuses everything, bisection stops after maxRefused
+// objects were refused one by one instead of spending 2n-1 requests per
+// batch of the account's shared buckets; every object is still accounted
+// for, and the rest are reported with the reason bisection stopped.
+func TestSubmitBisectionStopsWhenAllRefused(t *testing.T) {
+	sim, c := start(t, ccusim.Options{})
+	sim.Fail(1_000_000, 403, "unauthorized arl", "the API client has no access")
+	batches := []plan.Batch{urlBatch(500, "a"), urlBatch(500, "b"), urlBatch(500, "c"), urlBatch(500, "d")}
+	sent := c.Submit(context.Background(), batches, fast)
+	_, failed := accounting(t, sim, batches, sent)
+	if len(failed) != 2000 {
+		t.Errorf("%d objects failed, want all 2000", len(failed))
+	}
+	var refused, stopped int
+	for _, s := range sent {
+		switch {
+		case s.Refused:
+			refused += len(s.Request.Objects)
+		case strings.Contains(fmt.Sprint(s.Err), "seems to refuse everything"):
+			stopped += len(s.Request.Objects)
+		default:
+			t.Errorf("request of %d objects ended neither refused nor stopped: %v", len(s.Request.Objects), s.Err)
+		}
+	}
+	// Batches bisect concurrently, so a few more than maxRefused may be
+	// refused before every worker sees the count.
+	if refused < maxRefused || refused > 2*maxRefused {
+		t.Errorf("%d objects refused one by one, want about %d", refused, maxRefused)
+	}
+	// Full bisection would take 4 × 999 requests.
+	if n := sim.Requests(); n > 300 {
+		t.Errorf("%d requests sent, want bisection to stop long before 4 × 999", n)
+	}
+}
+
 // Authentication failures come from the gateway: never bisected, never retried.
 func TestSubmitGatewayErrorNotBisected(t *testing.T) {
 	sim, c := start(t, ccusim.Options{})

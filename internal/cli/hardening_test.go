@@ -60,10 +60,10 @@ const retriedOut = "the time budget (--timeout) ran out"
 var purgeFaults = []purgeFault{
 	{name: "none", code: 0},
 	// Refusals: bisected down to single objects, each refused by name.
-	{name: "400 always", sim: fail(400), code: 1, want: []string{"5 of 5 request(s) not accepted", "HTTP 400", "supportId "}},
+	{name: "400 always", sim: fail(400), code: 1, want: []string{"5 of 5 object(s) not purged, in 5 failed request(s)", "batch 1: https://www.example.com/a%20b/%C3%A9%231.html refused: HTTP 400", "supportId "}},
 	{name: "403 always", sim: fail(403), code: 1, want: []string{"HTTP 403", "supportId ", "grant it CCU access"}},
 	{name: "413 always", sim: fail(413), code: 1, want: []string{"HTTP 413", "supportId "}},
-	{name: "401", sim: fail(401), code: 1, want: []string{"1 of 1 request(s) not accepted", "HTTP 401", "supportId ", "check the .edgerc credentials"}},
+	{name: "401", sim: fail(401), code: 1, want: []string{"5 of 5 object(s) not purged, in 1 failed request(s)", "HTTP 401", "supportId ", "check the .edgerc credentials"}},
 	{name: "415", sim: fail(415), code: 1, want: []string{"HTTP 415", "supportId "}},
 	// Retried until the budget ends.
 	{name: "429 always", short: true, sim: fail(429), code: 1, want: []string{retriedOut, "HTTP 429", "supportId "}},

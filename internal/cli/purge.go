@@ -179,7 +179,7 @@ func explainStop(run, budget context.Context, timeout time.Duration, s ccu.Sent)
 		return s // the API's own answer, with ccu's note on the budget
 	}
 	if s.Attempts == 0 {
-		s.Err = stopped(run, budget, timeout, fmt.Errorf("not sent: %w", s.Err))
+		s.Err = stopped(run, budget, timeout, s.Err) // ccu's error already says "not sent"
 		return s
 	}
 	s.Err = stopped(run, budget, timeout, fmt.Errorf("no answer, so whether it was applied is unknown: %w", s.Err))

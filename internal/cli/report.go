@@ -94,7 +94,12 @@ func (r *report) add(s ccu.Sent) {
 		if s.Refused {
 			r.Refused = append(r.Refused, b.Objects...)
 		}
-		r.errs = append(r.errs, fmt.Errorf("batch %d (%s, %d object(s)): %w", b.Index, b.Type, len(b.Objects), s.Err))
+		if s.Refused {
+			// Name what was refused: the API's detail does not always.
+			r.errs = append(r.errs, fmt.Errorf("batch %d: %s refused: %w", b.Index, b.Objects[0], s.Err))
+		} else {
+			r.errs = append(r.errs, fmt.Errorf("batch %d (%s, %d object(s)): %w", b.Index, b.Type, len(b.Objects), s.Err))
+		}
 	case r.DryRun:
 		r.NotPurged = append(r.NotPurged, b.Objects...)
 	default:
@@ -122,7 +127,9 @@ func (r *report) err() error {
 	if len(r.errs) == 0 {
 		return nil
 	}
-	return &exitError{ExitFailed, fmt.Errorf("%w: %d of %d request(s) not accepted, %d object(s) not purged:\n%w", errNotPurged, len(r.errs), len(r.Batches), len(r.NotPurged), errors.Join(r.errs...))}
+	// Count objects: after 413 splits and 400/403 bisection, requests
+	// and plan batches no longer match one to one.
+	return &exitError{ExitFailed, fmt.Errorf("%w: %d of %d object(s) not purged, in %d failed request(s):\n%w", errNotPurged, len(r.NotPurged), len(r.Purged)+len(r.NotPurged), len(r.errs), errors.Join(r.errs...))}
 }
 
 // accepted counts the requests the API accepted.
