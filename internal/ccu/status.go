@@ -126,13 +126,13 @@ func (c *Client) waitDone(ctx context.Context, r Result, gate chan struct{}) (Pu
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return PurgeStatus{}, fmt.Errorf("purge %s not Done before the time budget (--timeout) ran out: %w", r.PurgeID, ctx.Err())
+			return PurgeStatus{}, fmt.Errorf("purge %s not Done yet when waiting ended: %w", r.PurgeID, ctx.Err())
 		case <-t.C:
 		}
 		select {
 		case gate <- struct{}{}:
 		case <-ctx.Done():
-			return PurgeStatus{}, fmt.Errorf("purge %s not Done before the time budget (--timeout) ran out: %w", r.PurgeID, ctx.Err())
+			return PurgeStatus{}, fmt.Errorf("purge %s not Done yet when waiting ended: %w", r.PurgeID, ctx.Err())
 		}
 		st, err := c.Status(ctx, first(r.ProgressURI, r.PurgeID))
 		<-gate

@@ -21,6 +21,10 @@ type Range struct {
 	// push of a branch, first Jenkins build, manual runs); Reason says why.
 	Unknown bool   `json:"unknown,omitempty"`
 	Reason  string `json:"reason,omitempty"`
+	// Proposal is set when the run is for a proposed change (a pull or
+	// merge request, a merge queue entry), even when flags name the
+	// commits: its head is not what the edge will serve.
+	Proposal bool `json:"proposal,omitempty"`
 }
 
 // Env is what Detect may read: variables and files (the GitHub event).
@@ -40,21 +44,18 @@ const (
 // names the base.
 var ErrNoContext = errors.New("no base revision: pass --from REV (the commit that is live now); outside GitHub Actions, GitLab CI or Jenkins there is no context to take it from")
 
-// Proposal reports a range that compares a proposed change with its
-// target (a pull or merge request, a merge queue entry) rather than a
-// deploy with what went before it.
-func (r Range) Proposal() bool {
-	switch r.Source {
-	case "github:pull_request", "github:pull_request_target", "github:merge_group", "gitlab:merge_request":
-		return true
-	}
-	return false
-}
-
 // Detect returns the range: the flags when from is set, else the CI
 // context. It fails only when there is no context at all or the context is
 // unreadable; a context without a usable base gives an Unknown range.
 func Detect(from, to string, e Env) (Range, error) {
+	r, err := detect(from, to, e)
+	if err == nil {
+		r.Proposal = proposal(e)
+	}
+	return r, err
+}
+
+func detect(from, to string, e Env) (Range, error) {
 	if from != "" {
 		return Range{From: from, To: orHead(to), Source: SourceFlags}, nil
 	}
@@ -63,11 +64,31 @@ func Detect(from, to string, e Env) (Range, error) {
 		return github(to, e)
 	case e.Getenv("GITLAB_CI") == "true":
 		return gitlab(to, e)
-	case e.Getenv("JENKINS_URL") != "" || e.Getenv("JENKINS_HOME") != "":
+	case jenkinsCI(e):
 		return jenkins(to, e)
 	}
 	return Range{To: orHead(to), Source: SourceNone}, ErrNoContext
 }
+
+// proposal reports a CI run for a proposed change: GitHub pull requests
+// and merge queues, GitLab merge requests and external pull requests,
+// Jenkins change requests (multibranch pull requests set CHANGE_ID).
+func proposal(e Env) bool {
+	switch {
+	case e.Getenv("GITHUB_ACTIONS") == "true":
+		switch e.Getenv("GITHUB_EVENT_NAME") {
+		case "pull_request", "pull_request_target", "merge_group":
+			return true
+		}
+	case e.Getenv("GITLAB_CI") == "true":
+		return e.Getenv("CI_MERGE_REQUEST_IID") != "" || e.Getenv("CI_MERGE_REQUEST_DIFF_BASE_SHA") != "" || e.Getenv("CI_EXTERNAL_PULL_REQUEST_IID") != ""
+	case jenkinsCI(e):
+		return e.Getenv("CHANGE_ID") != ""
+	}
+	return false
+}
+
+func jenkinsCI(e Env) bool { return e.Getenv("JENKINS_URL") != "" || e.Getenv("JENKINS_HOME") != "" }
 
 func orHead(to string) string {
 	if to == "" {
@@ -135,6 +156,9 @@ func gitlab(to string, e Env) (Range, error) {
 	}
 	if mr := e.Getenv("CI_MERGE_REQUEST_DIFF_BASE_SHA"); mr != "" {
 		return base(mr, to, "gitlab:merge_request", "CI_MERGE_REQUEST_DIFF_BASE_SHA")
+	}
+	if e.Getenv("CI_EXTERNAL_PULL_REQUEST_IID") != "" {
+		return base(e.Getenv("CI_EXTERNAL_PULL_REQUEST_TARGET_BRANCH_SHA"), to, "gitlab:external_pull_request", "CI_EXTERNAL_PULL_REQUEST_TARGET_BRANCH_SHA")
 	}
 	return base(e.Getenv("CI_COMMIT_BEFORE_SHA"), to, "gitlab:push", "CI_COMMIT_BEFORE_SHA")
 }

@@ -46,9 +46,9 @@ func TestDetect(t *testing.T) {
 		{"github force push", "", "", gh("push"), `{"before":"` + a + `","after":"` + b + `","forced":true}`,
 			Range{From: a, To: b, Source: "github:push", Reason: "forced push: the base is the branch's previous tip, which may no longer be in the history"}},
 		{"github pull request", "", "", gh("pull_request"), `{"pull_request":{"base":{"sha":"` + a + `"},"head":{"sha":"` + b + `"}}}`,
-			Range{From: a, To: b, Source: "github:pull_request"}},
+			Range{From: a, To: b, Source: "github:pull_request", Proposal: true}},
 		{"github merge group", "", "", gh("merge_group"), `{"merge_group":{"base_sha":"` + a + `","head_sha":"` + b + `"}}`,
-			Range{From: a, To: b, Source: "github:merge_group"}},
+			Range{From: a, To: b, Source: "github:merge_group", Proposal: true}},
 		{"github dispatch", "", "", gh("workflow_dispatch"), `{}`,
 			Range{To: b, Source: "github:workflow_dispatch", Unknown: true, Reason: `a "workflow_dispatch" event names no previous commit: pass the from input (--from)`}},
 		{"github --to overrides", "", "HEAD~1", gh("push"), `{"before":"` + a + `","after":"` + b + `"}`, Range{From: a, To: "HEAD~1", Source: "github:push"}},
@@ -56,7 +56,7 @@ func TestDetect(t *testing.T) {
 		{"gitlab zero before", "", "", map[string]string{"GITLAB_CI": "true", "CI_COMMIT_BEFORE_SHA": z, "CI_COMMIT_SHA": b}, "",
 			Range{To: b, Source: "gitlab:push", Unknown: true, Reason: "CI_COMMIT_BEFORE_SHA is all zeros (the first push of a branch or tag, or a pipeline with no previous commit)"}},
 		{"gitlab merge request", "", "", map[string]string{"GITLAB_CI": "true", "CI_COMMIT_BEFORE_SHA": z, "CI_MERGE_REQUEST_DIFF_BASE_SHA": a, "CI_COMMIT_SHA": b}, "",
-			Range{From: a, To: b, Source: "gitlab:merge_request"}},
+			Range{From: a, To: b, Source: "gitlab:merge_request", Proposal: true}},
 		{"jenkins", "", "", map[string]string{"JENKINS_URL": "https://ci", "GIT_PREVIOUS_SUCCESSFUL_COMMIT": a, "GIT_COMMIT": b}, "", Range{From: a, To: b, Source: "jenkins"}},
 		{"jenkins first build", "", "", map[string]string{"JENKINS_URL": "https://ci", "GIT_COMMIT": b}, "",
 			Range{To: b, Source: "jenkins", Unknown: true, Reason: "GIT_PREVIOUS_SUCCESSFUL_COMMIT is not set (the first build of this branch, or no build succeeded yet)"}},
@@ -168,14 +168,46 @@ func TestNoContextKeepsHead(t *testing.T) {
 	}
 }
 
+// A proposed change is a proposal however the commits are named; a
+// deploy is not.
 func TestProposal(t *testing.T) {
-	for source, want := range map[string]bool{
-		"github:pull_request": true, "github:pull_request_target": true, "github:merge_group": true,
-		"gitlab:merge_request": true, "github:push": false, "gitlab:push": false, "jenkins": false,
-		"github:workflow_dispatch": false, SourceFlags: false, SourceNone: false,
+	for _, tc := range []struct {
+		name string
+		vars map[string]string
+		from string
+		want bool
+	}{
+		{"github pull request, flags", gh("pull_request"), "v1", true},
+		{"github pull_request_target", gh("pull_request_target"), "v1", true},
+		{"github merge queue", gh("merge_group"), "v1", true},
+		{"github push", gh("push"), "v1", false},
+		{"gitlab merge request", map[string]string{"GITLAB_CI": "true", "CI_MERGE_REQUEST_IID": "7"}, "v1", true},
+		{"gitlab external pull request", map[string]string{"GITLAB_CI": "true", "CI_EXTERNAL_PULL_REQUEST_IID": "7"}, "v1", true},
+		{"gitlab push", map[string]string{"GITLAB_CI": "true"}, "v1", false},
+		{"jenkins change request", map[string]string{"JENKINS_URL": "https://ci", "CHANGE_ID": "42"}, "v1", true},
+		{"jenkins branch build", map[string]string{"JENKINS_URL": "https://ci"}, "v1", false},
+		{"no CI", map[string]string{}, "v1", false},
 	} {
-		if got := (Range{Source: source}).Proposal(); got != want {
-			t.Errorf("Range{Source: %q}.Proposal() = %v, want %v", source, got, want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := Detect(tc.from, "", fakeEnv(tc.vars, `{}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Proposal != tc.want {
+				t.Errorf("Proposal = %v, want %v (range %+v)", r.Proposal, tc.want, r)
+			}
+		})
+	}
+}
+
+func TestGitLabExternalPullRequest(t *testing.T) {
+	base, head := strings.Repeat("a", 40), strings.Repeat("b", 40)
+	r, err := Detect("", "", fakeEnv(map[string]string{"GITLAB_CI": "true", "CI_COMMIT_SHA": head,
+		"CI_EXTERNAL_PULL_REQUEST_IID": "3", "CI_EXTERNAL_PULL_REQUEST_TARGET_BRANCH_SHA": base, "CI_COMMIT_BEFORE_SHA": strings.Repeat("0", 40)}, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Range{From: base, To: head, Source: "gitlab:external_pull_request", Proposal: true}); r != want {
+		t.Errorf("range = %+v, want %+v", r, want)
 	}
 }

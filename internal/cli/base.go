@@ -44,7 +44,8 @@ func (e *env) base(ctx context.Context, repo *diff.Repo, cfg *mapper.Config, rng
 	}
 	what, gone := "the base commit", "a force push or garbage collection dropped it"
 	if rng.Source == sourceState {
-		what, gone = "the last purged commit", "a force push dropped it, or the state file is another repository's"
+		what = "the last purged commit (" + rng.Reason + ")"
+		gone = "a force push dropped it, or the state file is another repository's: fix or delete the file"
 	}
 	return e.missing(ctx, repo, cfg, sha, what, gone)
 }

@@ -116,6 +116,12 @@ func (e *env) planAndSend(ctx context.Context, o *options, pf *purgeFlags, run *
 		return err
 	}
 	run.plan = p
+	if p.state != nil && !o.dryRun {
+		// Found now, not after everything was purged.
+		if err := p.state.CheckWritable(); err != nil {
+			return usageErr(fmt.Errorf("--state: %w", err))
+		}
+	}
 	if run.report, err = e.send(ctx, o, pf, p); err != nil {
 		return err
 	}
@@ -163,7 +169,7 @@ func (e *env) send(ctx context.Context, o *options, pf *purgeFlags, p *planned) 
 	rep := newReport(p.Plan, sent, o.dryRun)
 	if pf.wait && client != nil {
 		e.enter("Wait")
-		waitPurges(budget, e, client, rep, pf.concurrency)
+		waitPurges(ctx, budget, pf.timeout, e, client, rep, pf.concurrency)
 	}
 	rep.summarize(e.stdout)
 	return rep, nil

@@ -25,8 +25,8 @@ func (e *env) fromState(path, network string, rng ci.Range, noContext bool) (*st
 		return nil, rng, usageErr(fmt.Errorf("--state: %w", err))
 	}
 	switch {
-	case rng.Proposal():
-		fmt.Fprintf(e.stderr, "ccu-purge: note: %s compares a proposed change with its target: %s is neither read nor written\n", rng.Source, path)
+	case rng.Proposal:
+		fmt.Fprintf(e.stderr, "ccu-purge: note: this run is for a proposed change (a pull or merge request): %s is neither read nor written\n", path)
 		return nil, rng, nil
 	case rng.Source == ci.SourceFlags:
 		return st, rng, nil

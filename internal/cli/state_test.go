@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
 	"github.com/ccu-purge/ccu-purge/internal/gitfixture"
+	"github.com/ccu-purge/ccu-purge/internal/state"
 )
 
 // history is a three-deploy site: each commit changes one page, so a
@@ -186,8 +189,11 @@ func TestStateNotUsed(t *testing.T) {
 		if r.code != 0 {
 			t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 		}
-		if !strings.Contains(r.stderr, "github:pull_request compares a proposed change with its target: "+path+" is neither read nor written") {
+		if !strings.Contains(r.stderr, "this run is for a proposed change (a pull or merge request): "+path+" is neither read nor written") {
 			t.Errorf("no note that the state is skipped:\n%s", r.stderr)
+		}
+		if !strings.Contains(r.stdout, "Range: "+shas[1][:12]+".."+shas[2][:12]+" from github:pull_request") {
+			t.Errorf("the range is not the pull request's:\n%s", r.stdout)
 		}
 		if got := readState(t, path).Networks["production"].Commit; got != shas[0] {
 			t.Errorf("a pull request moved the state to %s", got)
@@ -233,15 +239,15 @@ func TestStateErrors(t *testing.T) {
 		{"another repository's", func(t *testing.T) string {
 			return write(t, `{"version": 1, "networks": {"production": {"commit": "`+other+`", "purgedAt": "2026-11-01T00:00:00Z"}}}`)
 		}, ExitUsage,
-			[]string{"the last purged commit " + other[:12] + " is not in the repository", "the state file is another repository's", "on_unknown_base is fail"}},
-		{"unwritable after purging", func(t *testing.T) string { return filepath.Join(t.TempDir(), "missing", "state.json") }, ExitFailed,
-			[]string{"everything was purged, but write the state file", "unless you pass --from " + shas[2]}},
+			[]string{"the last purged commit (the last purge on production, recorded in ", other[:12] + " is not in the repository", "the state file is another repository's: fix or delete the file", "on_unknown_base is fail"}},
+		{"unwritable location", func(t *testing.T) string { return filepath.Join(t.TempDir(), "missing", "state.json") }, ExitUsage,
+			[]string{"--state: the state file ", "missing/state.json cannot be written", "relative to the workspace"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := tc.state(t)
 			args := []string{"purge", "--repo", dir, "--to", shas[2], "--state", path}
-			if tc.code == ExitFailed {
-				args = append(args, "--from", shas[1])
+			if strings.Contains(path, "missing") {
+				args = append(args, "--from", shas[1]) // past the first-run check
 			}
 			before := len(sim.Purges())
 			r := runQuick(t, nil, append(args, flags...)...)
@@ -250,5 +256,53 @@ func TestStateErrors(t *testing.T) {
 				t.Errorf("%d purges sent despite a usage error", sent)
 			}
 		})
+	}
+}
+
+// A purge that succeeded but whose state could not be saved (the folder
+// vanished after the check) fails with exit 1 and says how to go on.
+func TestStateSaveFailsAfterPurge(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "gone")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	st, err := state.Load(filepath.Join(dir, "state.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(dir); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	e := &env{stdout: &out, stderr: &errb}
+	to := strings.Repeat("c", 40)
+	err = e.record(&planned{Range: rangeInfo{To: to}, state: st, network: "production"})
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != ExitFailed {
+		t.Fatalf("record = %v, want exit 1", err)
+	}
+	for _, want := range []string{"everything was purged, but write the state file", "gone/state.json", "unless you pass --from " + to} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+}
+
+// Each network has its own record: a staging purge leaves production's.
+func TestStatePerNetwork(t *testing.T) {
+	dir, shas := history(t)
+	_, flags := simulator(t, ccusim.Options{})
+	path := filepath.Join(t.TempDir(), "state.json")
+	data := `{"version": 1, "networks": {"production": {"commit": "` + shas[0] + `", "purgedAt": "2026-11-01T00:00:00Z"}}}`
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runQuick(t, map[string]string{"CCU_PURGE_NETWORK": "staging"}, append([]string{"purge", "--repo", dir, "--from", shas[1], "--to", shas[2], "--state", path}, flags...)...)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	got := readState(t, path)
+	if got.Networks["staging"].Commit != shas[2] || got.Networks["production"].Commit != shas[0] {
+		t.Errorf("state %+v, want staging at %.12s and production still at %.12s", got.Networks, shas[2], shas[0])
 	}
 }

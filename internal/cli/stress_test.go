@@ -41,7 +41,7 @@ func TestStressConcurrentFaults(t *testing.T) {
 			if r.code == ExitOK {
 				oneMessage(t, r, ExitOK)
 			} else {
-				oneMessage(t, r, ExitFailed, fmt.Sprintf("%d object(s) not purged", len(rep.NotPurged)))
+				oneMessage(t, r, ExitFailed, fmt.Sprintf("%d of %d object(s) not purged", len(rep.NotPurged), len(planned)))
 			}
 			if got := strings.Count(r.stdout, "\nBatch "); got < 40 {
 				t.Errorf("%d requests reported on stdout, want at least 40", got)

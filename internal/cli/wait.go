@@ -16,7 +16,8 @@ import (
 // polling every progressUri at once, Fast Purge (which has no status call)
 // by waiting its estimatedSeconds. A purge not confirmed Done in time is
 // reported, but stays purged: the API accepted it.
-func waitPurges(ctx context.Context, e *env, c *ccu.Client, r *report, inFlight int) {
+// run is the run's own context (an interrupt ends it), ctx the time budget.
+func waitPurges(run, ctx context.Context, timeout time.Duration, e *env, c *ccu.Client, r *report, inFlight int) {
 	out := newWaitOutput(e.stdout)
 	var v2 []*batchReport
 	longest := 0
@@ -44,7 +45,7 @@ func waitPurges(ctx context.Context, e *env, c *ccu.Client, r *report, inFlight 
 			b := v2[i] // each goroutine writes its own batch only
 			pending.Add(-1)
 			if err != nil {
-				b.Status = "not confirmed: " + err.Error()
+				b.Status = "not confirmed: " + stopped(run, ctx, timeout, err).Error()
 				out.line("  %s", b.Status)
 				return
 			}
@@ -60,7 +61,7 @@ func waitPurges(ctx context.Context, e *env, c *ccu.Client, r *report, inFlight 
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
-		out.line("  stopped waiting: %v", ctx.Err())
+		out.line("  stopped waiting: %v", stopped(run, ctx, timeout, ctx.Err()))
 	case <-t.C:
 		for i := range r.Batches {
 			if b := &r.Batches[i]; b.Error == "" && b.PurgeID != "" && b.API != "ccu-v2" {

@@ -43,6 +43,7 @@ type Entry struct {
 type File struct {
 	path     string
 	networks map[string]Entry
+	recorded map[string]Entry // what Record set, for Save to merge
 }
 
 // doc is the file's JSON form.
@@ -64,13 +65,13 @@ var ErrInvalid = errors.New("invalid state file")
 // how to recover, never an empty state, because guessing would purge the
 // wrong range.
 func Load(path string) (*File, error) {
-	f := &File{path: path, networks: map[string]Entry{}}
+	f := &File{path: path, networks: map[string]Entry{}, recorded: map[string]Entry{}}
 	fh, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return f, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read the state file: %w", err)
+		return nil, fmt.Errorf("read the state file: %w (can this user read it? a CI cache restored by another user may need its mode fixed)", err)
 	}
 	defer fh.Close()
 	data, err := io.ReadAll(io.LimitReader(fh, maxBytes+1))
@@ -120,18 +121,45 @@ func (f *File) Last(network string) (Entry, bool) {
 func (f *File) Record(network string, e Entry) {
 	e.PurgedAt = e.PurgedAt.UTC().Truncate(time.Second)
 	f.networks[network] = e
+	f.recorded[network] = e
 }
 
-// Save writes the file atomically: a reader (or a run killed half-way)
-// sees the old state or the new one, never a torn file.
+// CheckWritable makes sure Save will be able to write the file, so a run
+// finds a wrong location before it purges anything, not after.
+func (f *File) CheckWritable() error {
+	dir := filepath.Dir(f.path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(f.path)+".*")
+	if err != nil {
+		return fmt.Errorf("the state file %s cannot be written: %w (does the folder exist, and may this user write there? In the GitHub Action, give a path relative to the workspace)", f.path, err)
+	}
+	tmp.Close()
+	return os.Remove(tmp.Name())
+}
+
+// Save writes the networks Record set, atomically: a reader (or a run
+// killed half-way) sees the old state or the new one, never a torn file.
+// Under a lock it reads the file again and replaces only those networks,
+// so runs for other networks that finished meanwhile keep their records.
 func (f *File) Save() error {
+	unlock, err := lock(filepath.Dir(f.path))
+	if err != nil {
+		return fmt.Errorf("write the state file %s: %w", f.path, err)
+	}
+	defer unlock()
+	now, err := Load(f.path)
+	if err != nil {
+		return err
+	}
+	for n, e := range f.recorded {
+		now.networks[n] = e
+	}
+	f.networks = now.networks
 	data, err := json.MarshalIndent(doc{Version: Version, Networks: f.networks}, "", "  ")
 	if err != nil {
 		return err
 	}
 	data = append(data, '\n')
-	dir := filepath.Dir(f.path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(f.path)+".*")
+	tmp, err := os.CreateTemp(filepath.Dir(f.path), "."+filepath.Base(f.path)+".*")
 	if err != nil {
 		return fmt.Errorf("write the state file %s: %w (is its folder writable?)", f.path, err)
 	}

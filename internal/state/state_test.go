@@ -135,3 +135,56 @@ func TestSaveIntoMissingFolder(t *testing.T) {
 		t.Errorf("Save into a missing folder = %v, want an error naming the file", err)
 	}
 }
+
+// Two runs load the file, each purges its own network, and the later
+// save keeps the earlier one's record.
+func TestSaveKeepsOtherNetworks(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	prod, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	staging, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prod.Record("production", Entry{Commit: sha1})
+	staging.Record("staging", Entry{Commit: sha2})
+	if err := prod.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if err := staging.Save(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, okP := got.Last("production")
+	s, okS := got.Last("staging")
+	if !okP || !okS || p.Commit != sha1 || s.Commit != sha2 {
+		t.Errorf("after both saves: production %+v (%v), staging %+v (%v)", p, okP, s, okS)
+	}
+}
+
+func TestCheckWritable(t *testing.T) {
+	dir := t.TempDir()
+	f, err := Load(filepath.Join(dir, "state.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.CheckWritable(); err != nil {
+		t.Errorf("CheckWritable in a writable folder: %v", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("CheckWritable left %d file(s) behind", len(entries))
+	}
+	f, err = Load(filepath.Join(dir, "missing", "state.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = f.CheckWritable()
+	if err == nil || !strings.Contains(err.Error(), "missing/state.json cannot be written") || !strings.Contains(err.Error(), "relative to the workspace") {
+		t.Errorf("CheckWritable in a missing folder = %v", err)
+	}
+}
