@@ -31,8 +31,9 @@ type SubmitOptions struct {
 	// Grace is how long requests in flight may finish after ctx ends
 	// (interrupt or timeout), default 5s; no new request starts.
 	Grace time.Duration
-	// OnSent, when set, is called once per finished request, from the
-	// worker that sent it.
+	// OnSent, when set, is called once per finished request, in plan
+	// order (a batch's requests once every earlier batch has finished),
+	// one call at a time.
 	OnSent func(Sent)
 }
 
@@ -76,6 +77,23 @@ func (c *Client) Submit(ctx context.Context, batches []plan.Batch, o SubmitOptio
 	s.reqCtx, s.stop = graceContext(ctx, o.Grace)
 	defer s.stop()
 	results := make([][]Sent, len(batches))
+	// OnSent sees requests in plan order, as the results are: a finished
+	// batch waits for every earlier one, so logs read like the plan.
+	var mu sync.Mutex
+	finished := make([]bool, len(batches))
+	reported := 0
+	finish := func(i int, r []Sent) {
+		mu.Lock()
+		defer mu.Unlock()
+		results[i], finished[i] = r, true
+		for ; reported < len(batches) && finished[reported]; reported++ {
+			for _, x := range results[reported] {
+				if o.OnSent != nil {
+					o.OnSent(x)
+				}
+			}
+		}
+	}
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range o.Concurrency {
@@ -83,7 +101,7 @@ func (c *Client) Submit(ctx context.Context, batches []plan.Batch, o SubmitOptio
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i] = s.batch(ctx, i, batches[i])
+				finish(i, s.batch(ctx, i, batches[i]))
 			}
 		}()
 	}
@@ -133,34 +151,27 @@ type submission struct {
 func (s *submission) batch(ctx context.Context, i int, b plan.Batch) []Sent {
 	res, attempts, err := s.attempts(ctx, b)
 	if err == nil || ctx.Err() != nil {
-		return []Sent{s.done(Sent{Batch: i, Request: b, Result: res, Err: err, Attempts: attempts})}
+		return []Sent{Sent{Batch: i, Request: b, Result: res, Err: err, Attempts: attempts}}
 	}
 	if len(b.Objects) == 1 {
 		refused := refusal(err)
 		if refused {
 			s.refused.Add(1)
 		}
-		return []Sent{s.done(Sent{Batch: i, Request: b, Err: err, Attempts: attempts, Refused: refused})}
+		return []Sent{Sent{Batch: i, Request: b, Err: err, Attempts: attempts, Refused: refused}}
 	}
 	var ae *APIError
 	if !errors.As(err, &ae) || !(ae.Status == http.StatusRequestEntityTooLarge || refusal(err)) {
-		return []Sent{s.done(Sent{Batch: i, Request: b, Err: err, Attempts: attempts})}
+		return []Sent{Sent{Batch: i, Request: b, Err: err, Attempts: attempts}}
 	}
 	if refusal(err) && s.refused.Load() >= maxRefused {
 		err = fmt.Errorf("%w; not bisected further, because the API already refused %d objects one by one and seems to refuse everything: check that the API client has CCU access to these hostnames or CP codes", err, maxRefused)
-		return []Sent{s.done(Sent{Batch: i, Request: b, Err: err, Attempts: attempts})}
+		return []Sent{Sent{Batch: i, Request: b, Err: err, Attempts: attempts}}
 	}
 	mid := len(b.Objects) / 2
 	left, right := b, b
 	left.Objects, right.Objects = b.Objects[:mid:mid], b.Objects[mid:]
 	return append(s.batch(ctx, i, left), s.batch(ctx, i, right)...)
-}
-
-func (s *submission) done(x Sent) Sent {
-	if s.o.OnSent != nil {
-		s.o.OnSent(x)
-	}
-	return x
 }
 
 // refusal is a 400 or 403 in CCU's own form: a judgement on the objects,

@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -85,13 +85,18 @@ func TestSubmitOrderAndConcurrency(t *testing.T) {
 	for i := 0; i < 9; i++ {
 		batches = append(batches, urlBatch(3, fmt.Sprint("b", i)))
 	}
-	var mu sync.Mutex
-	calls := 0
+	// The first request answers last; the callbacks still come in plan
+	// order. OnSent calls are serialised, so no lock is needed here.
+	sim.Script(ccusim.Step{Delay: 300 * time.Millisecond})
+	var order []int
 	o := fast
-	o.OnSent = func(Sent) { mu.Lock(); calls++; mu.Unlock() }
+	o.OnSent = func(s Sent) { order = append(order, s.Batch) }
 	sent := c.Submit(context.Background(), batches, o)
-	if len(sent) != 9 || calls != 9 {
-		t.Fatalf("%d results, %d callbacks, want 9", len(sent), calls)
+	if want := []int{0, 1, 2, 3, 4, 5, 6, 7, 8}; !slices.Equal(order, want) {
+		t.Errorf("OnSent order %v, want plan order %v", order, want)
+	}
+	if len(sent) != 9 {
+		t.Fatalf("%d results, want 9", len(sent))
 	}
 	for i, s := range sent {
 		if s.Batch != i || s.Err != nil || s.Result.PurgeID == "" {

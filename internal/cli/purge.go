@@ -154,12 +154,9 @@ func (e *env) send(ctx context.Context, o *options, pf *purgeFlags, p *planned) 
 			return nil, &exitError{ExitFailed, stopped(ctx, budget, pf.timeout, err)}
 		}
 	}
-	var mu sync.Mutex
 	so := e.waits
 	so.Concurrency = pf.concurrency
-	so.OnSent = func(s ccu.Sent) {
-		mu.Lock()
-		defer mu.Unlock()
+	so.OnSent = func(s ccu.Sent) { // in plan order, one at a time
 		printSent(e, p, explainStop(ctx, budget, pf.timeout, s))
 	}
 	sent := sub.Submit(budget, p.Batches, so)
