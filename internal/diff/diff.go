@@ -121,6 +121,9 @@ func (r *Repo) Resolve(rev string) (string, error) {
 		}
 		return "", fmt.Errorf("resolve %q: %w: %v%s", rev, ErrDamaged, err, fsckHint(err))
 	}
+	if h, ok := r.quickResolve(rev); ok {
+		return h.String(), nil
+	}
 	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
 	if err != nil {
 		if why := r.diagnose(rev); why != nil {
@@ -205,11 +208,12 @@ func (r *Repo) Changes(ctx context.Context, from, to string) ([]Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &walker{ctx: ctx, rd: rd}
-	if err := w.diff("", a, b); err != nil {
+	w := newWalker(ctx, r.objs, rd)
+	all, err := w.wait(w.diff("", a, b))
+	if err != nil {
 		return nil, fmt.Errorf("diff %s..%s: %w", short(from), short(to), err)
 	}
-	out := w.result()
+	out := all.result()
 	if out == nil {
 		out = []Change{} // JSON "[]", not null, when nothing changed
 	}

@@ -3,6 +3,7 @@ package diff
 import (
 	"bufio"
 	"bytes"
+	"compress/flate"
 	"compress/zlib"
 	"encoding/binary"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/storer"
@@ -26,16 +28,19 @@ const (
 	packRefDelta = 7
 )
 
-// pack is one packfile with its version-2 index read into memory. go-git
-// v5 turns every index into a map and an offset→hash map before its first
-// read, a fixed cost that grows with the repository (gogit-notes §2.1) and
-// is larger than a small diff; git instead binary-searches the index file,
-// and so does this reader.
+// pack is one packfile with its version-2 index. go-git v5 turns every
+// index into a map and an offset→hash map before its first read, a fixed
+// cost that grows with the repository (gogit-notes §2.1) and is larger
+// than a small diff; git instead maps the index file and binary-searches
+// it, and so does this reader (see mapFile).
 type pack struct {
-	f      *os.File
-	idx    []byte
-	fanout [256]uint32
-	n      int
+	name      string   // the .pack file, for messages
+	f         *os.File // read with ReadAt when data is nil (no mmap)
+	data      []byte   // the whole .pack, mapped, or nil
+	idx       []byte
+	idxMapped bool
+	fanout    [256]uint32
+	n         int
 }
 
 // objects reads commits and trees: from the packs directly, and through
@@ -44,6 +49,12 @@ type pack struct {
 type objects struct {
 	packs    []*pack
 	fallback storer.EncodedObjectStorer
+	// fallbackMu serialises the fallback: the walk reads folders on
+	// several goroutines, and go-git's storage fills its caches lazily
+	// without locks. Objects outside the packs are few, so this costs
+	// little.
+	fallbackMu sync.Mutex
+	skipped    bool // a pack whose index this reader cannot use
 }
 
 // openPacks opens the packs under commonDir whose index it can read.
@@ -53,37 +64,80 @@ func openPacks(commonDir string, fallback storer.EncodedObjectStorer) *objects {
 	for _, name := range idxs {
 		if p, err := openPack(name); err == nil {
 			o.packs = append(o.packs, p)
+		} else {
+			o.skipped = true
 		}
 	}
 	return o
 }
 
 func openPack(idxName string) (*pack, error) {
-	idx, err := os.ReadFile(idxName)
-	if err != nil {
+	p := &pack{name: strings.TrimSuffix(idxName, ".idx") + ".pack"}
+	var err error
+	if p.idx, p.idxMapped, err = readMapped(idxName); err != nil {
 		return nil, err
 	}
-	if len(idx) < 8+256*4 || !bytes.Equal(idx[:8], []byte{0xff, 't', 'O', 'c', 0, 0, 0, 2}) {
-		return nil, errors.New("not a version 2 pack index")
+	if err := p.parseIndex(); err != nil {
+		p.close()
+		return nil, err
 	}
-	p := &pack{idx: idx}
+	if p.f, err = os.Open(p.name); err != nil {
+		p.close()
+		return nil, err
+	}
+	if p.data, err = mapFile(p.f); err == nil && p.data != nil {
+		p.f.Close()
+		p.f = nil
+	}
+	return p, nil
+}
+
+// readMapped maps the file, or reads it where it cannot be mapped.
+func readMapped(name string) ([]byte, bool, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, false, err
+	}
+	defer f.Close()
+	if b, err := mapFile(f); err == nil && b != nil {
+		return b, true, nil
+	}
+	b, err := io.ReadAll(f)
+	return b, false, err
+}
+
+func (p *pack) parseIndex() error {
+	idx := p.idx
+	if len(idx) < 8+256*4 || !bytes.Equal(idx[:8], []byte{0xff, 't', 'O', 'c', 0, 0, 0, 2}) {
+		return errors.New("not a version 2 pack index")
+	}
 	for i := range p.fanout {
 		p.fanout[i] = binary.BigEndian.Uint32(idx[8+4*i:])
 	}
 	p.n = int(p.fanout[255])
 	if len(idx) < 8+256*4+p.n*28+40 {
-		return nil, errors.New("truncated pack index")
+		return errors.New("truncated pack index")
 	}
-	p.f, err = os.Open(strings.TrimSuffix(idxName, ".idx") + ".pack")
-	if err != nil {
-		return nil, err
+	return nil
+}
+
+// close releases the files. The mappings are gone afterwards: reads must
+// have finished (Repo.Close and Fetch, which call it, say so).
+func (p *pack) close() {
+	if p.f != nil {
+		p.f.Close()
 	}
-	return p, nil
+	if p.idxMapped {
+		unmapFile(p.idx)
+	}
+	unmapFile(p.data)
+	p.f, p.data, p.idx, p.idxMapped, p.n = nil, nil, nil, false, 0
+	p.fanout = [256]uint32{}
 }
 
 func (o *objects) close() {
 	for _, p := range o.packs {
-		p.f.Close()
+		p.close()
 	}
 }
 
@@ -129,7 +183,9 @@ type reader struct {
 	*objects
 	bases map[baseKey]packed
 	size  int
-	buf   *bufio.Reader
+	limit int           // of size; maxBaseCache shared by the readers of one diff
+	mem   bytes.Reader  // the mapped pack, at the object being inflated
+	buf   *bufio.Reader // the pack file, where it is not mapped
 	z     io.ReadCloser // reused: a new zlib reader per object costs a quarter of a diff
 }
 
@@ -143,10 +199,12 @@ type packed struct {
 	data []byte
 }
 
-// maxBaseCache bounds the delta-base cache of one diff.
+// maxBaseCache bounds the delta-base caches of one diff.
 const maxBaseCache = 64 << 20
 
-func (o *objects) reader() *reader { return &reader{objects: o, bases: map[baseKey]packed{}} }
+func (o *objects) reader() *reader {
+	return &reader{objects: o, bases: map[baseKey]packed{}, limit: maxBaseCache}
+}
 
 // read returns the content of object h, which must be of type t.
 func (r *reader) read(t plumbing.ObjectType, h plumbing.Hash) ([]byte, error) {
@@ -154,7 +212,7 @@ func (r *reader) read(t plumbing.ObjectType, h plumbing.Hash) ([]byte, error) {
 		if off := p.find(h); off >= 0 {
 			obj, err := r.at(p, off, 0)
 			if err != nil {
-				return nil, fmt.Errorf("read %s from %s: %w", h, filepath.Base(p.f.Name()), err)
+				return nil, fmt.Errorf("read %s from %s: %w", h, filepath.Base(p.name), err)
 			}
 			if obj.typ != int(t) {
 				return nil, fmt.Errorf("object %s is a %s, not a %s: %w", h, plumbing.ObjectType(obj.typ), t, plumbing.ErrObjectNotFound)
@@ -162,6 +220,8 @@ func (r *reader) read(t plumbing.ObjectType, h plumbing.Hash) ([]byte, error) {
 			return obj.data, nil
 		}
 	}
+	r.fallbackMu.Lock()
+	defer r.fallbackMu.Unlock()
 	return readObject(r.fallback, t, h)
 }
 
@@ -174,7 +234,7 @@ func (r *reader) at(p *pack, off int64, depth int) (packed, error) {
 		return packed{}, errors.New("delta chain too deep (run 'git fsck')")
 	}
 	var hdr [32]byte
-	n, err := p.f.ReadAt(hdr[:], off)
+	n, err := p.readAt(hdr[:], off)
 	if n == 0 {
 		return packed{}, fmt.Errorf("read pack at %d: %w", off, err)
 	}
@@ -207,7 +267,7 @@ func (r *reader) at(p *pack, off int64, depth int) (packed, error) {
 	default:
 		return packed{}, fmt.Errorf("unknown pack object type %d (run 'git fsck')", typ)
 	}
-	data, err := r.inflate(p.f, off+int64(used), size)
+	data, err := r.inflate(p, off+int64(used), size)
 	if err != nil {
 		return packed{}, err
 	}
@@ -224,7 +284,7 @@ func (r *reader) base(p *pack, off int64, depth int) (packed, error) {
 	if err != nil {
 		return packed{}, err
 	}
-	if r.size+len(obj.data) > maxBaseCache {
+	if r.size+len(obj.data) > r.limit {
 		clear(r.bases)
 		r.size = 0
 	}
@@ -277,15 +337,47 @@ func parseOfs(b []byte) (int64, int, error) {
 	return v, i, nil
 }
 
-func (r *reader) inflate(f *os.File, off, size int64) ([]byte, error) {
-	sr := io.NewSectionReader(f, off, 1<<62)
+// readAt reads the pack at off, like io.ReaderAt.
+func (p *pack) readAt(b []byte, off int64) (int, error) {
+	if p.data == nil {
+		if p.f == nil {
+			return 0, os.ErrClosed
+		}
+		return p.f.ReadAt(b, off)
+	}
+	if off < 0 || off >= int64(len(p.data)) {
+		return 0, io.EOF
+	}
+	return copy(b, p.data[off:]), nil
+}
+
+func (r *reader) inflate(p *pack, off, size int64) ([]byte, error) {
+	// flate reads byte by byte from an io.ByteReader: a bytes.Reader
+	// on the mapped pack when there is one, else a buffered ReadAt.
+	var src flate.Reader
+	if p.data != nil {
+		if off < 0 || off > int64(len(p.data)) {
+			return nil, fmt.Errorf("inflate object at %d: %w", off, io.ErrUnexpectedEOF)
+		}
+		r.mem.Reset(p.data[off:])
+		src = &r.mem
+	} else {
+		if p.f == nil {
+			return nil, fmt.Errorf("inflate object at %d: %w", off, os.ErrClosed)
+		}
+		sr := io.NewSectionReader(p.f, off, 1<<62)
+		if r.buf == nil {
+			r.buf = bufio.NewReaderSize(sr, 8192)
+		} else {
+			r.buf.Reset(sr)
+		}
+		src = r.buf
+	}
 	var err error
 	if r.z == nil {
-		r.buf = bufio.NewReaderSize(sr, 8192)
-		r.z, err = zlib.NewReader(r.buf)
+		r.z, err = zlib.NewReader(src)
 	} else {
-		r.buf.Reset(sr)
-		err = r.z.(zlib.Resetter).Reset(r.buf, nil)
+		err = r.z.(zlib.Resetter).Reset(src, nil)
 	}
 	if err != nil {
 		r.z = nil

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"path"
-	"strconv"
+	"runtime"
+	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/storer"
@@ -54,13 +56,110 @@ type side struct {
 // walker compares two trees the way git's diff-tree does: entries in git
 // order, equal hashes skipped without reading them, so the cost grows with
 // the changed folders, not with the repository. It reads only tree objects;
-// blobs are never opened.
+// blobs are never opened. With a pool, sub-folders may be compared on other
+// goroutines (see sub); without one, it walks sequentially.
 type walker struct {
-	ctx     context.Context
-	rd      *reader
+	ctx context.Context
+	rd  *reader
+	out *part
+	par *pool
+}
+
+// part is the output of one walker: the changes it found in walk order,
+// and the sub-walks it handed to other goroutines, each with where its
+// output belongs among this part's own.
+type part struct {
 	changes []Change
 	added   []side
 	deleted []side
+	kids    []*kid
+	err     error // this walker's own error, which stopped it after its last kid
+}
+
+// kid is a sub-walk on another goroutine; at holds the lengths of the
+// parent's changes, added and deleted when it started.
+type kid struct {
+	at [3]int
+	part
+}
+
+// pool lends readers to sub-walks. A reader is free only while no
+// goroutine uses it, so there are at most len(readers) extra goroutines.
+type pool struct {
+	readers chan *reader
+	wg      sync.WaitGroup
+}
+
+// newWalker returns a walker that spreads the work over GOMAXPROCS
+// goroutines. Most of a large diff is inflating tree objects, which is
+// independent per folder, so the folders can be read side by side.
+func newWalker(ctx context.Context, o *objects, rd *reader) *walker {
+	w := &walker{ctx: ctx, rd: rd, out: &part{}}
+	if n := runtime.GOMAXPROCS(0) - 1; n > 0 {
+		w.par = &pool{readers: make(chan *reader, n+1)}
+		rd.limit = maxBaseCache / (n + 1)
+		for range n {
+			r := o.reader()
+			r.limit = rd.limit
+			w.par.readers <- r
+		}
+	}
+	return w
+}
+
+// sub compares the sub-folders a and b under prefix: on another goroutine
+// when a reader is free, else here. Both trees are read by the same reader,
+// since one is usually stored as a delta of the other.
+func (w *walker) sub(prefix string, a, b plumbing.Hash) error {
+	if w.par == nil {
+		return w.diff(prefix, a, b)
+	}
+	var rd *reader
+	select {
+	case rd = <-w.par.readers:
+	default:
+		return w.diff(prefix, a, b)
+	}
+	k := &kid{at: [3]int{len(w.out.changes), len(w.out.added), len(w.out.deleted)}}
+	w.out.kids = append(w.out.kids, k)
+	w.par.wg.Go(func() {
+		kw := &walker{ctx: w.ctx, rd: rd, out: &k.part, par: w.par}
+		k.err = kw.diff(prefix, a, b)
+		w.par.readers <- rd
+	})
+	return nil
+}
+
+// wait waits for every sub-walk and returns the whole output in the order
+// a sequential walk gives, with the error it would have stopped at: the
+// first in walk order.
+func (w *walker) wait(err error) (*part, error) {
+	w.out.err = err
+	if w.par != nil {
+		// This goroutine is done walking: its reader may serve the
+		// sub-walks still running, so that they keep every core busy.
+		w.par.readers <- w.rd
+		w.par.wg.Wait()
+	}
+	all := &part{}
+	return all, w.out.flatten(all)
+}
+
+func (p *part) flatten(all *part) error {
+	var at [3]int
+	for _, k := range p.kids {
+		all.changes = append(all.changes, p.changes[at[0]:k.at[0]]...)
+		all.added = append(all.added, p.added[at[1]:k.at[1]]...)
+		all.deleted = append(all.deleted, p.deleted[at[2]:k.at[2]]...)
+		at = k.at
+		if err := k.flatten(all); err != nil {
+			return err
+		}
+	}
+	all.changes = append(all.changes, p.changes[at[0]:]...)
+	all.added = append(all.added, p.added[at[1]:]...)
+	all.deleted = append(all.deleted, p.deleted[at[2]:]...)
+	return p.err
 }
 
 // diff compares the trees a and b (zero hash: absent) under prefix.
@@ -106,9 +205,9 @@ func (w *walker) diff(prefix string, a, b plumbing.Hash) error {
 func (w *walker) gone(prefix string, e entry) error {
 	p := prefix + string(e.name)
 	if e.isDir() {
-		return w.diff(p+"/", e.hash, plumbing.ZeroHash)
+		return w.sub(p+"/", e.hash, plumbing.ZeroHash)
 	}
-	w.deleted = append(w.deleted, side{p, e})
+	w.out.deleted = append(w.out.deleted, side{p, e})
 	return nil
 }
 
@@ -116,9 +215,9 @@ func (w *walker) gone(prefix string, e entry) error {
 func (w *walker) came(prefix string, e entry) error {
 	p := prefix + string(e.name)
 	if e.isDir() {
-		return w.diff(p+"/", plumbing.ZeroHash, e.hash)
+		return w.sub(p+"/", plumbing.ZeroHash, e.hash)
 	}
-	w.added = append(w.added, side{p, e})
+	w.out.added = append(w.out.added, side{p, e})
 	return nil
 }
 
@@ -130,7 +229,7 @@ func (w *walker) both(prefix string, a, b entry) error {
 	}
 	p := prefix + string(b.name)
 	if a.isDir() {
-		return w.diff(p+"/", a.hash, b.hash)
+		return w.sub(p+"/", a.hash, b.hash)
 	}
 	ch := Change{Status: Modified, Path: p, Kind: b.kind()}
 	if a.kind() != b.kind() {
@@ -138,7 +237,7 @@ func (w *walker) both(prefix string, a, b entry) error {
 	} else if a.hash == b.hash {
 		ch.ModeOnly = true
 	}
-	w.changes = append(w.changes, ch)
+	w.out.changes = append(w.out.changes, ch)
 	return nil
 }
 
@@ -213,12 +312,12 @@ func parseTree(raw []byte, h plumbing.Hash) ([]entry, error) {
 		if sp < 0 || nul < sp || len(raw) < nul+21 {
 			return nil, fmt.Errorf("tree %s is corrupt (run 'git fsck')", h)
 		}
-		mode, err := strconv.ParseUint(string(raw[:sp]), 8, 32)
-		if err != nil {
+		mode, ok := parseMode(raw[:sp])
+		if !ok {
 			return nil, fmt.Errorf("tree %s: bad mode %q (run 'git fsck')", h, raw[:sp])
 		}
 		var e entry
-		e.name, e.mode = raw[sp+1:nul], uint32(mode)
+		e.name, e.mode = raw[sp+1:nul], mode
 		copy(e.hash[:], raw[nul+1:nul+21])
 		out = append(out, e)
 		raw = raw[nul+21:]
@@ -226,28 +325,47 @@ func parseTree(raw []byte, h plumbing.Hash) ([]entry, error) {
 	return out, nil
 }
 
+// parseMode reads an octal mode as strconv.ParseUint(s, 8, 32) does,
+// without its string conversion: it ran once per entry of every tree read.
+func parseMode(b []byte) (uint32, bool) {
+	if len(b) == 0 {
+		return 0, false
+	}
+	var v uint64
+	for _, c := range b {
+		if c < '0' || c > '7' {
+			return 0, false
+		}
+		v = v<<3 | uint64(c-'0')
+		if v > math.MaxUint32 {
+			return 0, false
+		}
+	}
+	return uint32(v), true
+}
+
 // result pairs deleted and added files with the same blob and kind into
 // renames (exact renames: hashes only, no blob is read), and returns the
 // changes, unsorted.
-func (w *walker) result() []Change {
+func (p *part) result() []Change {
 	gone := map[[2]string][]int{}
-	for i, d := range w.deleted {
+	for i, d := range p.deleted {
 		if d.e.kind() != KindGitlink {
 			k := [2]string{string(d.e.hash[:]), d.e.kind()}
 			gone[k] = append(gone[k], i)
 		}
 	}
-	paired := make([]bool, len(w.deleted))
-	out := w.changes
-	for _, a := range w.added {
+	paired := make([]bool, len(p.deleted))
+	out := p.changes
+	for _, a := range p.added {
 		ch := Change{Status: Added, Path: a.path, Kind: a.e.kind()}
-		if i, ok := pick(gone, [2]string{string(a.e.hash[:]), a.e.kind()}, a.path, w.deleted); ok {
+		if i, ok := pick(gone, [2]string{string(a.e.hash[:]), a.e.kind()}, a.path, p.deleted); ok {
 			paired[i] = true
-			ch.Status, ch.OldPath = Renamed, w.deleted[i].path
+			ch.Status, ch.OldPath = Renamed, p.deleted[i].path
 		}
 		out = append(out, ch)
 	}
-	for i, d := range w.deleted {
+	for i, d := range p.deleted {
 		if !paired[i] {
 			out = append(out, Change{Status: Deleted, Path: d.path, Kind: d.e.kind()})
 		}
