@@ -62,8 +62,8 @@ type Served struct {
 }
 
 // Script appends steps to the queue of scripted answers; purge POSTs take them in order. It is
-// how tests (and `ccu-purge simulator --fail`) make the service misbehave in exactly the ways a
-// client must survive.
+// how tests (and `ccu-purge simulator --fail` and `--script`, through ParseScript) make the service
+// misbehave in exactly the ways a client must survive.
 func (s *Server) Script(steps ...Step) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

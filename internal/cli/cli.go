@@ -144,7 +144,7 @@ Usage:
   ccu-purge explain PATH...                                       which rule a path meets, and what it purges
   ccu-purge status ID|progressUri [--timeout 1m]                  a CCU v2 purge's status
   ccu-purge queue [default|emergency] [--timeout 1m]              a CCU v2 queue's length
-  ccu-purge simulator [--dir DIR]                                 run the local CCU simulator
+  ccu-purge simulator [--dir DIR] [--script LIST]                 run the local CCU simulator (simulator --help)
   ccu-purge demo                                                  plan and purge the bundled example
   ccu-purge version | help
 

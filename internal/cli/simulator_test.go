@@ -3,9 +3,12 @@ package cli
 import (
 	"bytes"
 	"context"
+	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,9 +26,18 @@ func TestSimulatorFlags(t *testing.T) {
 	}{
 		{"defaults", nil, simFlags{dir: "ccu-simulator", v2Seconds: 420, buckets: "real"}, ""},
 		{"everything", []string{"--dir", "d", "--v2-seconds", "5", "--latency", "100ms", "--fail", "500,503", "--fail", "429",
-			"--refuse", "https://e.com/a, 123", "--refuse", "tag", "--buckets", "unlimited"},
+			"--refuse", "https://e.com/a, 123", "--refuse", "tag", "--buckets", "unlimited",
+			"--script", "429, Reset,ok", "--script", "delay=2s"},
 			simFlags{dir: "d", v2Seconds: 5, latency: 100 * time.Millisecond, fail: []int{500, 503, 429},
-				refuse: []string{"https://e.com/a", "123", "tag"}, buckets: "unlimited"}, ""},
+				refuse: []string{"https://e.com/a", "123", "tag"}, buckets: "unlimited",
+				script: []string{"429", "reset", "ok", "delay=2s"},
+				steps:  []ccusim.Step{{Status: 429}, {Reset: true}, {}, {Delay: 2 * time.Second}}}, ""},
+		{"script with an unknown step", []string{"--script", "429,boom"}, simFlags{},
+			`unknown script step "boom"; valid steps are an HTTP status 400 to 599, "ok", "reset"`},
+		{"script with a success status", []string{"--script", "201"}, simFlags{}, "400 to 599"},
+		{"empty script", []string{"--script", ""}, simFlags{}, "empty script"},
+		{"a repository flag", []string{"--repo", "."}, simFlags{}, "flag provided but not defined: -repo (see 'ccu-purge simulator --help')"},
+		{"an argument", []string{"now"}, simFlags{}, `unexpected argument "now"`},
 		{"unknown buckets", []string{"--buckets", "fast"}, simFlags{}, `valid values are "real" and "unlimited"`},
 		{"fail with a success status", []string{"--fail", "200"}, simFlags{}, "valid statuses are 400 to 599"},
 		{"fail with a word", []string{"--fail", "500,oops"}, simFlags{}, `"oops" is not an HTTP error status`},
@@ -120,5 +132,143 @@ func TestSimulatorFailFlagApplied(t *testing.T) {
 	}
 	if !strings.Contains(errb.String(), "simulator: POST /ccu/v3/") || strings.Contains(errb.String(), sim.Credential().ClientSecret) {
 		t.Errorf("verbose log should name requests and never secrets:\n%s", errb.String())
+	}
+}
+
+// `simulator -h` prints the simulator's own usage, one line per flag and per script step, and
+// exits 0: the general help does not list its fault flags.
+func TestSimulatorHelp(t *testing.T) {
+	var names []string
+	(&env{}).simulatorFlagSet(&simFlags{}, &options{}).VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	for _, arg := range []string{"-h", "--help", "-help"} {
+		t.Run(arg, func(t *testing.T) {
+			r := run(t, "simulator", arg)
+			if r.code != ExitOK || r.stderr != "" {
+				t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+			}
+			if strings.Contains(r.stdout, usageText) || !strings.HasPrefix(r.stdout, "Usage: ccu-purge simulator") {
+				t.Errorf("not the simulator's own usage:\n%s", r.stdout)
+			}
+			lines := strings.Split(r.stdout, "\n")
+			for _, name := range names {
+				if n := countPrefix(lines, "  --"+name+" "); n != 1 {
+					t.Errorf("flag --%s has %d help lines, want 1", name, n)
+				}
+			}
+			for _, word := range ccusim.ScriptWords() {
+				if n := countPrefix(lines, "  "+word+" "); n != 1 {
+					t.Errorf("script step %q has %d help lines, want 1", word, n)
+				}
+			}
+			for _, form := range []string{"  400-599 ", "  delay=DURATION "} {
+				if countPrefix(lines, form) != 1 {
+					t.Errorf("help lacks a line for %q", form)
+				}
+			}
+		})
+	}
+}
+
+func countPrefix(lines []string, prefix string) int {
+	n := 0
+	for _, l := range lines {
+		if strings.HasPrefix(l, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+// lockedBuffer is an output the simulator command writes from its goroutines while the test
+// reads it; ready is closed once the startup text is complete.
+type lockedBuffer struct {
+	mu    sync.Mutex
+	b     bytes.Buffer
+	ready chan struct{}
+	once  sync.Once
+}
+
+func newLockedBuffer() *lockedBuffer { return &lockedBuffer{ready: make(chan struct{})} }
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n, err := l.b.Write(p)
+	if strings.Contains(l.b.String(), "Press Ctrl-C to stop.") {
+		l.once.Do(func() { close(l.ready) })
+	}
+	return n, err
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// The --script faults reach a real purge: the simulator command is started as a user would
+// start it, and the purge sees each scripted answer in order (the simulator's --verbose log
+// says which), retrying what may pass and stopping at what confirms nothing.
+func TestSimulatorScriptFlag(t *testing.T) {
+	tests := []struct {
+		name     string
+		script   string
+		wantCode int
+		wantLog  []string // the simulator's log lines for purge POSTs, in order
+		wantErr  string   // fragment of purge's error; "" = success
+		purges   int      // what the simulator says it accepted when stopped
+	}{
+		{"retried faults, then served", "429,500,reset,reset-before-body,html,ok", ExitOK, []string{
+			"429 (scripted)", "500 (scripted)", "no answer: reset (scripted)", "no answer: reset before body (scripted)",
+			"502 (scripted)", "201 (scripted)"}, "", 1},
+		{"a contradicting 201 is not retried", "contradict", ExitFailed, []string{"201 (scripted)"}, "purge failed", 0},
+		{"a truncated 201 is not retried", "truncated", ExitFailed, []string{"201 (scripted)"}, "purge failed", 0},
+		{"a lost 201 is retried and served", "lost-201", ExitOK, []string{"no answer: reset after processing (scripted)", "201"}, "", 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			out, errb := newLockedBuffer(), newLockedBuffer()
+			code := make(chan int, 1)
+			go func() {
+				code <- Run(ctx, []string{"simulator", "--dir", dir, "--script", tc.script, "--verbose"},
+					func(string) string { return "" }, out, errb)
+			}()
+			select {
+			case <-out.ready:
+			case c := <-code:
+				t.Fatalf("the simulator stopped at once: exit %d\n%s%s", c, out.String(), errb.String())
+			}
+			if !strings.Contains(out.String(), "script: the next") {
+				t.Errorf("the startup text does not describe the script:\n%s", out.String())
+			}
+			site, _ := site(t, siteConfig, nil)
+			report := filepath.Join(t.TempDir(), "report.json")
+			r := runQuick(t, nil, "purge", "--repo", site, "--from", "v1", "--report", report,
+				"--edgerc", filepath.Join(dir, ".edgerc"), "--ca-cert", filepath.Join(dir, "ca.pem"))
+			want := []string{}
+			if tc.wantErr != "" {
+				want = append(want, tc.wantErr)
+			}
+			oneMessage(t, r, tc.wantCode, want...)
+			cancel()
+			if c := <-code; c != ExitOK {
+				t.Errorf("the simulator exited %d", c)
+			}
+			var got []string
+			for _, l := range strings.Split(errb.String(), "\n") {
+				if strings.HasPrefix(l, "simulator: POST /ccu/v3/") {
+					got = append(got, l[strings.Index(l, "/production ")+len("/production "):])
+				}
+			}
+			if diff := cmp.Diff(tc.wantLog, got); diff != "" {
+				t.Errorf("purge POSTs as the simulator saw them (-want +got):\n%s", diff)
+			}
+			if !strings.Contains(out.String(), fmt.Sprintf("Stopped after %d purge(s).", tc.purges)) {
+				t.Errorf("the simulator did not accept %d purge(s):\n%s", tc.purges, out.String())
+			}
+		})
 	}
 }
