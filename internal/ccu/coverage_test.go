@@ -74,25 +74,36 @@ func TestCoveragePacerCorrections(t *testing.T) {
 			p.observe("url", headers("X-Ratelimit-Remaining", "lots", "X-Ratelimit-Remaining-Objects", ""))
 		}, full},
 		{"a url 429 lowers the url bucket", func(p *pacer) {
-			p.refused("url", "URL Rate Limit exceeded", 12)
+			p.refused("url", "URL Rate Limit exceeded", 12, 500)
 		}, with(map[string]float64{"url": 12})},
 		{"an arl 429 lowers the url bucket", func(p *pacer) {
-			p.refused("arl", "URL Rate Limit exceeded", 0)
+			p.refused("arl", "URL Rate Limit exceeded", 0, 500)
 		}, with(map[string]float64{"url": 0})},
 		{"a request 429 lowers the request bucket, not the object one", func(p *pacer) {
-			p.refused("url", "Rate Limit exceeded", 0)
+			p.refused("url", "Rate Limit exceeded", 0, 500)
 		}, with(map[string]float64{"requests": 0})},
 		{"a cpcode 429", func(p *pacer) {
-			p.refused("cpcode", "CPCODE Rate Limit exceeded", 2)
+			p.refused("cpcode", "CPCODE Rate Limit exceeded", 2, 10)
 		}, with(map[string]float64{"cpcode": 2})},
 		{"a tag 429", func(p *pacer) {
-			p.refused("tag", "TAG Rate Limit exceeded", 1)
+			p.refused("tag", "TAG Rate Limit exceeded", 1, 10)
 		}, with(map[string]float64{"tag": 1})},
-		{"a 429 never raises the copy", func(p *pacer) {
+		// The refused request's own tokens come back (the server took none), up to
+		// what the server says remains, and never above what the copy had before.
+		{"a 429 gives back the refused request's tokens, capped by the server", func(p *pacer) {
 			if _, err := p.take("tag", 4000); err != nil {
 				t.Fatal(err)
 			}
-			p.refused("tag", "TAG Rate Limit exceeded", 4500)
+			p.refused("tag", "TAG Rate Limit exceeded", 4500, 4000)
+		}, with(map[string]float64{"tag": 4500})},
+		{"a 429 never raises the copy above the give-back", func(p *pacer) {
+			if _, err := p.take("tag", 4000); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.take("tag", 500); err != nil {
+				t.Fatal(err)
+			}
+			p.refused("tag", "TAG Rate Limit exceeded", 5000, 500)
 		}, with(map[string]float64{"requests": 99, "tag": 1000})},
 	}
 	for _, tc := range tests {
@@ -110,6 +121,30 @@ func TestCoveragePacerCorrections(t *testing.T) {
 				t.Errorf("tokens (-want +got):\n%s", d)
 			}
 		})
+	}
+}
+
+// A correction that arrives a second after the take must not be credited
+// with that second's refill again: the server's figure already has it.
+func TestPacerCorrectionIsNotRefilledTwice(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	p := newPacer(AkamaiBuckets, func() time.Time { return at })
+	if d, err := p.take("url", 500); d != 0 || err != nil {
+		t.Fatalf("first take = %v, %v", d, err)
+	}
+	at = at.Add(time.Second) // the request was on the wire for a second
+	p.observe("url", http.Header{"X-Ratelimit-Remaining-Objects": {"100"}})
+	d, err := p.take("url", 300)
+	// 200 URLs short at 200/s: one second, not zero.
+	if err != nil || d < time.Second || d > time.Second+2*time.Millisecond {
+		t.Errorf("take after the correction = %v, %v; want a wait of about 1s", d, err)
+	}
+	at = at.Add(time.Second)
+	p.refused("url", "URL Rate Limit exceeded", 50, 300)
+	d, err = p.take("url", 250)
+	if err != nil || d < time.Second || d > time.Second+2*time.Millisecond {
+		t.Errorf("take after the 429 = %v, %v; want a wait of about 1s (200 URLs short)", d, err)
 	}
 }
 
@@ -133,8 +168,9 @@ func TestCoveragePacerWaitsAfterCorrection(t *testing.T) {
 // whose fresh pacer believes the bucket full, submits 1,000 URLs. The X-Ratelimit-* headers and
 // the 429's rateLimitRemaining correct it: every object is purged, with at most one 429. The URL
 // bucket refills at 1,000/s instead of 200/s so the wait for 500 tokens takes half a second.
-// One request at a time: with several in flight a second 429 can follow, because a corrected
-// copy is credited again with the refill that happened while the request was on the wire.
+// Both requests go out at once (the default concurrency), so the one 429 is unavoidable: the
+// fresh pacer knows nothing yet. A second one would mean the correction was credited with the
+// refill that happened while the request was on the wire, or the refused tokens stayed spent.
 func TestCoveragePacerSharedAccount(t *testing.T) {
 	buckets := AkamaiBuckets
 	buckets.URL.PerSecond = 1000
@@ -154,7 +190,7 @@ func TestCoveragePacerSharedAccount(t *testing.T) {
 	}
 	before := len(sim.Served())
 	batches := []plan.Batch{urlBatch(500, "mine-a"), urlBatch(500, "mine-b")}
-	o.Concurrency = 1
+	o.Concurrency = 0 // the default
 	sent := client(t, sim).Submit(context.Background(), batches, o)
 	for _, s := range sent {
 		if s.Err != nil {

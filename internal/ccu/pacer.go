@@ -117,28 +117,44 @@ func need(t *tokens, n float64) float64 {
 	return (n - t.have) / t.PerSecond
 }
 
-// observe lowers the copies to what the server says remains.
+// observe lowers the copies to what the server says remains. The copies
+// are refilled to now first: the server's figure already includes the
+// refill while the request was on the wire, which must not be credited
+// twice.
 func (p *pacer) observe(kind string, h http.Header) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	now := p.now()
 	if v, err := strconv.ParseFloat(h.Get("X-Ratelimit-Remaining"), 64); err == nil {
-		p.buckets["requests"].have = math.Min(p.buckets["requests"].have, v)
+		b := p.buckets["requests"]
+		b.refill(now)
+		b.have = math.Min(b.have, v)
 	}
 	if v, err := strconv.ParseFloat(h.Get("X-Ratelimit-Remaining-Objects"), 64); err == nil {
 		b := p.bucket(kind)
+		b.refill(now)
 		b.have = math.Min(b.have, v)
 	}
 }
 
-// refused records a 429's rateLimitRemaining for the bucket it names.
-func (p *pacer) refused(kind string, title string, remaining int) {
+// refused records a 429 for a request of n objects of kind: the server
+// took none of its tokens, so they are given back, and the bucket the 429
+// names is lowered to its rateLimitRemaining. Without the give-back every
+// 429 would cost a full extra refill wait.
+func (p *pacer) refused(kind string, title string, remaining, n int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	b := p.bucket(kind)
+	now := p.now()
+	req, obj := p.buckets["requests"], p.bucket(kind)
+	req.refill(now)
+	obj.refill(now)
+	req.have = math.Min(req.Burst, req.have+1)
+	obj.have = math.Min(obj.Burst, obj.have+float64(n))
+	named := obj
 	if title == "Rate Limit exceeded" {
-		b = p.buckets["requests"]
+		named = req
 	}
-	b.have = math.Min(b.have, float64(remaining))
+	named.have = math.Min(named.have, float64(remaining))
 }
 
 // Estimate is how long the buckets need to let these requests through,

@@ -223,7 +223,7 @@ func notSent(last, cause error) error {
 func (s *submission) noteRefusal(b plan.Batch, err error) {
 	var ae *APIError
 	if errors.As(err, &ae) && ae.Status == http.StatusTooManyRequests && ae.RateLimitRemaining != nil {
-		s.pace.refused(b.Type, ae.Title, *ae.RateLimitRemaining)
+		s.pace.refused(b.Type, ae.Title, *ae.RateLimitRemaining, len(b.Objects))
 	}
 }
 
