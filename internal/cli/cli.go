@@ -176,8 +176,8 @@ purge flags:
   --wait            wait until purges take effect (v2: poll; Fast Purge: estimatedSeconds)
   --timeout 10m     time budget for retries, pacing, queue waits and --wait
   --concurrency 8   requests in flight
-  --batch-size 500  objects per request (also for plan); lower it when one
-                    request of CP codes would exceed the account's bucket
+  --batch-size 500  objects per request (also for plan); Fast Purge CP codes
+                    go at most 300 a request (the account's bucket)
 
 Examples:
   ccu-purge plan --from v1.4.0

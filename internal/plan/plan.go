@@ -19,6 +19,10 @@ import (
 const (
 	MaxObjects   = 500
 	MaxBodyBytes = 50000
+	// MaxFastPurgeCPCodes caps a Fast Purge request of CP codes: the
+	// account's CP-code bucket holds 300, so a larger request could never
+	// be accepted, however long the client waited.
+	MaxFastPurgeCPCodes = 300
 	// bodyOverhead bounds the JSON around the objects array in either API's
 	// request body ({"objects":[…],"type":"arl","action":"invalidate",
 	// "domain":"production"} is under 80 bytes); counting more than needed
@@ -245,6 +249,10 @@ func batches(objs []mapper.Object, s Settings) []Batch {
 	}
 	var out []Batch
 	for _, kind := range []mapper.Kind{mapper.URL, mapper.ARL, mapper.CPCode, mapper.Tag} {
+		per := limit
+		if kind == mapper.CPCode && s.API == mapper.APIFastPurge {
+			per = min(per, MaxFastPurgeCPCodes)
+		}
 		var cur *Batch
 		size := 0
 		for _, o := range objs {
@@ -252,7 +260,7 @@ func batches(objs []mapper.Object, s Settings) []Batch {
 				continue
 			}
 			n := encodedLen(o.Value) + 1 // the comma
-			if cur == nil || len(cur.Objects) >= limit || size+n > MaxBodyBytes {
+			if cur == nil || len(cur.Objects) >= per || size+n > MaxBodyBytes {
 				out = append(out, s.batch(string(kind)))
 				cur, size = &out[len(out)-1], bodyOverhead
 			}

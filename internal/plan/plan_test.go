@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -136,6 +137,30 @@ func TestTagBatches(t *testing.T) {
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// Fast Purge's CP-code bucket holds 300: no request may carry more. CCU
+// v2 has no such bucket and keeps the 500-object limit.
+func TestCPCodeBatches(t *testing.T) {
+	t.Parallel()
+	var res mapper.Result
+	for i := range 301 {
+		res.Objects = append(res.Objects, mapper.Object{Kind: mapper.CPCode, Value: fmt.Sprint(100000 + i)})
+	}
+	sizes := func(bs []Batch) []int {
+		var n []int
+		for _, b := range bs {
+			n = append(n, len(b.Objects))
+		}
+		return n
+	}
+	if got := sizes(Build("a", "b", nil, res, v3).Batches); !slices.Equal(got, []int{300, 1}) {
+		t.Errorf("fast-purge CP-code batches %v, want [300 1]", got)
+	}
+	v2 := Settings{API: "ccu-v2", Action: "invalidate", Network: "production", Queue: "default"}
+	if got := sizes(Build("a", "b", nil, res, v2).Batches); !slices.Equal(got, []int{301}) {
+		t.Errorf("ccu-v2 CP-code batches %v, want [301]", got)
 	}
 }
 
