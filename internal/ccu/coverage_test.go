@@ -148,6 +148,27 @@ func TestPacerCorrectionIsNotRefilledTwice(t *testing.T) {
 	}
 }
 
+// A 429 for the request bucket gives the URL tokens back, but the same
+// answer's X-Ratelimit-Remaining-Objects still caps them: the give-back
+// must not lift the copy above what the server just said.
+func TestPacerGiveBackCappedByHeaders(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	p := newPacer(AkamaiBuckets, func() time.Time { return at })
+	if d, err := p.take("url", 500); d != 0 || err != nil {
+		t.Fatalf("take = %v, %v", d, err)
+	}
+	zero := 0
+	refusal := &APIError{Status: http.StatusTooManyRequests, Title: "Rate Limit exceeded", RateLimitRemaining: &zero}
+	p.answered("url", 500, http.Header{"X-Ratelimit-Remaining": {"0"}, "X-Ratelimit-Remaining-Objects": {"100"}}, refusal)
+	if got := p.buckets["url"].have; got != 100 {
+		t.Errorf("url copy %v after the server said 100 remain", got)
+	}
+	if got := p.buckets["requests"].have; got != 0 {
+		t.Errorf("request copy %v after the server said 0 remain", got)
+	}
+}
+
 // A corrected copy makes the pacer wait for the refill instead of sending into a 429.
 func TestCoveragePacerWaitsAfterCorrection(t *testing.T) {
 	t.Parallel()

@@ -2,6 +2,7 @@ package ccu
 
 import (
 	"context"
+	"errors"
 	"math"
 	"net/http"
 	"strconv"
@@ -117,6 +118,25 @@ func need(t *tokens, n float64) float64 {
 	return (n - t.have) / t.PerSecond
 }
 
+// answered updates the copies from one answer to a request of n objects
+// of kind: a 429 gives its tokens back first (the server took none), then
+// the server's figures (the 429 body's rateLimitRemaining, the
+// X-Ratelimit-* headers of any answer) cap them. In the other order the
+// give-back would lift a copy above what the server just said.
+func (p *pacer) answered(kind string, n int, h http.Header, err error) {
+	var ae *APIError
+	if errors.As(err, &ae) && ae.Status == http.StatusTooManyRequests {
+		remaining := -1
+		if ae.RateLimitRemaining != nil {
+			remaining = *ae.RateLimitRemaining
+		}
+		p.refused(kind, ae.Title, remaining, n)
+	}
+	if h != nil {
+		p.observe(kind, h)
+	}
+}
+
 // observe lowers the copies to what the server says remains. The copies
 // are refilled to now first: the server's figure already includes the
 // refill while the request was on the wire, which must not be credited
@@ -139,8 +159,8 @@ func (p *pacer) observe(kind string, h http.Header) {
 
 // refused records a 429 for a request of n objects of kind: the server
 // took none of its tokens, so they are given back, and the bucket the 429
-// names is lowered to its rateLimitRemaining. Without the give-back every
-// 429 would cost a full extra refill wait.
+// names is lowered to its rateLimitRemaining (when remaining >= 0).
+// Without the give-back every 429 would cost a full extra refill wait.
 func (p *pacer) refused(kind string, title string, remaining, n int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -154,7 +174,9 @@ func (p *pacer) refused(kind string, title string, remaining, n int) {
 	if title == "Rate Limit exceeded" {
 		named = req
 	}
-	named.have = math.Min(named.have, float64(remaining))
+	if remaining >= 0 {
+		named.have = math.Min(named.have, float64(remaining))
+	}
 }
 
 // Estimate is how long the buckets need to let these requests through,

@@ -145,7 +145,10 @@ func (c *Client) waitDone(ctx context.Context, r Result, gate chan struct{}) (Pu
 		if st.PurgeStatus == "Done" {
 			return st, nil
 		}
-		ping = time.Duration(st.PingAfterSeconds) * time.Second
+		// At least 2 s between polls of one purge: all purges are polled at
+		// once, and an answer without pingAfterSeconds must not turn that
+		// into hundreds of requests a second.
+		ping = max(time.Duration(st.PingAfterSeconds)*time.Second, 2*time.Second)
 	}
 }
 

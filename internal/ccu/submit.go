@@ -130,7 +130,7 @@ func graceContext(ctx context.Context, grace time.Duration) (context.Context, fu
 }
 
 // maxRefused is how many objects a submission lets the API refuse one by
-// one before it stops bisecting. Bisection costs about two requests per
+// one, while it accepts fewer, before it stops bisecting. Bisection costs about two requests per
 // refused object, which is cheap for a few bad URLs and a storm (2n-1
 // requests per batch, all drawn from the account's shared buckets) when
 // the API refuses everything, e.g. an API client without CCU access to
@@ -138,12 +138,13 @@ func graceContext(ctx context.Context, grace time.Duration) (context.Context, fu
 const maxRefused = 20
 
 type submission struct {
-	c       *Client
-	o       SubmitOptions
-	pace    *pacer
-	reqCtx  context.Context
-	stop    func()
-	refused atomic.Int64 // objects refused one by one so far
+	c        *Client
+	o        SubmitOptions
+	pace     *pacer
+	reqCtx   context.Context
+	stop     func()
+	refused  atomic.Int64 // objects refused one by one so far
+	accepted atomic.Int64 // objects accepted so far
 }
 
 // batch sends one batch, splitting it on 413 and bisecting it on a 400 or
@@ -164,8 +165,10 @@ func (s *submission) batch(ctx context.Context, i int, b plan.Batch) []Sent {
 	if !errors.As(err, &ae) || !(ae.Status == http.StatusRequestEntityTooLarge || refusal(err)) {
 		return []Sent{Sent{Batch: i, Request: b, Err: err, Attempts: attempts}}
 	}
-	if refusal(err) && s.refused.Load() >= maxRefused {
-		err = fmt.Errorf("%w; not bisected further, because the API already refused %d objects one by one and seems to refuse everything: check that the API client has CCU access to these hostnames or CP codes", err, maxRefused)
+	// Stop only when refusals dominate: a few bad objects among many good
+	// ones are always bisected out, however many there are.
+	if refused := s.refused.Load(); refusal(err) && refused >= maxRefused && refused > s.accepted.Load() {
+		err = fmt.Errorf("%w; not bisected further, because the API refused %d objects one by one and accepted only %d, so it seems to refuse everything: check that the API client has CCU access to these hostnames or CP codes", err, refused, s.accepted.Load())
 		return []Sent{Sent{Batch: i, Request: b, Err: err, Attempts: attempts}}
 	}
 	mid := len(b.Objects) / 2
@@ -195,16 +198,22 @@ func (s *submission) attempts(ctx context.Context, b plan.Batch) (Result, int, e
 			}
 		}
 		res, h, err := s.c.once(s.reqCtx, b)
-		if b.API == "fast-purge" && h != nil {
-			s.pace.observe(b.Type, h)
+		if b.API == "fast-purge" {
+			s.pace.answered(b.Type, len(b.Objects), h, err)
 		}
 		if err == nil || !retryable(err) {
+			if err == nil {
+				s.accepted.Add(int64(len(b.Objects)))
+			}
 			return res, n, err
 		}
 		last = err
-		s.noteRefusal(b, err)
 		if !s.sleep(ctx, s.backoff(n)) {
-			return Result{}, n, fmt.Errorf("gave up after %d attempt(s), the time budget (--timeout) ran out: %w", n, err)
+			why := "the time budget (--timeout) ran out"
+			if errors.Is(ctx.Err(), context.Canceled) {
+				why = "interrupted" // the run's context, not the budget's deadline
+			}
+			return Result{}, n, fmt.Errorf("gave up after %d attempt(s), %s: %w", n, why, err)
 		}
 	}
 }
@@ -218,13 +227,6 @@ func notSent(last, cause error) error {
 		return fmt.Errorf("gave up, %s (%w), after: %w", why, cause, last)
 	}
 	return fmt.Errorf("not sent: %w", cause)
-}
-
-func (s *submission) noteRefusal(b plan.Batch, err error) {
-	var ae *APIError
-	if errors.As(err, &ae) && ae.Status == http.StatusTooManyRequests && ae.RateLimitRemaining != nil {
-		s.pace.refused(b.Type, ae.Title, *ae.RateLimitRemaining, len(b.Objects))
-	}
 }
 
 // backoff is exponential with "equal jitter" (half the delay fixed, half

@@ -207,6 +207,50 @@ func TestSubmitBisectionStopsWhenAllRefused(t *testing.T) {
 	}
 }
 
+// Many bad objects among many good ones: more than maxRefused are refused,
+// but the API accepts far more, so bisection goes on and every good
+// object is purged.
+func TestSubmitBisectsManyRefusalsAmongGood(t *testing.T) {
+	sim, c := start(t, ccusim.Options{})
+	batches := []plan.Batch{urlBatch(500, "a"), urlBatch(500, "b"), urlBatch(500, "c"), urlBatch(500, "d")}
+	var bad []string
+	for i := 0; i < 2000; i += 80 { // 25 objects, spread over every batch
+		bad = append(bad, batches[i/500].Objects[i%500])
+	}
+	sim.Refuse(bad...)
+	sent := c.Submit(context.Background(), batches, fast)
+	_, failed := accounting(t, sim, batches, sent)
+	slices.Sort(bad)
+	slices.Sort(failed)
+	if d := cmp.Diff(bad, failed); d != "" {
+		t.Errorf("failed objects (-refused +got):\n%s", d)
+	}
+	for _, s := range sent {
+		if s.Err != nil && !s.Refused {
+			t.Errorf("a request of %d objects failed without being bisected: %v", len(s.Request.Objects), s.Err)
+		}
+	}
+}
+
+// An interrupt while a retry waits is reported as an interrupt, not as
+// the time budget running out.
+func TestSubmitInterruptDuringBackoff(t *testing.T) {
+	sim, c := start(t, ccusim.Options{})
+	started := make(chan struct{}, 1)
+	sim.Script(ccusim.Step{Status: 503, Started: started})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-started; cancel() }()
+	o := fast
+	o.MinBackoff, o.MaxBackoff = time.Minute, time.Minute
+	sent := c.Submit(ctx, []plan.Batch{urlBatch(2, "x")}, o)
+	if len(sent) != 1 || sent[0].Err == nil {
+		t.Fatalf("sent %+v", sent)
+	}
+	if msg := sent[0].Err.Error(); !strings.Contains(msg, "interrupted") || strings.Contains(msg, "time budget") {
+		t.Errorf("error %q, want it to say interrupted, not the time budget", msg)
+	}
+}
+
 // Authentication failures come from the gateway: never bisected, never retried.
 func TestSubmitGatewayErrorNotBisected(t *testing.T) {
 	sim, c := start(t, ccusim.Options{})

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -36,5 +37,42 @@ func TestInterruptWritesReport(t *testing.T) {
 	}
 	if !strings.Contains(errb.String(), "interrupted") || !strings.Contains(out.String(), "NOT purged 3 object(s)") {
 		t.Errorf("output does not say what was interrupted:\n%s%s", out.String(), errb.String())
+	}
+	if all := out.String() + errb.String(); strings.Contains(all, "not sent: not sent") || strings.Contains(all, "time budget") {
+		t.Errorf("the interrupt is worded twice or as the time budget:\n%s", all)
+	}
+}
+
+// An interrupt while --wait waits: every request was accepted, yet the run
+// exits 1 (the user stopped it), the report marks the purges not
+// confirmed, and a state file is not moved.
+func TestInterruptDuringWait(t *testing.T) {
+	cfg := strings.Replace(siteConfig, "api: fast-purge", "api: ccu-v2", 1)
+	dir, shas := site(t, cfg, nil)
+	sim, flags := simulator(t, ccusim.Options{V2Seconds: 60})
+	ctx, cancel := context.WithCancel(context.Background())
+	report := filepath.Join(t.TempDir(), "r.json")
+	statePath := filepath.Join(t.TempDir(), "state.json")
+	var out, errb bytes.Buffer
+	e := &env{getenv: func(string) string { return "" }, stdout: &out, stderr: &errb, tick: time.Hour}
+	e.stage = func(name string) {
+		if name == "Wait" {
+			cancel() // Ctrl-C as the wait begins: the purge takes 60 s
+		}
+	}
+	args := append([]string{"purge", "--wait", "--repo", dir, "--from", "v1", "--report", report, "--state", statePath}, flags...)
+	code := e.run(ctx, args)
+	if code != ExitFailed {
+		t.Fatalf("exit %d, want 1\n%s%s", code, out.String(), errb.String())
+	}
+	if !strings.Contains(errb.String(), "interrupted while waiting for the purges to take effect") {
+		t.Errorf("stderr does not say the wait was interrupted:\n%s", errb.String())
+	}
+	rep := readReport(t, report)
+	if len(sim.Purges()) != 1 || len(rep.Purged) != 5 || len(rep.Batches) != 1 || !strings.HasPrefix(rep.Batches[0].Status, "not confirmed: interrupted") {
+		t.Errorf("report %+v", rep)
+	}
+	if _, err := os.Stat(statePath); !os.IsNotExist(err) {
+		t.Errorf("an interrupted run wrote the state file (%v); head %.12s", err, shas[1])
 	}
 }

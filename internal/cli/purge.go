@@ -166,9 +166,15 @@ func (e *env) send(ctx context.Context, o *options, pf *purgeFlags, p *planned) 
 	rep := newReport(p.Plan, sent, o.dryRun)
 	if pf.wait && client != nil {
 		e.enter("Wait")
-		waitPurges(ctx, budget, pf.timeout, e, client, rep, pf.concurrency)
+		// --verbose logs requests to stderr, which would run into a line
+		// rewritten in place on the same terminal: log lines instead.
+		live := isTerminal(e.stdout) && !o.verbose
+		waitPurges(ctx, budget, pf.timeout, e, client, rep, pf.concurrency, live)
 	}
 	rep.summarize(e.stdout)
+	if pf.wait && ctx.Err() != nil && rep.err() == nil {
+		return rep, &exitError{ExitFailed, errors.New("interrupted while waiting for the purges to take effect: every request was accepted (the report has their purgeIds), but not every purge was confirmed Done")}
+	}
 	return rep, nil
 }
 

@@ -148,6 +148,9 @@ func (f *simFlags) addRefuse(list string) error {
 // options turns the flags into simulator options.
 func (f *simFlags) options() ccusim.Options {
 	opts := ccusim.Options{V2Seconds: f.v2Seconds}
+	if f.v2Seconds <= 0 {
+		opts.V2Seconds = -1 // Done at once (ccusim reads 0 as its default)
+	}
 	if f.buckets == "unlimited" {
 		b := ccusim.Unlimited()
 		opts.Buckets = &b
@@ -174,7 +177,11 @@ func (f *simFlags) describe() string {
 		b.WriteString("  rate limits: Akamai's token buckets: requests 100 @ 50/s, URLs 10,000 @ 200/s,\n" +
 			"    CP codes 300 @ 30/min, tags 5,000 @ 500/min (429 when exhausted)\n")
 	}
-	fmt.Fprintf(&b, "  CCU v2 purges: In-Progress for %d s, then Done\n", f.v2Seconds)
+	if f.v2Seconds > 0 {
+		fmt.Fprintf(&b, "  CCU v2 purges: In-Progress for %d s, then Done\n", f.v2Seconds)
+	} else {
+		b.WriteString("  CCU v2 purges: Done at once\n")
+	}
 	if f.latency > 0 {
 		fmt.Fprintf(&b, "  latency: %v added to every request\n", f.latency)
 	}

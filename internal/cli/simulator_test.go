@@ -79,6 +79,10 @@ func TestSimulatorOptions(t *testing.T) {
 			}
 		})
 	}
+	// ccusim reads 0 as its 420 s default; the flag's 0 means Done at once.
+	if got := (&simFlags{v2Seconds: 0}).options().V2Seconds; got != -1 {
+		t.Errorf("--v2-seconds 0 gives V2Seconds %d, want -1 (Done at once)", got)
+	}
 }
 
 // The command prints what its flags do, and stops when the context ends.

@@ -17,8 +17,9 @@ import (
 // by waiting its estimatedSeconds. A purge not confirmed Done in time is
 // reported, but stays purged: the API accepted it.
 // run is the run's own context (an interrupt ends it), ctx the time budget.
-func waitPurges(run, ctx context.Context, timeout time.Duration, e *env, c *ccu.Client, r *report, inFlight int) {
-	out := newWaitOutput(e.stdout)
+// live shows progress as one line rewritten in place (a terminal).
+func waitPurges(run, ctx context.Context, timeout time.Duration, e *env, c *ccu.Client, r *report, inFlight int, live bool) {
+	out := &waitOutput{w: e.stdout, live: live}
 	var v2 []*batchReport
 	longest := 0
 	for i := range r.Batches {
@@ -61,7 +62,13 @@ func waitPurges(run, ctx context.Context, timeout time.Duration, e *env, c *ccu.
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
-		out.line("  stopped waiting: %v", stopped(run, ctx, timeout, ctx.Err()))
+		why := stopped(run, ctx, timeout, ctx.Err())
+		out.line("  stopped waiting: %v", why)
+		for i := range r.Batches {
+			if b := &r.Batches[i]; b.Error == "" && b.PurgeID != "" && b.API != "ccu-v2" {
+				b.Status = "not confirmed: " + why.Error()
+			}
+		}
 	case <-t.C:
 		for i := range r.Batches {
 			if b := &r.Batches[i]; b.Error == "" && b.PurgeID != "" && b.API != "ccu-v2" {
@@ -111,10 +118,6 @@ type waitOutput struct {
 	w     io.Writer
 	live  bool // a terminal: the status line is rewritten in place
 	shown bool // the status line is on screen now
-}
-
-func newWaitOutput(w io.Writer) *waitOutput {
-	return &waitOutput{w: w, live: isTerminal(w)}
 }
 
 // line writes one message line.
