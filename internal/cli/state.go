@@ -44,9 +44,9 @@ func (e *env) fromState(path, network string, rng ci.Range, noContext bool) (*st
 	return st, ci.Range{From: last.Commit, To: rng.To, Source: sourceState, Reason: reason}, nil
 }
 
-// record writes the head as the network's last purged commit, once every
-// object of the run is confirmed: a failed or partial run keeps the old
-// base, so the next run purges its changes again.
+// record writes the head as the network's last purged commit, once the
+// API accepted every request of the run: a failed, partial or interrupted
+// run keeps the old base, so the next run purges its changes again.
 func (e *env) record(p *planned) error {
 	if p.state == nil {
 		return nil
