@@ -110,6 +110,11 @@ func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, tm
 	if pf.wait, err = boolInput(in, "wait"); err != nil {
 		return nil, nil, "", err
 	}
+	if v := in("delay"); v != "" {
+		if pf.delay, err = time.ParseDuration(v); err != nil || pf.delay < 0 {
+			return nil, nil, "", usagef("input delay must be a duration such as 30s or 2m, not %q", v)
+		}
+	}
 	if ev := e.getenv("GITHUB_EVENT_NAME"); ev == "pull_request" || ev == "pull_request_target" {
 		o.dryRun = true // a pull request shows what its merge will purge
 		gh.Noticef("pull request: planning only (dry run), nothing is purged")

@@ -331,3 +331,17 @@ func TestActionState(t *testing.T) {
 		t.Errorf("the re-run sent %d purge(s), want none", n-sent)
 	}
 }
+
+// The delay input takes a duration; anything else is an input error that
+// says what is expected, before anything is sent.
+func TestActionDelayInput(t *testing.T) {
+	g := newGHA(t, siteConfig, pushEv)
+	code, out := g.run("push", map[string]string{"edgerc": g.edgerc, "delay": "soon"})
+	if code != ExitUsage || !strings.Contains(out, `input delay must be a duration such as 30s or 2m, not "soon"`) || len(g.sim.Purges()) != 0 {
+		t.Errorf("exit %d, %d purges:\n%s", code, len(g.sim.Purges()), out)
+	}
+	code, out = g.run("push", map[string]string{"edgerc": g.edgerc, "delay": "10ms"})
+	if code != 0 || !strings.Contains(out, "Waiting 10ms before purging") || !strings.Contains(out, "::group::ccu-purge: Delay") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}

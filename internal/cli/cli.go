@@ -176,6 +176,7 @@ purge flags:
   --wait            wait until purges take effect (v2: poll; Fast Purge: estimatedSeconds)
   --timeout 10m     time budget for retries, pacing, queue waits and --wait
   --concurrency 8   requests in flight
+  --delay 0         wait before purging, e.g. 30s, so origins finish syncing
   --batch-size 500  objects per request (also for plan); Fast Purge CP codes
                     go at most 300 a request (the account's bucket)
 

@@ -76,3 +76,42 @@ func TestInterruptDuringWait(t *testing.T) {
 		t.Errorf("an interrupted run wrote the state file (%v); head %.12s", err, shas[1])
 	}
 }
+
+// --delay waits before the first request; an interrupt while it waits
+// leaves everything unsent, reported as not purged, exit 1.
+func TestDelay(t *testing.T) {
+	dir, _ := site(t, siteConfig, nil)
+	sim, flags := simulator(t, ccusim.Options{})
+	args := append([]string{"purge", "--repo", dir, "--from", "v1", "--delay", "50ms"}, flags...)
+
+	r := runQuick(t, nil, args...)
+	if r.code != 0 || !strings.Contains(r.stdout, "Waiting 50ms before purging (--delay)") || len(sim.Purges()) != 1 {
+		t.Fatalf("exit %d, %d purges\n%s%s", r.code, len(sim.Purges()), r.stdout, r.stderr)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	report := filepath.Join(t.TempDir(), "r.json")
+	var out, errb bytes.Buffer
+	e := &env{getenv: func(string) string { return "" }, stdout: &out, stderr: &errb, waits: quick}
+	e.stage = func(name string) {
+		if name == "Delay" {
+			cancel() // Ctrl-C while it waits an hour
+		}
+	}
+	code := e.run(ctx, append([]string{"purge", "--repo", dir, "--from", "v1", "--delay", "1h", "--report", report}, flags...))
+	if code != ExitFailed || len(sim.Purges()) != 1 {
+		t.Fatalf("interrupted delay: exit %d, %d purges (want 1, 1)\n%s%s", code, len(sim.Purges()), out.String(), errb.String())
+	}
+	if rep := readReport(t, report); len(rep.Purged) != 0 || len(rep.NotPurged) != 5 {
+		t.Errorf("report purged %v, not purged %v", rep.Purged, rep.NotPurged)
+	}
+	if !strings.Contains(errb.String(), "interrupted") {
+		t.Errorf("stderr does not say interrupted:\n%s", errb.String())
+	}
+
+	r = runQuick(t, nil, "purge", "--repo", dir, "--from", "v1", "--delay", "1h", "--dry-run")
+	if r.code != 0 || !strings.Contains(r.stdout, "Dry run: would wait 1h0m0s before purging (--delay).") {
+		t.Errorf("dry run with --delay: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	oneMessage(t, runQuick(t, nil, "purge", "--repo", dir, "--from", "v1", "--delay", "-1s"), ExitUsage, "--delay -1s is negative")
+}

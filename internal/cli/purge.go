@@ -43,6 +43,10 @@ type purgeFlags struct {
 	wait        bool
 	timeout     time.Duration
 	concurrency int
+	// delay is a pause before the first request, so origins (NetStorage
+	// replicas, several origin servers) can finish syncing the deploy:
+	// purging before they have it lets the edge re-cache the old files.
+	delay time.Duration
 }
 
 func (e *env) purge(ctx context.Context, args []string) error {
@@ -56,6 +60,7 @@ func (e *env) purge(ctx context.Context, args []string) error {
 	fs.BoolVar(&pf.wait, "wait", false, "wait until the purges have taken effect")
 	fs.DurationVar(&pf.timeout, "timeout", 10*time.Minute, "time budget for submitting (and --wait)")
 	fs.IntVar(&pf.concurrency, "concurrency", ccu.DefaultConcurrency, "requests in flight")
+	fs.DurationVar(&pf.delay, "delay", 0, "wait this long before purging (origin replication)")
 	if err := parse(fs, args, o); err != nil {
 		return err
 	}
@@ -85,6 +90,9 @@ func (e *env) runPurge(ctx context.Context, o *options, pf *purgeFlags) (*purgeR
 	run := &purgeRun{path: o.report}
 	if pf.timeout <= 0 || pf.concurrency <= 0 {
 		return run, usagef("--timeout and --concurrency must be positive")
+	}
+	if pf.delay < 0 {
+		return run, usagef("--delay %v is negative: give a duration such as 30s, or 0 for none", pf.delay)
 	}
 	o.timeout = pf.timeout
 	var reportFile *os.File
@@ -146,6 +154,14 @@ func (e *env) send(ctx context.Context, o *options, pf *purgeFlags, p *planned) 
 		sub = client
 	}
 	printPlan(e.stdout, p)
+	if pf.delay > 0 && len(p.Batches) > 0 {
+		if client == nil {
+			fmt.Fprintf(e.stdout, "Dry run: would wait %v before purging (--delay).\n", pf.delay)
+		} else {
+			e.enter("Delay")
+			pause(ctx, e, pf.delay) // an interrupt here leaves everything unsent, and says so
+		}
+	}
 	e.enter("Purge")
 	budget, cancel := context.WithTimeout(ctx, pf.timeout)
 	defer cancel()
@@ -176,6 +192,18 @@ func (e *env) send(ctx context.Context, o *options, pf *purgeFlags, p *planned) 
 		return rep, &exitError{ExitFailed, errors.New("interrupted while waiting for the purges to take effect: every request was accepted (the report has their purgeIds), but not every purge was confirmed Done")}
 	}
 	return rep, nil
+}
+
+// pause waits d before purging, unless the run is interrupted first; the
+// time budget (--timeout) starts after it.
+func pause(ctx context.Context, e *env, d time.Duration) {
+	fmt.Fprintf(e.stdout, "Waiting %v before purging (--delay), so the origins can finish syncing...\n", d)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
 }
 
 // explainStop says, in the user's terms, why a request ended with the
