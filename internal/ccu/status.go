@@ -120,19 +120,22 @@ func (c *Client) WaitAllDone(ctx context.Context, rs []Result, inFlight int, don
 // API's pingAfterSeconds asks; gate bounds the status calls in flight
 // (only the calls: waiting between them costs nothing).
 func (c *Client) waitDone(ctx context.Context, r Result, gate chan struct{}) (PurgeStatus, error) {
+	ended := func() (PurgeStatus, error) {
+		return PurgeStatus{}, fmt.Errorf("purge %s not Done yet when waiting ended: %w", r.PurgeID, ctx.Err())
+	}
 	ping := time.Duration(r.PingAfterSeconds) * time.Second
 	for {
 		t := time.NewTimer(max(ping, time.Second/10))
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return PurgeStatus{}, fmt.Errorf("purge %s not Done yet when waiting ended: %w", r.PurgeID, ctx.Err())
+			return ended()
 		case <-t.C:
 		}
 		select {
 		case gate <- struct{}{}:
 		case <-ctx.Done():
-			return PurgeStatus{}, fmt.Errorf("purge %s not Done yet when waiting ended: %w", r.PurgeID, ctx.Err())
+			return ended()
 		}
 		st, err := c.Status(ctx, first(r.ProgressURI, r.PurgeID))
 		<-gate

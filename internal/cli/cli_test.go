@@ -218,15 +218,21 @@ type reportFile struct {
 
 func readReport(t *testing.T, path string) reportFile {
 	t.Helper()
+	return readJSON[reportFile](t, path)
+}
+
+// readJSON decodes the JSON file at path (a report, a state file).
+func readJSON[T any](t *testing.T, path string) T {
+	t.Helper()
+	var v T
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var r reportFile
-	if err := json.Unmarshal(data, &r); err != nil {
-		t.Fatal(err)
+	if err := json.Unmarshal(data, &v); err != nil {
+		t.Fatalf("%s: %v\n%s", path, err, data)
 	}
-	return r
+	return v
 }
 
 func TestPurgeRefused(t *testing.T) {

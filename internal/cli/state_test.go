@@ -41,15 +41,7 @@ type stateDoc struct {
 
 func readState(t *testing.T, path string) stateDoc {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var d stateDoc
-	if err := json.Unmarshal(data, &d); err != nil {
-		t.Fatalf("%v\n%s", err, data)
-	}
-	return d
+	return readJSON[stateDoc](t, path)
 }
 
 // The story the state exists for: a deploy's purge fails, CI moves on, and

@@ -20,7 +20,7 @@ import (
 // live shows progress as one line rewritten in place (a terminal).
 func waitPurges(run, ctx context.Context, timeout time.Duration, e *env, c *ccu.Client, r *report, inFlight int, live bool) {
 	out := &waitOutput{w: e.stdout, live: live}
-	var v2 []*batchReport
+	var v2, fast []*batchReport // the accepted requests, by API
 	longest := 0
 	for i := range r.Batches {
 		b := &r.Batches[i]
@@ -29,6 +29,7 @@ func waitPurges(run, ctx context.Context, timeout time.Duration, e *env, c *ccu.
 		case b.API == "ccu-v2":
 			v2 = append(v2, b)
 		default:
+			fast = append(fast, b)
 			longest = max(longest, b.EstimatedSeconds)
 		}
 	}
@@ -64,16 +65,12 @@ func waitPurges(run, ctx context.Context, timeout time.Duration, e *env, c *ccu.
 	case <-ctx.Done():
 		why := stopped(run, ctx, timeout, ctx.Err())
 		out.line("  stopped waiting: %v", why)
-		for i := range r.Batches {
-			if b := &r.Batches[i]; b.Error == "" && b.PurgeID != "" && b.API != "ccu-v2" {
-				b.Status = "not confirmed: " + why.Error()
-			}
+		for _, b := range fast {
+			b.Status = "not confirmed: " + why.Error()
 		}
 	case <-t.C:
-		for i := range r.Batches {
-			if b := &r.Batches[i]; b.Error == "" && b.PurgeID != "" && b.API != "ccu-v2" {
-				b.Status = "Done"
-			}
+		for _, b := range fast {
+			b.Status = "Done"
 		}
 		pending.Store(0)
 	}
