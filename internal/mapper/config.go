@@ -403,6 +403,10 @@ func (p *parser) bases(baseURL, hosts *yaml.Node, what string) []string {
 				p.errorf(e, "hosts entry %q must be a host name such as www.example.com; use base_url for a scheme, port or path", e.Value)
 				continue
 			}
+			if err := checkHost(e.Value); err != nil {
+				p.errorf(e, "hosts entry %q: %v", e.Value, err)
+				continue
+			}
 			add(e, "https://"+e.Value)
 		}
 	}
