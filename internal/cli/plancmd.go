@@ -74,8 +74,12 @@ func printPlan(w io.Writer, p *planned) {
 	if len(p.Ignored) > 0 {
 		fmt.Fprintf(w, "Ignored (%d)\n", len(p.Ignored))
 	}
+	printSubmodules(w, p.Submodules)
 	if p.Fallback.Used {
 		fmt.Fprintf(w, "Fallback: %s\n", p.Fallback.Reason)
+	}
+	for _, x := range p.Warnings {
+		fmt.Fprintf(w, "Warning: %s\n", x)
 	}
 	if len(p.Batches) == 0 {
 		fmt.Fprintln(w, "Nothing to purge.")
@@ -88,6 +92,36 @@ func printPlan(w io.Writer, p *planned) {
 			fmt.Fprintf(w, "     %s\n", o)
 		}
 	}
+}
+
+// printSubmodules lists the submodules the range moved: their files are
+// not in the diff, so the plan says which moved and whether the fallback
+// purges them.
+func printSubmodules(w io.Writer, subs []plan.Submodule) {
+	if len(subs) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "Submodules moved (%d): their files changed in another repository\n", len(subs))
+	for _, m := range subs {
+		fmt.Fprintf(w, "  %s %s\n", m, covered(m))
+	}
+}
+
+func covered(m plan.Submodule) string {
+	if m.Covered {
+		return "(purged by the fallback)"
+	}
+	return "(its files are NOT purged)"
+}
+
+// uncovered reports a moved submodule whose files no fallback purges.
+func uncovered(subs []plan.Submodule) bool {
+	for _, m := range subs {
+		if !m.Covered {
+			return true
+		}
+	}
+	return false
 }
 
 func describe(b plan.Batch) string {
