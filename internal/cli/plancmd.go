@@ -78,9 +78,6 @@ func printPlan(w io.Writer, p *planned) {
 	if p.Fallback.Used {
 		fmt.Fprintf(w, "Fallback: %s\n", p.Fallback.Reason)
 	}
-	for _, x := range p.Warnings {
-		fmt.Fprintf(w, "Warning: %s\n", x)
-	}
 	if len(p.Batches) == 0 {
 		fmt.Fprintln(w, "Nothing to purge.")
 		return
@@ -95,15 +92,20 @@ func printPlan(w io.Writer, p *planned) {
 }
 
 // printSubmodules lists the submodules the range moved: their files are
-// not in the diff, so the plan says which moved and whether the fallback
-// purges them.
+// not in the diff, so the plan says which moved, whether the fallback
+// purges them and, when it does not, the fix (the plan's own warning
+// says the same; the text plan does not print warnings, whose unmatched
+// list it already shows).
 func printSubmodules(w io.Writer, subs []plan.Submodule) {
 	if len(subs) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "Submodules moved (%d): their files changed in another repository\n", len(subs))
+	fmt.Fprintf(w, "Submodules moved (%d): their files changed in another repository, which the diff does not read\n", len(subs))
 	for _, m := range subs {
 		fmt.Fprintf(w, "  %s %s\n", m, covered(m))
+	}
+	if uncovered(subs) {
+		fmt.Fprintln(w, "Warning: a submodule's files are not purged (submodules: warn): set submodules: cpcode with cpcodes: to purge the CP codes instead, or ignore: a submodule that serves nothing")
 	}
 }
 

@@ -71,9 +71,9 @@ func TestSubmoduleBump(t *testing.T) {
 		out, errOut      []string // fragments; %A and %B stand for the theme's commits (12 digits)
 	}{
 		{"bump under public, default warn", rules, "public/sub", 0,
-			[]string{`M "public/sub"`, `Submodules moved (1)`, `submodule "public/sub" moved from %A to %B (its files are NOT purged)`, `Warning: submodule "public/sub" moved from %A to %B, so its files are not purged`, "https://www.example.com/sub"}, nil},
+			[]string{`M "public/sub"`, `Submodules moved (1)`, `submodule "public/sub" moved from %A to %B (its files are NOT purged)`, "Warning: a submodule's files are not purged (submodules: warn): set submodules: cpcode", "https://www.example.com/sub"}, nil},
 		{"public is the submodule, default warn", rules, "public", 0,
-			[]string{`submodule "public" moved from %A to %B (its files are NOT purged)`, "Warning: submodule \"public\" moved", "Nothing to purge."}, nil},
+			[]string{`submodule "public" moved from %A to %B (its files are NOT purged)`, "Warning: a submodule's files are not purged", "Nothing to purge."}, nil},
 		{"public is the submodule, error", "submodules: error\n" + rules, "public", 2,
 			nil, []string{`a submodule moved (submodules: error): submodule "public" moved from %A to %B`, "set submodules: cpcode with cpcodes:"}},
 	} {
