@@ -165,6 +165,8 @@ func TestHostRefused(t *testing.T) {
 		{"base_url trailing dot", base, "https://example.com.", "c.yml:1:11:", "has a trailing dot"},
 		{"hosts empty label", hosts, "www..example.com", "c.yml:1:9:", `hosts entry "www..example.com": host "www..example.com" has two dots in a row`},
 		{"hosts leading dot", hosts, ".example.com", "c.yml:1:9:", "has a leading dot"},
+		{"rule hosts empty label", "rules:\n  - match: '**'\n    hosts: [%q]\n    urls: '{base}/{path}'\n", "a..com", "c.yml:3:13:", `hosts entry "a..com"`},
+		{"rule base_url port 0", "rules:\n  - match: '**'\n    base_url: %q\n    urls: '{base}/{path}'\n", "https://a.com:0", "c.yml:3:15:", `has the port "0"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
