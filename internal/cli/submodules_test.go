@@ -27,15 +27,15 @@ func submoduleSite(t *testing.T, config, at string) (dir string, theme, site [2]
 		gitCmd(t, d, "init", "-q", "-b", "main")
 	}
 	for i, v := range []string{"v1", "v2"} {
-		writeFile(t, filepath.Join(th, "style.css"), v)
+		submoduleWrite(t, filepath.Join(th, "style.css"), v)
 		gitCmd(t, th, "add", ".")
 		gitCmd(t, th, "commit", "-qm", v)
 		theme[i] = gitCmd(t, th, "rev-parse", "HEAD")
 	}
 	gitCmd(t, th, "checkout", "-q", theme[0])
-	writeFile(t, filepath.Join(dir, ".ccu-purge.yml"), config)
+	submoduleWrite(t, filepath.Join(dir, ".ccu-purge.yml"), config)
 	if at != "public" {
-		writeFile(t, filepath.Join(dir, "public", "index.html"), "home")
+		submoduleWrite(t, filepath.Join(dir, "public", "index.html"), "home")
 	}
 	gitCmd(t, dir, "-c", "protocol.file.allow=always", "submodule", "add", "-q", th, at)
 	gitCmd(t, dir, "add", ".")
@@ -48,7 +48,8 @@ func submoduleSite(t *testing.T, config, at string) (dir string, theme, site [2]
 	return dir, theme, site
 }
 
-func writeFile(t *testing.T, path, content string) {
+// submoduleWrite writes a file of a test repository, with its folders.
+func submoduleWrite(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)

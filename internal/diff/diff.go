@@ -61,9 +61,9 @@ type SubmoduleMove struct {
 	To   string `json:"to,omitempty"`
 }
 
-// submodule is the move of a change from entry a to entry b (a zero
+// gitlinkMove is the move of a change from entry a to entry b (a zero
 // entry for a side that does not exist), or nil when neither is a gitlink.
-func submodule(a, b entry) *SubmoduleMove {
+func gitlinkMove(a, b entry) *SubmoduleMove {
 	var m SubmoduleMove
 	if a.kind() == KindGitlink {
 		m.From = a.hash.String()

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -216,7 +217,7 @@ func countMatched(res mapper.Result) int {
 func (p *Plan) submodules(changes []diff.Change, res mapper.Result) {
 	gitlinks := map[string]bool{}
 	for _, c := range changes {
-		if c.Submodule != nil && !contains(res.Ignored, c.Path) {
+		if c.Submodule != nil && !slices.Contains(res.Ignored, c.Path) {
 			p.Submodules = append(p.Submodules, Submodule{Path: c.Path, SubmoduleMove: *c.Submodule})
 			gitlinks[c.Path] = true
 		}
@@ -263,15 +264,6 @@ func submoduleList(subs []Submodule) string {
 		parts[i] = m.String()
 	}
 	return strings.Join(parts, "; ")
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if x == y {
-			return true
-		}
-	}
-	return false
 }
 
 // unmatched applies the unmatched policy.
