@@ -198,6 +198,11 @@ func annotate(gh *githubactions.Action, run *purgeRun, err error, config string)
 	if run.plan.Fallback.Used {
 		gh.Warningf("fallback: %s", run.plan.Fallback.Reason)
 	}
+	for _, m := range run.plan.Submodules {
+		if !m.Covered {
+			gh.Warningf("%s: its files are not purged (submodules: warn)", m)
+		}
+	}
 }
 
 // relPath shows a config path relative to the workspace, as annotations need.
@@ -220,8 +225,8 @@ func verdict(run *purgeRun, err error, failOn string) error {
 	case "never":
 		return nil
 	case "warning":
-		if err == nil && run.plan != nil && (len(run.plan.Unmatched) > 0 || run.plan.Fallback.Used) {
-			return &exitError{ExitFailed, errors.New("warnings with fail-on: warning (unmatched files or a fallback, see above)")}
+		if err == nil && run.plan != nil && (len(run.plan.Unmatched) > 0 || run.plan.Fallback.Used || uncovered(run.plan.Submodules)) {
+			return &exitError{ExitFailed, errors.New("warnings with fail-on: warning (unmatched files, a fallback or a submodule not purged, see above)")}
 		}
 	}
 	return err

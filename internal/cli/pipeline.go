@@ -76,7 +76,7 @@ func (e *env) buildPlan(ctx context.Context, o *options) (*planned, error) {
 		API: cfg.API, Action: cfg.Action, Network: cfg.Network, Queue: cfg.Queue,
 		Threshold: cfg.Threshold, FallbackCPCodes: cfg.CPCodes,
 		FallbackTags: cfg.Tags, ThresholdShare: cfg.ThresholdShare, MaxTotal: cfg.MaxObjects, Unmatched: cfg.Unmatched,
-		MaxObjects: o.batchSize,
+		MaxObjects: o.batchSize, Submodules: cfg.Submodules,
 	}
 	if cfg.ThresholdShare > 0 {
 		// The share needs the site's size: the head commit's file count.

@@ -74,6 +74,7 @@ func printPlan(w io.Writer, p *planned) {
 	if len(p.Ignored) > 0 {
 		fmt.Fprintf(w, "Ignored (%d)\n", len(p.Ignored))
 	}
+	printSubmodules(w, p.Submodules)
 	if p.Fallback.Used {
 		fmt.Fprintf(w, "Fallback: %s\n", p.Fallback.Reason)
 	}
@@ -88,6 +89,41 @@ func printPlan(w io.Writer, p *planned) {
 			fmt.Fprintf(w, "     %s\n", o)
 		}
 	}
+}
+
+// printSubmodules lists the submodules the range moved: their files are
+// not in the diff, so the plan says which moved, whether the fallback
+// purges them and, when it does not, the fix (the plan's own warning
+// says the same; the text plan does not print warnings, whose unmatched
+// list it already shows).
+func printSubmodules(w io.Writer, subs []plan.Submodule) {
+	if len(subs) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "Submodules moved (%d): their files changed in another repository, which the diff does not read\n", len(subs))
+	for _, m := range subs {
+		fmt.Fprintf(w, "  %s %s\n", m, covered(m))
+	}
+	if uncovered(subs) {
+		fmt.Fprintln(w, "Warning: a submodule's files are not purged (submodules: warn): set submodules: cpcode with cpcodes: to purge the CP codes instead, or ignore: a submodule that serves nothing")
+	}
+}
+
+func covered(m plan.Submodule) string {
+	if m.Covered {
+		return "(purged by the fallback)"
+	}
+	return "(its files are NOT purged)"
+}
+
+// uncovered reports a moved submodule whose files no fallback purges.
+func uncovered(subs []plan.Submodule) bool {
+	for _, m := range subs {
+		if !m.Covered {
+			return true
+		}
+	}
+	return false
 }
 
 func describe(b plan.Batch) string {

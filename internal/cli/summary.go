@@ -34,6 +34,9 @@ func summary(run *purgeRun, err error) string {
 	if len(p.Unmatched) > 0 {
 		fmt.Fprintf(&b, "**Unmatched files (%d), not purged:** %s\n\n", len(p.Unmatched), codeList(p.Unmatched, 20))
 	}
+	for _, m := range p.Submodules {
+		fmt.Fprintf(&b, "**Submodule:** %s %s\n\n", html.EscapeString(m.String()), covered(m))
+	}
 	objectList(&b, run)
 	return b.String()
 }

@@ -47,6 +47,34 @@ type Change struct {
 	// old one for D) is not a regular file, since neither serves its blob
 	// as a page. It is empty for regular files.
 	Kind string `json:"kind,omitempty"`
+	// Submodule is set when either side is a gitlink: the submodule's
+	// files changed with it, but they live in another repository, so no
+	// path of theirs is in this diff.
+	Submodule *SubmoduleMove `json:"submodule,omitempty"`
+}
+
+// SubmoduleMove is a gitlink's commit on each side of a change. A side
+// is empty when it held no gitlink: the submodule was added or removed,
+// or replaced a file or was replaced by one.
+type SubmoduleMove struct {
+	From string `json:"from,omitempty"`
+	To   string `json:"to,omitempty"`
+}
+
+// gitlinkMove is the move of a change from entry a to entry b (a zero
+// entry for a side that does not exist), or nil when neither is a gitlink.
+func gitlinkMove(a, b entry) *SubmoduleMove {
+	var m SubmoduleMove
+	if a.kind() == KindGitlink {
+		m.From = a.hash.String()
+	}
+	if b.kind() == KindGitlink {
+		m.To = b.hash.String()
+	}
+	if m == (SubmoduleMove{}) {
+		return nil
+	}
+	return &m
 }
 
 // Paths returns every path the change touches: both sides of a rename,

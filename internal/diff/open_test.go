@@ -132,7 +132,7 @@ func TestExactRenames(t *testing.T) {
 		{"gitlinks never pair",
 			gitfixture.Commit{Write: map[string]string{"s": sub}, Mode: map[string]filemode.FileMode{"s": filemode.Submodule}},
 			gitfixture.Commit{Rename: map[string]string{"s": "t"}},
-			[]diff.Change{{Status: diff.Deleted, Path: "s", Kind: diff.KindGitlink}, {Status: diff.Added, Path: "t", Kind: diff.KindGitlink}}},
+			[]diff.Change{{Status: diff.Deleted, Path: "s", Kind: diff.KindGitlink, Submodule: &diff.SubmoduleMove{From: sub}}, {Status: diff.Added, Path: "t", Kind: diff.KindGitlink, Submodule: &diff.SubmoduleMove{To: sub}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()

@@ -23,6 +23,9 @@ func sorted(cs []diff.Change) []diff.Change {
 // TestChangeShapes pins the status, kind and mode flag of every shape of
 // change in gitfixture.Shapes; it needs no git binary.
 func TestChangeShapes(t *testing.T) {
+	// The commits gitfixture.Shapes records in its gitlinks: each change
+	// of a gitlink carries them, so the plan can say which submodule moved.
+	const theme1, theme2 = "1111111111111111111111111111111111111111", "2222222222222222222222222222222222222222"
 	bare, shas := shapes(t)
 	r := open(t, bare)
 	every := []diff.Change{
@@ -43,8 +46,8 @@ func TestChangeShapes(t *testing.T) {
 		{Status: diff.Renamed, Path: "public/readme.md", OldPath: "public/README.md"}, // case only
 		{Status: diff.Modified, Path: "public/run.sh", ModeOnly: true},
 		{Status: diff.TypeChanged, Path: "public/tolink.html", Kind: diff.KindSymlink},
-		{Status: diff.TypeChanged, Path: "public/tosub", Kind: diff.KindGitlink},
-		{Status: diff.Modified, Path: "vendor/theme", Kind: diff.KindGitlink}, // submodule bump
+		{Status: diff.TypeChanged, Path: "public/tosub", Kind: diff.KindGitlink, Submodule: &diff.SubmoduleMove{To: theme1}},
+		{Status: diff.Modified, Path: "vendor/theme", Kind: diff.KindGitlink, Submodule: &diff.SubmoduleMove{From: theme1, To: theme2}}, // submodule bump
 	}
 	for _, p := range gitfixture.OddNames {
 		every = append(every, diff.Change{Status: diff.Added, Path: p})
@@ -60,8 +63,8 @@ func TestChangeShapes(t *testing.T) {
 			{Status: diff.Added, Path: "public/moved/new-empty-b.txt"},
 			{Status: diff.Modified, Path: "public/run.sh"}, // 755 → 644 with new content
 			{Status: diff.Modified, Path: "public/tolink.html", Kind: diff.KindSymlink},
-			{Status: diff.TypeChanged, Path: "public/tosub"},
-			{Status: diff.Deleted, Path: "vendor/theme", Kind: diff.KindGitlink},
+			{Status: diff.TypeChanged, Path: "public/tosub", Submodule: &diff.SubmoduleMove{From: theme1}}, // submodule → file
+			{Status: diff.Deleted, Path: "vendor/theme", Kind: diff.KindGitlink, Submodule: &diff.SubmoduleMove{From: theme2}},
 		}},
 		{"merge, both sides", shas[1], shas[4], []diff.Change{
 			{Status: diff.Modified, Path: "public/index.html"},

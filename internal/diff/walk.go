@@ -231,7 +231,7 @@ func (w *walker) both(prefix string, a, b entry) error {
 	if a.isDir() {
 		return w.sub(p+"/", a.hash, b.hash)
 	}
-	ch := Change{Status: Modified, Path: p, Kind: b.kind()}
+	ch := Change{Status: Modified, Path: p, Kind: b.kind(), Submodule: gitlinkMove(a, b)}
 	if a.kind() != b.kind() {
 		ch.Status = TypeChanged
 	} else if a.hash == b.hash {
@@ -358,7 +358,7 @@ func (p *part) result() []Change {
 	paired := make([]bool, len(p.deleted))
 	out := p.changes
 	for _, a := range p.added {
-		ch := Change{Status: Added, Path: a.path, Kind: a.e.kind()}
+		ch := Change{Status: Added, Path: a.path, Kind: a.e.kind(), Submodule: gitlinkMove(entry{}, a.e)}
 		if i, ok := pick(gone, [2]string{string(a.e.hash[:]), a.e.kind()}, a.path, p.deleted); ok {
 			paired[i] = true
 			ch.Status, ch.OldPath = Renamed, p.deleted[i].path
@@ -367,7 +367,7 @@ func (p *part) result() []Change {
 	}
 	for i, d := range p.deleted {
 		if !paired[i] {
-			out = append(out, Change{Status: Deleted, Path: d.path, Kind: d.e.kind()})
+			out = append(out, Change{Status: Deleted, Path: d.path, Kind: d.e.kind(), Submodule: gitlinkMove(d.e, entry{})})
 		}
 	}
 	return out

@@ -38,6 +38,10 @@ type Config struct {
 	AllowDelete bool
 	// Unmatched decides what changed files no rule covers do: warn, error, ignore.
 	Unmatched string
+	// Submodules decides what a changed gitlink does: cpcode, warn or
+	// error. Unset, it is cpcode when cpcodes are configured, else warn
+	// (see defaultSubmodules).
+	Submodules string
 	// OnUnknownBase decides when no usable base commit exists.
 	OnUnknownBase string
 	// Fetch allows fetching a base commit a shallow clone lacks.
@@ -232,6 +236,7 @@ func (p *parser) config(n *yaml.Node, c *Config) {
 		"threshold_share": func(v *yaml.Node) { c.ThresholdShare = p.share(v); p.at(c, "threshold_share", v) },
 		"max_objects":     func(v *yaml.Node) { c.MaxObjects = p.count(v, "max_objects") },
 		"allow_delete":    func(v *yaml.Node) { c.AllowDelete = p.boolean(v, "allow_delete") },
+		"submodules":      func(v *yaml.Node) { p.submodules(v, c) },
 		"cpcodes":         func(v *yaml.Node) { c.CPCodes = p.cpcodes(v, "cpcodes") },
 		"tags":            func(v *yaml.Node) { c.Tags = p.tags(v, "tags") },
 		"ignore":          func(v *yaml.Node) { c.ignore = p.patterns(v, "ignore") },
@@ -245,6 +250,9 @@ func (p *parser) config(n *yaml.Node, c *Config) {
 	p.fields(n, "the config", set)
 	if n.Kind != yaml.MappingNode {
 		return
+	}
+	if c.Submodules == "" {
+		c.Submodules = defaultSubmodules(c)
 	}
 	c.Bases = p.bases(basesNode, hostsNode, "the config")
 	if rulesNode == nil {
@@ -269,6 +277,33 @@ func (p *parser) setting(v *yaml.Node, c *Config, key string) {
 		return
 	}
 	p.at(c, key, v)
+}
+
+// submodules reads the submodules policy. It is not a setting a flag or
+// variable may override: like allow_delete, it decides what a deploy may
+// leave stale, so it stays in the reviewed file.
+func (p *parser) submodules(v *yaml.Node, c *Config) {
+	s, ok := p.scalar(v, "submodules")
+	if !ok {
+		return
+	}
+	if err := enumSetting("submodules", validSubmodules, func(c *Config) *string { return &c.Submodules })(c, s); err != nil {
+		p.errorf(v, "%v", err)
+		return
+	}
+	p.at(c, "submodules", v)
+}
+
+// defaultSubmodules is the policy of a config that names none: with
+// cpcodes, the fallback the config already trusts for what per-file URLs
+// cannot cover (a threshold, an unknown base); without, a warning, which
+// does not fail a deploy that passed before but never lets a submodule
+// move unsaid.
+func defaultSubmodules(c *Config) string {
+	if len(c.CPCodes) > 0 {
+		return SubmodulesCPCode
+	}
+	return SubmodulesWarn
 }
 
 func (p *parser) version(v *yaml.Node, c *Config) {
@@ -401,6 +436,10 @@ func (p *parser) bases(baseURL, hosts *yaml.Node, what string) []string {
 		for _, e := range p.list(hosts, "hosts") {
 			if strings.ContainsAny(e.Value, "/:@?#") {
 				p.errorf(e, "hosts entry %q must be a host name such as www.example.com; use base_url for a scheme, port or path", e.Value)
+				continue
+			}
+			if err := checkHost(e.Value); err != nil {
+				p.errorf(e, "hosts entry %q: %v", e.Value, err)
 				continue
 			}
 			add(e, "https://"+e.Value)

@@ -19,6 +19,8 @@ func FuzzParse(f *testing.F) {
 		rule1 + "---\nnetwork: staging\n", rule1 + "---\n", "rules: " + strings.Repeat("[", 50) + strings.Repeat("]", 50), "rules:\n  - match: ''\n    cpcodes: [1]\n",
 		"rules:\n  - match: a\n    match: b\n    cpcodes: [1]\n", "rules:\n  - match: '**'\n    urls: /L/512/6848/1h/{dir}www.a.com/{path}\n",
 		"threshold: [1]\nthreshold_share: NaN\nversion: {a: 1}\n" + rule1, "\x00\xff", "rules:\n  - regex: '(?P<g>.*)'\n    urls: 'https://a.com/{g|ext:.html}'\n",
+		"submodules: cpcode\n" + rule1, "submodules: [warn]\ncpcodes: 1\n" + rule1, "base_url: https://a.com:0\nhosts: [a..com]\n" + rule1,
+		"rules:\n  - match: '**'\n    urls: 'https://www.a.com@evil.example:99999/{path}'\n",
 	} {
 		f.Add([]byte(s), "-x/\n\x00.html")
 	}
@@ -67,7 +69,8 @@ func checkFuzzObject(t *testing.T, o Object) {
 // panic, and every URL parses, keeps its host, and has no dot segment.
 func FuzzTemplate(f *testing.F) {
 	for _, s := range []string{"{base}/{path}", "{base}/{dir}{stem}.{ext}", "{base}/{path|lower|ext:/}", "https://a.com/{name|ext:.html}?v={stem}", "/L/1/2/1h/{host}/{path|noslash}",
-		"/L/1/2/1h/{dir}www.a.com/{path}", "/L/1/2/{dir}/www.a.com/{path}", "https://a.com{dir}x/{name}", "https://a.com@{path}", "http://a1.g.akamai.net/L/1/2/1h/a.com/{path}", "{base}?{path}"} {
+		"/L/1/2/1h/{dir}www.a.com/{path}", "/L/1/2/{dir}/www.a.com/{path}", "https://a.com{dir}x/{name}", "https://a.com@{path}", "http://a1.g.akamai.net/L/1/2/1h/a.com/{path}", "{base}?{path}",
+		"https://www.a.com@evil.example/{path}", "https://a.com:0/{path}", "https://a..com/{path}", "/L/1/2/1h/a.com:99999/{path}"} {
 		for _, p := range []string{"a/B c/Ü#1.md", "root.html", "a/b/c/d.html", "x/../y", "-", "a\\b"} {
 			f.Add(s, p)
 		}

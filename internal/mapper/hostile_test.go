@@ -158,7 +158,7 @@ func TestHostileTemplates(t *testing.T) {
 		{"https://{path}", "puts part of the file in the host"},
 		{"https://{name}/", "puts part of the file in the host"},
 		{"https://a.com{path}", "puts part of the file in the host"},
-		{"https://a.com@{path}", "puts part of the file in the host"},
+		{"https://a.com@{path}", `has user info "a.com"`},
 		{"https://a.com{dir}x/{name}", "puts part of the file in the host"},
 		{"https://a.com:{ext}/{path}", "does not make an absolute http(s) URL"},
 		{"/L/512/6848/1h/{path}", "puts part of the file in the host"},

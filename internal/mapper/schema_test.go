@@ -131,6 +131,23 @@ rules:
 		{"bad index form", "rules:\n  - match: a\n    index: index.html\n    index_forms: folder\n    urls: https://a.com/{path}\n", false},
 		{"pretty without dot", "rules:\n  - match: a\n    pretty: html\n    urls: https://a.com/{path}\n", false},
 		{"cpcode policy without cpcodes", "on_unknown_base: cpcode\n" + r, false},
+		{"submodules warn", "submodules: warn\n" + r, true},
+		{"submodules error", "submodules: error\n" + r, true},
+		{"submodules cpcode", "submodules: cpcode\ncpcodes: 5\n" + r, true},
+		{"submodules cpcode without cpcodes", "submodules: cpcode\n" + r, false},
+		{"submodules unknown", "submodules: ignore\n" + r, false},
+		{"base_url with port", "base_url: https://a.com:8443/x\n" + r, true},
+		{"base_url port 65535", "base_url: http://a.com:65535\n" + r, true},
+		{"base_url port 0", "base_url: https://a.com:0\n" + r, false},
+		{"base_url port 99999", "base_url: https://a.com:99999\n" + r, false},
+		{"base_url port 65536", "base_url: https://a.com:65536\n" + r, false},
+		{"base_url empty port", "base_url: 'https://a.com:'\n" + r, false},
+		{"base_url user info", "base_url: https://www.a.com@evil.example\n" + r, false},
+		{"base_url empty label", "base_url: https://www..a.com\n" + r, false},
+		{"base_url trailing dot", "base_url: https://a.com./\n" + r, false},
+		{"host empty label", "hosts: [www..a.com]\n" + r, false},
+		{"host leading dot", "hosts: [.a.com]\n" + r, false},
+		{"host trailing dot", "hosts: [a.com.]\n" + r, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

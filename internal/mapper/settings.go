@@ -36,6 +36,17 @@ const (
 	UnmatchedIgnore = "ignore"
 )
 
+// What a changed submodule (a gitlink) does: submodules. Its files
+// changed in another repository, which the diff does not read, so no rule
+// can name them; the default is never silent.
+const (
+	SubmodulesCPCode = "cpcode" // purge the config's cpcodes (and tags), as a fallback
+	SubmodulesWarn   = "warn"   // purge what the rules give, and say the rest is not purged
+	SubmodulesError  = "error"  // exit 2 before sending anything
+)
+
+var validSubmodules = []string{SubmodulesCPCode, SubmodulesWarn, SubmodulesError}
+
 var (
 	validAPI       = []string{APIFastPurge, APICCUv2}
 	validNetwork   = []string{"production", "staging"}
@@ -126,6 +137,9 @@ func (c *Config) crossCheck() Errors {
 		if key := t.key; t.set && !fallback {
 			errs = append(errs, c.errAt(key, "%s is set but neither cpcodes nor tags is: add what to purge instead (cpcodes: [12345] or tags: [site])", key))
 		}
+	}
+	if c.Submodules == SubmodulesCPCode && len(c.CPCodes) == 0 {
+		errs = append(errs, c.errAt("submodules", "submodules: cpcode needs cpcodes: add the CP codes to purge when a submodule moves (cpcodes: [12345]), or use submodules: warn"))
 	}
 	if c.OnUnknownBase == UnknownBaseCPCode && len(c.CPCodes) == 0 {
 		errs = append(errs, c.errAt("on_unknown_base", "on_unknown_base: cpcode needs cpcodes: add the CP codes to purge (cpcodes: [12345])"))

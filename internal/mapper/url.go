@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"golang.org/x/net/idna"
@@ -61,10 +62,16 @@ func IsARL(s string) bool { return arlPattern.MatchString(s) }
 func normalizeBase(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" {
-		return "", fmt.Errorf("base_url %q is not an absolute http(s) URL: write it as https://www.example.com", raw)
+		return "", fmt.Errorf("base_url %q is not an absolute http(s) URL%s: write it as https://www.example.com", raw, parseReason(err))
 	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
-		return "", fmt.Errorf("base_url %q may hold only a scheme, a host and a path: drop the user, query or fragment", raw)
+	if u.User != nil {
+		return "", fmt.Errorf("base_url %q has %s", raw, userInfo(u))
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
+		return "", fmt.Errorf("base_url %q may hold only a scheme, a host and a path: drop the query or fragment", raw)
+	}
+	if err := checkHost(u.Host); err != nil {
+		return "", fmt.Errorf("base_url %q: %v", raw, err)
 	}
 	host, err := asciiHost(u.Hostname())
 	if err != nil {
@@ -159,15 +166,88 @@ func finish(s string) (string, error) {
 	return s, nil
 }
 
+// parseReason is what url.Parse found wrong ("invalid port"), for a
+// message that says more than "not a URL".
+func parseReason(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ": " + ue.Err.Error()
+	}
+	return ""
+}
+
+// userInfo names the user info of u: everything before "@" in its
+// authority is a login, not the host, so "https://www.a.com@evil.example/"
+// purges evil.example while a reviewer reads www.a.com.
+func userInfo(u *url.URL) string {
+	return fmt.Sprintf("user info %q before \"@\", so the host it names is %q: purge URLs carry no login; write https://HOST/ with only the host to purge", u.User.String(), u.Host)
+}
+
+// checkHost refuses a host[:port] no site is served from, which
+// url.Parse and idna accept: an empty label ("www..a.com", ".a.com",
+// "a.com."; a trailing root dot is a different cache key from the name
+// without it, so it is refused too), a label over 63 bytes, and a port
+// that is empty, not a number or outside 1–65535. A bracketed IPv6
+// literal has no labels to check.
+func checkHost(hostport string) error {
+	host, port, hasPort := splitPort(hostport)
+	if hasPort {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || port[0] == '+' {
+			return fmt.Errorf("host %q has the port %q: a port is a number from 1 to 65535; drop it for the scheme's default (443 for https, 80 for http)", hostport, port)
+		}
+	}
+	if strings.HasPrefix(host, "[") {
+		return nil
+	}
+	for i, label := range strings.Split(host, ".") {
+		switch {
+		case label == "":
+			return fmt.Errorf("host %q has %s: write the host name as browsers request it, such as www.example.com", host, emptyLabel(host, i))
+		case len(label) > 63:
+			return fmt.Errorf("host %q has a label of %d characters, over DNS's 63: check the host name", host, len(label))
+		}
+	}
+	return nil
+}
+
+// splitPort splits "host:port" and "[v6]:port"; hasPort is true for a
+// colon with nothing after it too.
+func splitPort(hostport string) (host, port string, hasPort bool) {
+	if strings.HasPrefix(hostport, "[") {
+		if i := strings.IndexByte(hostport, ']'); i > 0 {
+			host, rest := hostport[:i+1], hostport[i+1:]
+			port, hasPort = strings.CutPrefix(rest, ":")
+			return host, port, hasPort
+		}
+	}
+	return strings.Cut(hostport, ":")
+}
+
+func emptyLabel(host string, i int) string {
+	switch {
+	case i == 0:
+		return "a leading dot"
+	case i == strings.Count(host, "."):
+		return "a trailing dot"
+	}
+	return "two dots in a row (an empty label)"
+}
+
 // checkObject requires an absolute http(s) URL with a lower-case ASCII host,
 // or an ARL, so a typo fails at load and not at the API.
 func checkObject(out string) error {
 	if IsARL(out) {
-		return nil
+		return checkARLHost(out)
 	}
 	u, err := url.Parse(out)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("does not make an absolute http(s) URL or an ARL (it gives %q); start it with https://HOST/ or {base}/", out)
+		return fmt.Errorf("does not make an absolute http(s) URL or an ARL (it gives %q%s); start it with https://HOST/ or {base}/", out, parseReason(err))
+	}
+	if u.User != nil {
+		return fmt.Errorf("has %s", userInfo(u))
+	}
+	if err := checkHost(u.Host); err != nil {
+		return fmt.Errorf("is refused: %v", err)
 	}
 	if u.Fragment != "" || strings.Contains(out, "#") {
 		return fmt.Errorf("has a fragment (#…) in %q; browsers never send it, so the cache key lacks it: drop it", out)
@@ -175,6 +255,28 @@ func checkObject(out string) error {
 	host := u.Hostname()
 	if a, err := asciiHost(host); err != nil || a != host {
 		return fmt.Errorf("has the host %q; write hosts in lower case and punycode (xn--…), as caches key them, or put the host in base_url, which converts it", host)
+	}
+	return nil
+}
+
+// checkARLHost applies checkHost to an ARL's host field (the one after
+// the type, serial, CP code and TTL), and refuses user info there as in
+// a URL.
+func checkARLHost(arl string) error {
+	rest := arl
+	if i := strings.Index(arl, ".net/"); arl[0] != '/' && i > 0 {
+		rest = arl[i+4:]
+	}
+	f := strings.SplitN(rest, "/", 7)
+	if len(f) < 6 {
+		return nil // IsARL guarantees the fields; kept safe for callers
+	}
+	host := f[5]
+	if i := strings.LastIndexByte(host, '@'); i >= 0 {
+		return fmt.Errorf("has user info %q before \"@\" in the ARL's host %q: write only the host to purge", host[:i], host)
+	}
+	if err := checkHost(host); err != nil {
+		return fmt.Errorf("is refused: %v", err)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package mapper
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -127,5 +128,77 @@ func TestReviewFixes(t *testing.T) {
 	want := []Object{{URL, "https://www.example.com/a.html"}, {URL, "https://www.example.com/publicity/b.html"}, {URL, "https://www.example.com/a%5Cb.html"}}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestHostRefused: a template, base_url or hosts entry naming a host no
+// site is served from is refused at load, at its position, with what is
+// wrong: user info (which makes the host the part after "@", so a
+// reviewer reads one host and another is purged), a port that is empty,
+// 0 or over 65535, and an empty label.
+func TestHostRefused(t *testing.T) {
+	t.Parallel()
+	const urls = "rules:\n  - match: '**'\n    urls: %q\n"
+	const base = "base_url: %q\nrules:\n  - match: '**'\n    urls: '{base}/{path}'\n"
+	const hosts = "hosts: [%q]\nrules:\n  - match: '**'\n    urls: '{base}/{path}'\n"
+	for _, tc := range []struct{ name, yml, value, at, want string }{
+		{"user before host", urls, "https://www.example.com@evil.example/{path}", "c.yml:3:11: rule 1:", `has user info "www.example.com" before "@", so the host it names is "evil.example"`},
+		{"user and password", urls, "https://u:pw@www.example.com/{path}", "c.yml:3:11: rule 1:", `has user info "u:pw"`},
+		{"user from host", "hosts: [a.com]\n" + urls, "https://{host}@evil.example/{path}", "c.yml:4:11: rule 1:", `has user info "a.com"`},
+		{"user in ARL", urls, "/L/512/6848/1h/u@www.a.com/{path}", "c.yml:3:11: rule 1:", `has user info "u" before "@" in the ARL's host`},
+		{"port 0", urls, "https://www.example.com:0/{path}", "c.yml:3:11: rule 1:", `has the port "0": a port is a number from 1 to 65535`},
+		{"port 99999", urls, "https://www.example.com:99999/{path}", "c.yml:3:11: rule 1:", `has the port "99999"`},
+		{"port 65536", urls, "http://a.com:65536/{path}", "c.yml:3:11: rule 1:", `has the port "65536"`},
+		{"port empty", urls, "https://www.example.com:/{path}", "c.yml:3:11: rule 1:", `has the port ""`},
+		{"port not a number", urls, "https://www.example.com:80x/{path}", "c.yml:3:11: rule 1:", `invalid port ":80x"`},
+		{"port 0 in ARL", urls, "/L/512/6848/1h/www.a.com:0/{path}", "c.yml:3:11: rule 1:", `has the port "0"`},
+		{"empty label", urls, "https://www..example.com/{path}", "c.yml:3:11: rule 1:", `host "www..example.com" has two dots in a row`},
+		{"leading dot", urls, "https://.example.com/{path}", "c.yml:3:11: rule 1:", "has a leading dot"},
+		{"trailing dot", urls, "https://example.com./{path}", "c.yml:3:11: rule 1:", "has a trailing dot"},
+		{"empty label in ARL", urls, "/L/512/6848/1h/www..a.com/{path}", "c.yml:3:11: rule 1:", "two dots in a row"},
+		{"label over 63", urls, "https://" + strings.Repeat("a", 64) + ".com/{path}", "c.yml:3:11: rule 1:", "a label of 64 characters"},
+		{"base_url user", base, "https://www.example.com@evil.example", "c.yml:1:11:", `base_url "https://www.example.com@evil.example" has user info "www.example.com"`},
+		{"base_url port 0", base, "https://www.example.com:0", "c.yml:1:11:", `has the port "0"`},
+		{"base_url port 99999", base, "https://www.example.com:99999/docs", "c.yml:1:11:", `has the port "99999"`},
+		{"base_url port text", base, "https://www.example.com:https", "c.yml:1:11:", `invalid port ":https"`},
+		{"base_url empty label", base, "https://www..example.com", "c.yml:1:11:", "two dots in a row"},
+		{"base_url trailing dot", base, "https://example.com.", "c.yml:1:11:", "has a trailing dot"},
+		{"hosts empty label", hosts, "www..example.com", "c.yml:1:9:", `hosts entry "www..example.com": host "www..example.com" has two dots in a row`},
+		{"hosts leading dot", hosts, ".example.com", "c.yml:1:9:", "has a leading dot"},
+		{"rule hosts empty label", "rules:\n  - match: '**'\n    hosts: [%q]\n    urls: '{base}/{path}'\n", "a..com", "c.yml:3:13:", `hosts entry "a..com"`},
+		{"rule base_url port 0", "rules:\n  - match: '**'\n    base_url: %q\n    urls: '{base}/{path}'\n", "https://a.com:0", "c.yml:3:15:", `has the port "0"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Parse("c.yml", []byte(fmt.Sprintf(tc.yml, tc.value)))
+			if err == nil || !strings.HasPrefix(err.Error(), tc.at) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Parse(%q) error = %v\nwant %s … %s", tc.value, err, tc.at, tc.want)
+			}
+		})
+	}
+}
+
+// TestHostAccepted: what checkHost must keep accepting.
+func TestHostAccepted(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ yml, path, want string }{
+		{"urls: 'https://www.example.com:8443/{path}'", "a.html", "https://www.example.com:8443/a.html"},
+		{"urls: 'http://a.com:1/{path}'", "a.html", "http://a.com:1/a.html"},
+		{"urls: 'http://a.com:65535/{path}'", "a.html", "http://a.com:65535/a.html"},
+		{"urls: 'https://127.0.0.1/{path}'", "a.html", "https://127.0.0.1/a.html"},
+		{"urls: 'https://a.com/x@y/{path}'", "a.html", "https://a.com/x@y/a.html"},
+		{"urls: 'https://a.com/?u=b@c.com&p={path}'", "a.html", "https://a.com/?u=b@c.com&p=a.html"},
+		{"urls: '/L/512/6848/1h/www.a.com/{path}'", "a.html", "/L/512/6848/1h/www.a.com/a.html"},
+		{"base_url: https://www.a.com:8080/docs\n    urls: '{base}/{path}'", "a.html", "https://www.a.com:8080/docs/a.html"},
+		{"hosts: [a-b.example.com]\n    urls: '{base}/{path}'", "a@b.html", "https://a-b.example.com/a@b.html"},
+	} {
+		cfg, err := Parse("c.yml", []byte("rules:\n  - match: '**'\n    "+tc.yml+"\n"))
+		if err != nil {
+			t.Errorf("%s: %v", tc.yml, err)
+			continue
+		}
+		if got := values(cfg.MapPath(tc.path).Objects); len(got) != 1 || !strings.HasSuffix(got[0], " "+tc.want) {
+			t.Errorf("%s on %q = %q, want %q", tc.yml, tc.path, got, tc.want)
+		}
 	}
 }

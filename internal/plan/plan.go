@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -39,6 +40,10 @@ type Plan struct {
 	Ignored   []string      `json:"ignored"`
 	Fallback  Fallback      `json:"fallback"`
 	Batches   []Batch       `json:"batches"`
+	// Submodules are the gitlinks the range changed that no ignore glob
+	// drops: each one's files changed in another repository, which the
+	// diff does not read, so the submodules policy decides (see submodules).
+	Submodules []Submodule `json:"submodules,omitempty"`
 	// Warnings are what CI should show without failing: unmatched files
 	// under unmatched: warn, a threshold_share that could not be applied.
 	Warnings []string `json:"warnings,omitempty"`
@@ -53,6 +58,28 @@ type Plan struct {
 type Fallback struct {
 	Used   bool   `json:"used"`
 	Reason string `json:"reason,omitempty"`
+}
+
+// Submodule is a submodule the range moved, from which commit to which
+// (a side is empty when it was added or removed).
+type Submodule struct {
+	Path string `json:"path"`
+	diff.SubmoduleMove
+	// Covered is true when the plan's fallback CP codes or tags purge its
+	// files; false, they are not purged.
+	Covered bool `json:"covered"`
+}
+
+// String says what moved, with short SHAs: submodule "public" moved from
+// 1a2b3c4d5e6f to 6f5e4d3c2b1a.
+func (m Submodule) String() string {
+	switch {
+	case m.From == "":
+		return fmt.Sprintf("submodule %q was added at %.12s", m.Path, m.To)
+	case m.To == "":
+		return fmt.Sprintf("submodule %q was removed (it was at %.12s)", m.Path, m.From)
+	}
+	return fmt.Sprintf("submodule %q moved from %.12s to %.12s", m.Path, m.From, m.To)
 }
 
 // Batch is one purge request.
@@ -86,12 +113,15 @@ type Settings struct {
 	MaxTotal int
 	// Unmatched is the unmatched policy: warn (""), error or ignore.
 	Unmatched string
+	// Submodules is the submodules policy: warn (""), cpcode or error.
+	Submodules string
 }
 
-// ErrUnmatched and ErrTooMany are wrapped by Plan.Err.
+// ErrUnmatched, ErrTooMany and ErrSubmodule are wrapped by Plan.Err.
 var (
 	ErrUnmatched = errors.New("changed files no rule covers")
 	ErrTooMany   = errors.New("too many objects")
+	ErrSubmodule = errors.New("a submodule moved")
 )
 
 // Build makes the plan for changes mapped by res. A plan that must not be
@@ -107,15 +137,17 @@ func Build(from, to string, changes []diff.Change, res mapper.Result, s Settings
 	if p.Ignored == nil {
 		p.Ignored = []string{}
 	}
+	p.submodules(changes, res)
 	p.unmatched(s.Unmatched)
 	objects := res.Objects
 	if s.ForceFallback != "" {
 		objects = fallback(nil, s.FallbackCPCodes, s.FallbackTags)
 		p.Fallback = Fallback{Used: true, Reason: s.ForceFallback}
-	} else if reason := s.fallbackReason(res); reason != "" {
+	} else if reason := s.fallbackReason(res, p.Submodules); reason != "" {
 		objects = fallback(objects, s.FallbackCPCodes, s.FallbackTags)
 		p.Fallback = Fallback{Used: true, Reason: reason + ": purging " + s.fallbackWhat() + " instead"}
 	}
+	p.submodulePolicy(s)
 	if s.ThresholdShare > 0 && s.SiteFiles <= 0 {
 		p.Warnings = append(p.Warnings, fmt.Sprintf("threshold_share %s is not applied: the number of the site's files is unknown", percent(s.ThresholdShare)))
 	}
@@ -130,11 +162,13 @@ func Build(from, to string, changes []diff.Change, res mapper.Result, s Settings
 }
 
 // fallbackReason says which limit fired, with the numbers, or "".
-func (s Settings) fallbackReason(res mapper.Result) string {
+func (s Settings) fallbackReason(res mapper.Result, subs []Submodule) string {
 	hasFallback := len(s.FallbackCPCodes)+len(s.FallbackTags) > 0
 	n := countURLs(res.Objects)
 	matched := countMatched(res)
 	switch {
+	case len(subs) > 0 && s.Submodules == mapper.SubmodulesCPCode && hasFallback:
+		return submoduleList(subs) + ", and submodules is cpcode"
 	case s.Threshold > 0 && n > s.Threshold:
 		return fmt.Sprintf("%d URLs exceed threshold %d", n, s.Threshold)
 	case s.ThresholdShare > 0 && s.SiteFiles > 0 && float64(matched) > s.ThresholdShare*float64(s.SiteFiles):
@@ -175,6 +209,63 @@ func countMatched(res mapper.Result) int {
 	return n
 }
 
+// submodules lists the gitlink changes no ignore glob drops, and takes
+// them out of Unmatched: a submodule at a path no rule covers ("public"
+// itself, when public/ is the submodule) is not a forgotten file but a
+// folder whose files the diff cannot see, which the submodules policy
+// decides. An ignored gitlink stays ignored: the config said so.
+func (p *Plan) submodules(changes []diff.Change, res mapper.Result) {
+	gitlinks := map[string]bool{}
+	for _, c := range changes {
+		if c.Submodule != nil && !slices.Contains(res.Ignored, c.Path) {
+			p.Submodules = append(p.Submodules, Submodule{Path: c.Path, SubmoduleMove: *c.Submodule})
+			gitlinks[c.Path] = true
+		}
+	}
+	if len(gitlinks) == 0 {
+		return
+	}
+	files := []string{}
+	for _, u := range p.Unmatched {
+		if !gitlinks[u] {
+			files = append(files, u)
+		}
+	}
+	p.Unmatched = files
+}
+
+// submodulePolicy applies the submodules policy once the fallback is
+// decided: error fails the plan whatever else it does; a fallback (for
+// whatever reason) covers every submodule; otherwise warn (or cpcode
+// without anything to fall back to) says what is not purged.
+func (p *Plan) submodulePolicy(s Settings) {
+	if len(p.Submodules) == 0 {
+		return
+	}
+	list := submoduleList(p.Submodules)
+	const why = "the files it serves changed in the submodule's own repository, which the diff does not read"
+	if s.Submodules == mapper.SubmodulesError {
+		p.fail(fmt.Errorf("%w (submodules: error): %s: %s; set submodules: cpcode with cpcodes: to purge the CP codes instead, add its path to ignore: if it serves nothing, or set submodules: warn", ErrSubmodule, list, why))
+		return
+	}
+	if p.Fallback.Used {
+		for i := range p.Submodules {
+			p.Submodules[i].Covered = true
+		}
+		return
+	}
+	p.Warnings = append(p.Warnings, fmt.Sprintf("%s, so its files are not purged: %s; set submodules: cpcode with cpcodes: to purge the CP codes instead, or add its path to ignore: if it serves nothing", list, why))
+}
+
+// submoduleList says which submodules moved, from which commit to which.
+func submoduleList(subs []Submodule) string {
+	parts := make([]string, len(subs))
+	for i, m := range subs {
+		parts[i] = m.String()
+	}
+	return strings.Join(parts, "; ")
+}
+
 // unmatched applies the unmatched policy.
 func (p *Plan) unmatched(policy string) {
 	if len(p.Unmatched) == 0 || policy == mapper.UnmatchedIgnore {
@@ -194,7 +285,7 @@ func (p *Plan) fail(err error) {
 }
 
 // Err is why the plan must not be sent (exit 2), or nil; it wraps
-// ErrUnmatched or ErrTooMany.
+// ErrUnmatched, ErrTooMany or ErrSubmodule.
 func (p *Plan) Err() error { return errors.Join(p.errs...) }
 
 func quoteList(xs []string) string {
