@@ -113,3 +113,15 @@ func TestMapParallelAgrees(t *testing.T) {
 		t.Errorf("objects (-want +got):\n%s", d)
 	}
 }
+
+// BenchmarkParseManyRules is the largest config under the size cap: a
+// generator's 15,000 rules, one per folder. Load time is a benchmark, not a
+// timed test (docs/benchmarks.md), so a loaded machine cannot fail it.
+func BenchmarkParseManyRules(b *testing.B) {
+	yml := []byte(manyRules(15000))
+	for b.Loop() {
+		if _, err := Parse("c.yml", yml); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

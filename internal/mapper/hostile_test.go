@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 )
 
 // manyRules is a config of n rules, one per folder, as a generator would
@@ -105,18 +104,13 @@ func TestHostileConfigs(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
-			start := time.Now()
 			_, err := Parse("c.yml", []byte(tc.yml))
-			took := time.Since(start)
 			runtime.ReadMemStats(&after)
 			switch {
 			case tc.want == "" && err != nil:
 				t.Fatalf("Parse: %.500v", err)
 			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
 				t.Fatalf("Parse error = %.500v, want it to contain %q", err, tc.want)
-			}
-			if limit := 2 * time.Second; took > limit*time.Duration(raceSlowdown) {
-				t.Errorf("Parse took %v", took)
 			}
 			if mb := (after.TotalAlloc - before.TotalAlloc) >> 20; mb > 400 {
 				t.Errorf("Parse allocated %d MB", mb) // other parallel tests count too: a loose bound
@@ -227,12 +221,8 @@ func TestHostilePaths(t *testing.T) {
 		{"public//x", "", "empty, \".\" or \"..\" segment"},
 	} {
 		t.Run(strings.ToValidUTF8(tc.path[:min(len(tc.path), 30)], "?"), func(t *testing.T) {
-			start := time.Now()
 			res := cfg.Map([]string{tc.path})
 			e := cfg.Explain(tc.path)
-			if took := time.Since(start); took > time.Second*time.Duration(raceSlowdown) {
-				t.Errorf("took %v", took)
-			}
 			m := res.Matches[0]
 			if tc.rejected != "" {
 				if !strings.Contains(m.Rejected, tc.rejected) || e.Status != StatusRejected || len(res.Unmatched) != 1 {
