@@ -195,13 +195,15 @@ func (rs *refs) replaceRef() string {
 		}
 		return nil
 	})
-	if found != "" || rs.load() != nil {
+	if found != "" {
 		return found
 	}
-	for name := range rs.packed {
-		if strings.HasPrefix(name, "refs/replace/") {
-			return name
-		}
+	// A byte search, not load: a full SHA from CI needs no ref lookup,
+	// and packed-refs may hold a great many tags.
+	b, _ := os.ReadFile(filepath.Join(rs.l.commonDir, "packed-refs"))
+	if i := bytes.Index(b, []byte(" refs/replace/")); i >= 0 {
+		name, _, _ := strings.Cut(string(b[i+1:]), "\n")
+		return name
 	}
 	return ""
 }
