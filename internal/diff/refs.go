@@ -85,11 +85,12 @@ func (rs *refs) raw(name string) (string, plumbing.Hash, error) {
 	return "", plumbing.ZeroHash, errNoRef
 }
 
-// dir is the git folder that holds the loose ref: a linked worktree keeps
-// HEAD, the other root refs (ORIG_HEAD, FETCH_HEAD…) and refs/worktree/,
-// refs/bisect/ and refs/rewritten/ in its own git folder.
+// dir is the git folder that holds the loose ref. A linked worktree keeps
+// in its own git folder the names in capitals (HEAD, ORIG_HEAD, FETCH_HEAD,
+// git's pseudoref syntax) and refs/worktree/, refs/bisect/ and
+// refs/rewritten/; every other name, "refs/" or not, is shared.
 func (rs *refs) dir(name string) string {
-	if !strings.HasPrefix(name, "refs/") || strings.HasPrefix(name, "refs/worktree/") ||
+	if strings.Trim(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_-") == "" || strings.HasPrefix(name, "refs/worktree/") ||
 		strings.HasPrefix(name, "refs/bisect/") || strings.HasPrefix(name, "refs/rewritten/") {
 		return rs.l.gitDir
 	}

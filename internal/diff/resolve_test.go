@@ -150,6 +150,19 @@ func revRepo(t *testing.T) (string, string, []revCase, []revCase) {
 	git(t, dir, "symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/main")
 	git(t, dir, "symbolic-ref", "refs/heads/dangling", "refs/heads/nowhere")
 	git(t, dir, "update-ref", "refs/tags/emptytree", diff.EmptyTree)
+	// git reads any name as a file of the git folder first, before the
+	// branch o3. A name in capitals is the worktree's own: MY_HEAD is
+	// absent in the linked one; o3 is shared.
+	for name, sha := range map[string]string{"o3": c0, "MY_HEAD": c1} {
+		if err := os.WriteFile(filepath.Join(dir, ".git", name), []byte(sha+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Symbolic refs: git follows at most 5 names (SYMREF_MAXDEPTH).
+	for i := 1; i <= 6; i++ {
+		git(t, dir, "symbolic-ref", fmt.Sprintf("refs/heads/chain%d", i), fmt.Sprintf("refs/heads/chain%d", i+1))
+	}
+	git(t, dir, "update-ref", "refs/heads/chain7", c1)
 	git(t, dir, "pack-refs", "--all")
 	git(t, dir, "update-ref", "refs/tags/c2", c0) // loose, over the packed one
 	git(t, dir, "checkout", "-q", "side")
@@ -184,7 +197,8 @@ func revRepo(t *testing.T) (string, string, []revCase, []revCase) {
 		{describe, same}, {"v0-1-g" + mixed, same}, {"v0-1-g" + twoOthers, fails},
 		{"nosuch", fails}, {"nosuch~1", fails}, {"", fails}, {"-", fails}, {"~1", fails}, {"HEAD~1x", fails},
 		{"HEAD^{foo}", fails}, {"HEAD^{", fails}, {"main.lock", fails}, {"ma in", fails}, {"description", fails},
-		{"config", fails}, {"refs", fails}, {"@@", fails}, {"HEAD~99999999999", fails},
+		{"config", fails}, {"refs", fails}, {"o3", same}, {"heads/o3", same}, {"MY_HEAD", same}, {"refs/bisect/bad", fails}, {"refs/worktree/mine", fails},
+		{"chain1", fails}, {"chain2", fails}, {"chain3", same}, {"chain6", same}, {"chain7", same}, {"@@", fails}, {"HEAD~99999999999", fails},
 
 		{"a..b", refuse}, {"main..HEAD", refuse}, {"main...HEAD", refuse}, {"^main", refuse},
 		{"HEAD^@", refuse}, {"HEAD^!", refuse}, {"HEAD^-", refuse},
@@ -197,7 +211,7 @@ func revRepo(t *testing.T) (string, string, []revCase, []revCase) {
 	}
 	wtCases := []revCase{
 		{"HEAD", same}, {"@", same}, {"HEAD~1", same}, {"main", same}, {"refs/worktree/mine", same},
-		{"worktree/mine", same}, {"refs/bisect/bad", same}, {"bisect/bad", same}, {"ORIG_HEAD", same}, {"FETCH_HEAD", fails},
+		{"worktree/mine", same}, {"o3", same}, {"MY_HEAD", fails}, {"refs/bisect/bad", same}, {"bisect/bad", same}, {"ORIG_HEAD", same}, {"FETCH_HEAD", fails},
 	}
 	return dir, wt, cases, wtCases
 }
