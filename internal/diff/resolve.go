@@ -87,47 +87,111 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// eval resolves the whole revision: a name, then ~N, ^N and ^{TYPE} steps
-// from left to right (git parses them from the right, to the same
-// effect), then peels to a commit, as REV^{commit} does. A bare name of
-// the empty tree is the empty tree, stored or not.
+// eval resolves the whole revision, then peels it to a commit, as
+// REV^{commit} does.
 func (s *resolver) eval() (plumbing.Hash, error) {
-	end := strings.IndexAny(s.rev, "~^")
-	if end < 0 {
-		end = len(s.rev)
+	o, err := s.oid(s.rev, true)
+	if errors.Is(err, errBareEmptyTree) {
+		return emptyTree, nil
 	}
-	base, ops := s.rev[:end], s.rev[end:]
-	h, err := s.name(base, firstOpWants(ops))
-	if err != nil {
-		return plumbing.ZeroHash, err
+	if err == nil {
+		o, err = s.peelCommit(o)
 	}
-	if h == emptyTree {
-		if ops != "" {
-			return plumbing.ZeroHash, fmt.Errorf("%w: %q: the empty tree is no commit, so it has no parents or tags: pass it alone, as --from %s", ErrRevisionNotFound, s.rev, EmptyTree)
+	return o.h, err
+}
+
+// errBareEmptyTree says the whole revision names the empty tree, which
+// resolves to itself, stored or not, as git pretends it is.
+var errBareEmptyTree = errors.New("the empty tree")
+
+// oid resolves name as git's get_oid_1 does, from the right: a trailing
+// ~N or ^N, else a trailing ^{TYPE}, else a name. committish is the
+// preference among objects a short SHA names, which the caller's step
+// sets (peel_onion clears it for ^{}, ^{tag} and ^{object}).
+func (s *resolver) oid(name string, committish bool) (object, error) {
+	if base, op, n, ok := splitSteps(name); ok {
+		if n < 0 {
+			return object{}, s.syntax()
 		}
-		return h, nil // stored or not, as git pretends it is
+		o, err := s.oid(base, true)
+		if err != nil {
+			return object{}, err
+		}
+		return s.ancestor(o, op, n)
 	}
-	o, err := s.object(h, base)
-	for err == nil && ops != "" {
-		o, ops, err = s.step(o, ops)
+	if base, typ, ok := splitPeel(name); ok {
+		o, err := s.oid(base, typ == "commit")
+		if err != nil {
+			return object{}, err
+		}
+		return s.peelTo(o, typ)
 	}
-	if err != nil {
-		return plumbing.ZeroHash, err
+	h, err := s.name(name, committish)
+	switch {
+	case err != nil:
+		return object{}, err
+	case h == emptyTree && name == s.rev:
+		return object{}, errBareEmptyTree
+	case h == emptyTree:
+		return object{}, fmt.Errorf("%w: %q: the empty tree is no commit, so it has no parents or tags: pass it alone, as --from %s", ErrRevisionNotFound, s.rev, EmptyTree)
 	}
-	if o, err = s.peelCommit(o); err != nil {
-		return plumbing.ZeroHash, err
-	}
-	return o.h, nil
+	return s.object(h, name)
 }
 
-// firstOpWants is the type git prefers among the objects a short SHA
-// names, which depends on the step applied to it first (peel_onion clears
-// the preference for ^{}, ^{tag} and ^{object}).
-func firstOpWants(ops string) bool {
-	return !strings.HasPrefix(ops, "^{") || strings.HasPrefix(ops, "^{commit}")
+// splitSteps splits a trailing ~N or ^N (N may be empty, meaning 1) off
+// name; n is -1 when N overflows, which git reads as no object.
+func splitSteps(name string) (base string, op byte, n int, ok bool) {
+	i := len(name)
+	for i > 0 && '0' <= name[i-1] && name[i-1] <= '9' {
+		i--
+	}
+	if i == 0 || name[i-1] != '~' && name[i-1] != '^' {
+		return "", 0, 0, false
+	}
+	n = 1
+	if i < len(name) {
+		v, err := strconv.ParseUint(name[i:], 10, 64)
+		if n = int(v); err != nil || v > math.MaxInt32 {
+			n = -1
+		}
+	}
+	return name[:i-1], name[i-1], n, true
 }
 
-// name resolves the part before the steps, in git's order: "@" is HEAD; a
+// splitPeel splits a trailing ^{TYPE} off name the way git's peel_onion
+// does: at the last "^{", with TYPE matched by its start ("^{}}" is ^{}).
+func splitPeel(name string) (base, typ string, ok bool) {
+	if len(name) < 4 || name[len(name)-1] != '}' {
+		return "", "", false
+	}
+	sp := strings.LastIndex(name, "^{")
+	if sp < 0 {
+		return "", "", false
+	}
+	rest := name[sp+2:]
+	for _, t := range []string{"commit", "tag", "tree", "blob", "object", ""} {
+		if strings.HasPrefix(rest, t+"}") {
+			return name[:sp], t, true
+		}
+	}
+	return "", "", false
+}
+
+// ancestor applies ~n (n first parents) or ^n (the n-th parent; ^0 is the
+// commit itself) to o, peeled to a commit.
+func (s *resolver) ancestor(o object, op byte, n int) (object, error) {
+	c, err := s.peelCommit(o)
+	if op == '~' {
+		for i := 0; i < n && err == nil; i++ {
+			c, err = s.parent(c, 1)
+		}
+	} else if n > 0 && err == nil {
+		c, err = s.parent(c, n)
+	}
+	return c, err
+}
+
+// name resolves a revision without steps, in git's order: "@" is HEAD; a
 // full SHA is itself; then refs (so a tag "2024" or "c2" is the tag, not
 // a SHA prefix); then describe output (NAME-gHEX); then a short SHA.
 // committish says whether a short SHA prefers commits and their tags.
@@ -203,44 +267,6 @@ func (s *resolver) read(h plumbing.Hash) (object, error) {
 		}
 	}
 	return object{}, fmt.Errorf("object %s: %w", h, plumbing.ErrObjectNotFound)
-}
-
-// step applies the first step of ops to o and returns the rest.
-func (s *resolver) step(o object, ops string) (object, string, error) {
-	op := ops[0]
-	ops = ops[1:]
-	if op == '^' && strings.HasPrefix(ops, "{") {
-		end := strings.IndexByte(ops, '}')
-		if end < 0 {
-			return object{}, "", s.syntax()
-		}
-		o, err := s.peelTo(o, ops[1:end])
-		return o, ops[end+1:], err
-	}
-	digits := len(ops) - len(strings.TrimLeft(ops, "0123456789"))
-	n := 1
-	if digits > 0 {
-		v, err := strconv.ParseUint(ops[:digits], 10, 64)
-		if err != nil || v > math.MaxInt32 {
-			return object{}, "", s.syntax()
-		}
-		n = int(v)
-	}
-	if rest := ops[digits:]; rest != "" && rest[0] != '~' && rest[0] != '^' {
-		return object{}, "", s.syntax()
-	}
-	c, err := s.peelCommit(o)
-	if err != nil {
-		return object{}, "", err
-	}
-	if op == '~' {
-		for i := 0; i < n && err == nil; i++ {
-			c, err = s.parent(c, 1)
-		}
-	} else if n > 0 {
-		c, err = s.parent(c, n)
-	}
-	return c, ops[digits:], err
 }
 
 // syntax is the error for a revision no git form matches.

@@ -196,7 +196,8 @@ func revRepo(t *testing.T) (string, string, []revCase, []revCase) {
 		{mixed, same}, {mixed + "~0", same}, {mixed + "^{}", fails}, {twoCommits, fails}, {twoOthers, fails},
 		{describe, same}, {"v0-1-g" + mixed, same}, {"v0-1-g" + twoOthers, fails},
 		{"nosuch", fails}, {"nosuch~1", fails}, {"", fails}, {"-", fails}, {"~1", fails}, {"HEAD~1x", fails},
-		{"HEAD^{foo}", fails}, {"HEAD^{", fails}, {"main.lock", fails}, {"ma in", fails}, {"description", fails},
+		{"HEAD^{foo}", fails}, {"HEAD^{commit}x", fails}, {"ann^{}y~1", fails}, {"HEAD^{}}", same}, {"HEAD^{commit}junk}", same}, {"HEAD^{commitx}", fails}, {"HEAD^{commit}^{}~1^{}", same},
+		{"HEAD~1^{}^3^{commit}^0~", same}, {"ann^{tag}^{tag}", same}, {"ann^{object}^{tag}^{}", same}, {"HEAD^{", fails}, {"main.lock", fails}, {"ma in", fails}, {"description", fails},
 		{"config", fails}, {"refs", fails}, {"o3", same}, {"heads/o3", same}, {"MY_HEAD", same}, {"refs/bisect/bad", fails}, {"refs/worktree/mine", fails},
 		{"chain1", fails}, {"chain2", fails}, {"chain3", same}, {"chain6", same}, {"chain7", same}, {"@@", fails}, {"HEAD~99999999999", fails},
 
