@@ -230,6 +230,9 @@ func (s *resolver) notFound(base string) error {
 			return fmt.Errorf("%w: HEAD is on branch %q, which has no commits yet (an empty repository, or a new branch): commit first, or name a revision", ErrRevisionNotFound, strings.TrimPrefix(target, "refs/heads/"))
 		}
 	}
+	if name, why := s.dangling(base); name != "" {
+		return fmt.Errorf("%w: %s %s: point it at a branch ('git symbolic-ref %s REF') or name a revision", ErrRevisionNotFound, name, why, name)
+	}
 	hint := "check the name with 'git show-ref' or 'git log --oneline'"
 	if isHex(base) && len(base) < minAbbrev {
 		hint = fmt.Sprintf("a short SHA needs at least %d digits, as in git", minAbbrev)
@@ -237,6 +240,32 @@ func (s *resolver) notFound(base string) error {
 		hint += "; the clone is shallow: fetch it, or check out with fetch-depth: 0"
 	}
 	return fmt.Errorf("%w: no ref or object is named %q (%s)", ErrRevisionNotFound, base, hint)
+}
+
+// dangling finds the first symbolic ref base stands for, in git's order,
+// and says why it did not resolve (git skips such refs): its target is
+// absent or no valid name, or the chain is longer than git follows. It
+// returns "" when base stands for no symbolic ref.
+func (s *resolver) dangling(base string) (name, why string) {
+	for _, rule := range dwimRules {
+		name = strings.Replace(rule, "%s", base, 1)
+		target, _, err := s.refs.raw(name)
+		if !validRefName(name) || err != nil || target == "" {
+			continue
+		}
+		for range symrefDepth - 1 {
+			next, _, err := s.refs.raw(target)
+			switch {
+			case !validRefName(target) || err != nil:
+				return name, fmt.Sprintf("is a symbolic ref to %s, which does not exist", target)
+			case next == "":
+				return name, fmt.Sprintf("is a symbolic ref to %s, which cannot be read", target)
+			}
+			target = next
+		}
+		return name, fmt.Sprintf("starts a chain of symbolic refs longer than git follows (%d)", symrefDepth)
+	}
+	return "", ""
 }
 
 // object reads h, which base named.
@@ -340,7 +369,10 @@ func (s *resolver) parent(c object, n int) (object, error) {
 	if s.isShallow(c.h) {
 		return object{}, fmt.Errorf("%w: %w: %q: commit %s is at the shallow boundary, its parents are not in this clone (fetch more history: fetch-depth: 0 in actions/checkout, or pass a full SHA)", ErrRevisionNotFound, ErrCommitMissing, s.rev, short(c.h.String()))
 	}
-	if n > len(ps) {
+	switch {
+	case len(ps) == 0:
+		return object{}, fmt.Errorf("%w: %q goes back past commit %s, which is a first commit (no parents)", ErrRevisionNotFound, s.rev, short(c.h.String()))
+	case n > len(ps):
 		return object{}, fmt.Errorf("%w: %q: commit %s has %d parent(s), not %d", ErrRevisionNotFound, s.rev, short(c.h.String()), len(ps), n)
 	}
 	p, err := s.read(ps[n-1])

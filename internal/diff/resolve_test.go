@@ -145,7 +145,8 @@ func revRepo(t *testing.T) (string, string, []revCase, []revCase) {
 	// A tag named like another commit's SHA prefix: git takes the tag.
 	hexName := c1[:7]
 	git(t, dir, "tag", hexName, c3)
-	git(t, dir, "tag", "side", c0) // refs/tags/ comes before refs/heads/
+	git(t, dir, "tag", "side", c0)                 // refs/tags/ comes before refs/heads/
+	git(t, dir, "update-ref", "refs/tags/"+c0, c3) // a full SHA wins over a ref
 	git(t, dir, "update-ref", "refs/remotes/origin/main", c1)
 	git(t, dir, "symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/main")
 	git(t, dir, "symbolic-ref", "refs/heads/dangling", "refs/heads/nowhere")
@@ -229,6 +230,9 @@ func TestResolveMatchesGit(t *testing.T) {
 			want, gitOK := gitTry(t, dir, "", "rev-parse", "--verify", "--quiet", "--end-of-options", tc.rev+"^{commit}")
 			got, err := r.Resolve(tc.rev)
 			unsupported := errors.Is(err, diff.ErrUnsupportedRevision)
+			if err != nil {
+				t.Logf("%q: %v", tc.rev, err)
+			}
 			switch {
 			case err == nil && (!gitOK || got != want):
 				t.Errorf("Resolve(%q) = %s, git rev-parse: %q (ok %v)", tc.rev, got, want, gitOK)
