@@ -63,17 +63,17 @@ func unsupportedForm(rev string) string {
 	switch {
 	case strings.HasPrefix(rev, ":/") || strings.Contains(rev, "^{/"):
 		return "a search by commit message (:/text, REV^{/regex}) is not supported;" + sha
+	case strings.Contains(rev, "@{-"):
+		return "the previously checked-out branch (@{-N}) is not read;" + sha
+	case strings.Contains(lower, "@{u}") || strings.Contains(lower, "@{upstream}") || strings.Contains(lower, "@{push}"):
+		return "an upstream or push branch (@{upstream}, @{u}, @{push}) is not resolved;" + sha
+	case strings.Contains(rev, "@{"): // before ':', which a date may hold
+		return "a reflog entry (REF@{N}, REF@{date}) is not read;" + sha
 	case strings.Contains(rev, ":"):
 		return "a path inside a commit (REV:path, :path) names a file or folder, not a commit: name the commit"
 	case strings.Contains(rev, "..") || strings.HasPrefix(rev, "^") ||
 		strings.Contains(rev, "^@") || strings.Contains(rev, "^!") || strings.Contains(rev, "^-"):
 		return "a range (A..B, A...B, ^A, REV^@, REV^!, REV^-) is not one commit: pass --from A --to B"
-	case strings.Contains(rev, "@{-"):
-		return "the previously checked-out branch (@{-N}) is not read;" + sha
-	case strings.Contains(lower, "@{u}") || strings.Contains(lower, "@{upstream}") || strings.Contains(lower, "@{push}"):
-		return "an upstream or push branch (@{upstream}, @{u}, @{push}) is not resolved;" + sha
-	case strings.Contains(rev, "@{"):
-		return "a reflog entry (REF@{N}, REF@{date}) is not read;" + sha
 	case strings.Contains(rev, "^{tree}") || strings.Contains(rev, "^{blob}"):
 		return "REV^{tree} and REV^{blob} name a tree or a file, not a commit: name the commit"
 	case strings.HasPrefix(rev, "main-worktree/") || strings.HasPrefix(rev, "worktrees/"):

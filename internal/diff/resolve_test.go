@@ -205,7 +205,7 @@ func revRepo(t *testing.T) (string, string, []revCase, []revCase) {
 		{"a..b", refuse}, {"main..HEAD", refuse}, {"main...HEAD", refuse}, {"^main", refuse},
 		{"HEAD^@", refuse}, {"HEAD^!", refuse}, {"HEAD^-", refuse},
 		{"HEAD@{0}", refuse}, {"HEAD@{1}", refuse}, {"main@{1}", refuse}, {"main@{2026-01-01}", refuse},
-		{"HEAD@{5}", refuse}, {"HEAD@{100}", refuse}, {"@{1}", refuse}, {"@{-1}", refuse}, {"@{-2}", refuse},
+		{"HEAD@{5}", refuse}, {"main@{2026-01-01 10:00:00}", refuse}, {"HEAD@{1.day.ago}", refuse}, {"HEAD@{100}", refuse}, {"@{1}", refuse}, {"@{-1}", refuse}, {"@{-2}", refuse},
 		{"@{u}", refuse}, {"@{upstream}", refuse}, {"main@{U}", refuse}, {"main@{push}", refuse},
 		{"HEAD^{/second}", refuse}, {":/second", refuse}, {"HEAD:", refuse}, {"HEAD:a.txt", refuse},
 		{":a.txt", refuse}, {":0:a.txt", refuse}, {"HEAD^{tree}", refuse}, {"HEAD^{blob}", refuse},
