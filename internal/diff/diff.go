@@ -133,91 +133,31 @@ func (r *Repo) Close() error {
 	return r.st.Close()
 }
 
-// Resolve turns a revision (full or short SHA, branch, tag, HEAD~N) into a
-// full commit SHA. Pass full SHAs from CI where possible: HEAD~N walks
-// history, which a shallow clone does not have.
+// Resolve turns a revision into a full commit SHA, exactly as
+// `git rev-parse --verify REV^{commit}` does: a full or short SHA (a short
+// one of at least 4 digits, refused when ambiguous), a ref in git's DWIM
+// order (HEAD and the other per-worktree refs from the worktree's own git
+// folder), "@", describe output, and ~N, ^N, ^{}, ^{commit}, ^{tag},
+// ^{object} after any of them. The empty tree's SHA, or a ref naming it,
+// resolves to EmptyTree. Other forms (reflogs, @{upstream}, searches,
+// paths, ranges) wrap ErrUnsupportedRevision; a repository with replace
+// refs or grafts, which change git's answer, wraps ErrUnsupportedRepo.
+// Pass full SHAs from CI where possible: HEAD~N walks history, which a
+// shallow clone does not have.
 func (r *Repo) Resolve(rev string) (string, error) {
-	if plumbing.IsHash(rev) {
-		// The CI case; read without go-git, whose first object read
-		// loads every pack index (see pack).
-		c, err := r.peel(r.objs.reader(), plumbing.NewHash(rev))
-		if err == nil {
-			return c.String(), nil
-		}
-		if isMissing(err) {
-			return "", fmt.Errorf("resolve %q: %w: %w (fetch it, or check out with fetch-depth: 0)", rev, ErrRevisionNotFound, ErrCommitMissing)
-		}
-		return "", fmt.Errorf("resolve %q: %w: %v%s", rev, ErrDamaged, err, fsckHint(err))
+	rs := &refs{l: r.layout}
+	if err := rs.rewrites(); err != nil {
+		return "", fmt.Errorf("resolve %q: %w", rev, err)
 	}
-	if h, ok := r.quickResolve(rev); ok {
-		return h.String(), nil
+	if form := unsupportedForm(rev); form != "" {
+		return "", fmt.Errorf("resolve %q: %w: %s", rev, ErrUnsupportedRevision, form)
 	}
-	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
+	s := &resolver{r: r, rd: r.objs.reader(), refs: rs, rev: rev}
+	h, err := s.eval()
 	if err != nil {
-		if why := r.diagnose(rev); why != nil {
-			return "", why
-		}
-		if isMissing(err) {
-			return "", fmt.Errorf("resolve %q: %w: %w (the clone is shallow or partial: fetch it, or check out with fetch-depth: 0)", rev, ErrRevisionNotFound, ErrCommitMissing)
-		}
-		return "", fmt.Errorf("resolve %q: %w: %v (check the name with 'git log --oneline', and fetch it if the clone is shallow)", rev, ErrRevisionNotFound, err)
+		return "", fmt.Errorf("resolve %q: %w", rev, err)
 	}
-	c, err := r.repo.CommitObject(*h)
-	if err == nil {
-		return c.Hash.String(), nil
-	}
-	// Annotated tags resolve to the tag object in some go-git paths.
-	if tag, terr := r.repo.TagObject(*h); terr == nil {
-		if c, err = tag.Commit(); err == nil {
-			return c.Hash.String(), nil
-		}
-	}
-	if why := r.diagnose(rev); why != nil {
-		return "", why
-	}
-	if isMissing(err) {
-		return "", fmt.Errorf("resolve %q: %w: %w (fetch it with Fetch, or check out with fetch-depth: 0)", rev, ErrRevisionNotFound, ErrCommitMissing)
-	}
-	return "", fmt.Errorf("resolve %q: %w: %v", rev, ErrRevisionNotFound, err)
-}
-
-// diagnose says why rev did not resolve when "not found" would mislead:
-// HEAD on a branch without commits (an empty repository), or a reference
-// that exists but names an object that is absent or unreadable. It returns
-// nil when the name itself is unknown (or fine, and a ~N walk failed).
-func (r *Repo) diagnose(rev string) error {
-	name := rev
-	if i := strings.IndexAny(name, "~^@:"); i >= 0 {
-		name = name[:i]
-	}
-	if name == "" {
-		name = "HEAD"
-	}
-	if name == "HEAD" {
-		if head, err := r.repo.Storer.Reference(plumbing.HEAD); err == nil && head.Type() == plumbing.SymbolicReference {
-			if _, err := r.repo.Reference(head.Target(), true); errors.Is(err, plumbing.ErrReferenceNotFound) {
-				return fmt.Errorf("resolve %q: %w: HEAD is on branch %q, which has no commits yet (an empty repository, or a new branch): commit first, or name a revision", rev, ErrRevisionNotFound, head.Target().Short())
-			}
-		}
-	}
-	for _, rule := range plumbing.RefRevParseRules {
-		ref, err := r.repo.Reference(plumbing.ReferenceName(fmt.Sprintf(rule, name)), true)
-		if err != nil {
-			continue
-		}
-		_, err = r.peel(r.objs.reader(), ref.Hash())
-		switch {
-		case err == nil:
-			return nil
-		case isMissing(err) && r.IsShallow():
-			return fmt.Errorf("resolve %q: %w: %w: %s names %s (the clone is shallow: fetch it, or check out with fetch-depth: 0)", rev, ErrRevisionNotFound, ErrCommitMissing, ref.Name().Short(), short(ref.Hash().String()))
-		case isMissing(err):
-			return fmt.Errorf("resolve %q: %w: %s names commit %s, which is not in the object store (%s)", rev, ErrDamaged, ref.Name().Short(), short(ref.Hash().String()), fsck)
-		default:
-			return fmt.Errorf("resolve %q: %w: %s names %s, which cannot be read: %v%s", rev, ErrDamaged, ref.Name().Short(), short(ref.Hash().String()), err, fsckHint(err))
-		}
-	}
-	return nil
+	return h.String(), nil
 }
 
 // Changes lists the changes from commit from to commit to (full SHAs),
@@ -284,24 +224,6 @@ func header(raw []byte, name string) (plumbing.Hash, error) {
 		return plumbing.ZeroHash, fmt.Errorf("object has no %s line (run 'git fsck')", name)
 	}
 	return plumbing.NewHash(hex), nil
-}
-
-// peel returns the commit h names: h itself, or the target of the
-// annotated tag(s) h names.
-func (r *Repo) peel(rd *reader, h plumbing.Hash) (plumbing.Hash, error) {
-	for range 10 {
-		if _, err := rd.read(plumbing.CommitObject, h); err == nil {
-			return h, nil
-		}
-		raw, err := rd.read(plumbing.TagObject, h)
-		if err != nil {
-			return plumbing.ZeroHash, err
-		}
-		if h, err = header(raw, "object"); err != nil {
-			return plumbing.ZeroHash, err
-		}
-	}
-	return plumbing.ZeroHash, errors.New("tag chain too long")
 }
 
 func isMissing(err error) bool {
