@@ -170,14 +170,31 @@ func TestActionCredentialInputs(t *testing.T) {
 	}
 }
 
-func TestActionPullRequestIsDryRun(t *testing.T) {
-	g := newGHA(t, siteConfig, map[string]any{"pull_request": map[string]any{"base": map[string]string{"sha": "$V1"}, "head": map[string]string{"sha": "$V2"}}})
-	code, out := g.run("pull_request", map[string]string{"edgerc": g.edgerc})
-	if code != 0 || g.sim.Requests() != 0 {
-		t.Fatalf("exit %d, %d requests\n%s", code, g.sim.Requests(), out)
-	}
-	if sum := g.file(g.summary); !strings.Contains(sum, "dry run, 5 object(s) in 1 request(s) would be purged") {
-		t.Errorf("summary:\n%s", sum)
+// Every proposed change (a pull request, a merge queue entry) runs dry:
+// its head is not what the edge will serve.
+func TestActionProposalIsDryRun(t *testing.T) {
+	pr := map[string]any{"pull_request": map[string]any{"base": map[string]string{"sha": "$V1"}, "head": map[string]string{"sha": "$V2"}}}
+	for _, tc := range []struct {
+		event string
+		body  map[string]any
+	}{
+		{"pull_request", pr},
+		{"pull_request_target", pr},
+		{"merge_group", map[string]any{"merge_group": map[string]string{"base_sha": "$V1", "head_sha": "$V2"}}},
+	} {
+		t.Run(tc.event, func(t *testing.T) {
+			g := newGHA(t, siteConfig, tc.body)
+			code, out := g.run(tc.event, map[string]string{"edgerc": g.edgerc})
+			if code != 0 || g.sim.Requests() != 0 {
+				t.Fatalf("exit %d, %d requests\n%s", code, g.sim.Requests(), out)
+			}
+			if sum := g.file(g.summary); !strings.Contains(sum, "dry run, 5 object(s) in 1 request(s) would be purged") {
+				t.Errorf("summary:\n%s", sum)
+			}
+			if !strings.Contains(out, "::notice::proposed change ("+tc.event+"): planning only (dry run)") {
+				t.Errorf("no notice that the run is dry:\n%s", out)
+			}
+		})
 	}
 }
 
