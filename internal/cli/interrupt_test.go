@@ -115,3 +115,41 @@ func TestDelay(t *testing.T) {
 	}
 	oneMessage(t, runQuick(t, nil, "purge", "--repo", dir, "--from", "v1", "--delay", "-1s"), ExitUsage, "--delay -1s is negative")
 }
+
+// An interrupt while the diff runs (here: before it starts) sends nothing
+// and exits 1 "interrupted", like one during the purge: it is not the
+// user's input (2), and Go's bare "context canceled" says nothing. The
+// report still lists every object, none purged.
+func TestInterruptDuringPlan(t *testing.T) {
+	dir, _ := site(t, siteConfig, nil)
+	sim, flags := simulator(t, ccusim.Options{})
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"purge", append([]string{"purge", "--repo", dir, "--from", "v1", "--report", filepath.Join(t.TempDir(), "r.json")}, flags...)},
+		{"plan", []string{"plan", "--repo", dir, "--from", "v1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel() // Ctrl-C before the tree walk checks its context
+			var out, errb bytes.Buffer
+			e := &env{getenv: func(string) string { return "" }, stdout: &out, stderr: &errb}
+			r := result{e.run(ctx, tc.args), out.String(), errb.String()}
+			oneMessage(t, r, ExitFailed, "interrupted while planning: nothing was sent")
+			if strings.Contains(r.stderr, "context canceled") {
+				t.Errorf("stderr shows Go's raw error:\n%s", r.stderr)
+			}
+			if n := len(sim.Purges()); n != 0 {
+				t.Errorf("%d purges sent after an interrupt", n)
+			}
+			if tc.name != "purge" {
+				return
+			}
+			rep := readJSON[fullReport](t, tc.args[6])
+			if len(rep.Purged) != 0 || len(rep.NotPurged) != 0 || !strings.Contains(rep.Error, "interrupted while planning") {
+				t.Errorf("report %+v", rep)
+			}
+		})
+	}
+}

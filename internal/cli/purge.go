@@ -121,7 +121,7 @@ func (e *env) planAndSend(ctx context.Context, o *options, pf *purgeFlags, run *
 	e.enter("Plan")
 	p, err := e.buildPlan(ctx, o)
 	if err != nil {
-		return err
+		return planStopped(ctx, err)
 	}
 	run.plan = p
 	if p.state != nil && !o.dryRun {
@@ -232,6 +232,18 @@ func stopped(run, budget context.Context, timeout time.Duration, err error) erro
 		return fmt.Errorf("the time budget (--timeout %s) ran out: %w", timeout, err)
 	}
 	return err
+}
+
+// planStopped turns a planning error caused by an interrupt (the diff and
+// the fetch stop with the run's context) into exit 1 "interrupted": it is
+// not the user's input, and Go's bare "context canceled" says nothing. A
+// fetch's error reaches here as text (the on_unknown_base message), hence
+// the second test.
+func planStopped(ctx context.Context, err error) error {
+	if ctx.Err() == nil || !isContextErr(err) && !strings.Contains(err.Error(), ctx.Err().Error()) {
+		return err
+	}
+	return &exitError{ExitFailed, errors.New("interrupted while planning: nothing was sent")}
 }
 
 func isContextErr(err error) bool {
