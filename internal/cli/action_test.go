@@ -332,7 +332,7 @@ func TestActionState(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
 	o := g.outputs()
-	if got := readState(t, path).Networks["production"].Commit; got != o["to"] || len(got) != 40 {
+	if got := readState(t, path).net("production").Commit; got != o["to"] || len(got) != 40 {
 		t.Fatalf("state records %q, want the head %q", got, o["to"])
 	}
 	sent := len(g.sim.Purges())
