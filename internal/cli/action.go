@@ -130,6 +130,9 @@ func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, tm
 	if !o.edgercSet {
 		o.edgerc = "~/.edgerc"
 	}
+	if err := checkOutputs(o, pf); err != nil {
+		return nil, nil, "", err
+	}
 	return o, pf, failOn, nil
 }
 

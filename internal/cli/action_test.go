@@ -207,20 +207,28 @@ func TestActionFailures(t *testing.T) {
 		failOn       string
 		wantCode     int
 		want         string
+		inputs       map[string]string
 	}{
-		{"config error annotated", badConfig, pushEv, false, "error", 2, "::error col=5,file=.ccu-purge.yml,line=3::unknown key \"url\""},
-		{"config error, fail-on never", badConfig, pushEv, false, "never", 0, "::error col=5,file=.ccu-purge.yml,line=3::"},
-		{"first push, policy fail", siteConfig, map[string]any{"before": zeroSHA, "after": "$V2"}, false, "error", 2, "all zeros"},
-		{"refused object", siteConfig, pushEv, true, "error", 1, "unauthorized arl"},
-		{"refused object, fail-on never", siteConfig, pushEv, true, "never", 0, "unauthorized arl"},
-		{"unmatched file, fail-on warning", siteConfig, pushEv, false, "warning", 1, "fail-on: warning"},
+		{"config error annotated", badConfig, pushEv, false, "error", 2, "::error col=5,file=.ccu-purge.yml,line=3::unknown key \"url\"", nil},
+		{"config error, fail-on never", badConfig, pushEv, false, "never", 0, "::error col=5,file=.ccu-purge.yml,line=3::", nil},
+		{"first push, policy fail", siteConfig, map[string]any{"before": zeroSHA, "after": "$V2"}, false, "error", 2, "all zeros", nil},
+		{"refused object", siteConfig, pushEv, true, "error", 1, "unauthorized arl", nil},
+		{"refused object, fail-on never", siteConfig, pushEv, true, "never", 0, "unauthorized arl", nil},
+		{"unmatched file, fail-on warning", siteConfig, pushEv, false, "warning", 1, "fail-on: warning", nil},
+		{"report input is the state input", siteConfig, pushEv, false, "error", 2,
+			"::error::--report .ccu-purge-state.json is the state file (--state) .ccu-purge-state.json: writing it would destroy that file",
+			map[string]string{"state": ".ccu-purge-state.json", "report": ".ccu-purge-state.json"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g := newGHA(t, tc.config, tc.event)
 			if tc.refuse {
 				g.sim.Refuse("https://www.example.com/index.html")
 			}
-			code, out := g.run("push", map[string]string{"edgerc": g.edgerc, "fail-on": tc.failOn})
+			inputs := map[string]string{"edgerc": g.edgerc, "fail-on": tc.failOn}
+			for k, v := range tc.inputs {
+				inputs[k] = v
+			}
+			code, out := g.run("push", inputs)
 			if code != tc.wantCode || !strings.Contains(out, tc.want) {
 				t.Errorf("exit %d (want %d), output lacks %q:\n%s", code, tc.wantCode, tc.want, out)
 			}

@@ -64,6 +64,9 @@ func (e *env) purge(ctx context.Context, args []string) error {
 	if err := parse(fs, args, o); err != nil {
 		return err
 	}
+	if err := checkOutputs(o, pf); err != nil {
+		return err // before the dotenv below overwrites what it names
+	}
 	run, err := e.runPurge(ctx, o, pf)
 	if pf.dotenv != "" {
 		if derr := writeDotenv(pf.dotenv, run.outputs()); derr != nil {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -119,4 +120,50 @@ func (e *env) record(p *planned) error {
 	}
 	fmt.Fprintf(e.stdout, "Recorded %.12s as the last purged commit on %s for %s in %s.\n", p.Range.To, p.key.Network, p.key.Config, p.state.Path())
 	return nil
+}
+
+// checkOutputs refuses a --report or --dotenv that is the state file or
+// the config file: the run would overwrite what it reads, and a state
+// file holding a report fails to load on every later run.
+func checkOutputs(o *options, pf *purgeFlags) error {
+	inputs := []struct{ name, path string }{{"the state file (--state)", o.state}, {"the config file", configPath(o)}}
+	for _, out := range []struct{ flag, path string }{{"--report", o.report}, {"--dotenv", pf.dotenv}} {
+		for _, in := range inputs {
+			if samePath(out.path, in.path) {
+				return usagef("%s %s is %s %s: writing it would destroy that file; give %s another path", out.flag, out.path, in.name, in.path, out.flag)
+			}
+		}
+	}
+	return nil
+}
+
+// configPath is the config file the run will read: --config, else
+// .ccu-purge.yml at the root of the worktree holding --repo ("" when none
+// is found, as in a bare repository, whose config is committed).
+func configPath(o *options) string {
+	if o.config != "" {
+		return o.config
+	}
+	for dir := realPath(o.repo); ; dir = filepath.Dir(dir) {
+		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+			return filepath.Join(dir, configName)
+		}
+		if filepath.Dir(dir) == dir {
+			return ""
+		}
+	}
+}
+
+// samePath reports whether a and b name one file: the same file when both
+// exist (through links and other spellings), else the same path.
+func samePath(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	ia, errA := os.Stat(a)
+	ib, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(ia, ib)
+	}
+	return realPath(a) == realPath(b)
 }

@@ -249,6 +249,15 @@ func TestStateErrors(t *testing.T) {
 			[]string{"the last purged commit (the last purge on production, recorded in ", other[:12] + " is not in the repository", "the state file is another repository's: fix or delete the file", "on_unknown_base is fail"}},
 		{"unwritable location", func(t *testing.T) string { return filepath.Join(t.TempDir(), "missing", "state.json") }, ExitUsage,
 			[]string{"--state: the state file ", "missing/state.json cannot be written", "relative to the workspace"}},
+		// A FIFO once hung the run forever, deaf to SIGTERM.
+		{"a FIFO", func(t *testing.T) string {
+			path := filepath.Join(t.TempDir(), "state.json")
+			if err := mkfifo(path); err != nil {
+				t.Skip(err)
+			}
+			return path
+		}, ExitUsage, []string{"--state: invalid state file ", "it is a named pipe (FIFO), not a regular file"}},
+		{"a folder", func(t *testing.T) string { return t.TempDir() }, ExitUsage, []string{"it is a folder, not a regular file"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := tc.state(t)
@@ -379,4 +388,73 @@ func TestStateSharedByTwoConfigs(t *testing.T) {
 	}
 	r = runQuick(t, nil, "plan", "--repo", dir, "--config", filepath.Join(dir, "c.yml"), "--state", statePath)
 	oneMessage(t, r, ExitUsage, "has no purge recorded for the production network with c.yml yet (its entries for the production network are other configs' or APIs' or accounts': sites/a.yml (api fast-purge), sites/b.yml (api fast-purge)): pass --from REV")
+}
+
+// A --report or --dotenv that is the state or the config file would be
+// overwritten by the run that reads it: refused before anything is
+// written or sent, the file left as it was.
+func TestOutputOverInput(t *testing.T) {
+	dir, shas := history(t)
+	sim, flags := simulator(t, ccusim.Options{})
+	config := filepath.Join(dir, ".ccu-purge.yml")
+	for _, tc := range []struct {
+		name, flag string
+		target     func(t *testing.T, statePath string) string // the output path
+		want       string
+	}{
+		{"report is the state", "--report", func(t *testing.T, s string) string { return s }, "is the state file (--state)"},
+		{"dotenv is the state", "--dotenv", func(t *testing.T, s string) string { return s }, "is the state file (--state)"},
+		{"report is the config", "--report", func(*testing.T, string) string { return config }, "is the config file " + config},
+		{"dotenv links to the config", "--dotenv", func(t *testing.T, _ string) string {
+			link := filepath.Join(t.TempDir(), "out.env")
+			if err := os.Symlink(config, link); err != nil {
+				t.Fatal(err)
+			}
+			return link
+		}, "is the config file"},
+		{"report is a state not written yet", "--report", func(t *testing.T, s string) string {
+			os.Remove(s)
+			return filepath.Join(filepath.Dir(s), ".", "state.json")
+		}, "is the state file (--state)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			statePath := filepath.Join(t.TempDir(), "state.json")
+			stateData := `{"version": 2, "entries": []}`
+			if err := os.WriteFile(statePath, []byte(stateData), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out := tc.target(t, statePath)
+			before, _ := os.ReadFile(out)
+			r := runQuick(t, nil, append([]string{"purge", "--repo", dir, "--from", shas[0], "--state", statePath, tc.flag, out}, flags...)...)
+			oneMessage(t, r, ExitUsage, tc.flag+" "+out+" "+tc.want, "writing it would destroy that file; give "+tc.flag+" another path")
+			if after, _ := os.ReadFile(out); !bytes.Equal(before, after) {
+				t.Errorf("%s changed:\n%s", out, after)
+			}
+			if n := len(sim.Purges()); n != 0 {
+				t.Errorf("%d purges sent", n)
+			}
+		})
+	}
+}
+
+// A state path that is a symbolic link (into a cache folder, say) is
+// written through: the run updates the target and the link stays.
+func TestStateSymlink(t *testing.T) {
+	dir, shas := history(t)
+	_, flags := simulator(t, ccusim.Options{})
+	real := filepath.Join(t.TempDir(), "state.json")
+	link := filepath.Join(t.TempDir(), "state.json")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	r := runQuick(t, nil, append([]string{"purge", "--repo", dir, "--from", shas[0], "--to", shas[1], "--state", link}, flags...)...)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if info, err := os.Lstat(link); err != nil || info.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced by a file (%v)", err)
+	}
+	if got := readState(t, real).net("production").Commit; got != shas[1] {
+		t.Errorf("the link's target records %q, want %.12s", got, shas[1])
+	}
 }

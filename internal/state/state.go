@@ -397,20 +397,26 @@ func replace(dir, path string, data []byte) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// target is the file path names: itself, or a symbolic link's target, so
-// Save updates the file the link points to instead of replacing the link
-// with a file of its own.
+// target is the file path names: itself, or a symbolic link's target
+// (which may not exist yet: the first run creates it), so Save updates the
+// file the link points to instead of replacing the link with a file.
 func target(path string) (string, error) {
 	info, err := os.Lstat(path)
 	if err != nil || info.Mode()&os.ModeSymlink == 0 {
 		return path, nil // a missing file or another problem: Load says which
 	}
-	real, err := filepath.EvalSymlinks(path)
-	if err != nil {
-		link, _ := os.Readlink(path)
-		return "", fmt.Errorf("%w %s: it is a symbolic link to %q, which cannot be followed (%v): point it at a file in an existing folder, or pass --state the file itself", ErrInvalid, path, link, err)
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		return real, nil
 	}
-	return real, nil
+	link, err := os.Readlink(path)
+	if err == nil && !filepath.IsAbs(link) {
+		link = filepath.Join(filepath.Dir(path), link)
+	}
+	dir, derr := filepath.EvalSymlinks(filepath.Dir(link))
+	if _, lerr := os.Lstat(link); err != nil || derr != nil || !errors.Is(lerr, os.ErrNotExist) {
+		return "", fmt.Errorf("%w %s: it is a symbolic link to %q, which cannot be followed: point it at a file in an existing folder, or pass --state the file itself", ErrInvalid, path, link)
+	}
+	return filepath.Join(dir, filepath.Base(link)), nil
 }
 
 // describeMode names a file type that is not a regular file.
