@@ -239,11 +239,9 @@ func stopped(run, budget context.Context, timeout time.Duration, err error) erro
 
 // planStopped turns a planning error caused by an interrupt (the diff and
 // the fetch stop with the run's context) into exit 1 "interrupted": it is
-// not the user's input, and Go's bare "context canceled" says nothing. A
-// fetch's error reaches here as text (the on_unknown_base message), hence
-// the second test.
+// not the user's input, and Go's bare "context canceled" says nothing.
 func planStopped(ctx context.Context, err error) error {
-	if ctx.Err() == nil || !isContextErr(err) && !strings.Contains(err.Error(), ctx.Err().Error()) {
+	if ctx.Err() == nil || !isContextErr(err) {
 		return err
 	}
 	return &exitError{ExitFailed, errors.New("interrupted while planning: nothing was sent")}
