@@ -1,5 +1,5 @@
-// Package state remembers, per network, the last commit whose changes were
-// all purged. The edge serves what was last purged, not what the CI
+// Package state remembers, per network and config (see Key), the last
+// commit whose changes were all purged. The edge serves what was last purged, not what the CI
 // system's previous run built: when a deploy's purge is cancelled or fails,
 // the CI's "before" commit moves on anyway and the next run would purge
 // too little. Diffing from the recorded commit purges exactly what the
