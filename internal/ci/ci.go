@@ -50,7 +50,7 @@ var ErrNoContext = errors.New("no base revision: pass --from REV (the commit tha
 func Detect(from, to string, e Env) (Range, error) {
 	r, err := detect(from, to, e)
 	if err == nil {
-		r.Proposal = proposal(e)
+		r.Proposal = Proposal(e)
 	}
 	return r, err
 }
@@ -70,10 +70,13 @@ func detect(from, to string, e Env) (Range, error) {
 	return Range{To: orHead(to), Source: SourceNone}, ErrNoContext
 }
 
-// proposal reports a CI run for a proposed change: GitHub pull requests
+// Proposal reports a CI run for a proposed change: GitHub pull requests
 // and merge queues, GitLab merge requests and external pull requests,
-// Jenkins change requests (multibranch pull requests set CHANGE_ID).
-func proposal(e Env) bool {
+// Jenkins change requests (multibranch pull requests set CHANGE_ID). It is
+// the one predicate for "this head is not what the edge will serve": the
+// state file is skipped and the GitHub Action runs dry for all of them.
+// It reads only Getenv.
+func Proposal(e Env) bool {
 	switch {
 	case e.Getenv("GITHUB_ACTIONS") == "true":
 		switch e.Getenv("GITHUB_EVENT_NAME") {

@@ -13,6 +13,7 @@ import (
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
+	"github.com/ccu-purge/ccu-purge/internal/ci"
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
 )
 
@@ -115,9 +116,11 @@ func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, tm
 			return nil, nil, "", usagef("input delay must be a duration such as 30s or 2m, not %q", v)
 		}
 	}
-	if ev := e.getenv("GITHUB_EVENT_NAME"); ev == "pull_request" || ev == "pull_request_target" {
-		o.dryRun = true // a pull request shows what its merge will purge
-		gh.Noticef("pull request: planning only (dry run), nothing is purged")
+	if ci.Proposal(ci.Env{Getenv: e.getenv}) {
+		// A pull request or merge queue entry shows what its merge will
+		// purge; its head is not what the edge serves yet.
+		o.dryRun = true
+		gh.Noticef("proposed change (%s): planning only (dry run), nothing is purged", e.getenv("GITHUB_EVENT_NAME"))
 	}
 	o.report = first(in("report"), filepath.Join(first(e.getenv("RUNNER_TEMP"), tmp), "ccu-purge-report.json"))
 	if o.edgerc, err = writeEdgerc(in, tmp, o.section); err != nil {
@@ -126,6 +129,9 @@ func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, tm
 	o.edgercSet = o.edgerc != ""
 	if !o.edgercSet {
 		o.edgerc = "~/.edgerc"
+	}
+	if err := checkOutputs(o, pf); err != nil {
+		return nil, nil, "", err
 	}
 	return o, pf, failOn, nil
 }

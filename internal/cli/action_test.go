@@ -170,14 +170,31 @@ func TestActionCredentialInputs(t *testing.T) {
 	}
 }
 
-func TestActionPullRequestIsDryRun(t *testing.T) {
-	g := newGHA(t, siteConfig, map[string]any{"pull_request": map[string]any{"base": map[string]string{"sha": "$V1"}, "head": map[string]string{"sha": "$V2"}}})
-	code, out := g.run("pull_request", map[string]string{"edgerc": g.edgerc})
-	if code != 0 || g.sim.Requests() != 0 {
-		t.Fatalf("exit %d, %d requests\n%s", code, g.sim.Requests(), out)
-	}
-	if sum := g.file(g.summary); !strings.Contains(sum, "dry run, 5 object(s) in 1 request(s) would be purged") {
-		t.Errorf("summary:\n%s", sum)
+// Every proposed change (a pull request, a merge queue entry) runs dry:
+// its head is not what the edge will serve.
+func TestActionProposalIsDryRun(t *testing.T) {
+	pr := map[string]any{"pull_request": map[string]any{"base": map[string]string{"sha": "$V1"}, "head": map[string]string{"sha": "$V2"}}}
+	for _, tc := range []struct {
+		event string
+		body  map[string]any
+	}{
+		{"pull_request", pr},
+		{"pull_request_target", pr},
+		{"merge_group", map[string]any{"merge_group": map[string]string{"base_sha": "$V1", "head_sha": "$V2"}}},
+	} {
+		t.Run(tc.event, func(t *testing.T) {
+			g := newGHA(t, siteConfig, tc.body)
+			code, out := g.run(tc.event, map[string]string{"edgerc": g.edgerc})
+			if code != 0 || g.sim.Requests() != 0 {
+				t.Fatalf("exit %d, %d requests\n%s", code, g.sim.Requests(), out)
+			}
+			if sum := g.file(g.summary); !strings.Contains(sum, "dry run, 5 object(s) in 1 request(s) would be purged") {
+				t.Errorf("summary:\n%s", sum)
+			}
+			if !strings.Contains(out, "::notice::proposed change ("+tc.event+"): planning only (dry run)") {
+				t.Errorf("no notice that the run is dry:\n%s", out)
+			}
+		})
 	}
 }
 
@@ -190,20 +207,28 @@ func TestActionFailures(t *testing.T) {
 		failOn       string
 		wantCode     int
 		want         string
+		inputs       map[string]string
 	}{
-		{"config error annotated", badConfig, pushEv, false, "error", 2, "::error col=5,file=.ccu-purge.yml,line=3::unknown key \"url\""},
-		{"config error, fail-on never", badConfig, pushEv, false, "never", 0, "::error col=5,file=.ccu-purge.yml,line=3::"},
-		{"first push, policy fail", siteConfig, map[string]any{"before": zeroSHA, "after": "$V2"}, false, "error", 2, "all zeros"},
-		{"refused object", siteConfig, pushEv, true, "error", 1, "unauthorized arl"},
-		{"refused object, fail-on never", siteConfig, pushEv, true, "never", 0, "unauthorized arl"},
-		{"unmatched file, fail-on warning", siteConfig, pushEv, false, "warning", 1, "fail-on: warning"},
+		{"config error annotated", badConfig, pushEv, false, "error", 2, "::error col=5,file=.ccu-purge.yml,line=3::unknown key \"url\"", nil},
+		{"config error, fail-on never", badConfig, pushEv, false, "never", 0, "::error col=5,file=.ccu-purge.yml,line=3::", nil},
+		{"first push, policy fail", siteConfig, map[string]any{"before": zeroSHA, "after": "$V2"}, false, "error", 2, "all zeros", nil},
+		{"refused object", siteConfig, pushEv, true, "error", 1, "unauthorized arl", nil},
+		{"refused object, fail-on never", siteConfig, pushEv, true, "never", 0, "unauthorized arl", nil},
+		{"unmatched file, fail-on warning", siteConfig, pushEv, false, "warning", 1, "fail-on: warning", nil},
+		{"report input is the state input", siteConfig, pushEv, false, "error", 2,
+			"::error::--report .ccu-purge-state.json is the state file (--state) .ccu-purge-state.json: writing it would destroy that file",
+			map[string]string{"state": ".ccu-purge-state.json", "report": ".ccu-purge-state.json"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g := newGHA(t, tc.config, tc.event)
 			if tc.refuse {
 				g.sim.Refuse("https://www.example.com/index.html")
 			}
-			code, out := g.run("push", map[string]string{"edgerc": g.edgerc, "fail-on": tc.failOn})
+			inputs := map[string]string{"edgerc": g.edgerc, "fail-on": tc.failOn}
+			for k, v := range tc.inputs {
+				inputs[k] = v
+			}
+			code, out := g.run("push", inputs)
 			if code != tc.wantCode || !strings.Contains(out, tc.want) {
 				t.Errorf("exit %d (want %d), output lacks %q:\n%s", code, tc.wantCode, tc.want, out)
 			}
@@ -315,7 +340,7 @@ func TestActionState(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
 	o := g.outputs()
-	if got := readState(t, path).Networks["production"].Commit; got != o["to"] || len(got) != 40 {
+	if got := readState(t, path).net("production").Commit; got != o["to"] || len(got) != 40 {
 		t.Fatalf("state records %q, want the head %q", got, o["to"])
 	}
 	sent := len(g.sim.Purges())

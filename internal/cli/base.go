@@ -66,6 +66,9 @@ func (e *env) missing(ctx context.Context, repo *diff.Repo, cfg *mapper.Config, 
 	}
 	fmt.Fprintf(e.stderr, "ccu-purge: the shallow clone lacks %s %.12s: fetching it from origin\n", what, sha)
 	if err := repo.Fetch(ctx, sha, diff.FetchOptions{Remote: "origin", Token: e.getenv("GITHUB_TOKEN")}); err != nil {
+		if ctx.Err() != nil {
+			return baseCommit{}, ctx.Err() // an interrupt, not a fetch for on_unknown_base to replace
+		}
 		return e.unknown(cfg, fmt.Sprintf("the shallow clone lacks %s %.12s and fetching it failed: %v", what, sha, err), fix)
 	}
 	return baseCommit{sha: sha}, nil

@@ -205,8 +205,24 @@ func TestPurge700Files(t *testing.T) {
 	}
 }
 
+// reportObj is an entry of the report's purged, notPurged and refused.
+type reportObj struct{ Type, Object string }
+
+// key is an object as the accounting compares it: type and text, since a
+// CP code and a tag may both be "5".
+func (o reportObj) key() string { return o.Type + " " + o.Object }
+
+// typed gives objects of one type, as the report lists them.
+func typed(typ string, objs ...string) []reportObj {
+	out := []reportObj{}
+	for _, o := range objs {
+		out = append(out, reportObj{typ, o})
+	}
+	return out
+}
+
 type reportFile struct {
-	Purged, NotPurged, Refused []string
+	Purged, NotPurged, Refused []reportObj
 	Batches                    []struct {
 		Index      int `json:"batch"`
 		HTTPStatus int
@@ -241,18 +257,18 @@ func TestPurgeRefused(t *testing.T) {
 		setup     func(*ccusim.Server)
 		args      []string
 		want      []string
-		notPurged []string
+		notPurged []reportObj
 		refused   bool
 	}{
 		// One refused object fails Akamai's whole request: bisection purges
 		// the other four and names the one.
 		{"403 unauthorized arl", func(s *ccusim.Server) { s.Refuse("https://www.example.com/index.html") }, nil,
 			[]string{"HTTP 403", "unauthorized arl", "https://www.example.com/index.html", "supportId "},
-			[]string{"https://www.example.com/index.html"}, true},
+			typed("url", "https://www.example.com/index.html"), true},
 		// A full queue is retried until the time budget runs out.
 		{"507 queue full", func(s *ccusim.Server) { s.Fail(1000, 507, "queue is full", "User's queue is full") }, []string{"--timeout", "2s"},
 			[]string{"HTTP 507", "queue is full", "User's queue is full", "supportId ", "time budget"},
-			[]string{"https://www.example.com/a%20b/%C3%A9%231.html", "https://www.example.com/gone.html", "https://www.example.com/index.html", "https://www.example.com/old.html", "https://www.example.com/new.html"}, false},
+			typed("url", "https://www.example.com/a%20b/%C3%A9%231.html", "https://www.example.com/gone.html", "https://www.example.com/index.html", "https://www.example.com/old.html", "https://www.example.com/new.html"), false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir, _ := site(t, siteConfig, nil)
@@ -484,5 +500,28 @@ func TestHelpShowsDefaults(t *testing.T) {
 		if !strings.Contains(usageText, want) {
 			t.Errorf("help does not show %q", want)
 		}
+	}
+}
+
+// A CP code and a cache tag with the same text are two objects: when the
+// request for one fails and the other's is accepted, the report lists each
+// once, with its type, in purged or in notPurged.
+func TestReportObjectTypes(t *testing.T) {
+	dir, _ := site(t, siteConfig+"cpcodes: [5]\ntags: [\"5\"]\nthreshold: 1\n", nil)
+	sim, flags := simulator(t, ccusim.Options{})
+	args := []string{"--repo", dir, "--from", "v1"}
+	planned := plannedObjects(t, args...)
+	if d := cmp.Diff([]string{"cpcode 5", "tag 5"}, planned); d != "" {
+		t.Fatalf("planned objects (-want +got):\n%s", d)
+	}
+	sim.Fail(1, 403, "", "") // the first request; the second is accepted
+	report := filepath.Join(t.TempDir(), "report.json")
+	r := run(t, append(append([]string{"purge", "--concurrency", "1", "--report", report}, args...), flags...)...)
+	rep := accounting(t, report, planned, sim, r.code)
+	if r.code != ExitFailed || len(rep.Purged) != 1 || len(rep.NotPurged) != 1 || rep.Purged[0].Type == rep.NotPurged[0].Type {
+		t.Errorf("exit %d, purged %v, not purged %v: want one of cpcode 5 and tag 5 in each\n%s%s", r.code, rep.Purged, rep.NotPurged, r.stdout, r.stderr)
+	}
+	if want := "  " + rep.NotPurged[0].key() + "\n"; !strings.Contains(r.stdout, want) {
+		t.Errorf("stdout does not list %q as not purged:\n%s", want, r.stdout)
 	}
 }

@@ -151,17 +151,19 @@ type fullReport struct {
 	Error   string
 	Batches []struct {
 		Batch      int
+		Type       string
 		Objects    []string
 		HTTPStatus int
 		PurgeID    string
 		SupportID  string
 		Error      string
 	}
-	Purged, NotPurged, Refused []string
+	Purged, NotPurged, Refused []reportObj
 }
 
 // accounting reads the report at path and checks it against the planned
-// objects: each one in purged or in notPurged, never both, never neither;
+// objects (keys: type and text): each one in purged or in notPurged, never
+// both, never neither;
 // each purged one in an accepted request with a purgeId that the
 // simulator (when given) recorded with that very object; exit 0 exactly
 // when nothing is left unpurged (or on a dry run).
@@ -178,9 +180,10 @@ func accounting(t *testing.T, path string, planned []string, sim *ccusim.Server,
 	seen := map[string]string{}
 	for _, list := range []struct {
 		name string
-		objs []string
+		objs []reportObj
 	}{{"purged", r.Purged}, {"notPurged", r.NotPurged}} {
-		for _, o := range list.objs {
+		for _, obj := range list.objs {
+			o := obj.key()
 			if prev, dup := seen[o]; dup {
 				t.Errorf("%s is in %s and in %s", o, prev, list.name)
 			}
@@ -196,11 +199,11 @@ func accounting(t *testing.T, path string, planned []string, sim *ccusim.Server,
 	for o := range seen {
 		t.Errorf("report lists %s, which was not planned", o)
 	}
-	confirmed := map[string]string{} // object → purgeId of an accepted request
+	confirmed := map[string]string{} // object's key → purgeId of an accepted request
 	for _, b := range r.Batches {
 		if b.Error == "" && b.PurgeID != "" {
 			for _, o := range b.Objects {
-				confirmed[o] = b.PurgeID
+				confirmed[reportObj{b.Type, o}.key()] = b.PurgeID
 			}
 		}
 	}
@@ -212,12 +215,13 @@ func accounting(t *testing.T, path string, planned []string, sim *ccusim.Server,
 			}
 		}
 	}
-	for _, o := range r.Purged {
+	for _, obj := range r.Purged {
+		o := obj.key()
 		id := confirmed[o]
 		switch {
 		case id == "":
 			t.Errorf("%s is purged without an accepted request with a purgeId", o)
-		case sim != nil && !recorded[id+"\x00"+o]:
+		case sim != nil && !recorded[id+"\x00"+obj.Object]:
 			t.Errorf("%s is purged by %s, which the simulator never accepted with it", o, id)
 		}
 	}
@@ -228,20 +232,28 @@ func accounting(t *testing.T, path string, planned []string, sim *ccusim.Server,
 	return r
 }
 
-// plannedObjects is every object of plan's batches for these arguments.
+// plannedObjects is every object of plan's batches for these arguments,
+// as the accounting's keys (type and text), sorted.
 func plannedObjects(t *testing.T, args ...string) []string {
 	t.Helper()
 	r := run(t, append([]string{"plan", "--output", "json"}, args...)...)
 	if r.code != 0 {
 		t.Fatalf("plan: exit %d\n%s", r.code, r.stderr)
 	}
-	var p struct{ Batches []struct{ Objects []string } }
+	var p struct {
+		Batches []struct {
+			Type    string
+			Objects []string
+		}
+	}
 	if err := json.Unmarshal([]byte(r.stdout), &p); err != nil {
 		t.Fatal(err)
 	}
 	var out []string
 	for _, b := range p.Batches {
-		out = append(out, b.Objects...)
+		for _, o := range b.Objects {
+			out = append(out, reportObj{b.Type, o}.key())
+		}
 	}
 	sort.Strings(out)
 	return out

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
+	"github.com/ccu-purge/ccu-purge/internal/gitfixture"
 )
 
 // Ctrl-C (main cancels the context on SIGINT and SIGTERM): nothing new
@@ -114,4 +116,78 @@ func TestDelay(t *testing.T) {
 		t.Errorf("dry run with --delay: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	oneMessage(t, runQuick(t, nil, "purge", "--repo", dir, "--from", "v1", "--delay", "-1s"), ExitUsage, "--delay -1s is negative")
+}
+
+// An interrupt while the diff runs (here: before it starts) sends nothing
+// and exits 1 "interrupted", like one during the purge: it is not the
+// user's input (2), and Go's bare "context canceled" says nothing. The
+// report still lists every object, none purged.
+func TestInterruptDuringPlan(t *testing.T) {
+	dir, _ := site(t, siteConfig, nil)
+	sim, flags := simulator(t, ccusim.Options{})
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"purge", append([]string{"purge", "--repo", dir, "--from", "v1", "--report", filepath.Join(t.TempDir(), "r.json")}, flags...)},
+		{"plan", []string{"plan", "--repo", dir, "--from", "v1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel() // Ctrl-C before the tree walk checks its context
+			var out, errb bytes.Buffer
+			e := &env{getenv: func(string) string { return "" }, stdout: &out, stderr: &errb}
+			r := result{e.run(ctx, tc.args), out.String(), errb.String()}
+			oneMessage(t, r, ExitFailed, "interrupted while planning: nothing was sent")
+			if strings.Contains(r.stderr, "context canceled") {
+				t.Errorf("stderr shows Go's raw error:\n%s", r.stderr)
+			}
+			if n := len(sim.Purges()); n != 0 {
+				t.Errorf("%d purges sent after an interrupt", n)
+			}
+			if tc.name != "purge" {
+				return
+			}
+			rep := readJSON[fullReport](t, tc.args[6])
+			if len(rep.Purged) != 0 || len(rep.NotPurged) != 0 || !strings.Contains(rep.Error, "interrupted while planning") {
+				t.Errorf("report %+v", rep)
+			}
+		})
+	}
+}
+
+// An interrupt while a shallow clone fetches its base is an interrupt,
+// not a failed fetch for on_unknown_base to paper over with a CP code
+// purge: exit 1 "interrupted", nothing sent, no raw "context canceled".
+func TestInterruptDuringFetch(t *testing.T) {
+	gitBin, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git is not installed: cannot make a shallow clone")
+	}
+	bare := filepath.Join(t.TempDir(), "origin.git")
+	shas, err := gitfixture.Build(bare, true, []gitfixture.Commit{
+		{Message: "one", Write: map[string]string{".ccu-purge.yml": siteConfig + "cpcodes: [777]\non_unknown_base: cpcode\n", "public/a.html": "1"}},
+		{Message: "two", Write: map[string]string{"public/a.html": "2"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clone := filepath.Join(t.TempDir(), "clone")
+	if out, err := exec.Command(gitBin, "clone", "-q", "--depth", "1", "file://"+bare, clone).CombinedOutput(); err != nil {
+		t.Fatalf("git clone: %v\n%s", err, out)
+	}
+	sim, flags := simulator(t, ccusim.Options{})
+	vars := pushEvent(t, shas[0], shas[1])
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // Ctrl-C as the fetch starts
+	var out, errb bytes.Buffer
+	e := &env{getenv: func(k string) string { return vars[k] }, stdout: &out, stderr: &errb}
+	r := result{e.run(ctx, append([]string{"purge", "--repo", clone}, flags...)), out.String(), errb.String()}
+	oneMessage(t, r, ExitFailed, "interrupted while planning: nothing was sent")
+	if strings.Contains(r.stderr, "context canceled") || strings.Contains(r.stderr, "on_unknown_base") {
+		t.Errorf("the interrupt reads as a failed fetch:\n%s", r.stderr)
+	}
+	if n := len(sim.Purges()); n != 0 {
+		t.Errorf("%d purges sent after an interrupt", n)
+	}
 }

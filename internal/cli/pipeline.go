@@ -24,8 +24,8 @@ type planned struct {
 	// state, when set, records the head once every object is purged; it
 	// is nil without --state and for proposals (pull and merge requests),
 	// whose head is not what the edge will serve.
-	state        *state.File
-	network, api string
+	state *state.File
+	key   state.Key // what the state records the purge under
 }
 
 // rangeInfo says which commits were compared and how they were chosen.
@@ -63,7 +63,8 @@ func (e *env) buildPlan(ctx context.Context, o *options) (*planned, error) {
 	if err := cfg.Override(mapper.Overrides{Env: mapper.OverridesFromEnv(e.getenv).Env, Flags: o.overrides}); err != nil {
 		return nil, usageErr(err)
 	}
-	st, rng, err := e.fromState(o.state, cfg.Network, rng, noContext)
+	key := e.stateKey(o, repo, cfg)
+	st, rng, err := e.fromState(o.state, key, rng, noContext)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +111,7 @@ func (e *env) buildPlan(ctx context.Context, o *options) (*planned, error) {
 	if err := p.Err(); err != nil {
 		return nil, usageErr(err)
 	}
-	return &planned{Range: info, Plan: p, state: st, network: cfg.Network, api: cfg.API}, nil
+	return &planned{Range: info, Plan: p, state: st, key: key}, nil
 }
 
 // changes diffs the range; with an unknown base, on_unknown_base: all

@@ -20,7 +20,7 @@ func (e *env) plan(ctx context.Context, args []string) error {
 	}
 	p, err := e.buildPlan(ctx, o)
 	if err != nil {
-		return err
+		return planStopped(ctx, err)
 	}
 	if o.output == "json" {
 		return writeJSON(e.stdout, p)

@@ -64,6 +64,9 @@ func (e *env) purge(ctx context.Context, args []string) error {
 	if err := parse(fs, args, o); err != nil {
 		return err
 	}
+	if err := checkOutputs(o, pf); err != nil {
+		return err // before the dotenv below overwrites what it names
+	}
 	run, err := e.runPurge(ctx, o, pf)
 	if pf.dotenv != "" {
 		if derr := writeDotenv(pf.dotenv, run.outputs()); derr != nil {
@@ -121,7 +124,7 @@ func (e *env) planAndSend(ctx context.Context, o *options, pf *purgeFlags, run *
 	e.enter("Plan")
 	p, err := e.buildPlan(ctx, o)
 	if err != nil {
-		return err
+		return planStopped(ctx, err)
 	}
 	run.plan = p
 	if p.state != nil && !o.dryRun {
@@ -232,6 +235,16 @@ func stopped(run, budget context.Context, timeout time.Duration, err error) erro
 		return fmt.Errorf("the time budget (--timeout %s) ran out: %w", timeout, err)
 	}
 	return err
+}
+
+// planStopped turns a planning error caused by an interrupt (the diff and
+// the fetch stop with the run's context) into exit 1 "interrupted": it is
+// not the user's input, and Go's bare "context canceled" says nothing.
+func planStopped(ctx context.Context, err error) error {
+	if ctx.Err() == nil || !isContextErr(err) {
+		return err
+	}
+	return &exitError{ExitFailed, errors.New("interrupted while planning: nothing was sent")}
 }
 
 func isContextErr(err error) bool {

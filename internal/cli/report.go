@@ -11,22 +11,49 @@ import (
 
 // report is the --report JSON: every request sent with its outcome, and
 // every planned object either in purged or in notPurged, never both, never
-// neither.
+// neither. Objects carry their type: a CP code and a cache tag may have
+// the same text ("5"), and one can be purged while the other is not.
 type report struct {
 	From      string        `json:"from"`
 	To        string        `json:"to"`
 	DryRun    bool          `json:"dryRun"`
 	Fallback  plan.Fallback `json:"fallback"`
 	Batches   []batchReport `json:"batches"`
-	Purged    []string      `json:"purged"`
-	NotPurged []string      `json:"notPurged"`
-	Refused   []string      `json:"refused"` // objects the API itself refused (also in notPurged)
+	Purged    []purgeObject `json:"purged"`
+	NotPurged []purgeObject `json:"notPurged"`
+	Refused   []purgeObject `json:"refused"` // objects the API itself refused (also in notPurged)
 	Unmatched []string      `json:"unmatched"`
 	// Error says why nothing was sent, when the run stopped before (plan,
 	// credentials, queue); the batches then carry no outcome.
 	Error string `json:"error,omitempty"`
 
 	errs []error
+}
+
+// purgeObject is one purged (or not purged) thing and its type: url, arl,
+// cpcode or tag, as in the plan's batches. One flat shape keeps jq simple:
+// .notPurged[] | select(.type == "url") | .object.
+type purgeObject struct {
+	Type   string `json:"type"`
+	Object string `json:"object"`
+}
+
+// String is the object as a person reads it: a URL or ARL by itself,
+// other types named ("cpcode 5", "tag 5").
+func (o purgeObject) String() string {
+	if o.Type == "url" || o.Type == "arl" {
+		return o.Object
+	}
+	return o.Type + " " + o.Object
+}
+
+// objectsOf is a batch's objects with the batch's type.
+func objectsOf(b plan.Batch) []purgeObject {
+	out := make([]purgeObject, len(b.Objects))
+	for i, o := range b.Objects {
+		out[i] = purgeObject{b.Type, o}
+	}
+	return out
 }
 
 // batchReport is one request: a plan batch, or a part of one after a 413
@@ -48,7 +75,7 @@ type batchReport struct {
 
 func newReport(p *plan.Plan, sent []ccu.Sent, dry bool) *report {
 	r := &report{From: p.From, To: p.To, DryRun: dry, Fallback: p.Fallback, Batches: []batchReport{},
-		Purged: []string{}, NotPurged: []string{}, Refused: []string{}, Unmatched: p.Unmatched}
+		Purged: []purgeObject{}, NotPurged: []purgeObject{}, Refused: []purgeObject{}, Unmatched: p.Unmatched}
 	for _, s := range sent {
 		r.add(s)
 	}
@@ -62,7 +89,7 @@ func (run *purgeRun) fileReport(err error) *report {
 	if run.report != nil {
 		return run.report
 	}
-	r := &report{Batches: []batchReport{}, Purged: []string{}, NotPurged: []string{}, Refused: []string{}, Unmatched: []string{}}
+	r := &report{Batches: []batchReport{}, Purged: []purgeObject{}, NotPurged: []purgeObject{}, Refused: []purgeObject{}, Unmatched: []string{}}
 	if err != nil {
 		r.Error = oneLine(err.Error())
 	}
@@ -73,7 +100,7 @@ func (run *purgeRun) fileReport(err error) *report {
 	r.From, r.To, r.Fallback, r.Unmatched = p.From, p.To, p.Fallback, p.Unmatched
 	for i, b := range p.Batches {
 		r.Batches = append(r.Batches, batchReport{Index: i + 1, Batch: b, Error: "not sent"})
-		r.NotPurged = append(r.NotPurged, b.Objects...)
+		r.NotPurged = append(r.NotPurged, objectsOf(b)...)
 	}
 	return r
 }
@@ -90,20 +117,18 @@ func (r *report) add(s ccu.Sent) {
 		if errors.As(s.Err, &ae) {
 			b.HTTPStatus, b.SupportID, b.APIError = ae.Status, ae.SupportID, ae
 		}
-		r.NotPurged = append(r.NotPurged, b.Objects...)
+		r.NotPurged = append(r.NotPurged, objectsOf(b.Batch)...)
 		if s.Refused {
-			r.Refused = append(r.Refused, b.Objects...)
-		}
-		if s.Refused {
+			r.Refused = append(r.Refused, objectsOf(b.Batch)...)
 			// Name what was refused: the API's detail does not always.
-			r.errs = append(r.errs, fmt.Errorf("batch %d: %s refused: %w", b.Index, b.Objects[0], s.Err))
+			r.errs = append(r.errs, fmt.Errorf("batch %d: %s refused: %w", b.Index, objectsOf(b.Batch)[0], s.Err))
 		} else {
 			r.errs = append(r.errs, fmt.Errorf("batch %d (%s, %d object(s)): %w", b.Index, b.Type, len(b.Objects), s.Err))
 		}
 	case r.DryRun:
-		r.NotPurged = append(r.NotPurged, b.Objects...)
+		r.NotPurged = append(r.NotPurged, objectsOf(b.Batch)...)
 	default:
-		r.Purged = append(r.Purged, b.Objects...)
+		r.Purged = append(r.Purged, objectsOf(b.Batch)...)
 	}
 	r.Batches = append(r.Batches, b)
 }
@@ -117,7 +142,7 @@ func (r *report) summarize(w io.Writer) {
 	default:
 		fmt.Fprintf(w, "Purged %d object(s); NOT purged %d object(s) in %d failed request(s):\n", len(r.Purged), len(r.NotPurged), len(r.errs))
 		for _, o := range r.NotPurged {
-			fmt.Fprintf(w, "  %s\n", o)
+			fmt.Fprintf(w, "  %s\n", o) // "cpcode 5", a URL as is
 		}
 	}
 }

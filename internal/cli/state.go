@@ -2,9 +2,15 @@ package cli
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/ci"
+	"github.com/ccu-purge/ccu-purge/internal/diff"
+	"github.com/ccu-purge/ccu-purge/internal/mapper"
 	"github.com/ccu-purge/ccu-purge/internal/state"
 )
 
@@ -13,10 +19,11 @@ const sourceState = "state"
 
 // fromState applies --state to the range. Explicit flags win, and a pull
 // or merge request compares with its target, not with the edge; otherwise
-// a recorded purge for the network is the base, ahead of the CI context:
-// the CI's previous commit moves on even when that run's purge failed.
+// a recorded purge for the key (network, config, API, account) is the
+// base, ahead of the CI context: the CI's previous commit moves on even
+// when that run's purge failed. Another config's entry is never taken.
 // The returned file is nil when nothing should be recorded.
-func (e *env) fromState(path, network string, rng ci.Range, noContext bool) (*state.File, ci.Range, error) {
+func (e *env) fromState(path string, key state.Key, rng ci.Range, noContext bool) (*state.File, ci.Range, error) {
 	if path == "" {
 		return nil, rng, nil
 	}
@@ -31,30 +38,132 @@ func (e *env) fromState(path, network string, rng ci.Range, noContext bool) (*st
 	case rng.Source == ci.SourceFlags:
 		return st, rng, nil
 	}
-	last, ok := st.Last(network)
+	last, ok, note := st.Last(key)
 	switch {
 	case !ok && noContext:
-		return nil, rng, usagef("no base revision: %s has no purge recorded for the %s network yet: pass --from REV (the commit the edge serves now) for this first run; the state file is written when it succeeds", path, network)
+		return nil, rng, usagef("no base revision: %s has no purge recorded for %s yet%s: pass --from REV (the commit the edge serves now) for this first run; the state file is written when it succeeds", path, key, paren(note))
 	case !ok:
-		fmt.Fprintf(e.stderr, "ccu-purge: note: %s has no purge recorded for the %s network yet: the base comes from %s\n", path, network, rng.Source)
+		fmt.Fprintf(e.stderr, "ccu-purge: note: %s has no purge recorded for %s yet%s: the base comes from %s\n", path, key, paren(note), rng.Source)
 		return st, rng, nil
+	case note != "":
+		fmt.Fprintf(e.stderr, "ccu-purge: note: %s: %s\n", path, note)
 	}
 	// The plan's Range line shows the reason; no note on stderr needed.
-	reason := fmt.Sprintf("the last purge on %s, recorded in %s at %s", network, path, last.PurgedAt.Format(time.RFC3339))
+	reason := fmt.Sprintf("the last purge on %s, recorded in %s at %s", key.Network, path, last.PurgedAt.Format(time.RFC3339))
 	return st, ci.Range{From: last.Commit, To: rng.To, Source: sourceState, Reason: reason}, nil
 }
 
-// record writes the head as the network's last purged commit, once the
-// API accepted every request of the run: a failed, partial or interrupted
-// run keeps the old base, so the next run purges its changes again.
+// paren is " (s)", or "" for no s.
+func paren(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + s + ")"
+}
+
+// stateKey is what the state records this run's purge under: the network,
+// the config file (relative to the repository root, the same on every
+// clone and runner), the API and a hash of the credentials' host (the
+// account; "" when no credentials load, as for a plan without them).
+func (e *env) stateKey(o *options, repo *diff.Repo, cfg *mapper.Config) state.Key {
+	if o.state == "" {
+		return state.Key{}
+	}
+	k := state.Key{Network: cfg.Network, Config: configID(o.config, repo.Root()), API: cfg.API}
+	creds, err := ccu.LoadCredentials(ccu.Source{Edgerc: o.edgerc, Section: o.section, FileOnly: o.edgercSet, SectionSet: o.sectionSet})
+	if err == nil {
+		k.Credentials = state.HostHash(creds.Host)
+	}
+	return k
+}
+
+// configID names the config file for the state's key.
+func configID(config, root string) string {
+	if config == "" {
+		return configName // at the root, or committed (a bare repository)
+	}
+	abs := realPath(config)
+	if root != "" {
+		rel, err := filepath.Rel(realPath(root), abs)
+		if err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.ToSlash(abs)
+}
+
+// realPath is path made absolute, symbolic links resolved where they can
+// be, so two spellings of one file compare equal.
+func realPath(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		return real
+	}
+	if real, err := filepath.EvalSymlinks(filepath.Dir(path)); err == nil {
+		return filepath.Join(real, filepath.Base(path))
+	}
+	return path
+}
+
+// record writes the head as the key's last purged commit, once the API
+// accepted every request of the run: a failed, partial or interrupted run
+// keeps the old base, so the next run purges its changes again.
 func (e *env) record(p *planned) error {
 	if p.state == nil {
 		return nil
 	}
-	p.state.Record(p.network, state.Entry{Commit: p.Range.To, From: p.Range.From, PurgedAt: time.Now(), API: p.api})
+	p.state.Record(state.Entry{Key: p.key, Commit: p.Range.To, From: p.Range.From, PurgedAt: time.Now()})
 	if err := p.state.Save(); err != nil {
 		return &exitError{ExitFailed, fmt.Errorf("everything was purged, but %w: the next run will purge this range again unless you pass --from %s", err, p.Range.To)}
 	}
-	fmt.Fprintf(e.stdout, "Recorded %.12s as the last purged commit on %s in %s.\n", p.Range.To, p.network, p.state.Path())
+	fmt.Fprintf(e.stdout, "Recorded %.12s as the last purged commit on %s for %s in %s.\n", p.Range.To, p.key.Network, p.key.Config, p.state.Path())
 	return nil
+}
+
+// checkOutputs refuses a --report or --dotenv that is the state file or
+// the config file: the run would overwrite what it reads, and a state
+// file holding a report fails to load on every later run.
+func checkOutputs(o *options, pf *purgeFlags) error {
+	inputs := []struct{ name, path string }{{"the state file (--state)", o.state}, {"the config file", configPath(o)}}
+	for _, out := range []struct{ flag, path string }{{"--report", o.report}, {"--dotenv", pf.dotenv}} {
+		for _, in := range inputs {
+			if samePath(out.path, in.path) {
+				return usagef("%s %s is %s %s: writing it would destroy that file; give %s another path", out.flag, out.path, in.name, in.path, out.flag)
+			}
+		}
+	}
+	return nil
+}
+
+// configPath is the config file the run will read: --config, else
+// .ccu-purge.yml at the root of the worktree holding --repo ("" when none
+// is found, as in a bare repository, whose config is committed).
+func configPath(o *options) string {
+	if o.config != "" {
+		return o.config
+	}
+	for dir := realPath(o.repo); ; dir = filepath.Dir(dir) {
+		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+			return filepath.Join(dir, configName)
+		}
+		if filepath.Dir(dir) == dir {
+			return ""
+		}
+	}
+}
+
+// samePath reports whether a and b name one file: the same file when both
+// exist (through links and other spellings), else the same path.
+func samePath(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	ia, errA := os.Stat(a)
+	ib, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(ia, ib)
+	}
+	return realPath(a) == realPath(b)
 }

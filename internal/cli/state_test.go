@@ -36,7 +36,22 @@ func page(name string) string { return "https://www.example.com/" + name + ".htm
 // stateDoc is the state file as a user would read it.
 type stateDoc struct {
 	Version  int
-	Networks map[string]struct{ Commit, From, PurgedAt, API string }
+	Entries  []stateEntry          // version 2
+	Networks map[string]stateEntry // version 1
+}
+
+type stateEntry struct{ Network, Config, API, Credentials, Commit, From, PurgedAt string }
+
+// net is the entry for network written by this config (.ccu-purge.yml),
+// else a version 1 entry kept for it; the zero entry when there is none.
+func (d stateDoc) net(network string) stateEntry {
+	found := d.Networks[network]
+	for _, e := range d.Entries {
+		if e.Network == network && (e.Config == ".ccu-purge.yml" || e.Config == "" && found.Commit == "") {
+			found = e
+		}
+	}
+	return found
 }
 
 func readState(t *testing.T, path string) stateDoc {
@@ -60,7 +75,7 @@ func TestStateRetriesWhatFailed(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("first run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	if got := readState(t, statePath).Networks["production"]; got.Commit != shas[1] || got.From != shas[0] || got.API != "fast-purge" || got.PurgedAt == "" {
+	if got := readState(t, statePath).net("production"); got.Commit != shas[1] || got.From != shas[0] || got.API != "fast-purge" || got.PurgedAt == "" {
 		t.Fatalf("state after the first run = %+v, want commit %s from %s", got, shas[1], shas[0])
 	}
 	if !strings.Contains(r.stdout, "Recorded "+shas[1][:12]+" as the last purged commit on production") {
@@ -73,7 +88,7 @@ func TestStateRetriesWhatFailed(t *testing.T) {
 	if r.code != ExitFailed {
 		t.Fatalf("failing run: exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	if got := readState(t, statePath).Networks["production"].Commit; got != shas[1] {
+	if got := readState(t, statePath).net("production").Commit; got != shas[1] {
 		t.Fatalf("a failed run moved the state to %s", got)
 	}
 	if strings.Contains(r.stdout, "Recorded") {
@@ -97,7 +112,7 @@ func TestStateRetriesWhatFailed(t *testing.T) {
 	if !strings.Contains(r.stdout, "Range: "+shas[1][:12]+".."+shas[2][:12]+" from state\n  the last purge on production, recorded in "+statePath+" at ") {
 		t.Errorf("the run does not say where its base came from:\n%s", r.stdout)
 	}
-	if got := readState(t, statePath).Networks["production"]; got.Commit != shas[2] || got.From != shas[1] {
+	if got := readState(t, statePath).net("production"); got.Commit != shas[2] || got.From != shas[1] {
 		t.Errorf("state after the healthy run = %+v, want commit %s from %s", got, shas[2], shas[1])
 	}
 }
@@ -133,7 +148,7 @@ func TestStateBeatsCIContext(t *testing.T) {
 	if want := []string{page("three"), page("two")}; !slices.Equal(objs, want) {
 		t.Errorf("plan objects %q, want %q", objs, want)
 	}
-	if got := readState(t, statePath).Networks["production"].Commit; got != shas[0] {
+	if got := readState(t, statePath).net("production").Commit; got != shas[0] {
 		t.Errorf("plan changed the state to %s; only a purge writes it", got)
 	}
 
@@ -143,7 +158,7 @@ func TestStateBeatsCIContext(t *testing.T) {
 	if p.Range.From != shas[1] || p.Range.Source != "github:push" {
 		t.Errorf("staging range = %+v, want the push event's before", p.Range)
 	}
-	if !strings.Contains(r.stderr, "has no purge recorded for the staging network yet: the base comes from github:push") {
+	if !strings.Contains(r.stderr, "has no purge recorded for the staging network with .ccu-purge.yml yet: the base comes from github:push") {
 		t.Errorf("no note that staging has no record:\n%s", r.stderr)
 	}
 }
@@ -187,7 +202,7 @@ func TestStateNotUsed(t *testing.T) {
 		if !strings.Contains(r.stdout, "Range: "+shas[1][:12]+".."+shas[2][:12]+" from github:pull_request") {
 			t.Errorf("the range is not the pull request's:\n%s", r.stdout)
 		}
-		if got := readState(t, path).Networks["production"].Commit; got != shas[0] {
+		if got := readState(t, path).net("production").Commit; got != shas[0] {
 			t.Errorf("a pull request moved the state to %s", got)
 		}
 	})
@@ -197,7 +212,7 @@ func TestStateNotUsed(t *testing.T) {
 		if r.code != 0 {
 			t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 		}
-		if got := readState(t, path).Networks["production"].Commit; got != shas[0] || strings.Contains(r.stdout, "Recorded") {
+		if got := readState(t, path).net("production").Commit; got != shas[0] || strings.Contains(r.stdout, "Recorded") {
 			t.Errorf("a dry run moved the state to %s:\n%s", got, r.stdout)
 		}
 	})
@@ -225,7 +240,7 @@ func TestStateErrors(t *testing.T) {
 		want  []string
 	}{
 		{"first run without --from", func(t *testing.T) string { return filepath.Join(t.TempDir(), "state.json") }, ExitUsage,
-			[]string{"has no purge recorded for the production network yet", "pass --from REV"}},
+			[]string{"has no purge recorded for the production network with .ccu-purge.yml yet", "pass --from REV"}},
 		{"corrupt", func(t *testing.T) string { return write(t, "{\n  \"version\": 1,\n  \"networks\": {\n") }, ExitUsage,
 			[]string{"--state: invalid state file", "ends in the middle", "delete it and pass --from REV"}},
 		{"another repository's", func(t *testing.T) string {
@@ -234,6 +249,15 @@ func TestStateErrors(t *testing.T) {
 			[]string{"the last purged commit (the last purge on production, recorded in ", other[:12] + " is not in the repository", "the state file is another repository's: fix or delete the file", "on_unknown_base is fail"}},
 		{"unwritable location", func(t *testing.T) string { return filepath.Join(t.TempDir(), "missing", "state.json") }, ExitUsage,
 			[]string{"--state: the state file ", "missing/state.json cannot be written", "relative to the workspace"}},
+		// A FIFO once hung the run forever, deaf to SIGTERM.
+		{"a FIFO", func(t *testing.T) string {
+			path := filepath.Join(t.TempDir(), "state.json")
+			if err := mkfifo(path); err != nil {
+				t.Skip(err)
+			}
+			return path
+		}, ExitUsage, []string{"--state: invalid state file ", "it is a named pipe (FIFO), not a regular file"}},
+		{"a folder", func(t *testing.T) string { return t.TempDir() }, ExitUsage, []string{"it is a folder, not a regular file"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := tc.state(t)
@@ -268,7 +292,7 @@ func TestStateSaveFailsAfterPurge(t *testing.T) {
 	var out, errb bytes.Buffer
 	e := &env{stdout: &out, stderr: &errb}
 	to := strings.Repeat("c", 40)
-	err = e.record(&planned{Range: rangeInfo{To: to}, state: st, network: "production"})
+	err = e.record(&planned{Range: rangeInfo{To: to}, state: st, key: state.Key{Network: "production", Config: ".ccu-purge.yml"}})
 	var ee *exitError
 	if !errors.As(err, &ee) || ee.code != ExitFailed {
 		t.Fatalf("record = %v, want exit 1", err)
@@ -294,7 +318,143 @@ func TestStatePerNetwork(t *testing.T) {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	got := readState(t, path)
-	if got.Networks["staging"].Commit != shas[2] || got.Networks["production"].Commit != shas[0] {
-		t.Errorf("state %+v, want staging at %.12s and production still at %.12s", got.Networks, shas[2], shas[0])
+	if got.net("staging").Commit != shas[2] || got.net("production").Commit != shas[0] {
+		t.Errorf("state %+v, want staging at %.12s and production still at %.12s", got.Entries, shas[2], shas[0])
+	}
+}
+
+// Two sites of one repository share a state file. A deploy's purge fails
+// for site A and succeeds for site B: B's record moves, A's stays, and A's
+// next run purges A's missed page again instead of finding nothing to do.
+func TestStateSharedByTwoConfigs(t *testing.T) {
+	rules := func(site string) string {
+		return "api: fast-purge\nnetwork: production\nrules:\n  - match: \"public/" + site + "/**\"\n    strip: public/" + site + "/\n    urls: https://" + site + ".example.com/{path}\n"
+	}
+	dir := t.TempDir()
+	shas, err := gitfixture.Build(dir, false, []gitfixture.Commit{
+		{Message: "one", Write: map[string]string{"sites/a.yml": rules("a"), "sites/b.yml": rules("b"), "public/a/one.html": "1", "public/b/one.html": "1"}, Tag: "v1"},
+		{Message: "two", Write: map[string]string{"public/a/two.html": "2", "public/b/two.html": "2"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, flags := simulator(t, ccusim.Options{})
+	statePath := filepath.Join(t.TempDir(), "state.json")
+	purge := func(site string, extra ...string) (result, []string) {
+		t.Helper()
+		before := len(sim.Purges())
+		args := append([]string{"purge", "--repo", dir, "--config", filepath.Join(dir, "sites", site+".yml"), "--state", statePath, "--to", shas[1]}, flags...)
+		r := runQuick(t, nil, append(args, extra...)...)
+		var got []string
+		for _, p := range sim.Purges()[before:] {
+			got = append(got, p.Objects...)
+		}
+		return r, got
+	}
+	for _, site := range []string{"a", "b"} { // first runs: --from once
+		if r, _ := purge(site, "--from", "v1", "--to", shas[0]); r.code != 0 {
+			t.Fatalf("first run of %s: exit %d\n%s%s", site, r.code, r.stdout, r.stderr)
+		}
+	}
+	sim.Fail(1, 403, "", "") // site A's deploy fails
+	if r, _ := purge("a"); r.code != ExitFailed {
+		t.Fatalf("failing run of a: exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r, got := purge("b"); r.code != 0 || !slices.Equal(got, []string{"https://b.example.com/two.html"}) {
+		t.Fatalf("run of b: exit %d, purged %q\n%s%s", r.code, got, r.stdout, r.stderr)
+	}
+	r, got := purge("a") // A retries its range, not B's
+	if r.code != 0 || !slices.Equal(got, []string{"https://a.example.com/two.html"}) {
+		t.Errorf("retry of a: exit %d, purged %q, want a's two.html again\n%s%s", r.code, got, r.stdout, r.stderr)
+	}
+	doc := readState(t, statePath)
+	if doc.Version != 2 || len(doc.Entries) != 2 {
+		t.Fatalf("state %+v, want version 2 with an entry per config", doc)
+	}
+	for i, config := range []string{"sites/a.yml", "sites/b.yml"} {
+		if e := doc.Entries[i]; e.Config != config || e.Commit != shas[1] || e.Network != "production" || e.API != "fast-purge" || len(e.Credentials) != 16 {
+			t.Errorf("entry %d = %+v, want %s at %.12s with a credentials hash", i, e, config, shas[1])
+		}
+	}
+	data, _ := os.ReadFile(statePath)
+	if strings.Contains(string(data), sim.Host()) {
+		t.Errorf("the state file names the API host in clear:\n%s", data)
+	}
+
+	// A third config in the same file has no record of its own, and says
+	// whose records the file holds instead of taking one.
+	if err := os.WriteFile(filepath.Join(dir, "c.yml"), []byte(rules("c")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = runQuick(t, nil, "plan", "--repo", dir, "--config", filepath.Join(dir, "c.yml"), "--state", statePath)
+	oneMessage(t, r, ExitUsage, "has no purge recorded for the production network with c.yml yet (its entries for the production network are other configs' or APIs' or accounts': sites/a.yml (api fast-purge), sites/b.yml (api fast-purge)): pass --from REV")
+}
+
+// A --report or --dotenv that is the state or the config file would be
+// overwritten by the run that reads it: refused before anything is
+// written or sent, the file left as it was.
+func TestOutputOverInput(t *testing.T) {
+	dir, shas := history(t)
+	sim, flags := simulator(t, ccusim.Options{})
+	config := filepath.Join(dir, ".ccu-purge.yml")
+	for _, tc := range []struct {
+		name, flag string
+		target     func(t *testing.T, statePath string) string // the output path
+		want       string
+	}{
+		{"report is the state", "--report", func(t *testing.T, s string) string { return s }, "is the state file (--state)"},
+		{"dotenv is the state", "--dotenv", func(t *testing.T, s string) string { return s }, "is the state file (--state)"},
+		{"report is the config", "--report", func(*testing.T, string) string { return config }, "is the config file " + config},
+		{"dotenv links to the config", "--dotenv", func(t *testing.T, _ string) string {
+			link := filepath.Join(t.TempDir(), "out.env")
+			if err := os.Symlink(config, link); err != nil {
+				t.Fatal(err)
+			}
+			return link
+		}, "is the config file"},
+		{"report is a state not written yet", "--report", func(t *testing.T, s string) string {
+			os.Remove(s)
+			return filepath.Join(filepath.Dir(s), ".", "state.json")
+		}, "is the state file (--state)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			statePath := filepath.Join(t.TempDir(), "state.json")
+			stateData := `{"version": 2, "entries": []}`
+			if err := os.WriteFile(statePath, []byte(stateData), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out := tc.target(t, statePath)
+			before, _ := os.ReadFile(out)
+			r := runQuick(t, nil, append([]string{"purge", "--repo", dir, "--from", shas[0], "--state", statePath, tc.flag, out}, flags...)...)
+			oneMessage(t, r, ExitUsage, tc.flag+" "+out+" "+tc.want, "writing it would destroy that file; give "+tc.flag+" another path")
+			if after, _ := os.ReadFile(out); !bytes.Equal(before, after) {
+				t.Errorf("%s changed:\n%s", out, after)
+			}
+			if n := len(sim.Purges()); n != 0 {
+				t.Errorf("%d purges sent", n)
+			}
+		})
+	}
+}
+
+// A state path that is a symbolic link (into a cache folder, say) is
+// written through: the run updates the target and the link stays.
+func TestStateSymlink(t *testing.T) {
+	dir, shas := history(t)
+	_, flags := simulator(t, ccusim.Options{})
+	real := filepath.Join(t.TempDir(), "state.json")
+	link := filepath.Join(t.TempDir(), "state.json")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	r := runQuick(t, nil, append([]string{"purge", "--repo", dir, "--from", shas[0], "--to", shas[1], "--state", link}, flags...)...)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if info, err := os.Lstat(link); err != nil || info.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced by a file (%v)", err)
+	}
+	if got := readState(t, real).net("production").Commit; got != shas[1] {
+		t.Errorf("the link's target records %q, want %.12s", got, shas[1])
 	}
 }

@@ -1,0 +1,12 @@
+//go:build !unix
+
+package state
+
+import "os"
+
+// openNonBlock: without FIFOs in the file system, a plain open cannot
+// block.
+func openNonBlock(path string) (*os.File, error) { return os.Open(path) }
+
+// checkReplace: there are no sticky folders to refuse the rename.
+func checkReplace(dir, path string) error { return nil }

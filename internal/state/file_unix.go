@@ -1,0 +1,50 @@
+//go:build unix
+
+package state
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"syscall"
+)
+
+// openNonBlock opens path for reading without waiting: a FIFO opens at
+// once (and is then refused as not a regular file) instead of blocking
+// until a writer comes, which no signal would interrupt.
+func openNonBlock(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+}
+
+// checkReplace says whether Save's rename could replace the file at path.
+// In a sticky folder (mode +t, as /tmp) only the file's owner, the
+// folder's owner or root may replace an entry, so a state file another
+// user left there passes a create-and-remove test and fails only after
+// purging. Trying the rename itself would move the real file away for a
+// moment, which a concurrent run would read as "no state", so the rule is
+// checked instead.
+func checkReplace(dir, path string) error {
+	di, err := os.Stat(dir)
+	if err != nil || di.Mode()&os.ModeSticky == 0 {
+		return nil
+	}
+	fi, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	euid := os.Geteuid()
+	if euid == 0 || owner(di) == euid || owner(fi) == euid {
+		return nil
+	}
+	return fmt.Errorf("its folder %s is sticky (+t) and the file belongs to user %d, so user %d cannot replace it: give the run its own --state path, or have its owner remove the file", dir, owner(fi), euid)
+}
+
+func owner(fi os.FileInfo) int {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return int(st.Uid)
+	}
+	return -1
+}
