@@ -349,6 +349,7 @@ func result(data []byte) (r Result, ok bool) {
 	r.HTTPStatus, _ = num(m, "httpStatus")
 	r.EstimatedSeconds, _ = num(m, "estimatedSeconds")
 	r.PingAfterSeconds, _ = num(m, "pingAfterSeconds")
+	r.EstimatedSeconds, r.PingAfterSeconds = clampSeconds(r.EstimatedSeconds), clampSeconds(r.PingAfterSeconds)
 	r.PurgeID, r.SupportID, r.ProgressURI, r.Detail = str(m, "purgeId"), str(m, "supportId"), str(m, "progressUri"), str(m, "detail")
 	return r, true
 }

@@ -32,8 +32,20 @@ func (c *Client) Status(ctx context.Context, idOrURI string) (PurgeStatus, error
 		path = "/ccu/v2/purges/" + path
 	}
 	var st PurgeStatus
-	return st, c.get(ctx, path, &st)
+	err := c.get(ctx, path, &st)
+	st.PingAfterSeconds = clampSeconds(st.PingAfterSeconds)
+	return st, err
 }
+
+// MaxAnswerSeconds caps the estimatedSeconds and pingAfterSeconds taken
+// from an answer: a day, past any budget (--timeout), which then ends the
+// wait first. Uncapped, a huge figure overflowed time.Duration into a
+// negative wait, and --wait said Done at once.
+const MaxAnswerSeconds = int(maxWait / time.Second)
+
+// clampSeconds keeps a figure of seconds from an answer within
+// [0, MaxAnswerSeconds]: a negative one means nothing to wait for.
+func clampSeconds(n int) int { return min(max(n, 0), MaxAnswerSeconds) }
 
 // QueueLength reads how many objects wait in a CCU v2 queue.
 func (c *Client) QueueLength(ctx context.Context, queue string) (int, error) {
@@ -123,7 +135,7 @@ func (c *Client) waitDone(ctx context.Context, r Result, gate chan struct{}) (Pu
 	ended := func() (PurgeStatus, error) {
 		return PurgeStatus{}, fmt.Errorf("purge %s not Done yet when waiting ended: %w", r.PurgeID, ctx.Err())
 	}
-	ping := time.Duration(r.PingAfterSeconds) * time.Second
+	ping := time.Duration(clampSeconds(r.PingAfterSeconds)) * time.Second
 	for {
 		t := time.NewTimer(max(ping, time.Second/10))
 		select {
