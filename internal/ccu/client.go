@@ -200,11 +200,7 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte) (*htt
 	c.cfg.SignRequest(req)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		inner := redactURLError(err)
-		if transient(inner) {
-			return nil, nil, fmt.Errorf("%s %s: %w: %w", method, path, errTransport, inner)
-		}
-		return nil, nil, fmt.Errorf("%s %s: %w", method, path, inner)
+		return nil, nil, connFailed(method, path, redactURLError(err))
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
@@ -227,6 +223,22 @@ func (c *Client) logf(format string, args ...any) {
 // errTransport marks a failure of the connection, not of the request: a
 // reset, a timeout, a dropped answer. Retrying may succeed.
 var errTransport = errors.New("connection failed")
+
+// connFailed says how a request's connection failed: marked errTransport
+// when a retry may pass, and errRefused too when the host refused it;
+// with the fix when it will not pass.
+func connFailed(method, path string, err error) error {
+	if why := permanentTransport(err); why != "" {
+		return fmt.Errorf("%s %s: %s: %w", method, path, why, err)
+	}
+	if refused(err) {
+		return fmt.Errorf("%s %s: %w: %w: %w", method, path, errTransport, errRefused, err)
+	}
+	if transient(err) {
+		return fmt.Errorf("%s %s: %w: %w", method, path, errTransport, err)
+	}
+	return fmt.Errorf("%s %s: %w", method, path, err)
+}
 
 // transient tells connection failures worth a retry from ones that will not
 // pass (a certificate that is not trusted, a host that does not exist).

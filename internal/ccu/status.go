@@ -85,9 +85,12 @@ func (c *Client) WaitQueue(ctx context.Context, queue string, n int, interval ti
 	if n > limit {
 		return fmt.Errorf("the %s queue holds at most %d objects and the plan has %d: use the default queue, or purge CP codes", queue, limit, n)
 	}
-	for {
+	refusedRun := 0 // polls refused in a row
+	for n := 1; ; n++ {
 		length, err := c.QueueLength(ctx, queue)
-		switch {
+		switch refusedRun = nextRun(refusedRun, err); {
+		case refusedRun >= refusedTries:
+			return fmt.Errorf("read the %s queue's length: %w", queue, refusedTooOften(n, err))
 		case err != nil && (!retryable(err) || ctx.Err() != nil):
 			return fmt.Errorf("read the %s queue's length: %w", queue, err)
 		case err == nil && length+n <= limit:

@@ -2,6 +2,8 @@ package ccu
 
 import (
 	"encoding/pem"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -59,3 +61,7 @@ func accept201(h http.Header) http.HandlerFunc {
 		_, _ = w.Write([]byte(`{"httpStatus":201,"purgeId":"edup-stub","supportId":"edup-stub","estimatedSeconds":5,"detail":"Request accepted"}`))
 	}
 }
+
+// quietLog drops a stub server's own log lines (TLS handshake errors
+// the test provokes on purpose).
+func quietLog() *log.Logger { return log.New(io.Discard, "", 0) }
