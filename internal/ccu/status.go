@@ -86,11 +86,11 @@ func (c *Client) WaitQueue(ctx context.Context, queue string, n int, interval ti
 		return fmt.Errorf("the %s queue holds at most %d objects and the plan has %d: use the default queue, or purge CP codes", queue, limit, n)
 	}
 	refusedRun := 0 // polls refused in a row
-	for n := 1; ; n++ {
+	for polls := 1; ; polls++ {
 		length, err := c.QueueLength(ctx, queue)
 		switch refusedRun = nextRun(refusedRun, err); {
 		case refusedRun >= refusedTries:
-			return fmt.Errorf("read the %s queue's length: %w", queue, refusedTooOften(n, err))
+			return fmt.Errorf("read the %s queue's length: %w", queue, refusedTooOften(polls, err))
 		case err != nil && (!retryable(err) || ctx.Err() != nil):
 			return fmt.Errorf("read the %s queue's length: %w", queue, err)
 		case err == nil && length+n <= limit:
