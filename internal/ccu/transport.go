@@ -2,6 +2,7 @@ package ccu
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -18,8 +19,10 @@ import (
 // is an unexported type inside a *net.OpError whose Op is "remote error",
 // and net/http's "server gave HTTP response to HTTPS client" and crypto/tls's
 // "server selected unsupported protocol version" are plain errors. Those
-// are matched on that fixed text, which the Go 1 promise keeps stable in
-// practice and the tests pin with real servers.
+// are matched on that fixed text; Go does not promise it, so the tests pin
+// it with real servers, and a change in Go fails a test, not a user.
+// Certificate errors were already never retried (transient); here they
+// gain what to check.
 
 // errRefused marks a refused connection: retried a few times, then given
 // up (see refusedTries).
@@ -37,8 +40,14 @@ const refusedTries = 3
 func permanentTransport(err error) string {
 	var rec tls.RecordHeaderError
 	var op *net.OpError
+	var unknown x509.UnknownAuthorityError
+	var host x509.HostnameError
 	msg := err.Error()
 	switch {
+	case errors.As(err, &host):
+		return "the server's certificate is for another host: check host in .edgerc"
+	case errors.As(err, &unknown):
+		return "the server's certificate is not signed by a trusted CA: check host in .edgerc (for a private CA, such as the simulator's, pass --ca-cert FILE or set SSL_CERT_FILE)"
 	case strings.Contains(msg, "server gave HTTP response to HTTPS client"):
 		return "the host speaks plain HTTP, not HTTPS: check host in .edgerc (Akamai's API is HTTPS only, on port 443)"
 	case errors.As(err, &rec):

@@ -26,6 +26,11 @@ func TestSubmitPermanentConnectionFailures(t *testing.T) {
 	plain := httptest.NewServer(accept201(nil))
 	defer plain.Close()
 	notTLS := banner(t, "SSH-2.0-OpenSSH_9.6\r\n")
+	other := httptest.NewUnstartedServer(accept201(nil))
+	other.Config.ErrorLog = quietLog()
+	other.StartTLS()
+	defer other.Close()
+	_, port, _ := net.SplitHostPort(hostOf(other))
 	for _, tc := range []struct {
 		name, host string
 		srv        *httptest.Server
@@ -35,6 +40,8 @@ func TestSubmitPermanentConnectionFailures(t *testing.T) {
 		{"TLS 1.1 only", hostOf(tls11), tls11, 1, []string{"TLS handshake failed: the server offers only TLS 1.0/1.1", "check host in .edgerc", "protocol version not supported"}},
 		{"plain HTTP", hostOf(plain), nil, 1, []string{"the host speaks plain HTTP, not HTTPS: check host in .edgerc", "server gave HTTP response to HTTPS client"}},
 		{"not TLS at all", notTLS, nil, 1, []string{"the host does not speak TLS", "check host and its port in .edgerc"}},
+		{"untrusted certificate", hostOf(other), nil, 1, []string{"the server's certificate is not signed by a trusted CA: check host in .edgerc (for a private CA", "x509: certificate signed by unknown authority"}},
+		{"certificate for another host", "localhost:" + port, other, 1, []string{"the server's certificate is for another host: check host in .edgerc", "x509: certificate is valid for"}},
 		{"refused port", closedPort(t), nil, refusedTries, []string{"refused 3 times in a row: nothing listens at that host and port: check host (and its :port) in .edgerc", "connection refused"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
