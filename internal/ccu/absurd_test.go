@@ -82,7 +82,7 @@ func TestAnswerSecondsClamped(t *testing.T) {
 		body      string
 		est, ping int
 	}{
-		{`{"httpStatus":201,"purgeId":"p","estimatedSeconds":10000000000,"pingAfterSeconds":9223372036854775807}`, MaxAnswerSeconds, MaxAnswerSeconds},
+		{`{"httpStatus":201,"purgeId":"p","estimatedSeconds":10000000000,"pingAfterSeconds":9223372036854775807}`, maxAnswerSeconds, maxAnswerSeconds},
 		{`{"httpStatus":201,"purgeId":"p","estimatedSeconds":-5,"pingAfterSeconds":-9223372036854775808}`, 0, 0},
 		{`{"httpStatus":201,"purgeId":"p","estimatedSeconds":420,"pingAfterSeconds":60}`, 420, 60},
 		{`{"httpStatus":201,"purgeId":"p","estimatedSeconds":1e400}`, 0, 0},

@@ -37,15 +37,15 @@ func (c *Client) Status(ctx context.Context, idOrURI string) (PurgeStatus, error
 	return st, err
 }
 
-// MaxAnswerSeconds caps the estimatedSeconds and pingAfterSeconds taken
+// maxAnswerSeconds caps the estimatedSeconds and pingAfterSeconds taken
 // from an answer: a day, past any budget (--timeout), which then ends the
 // wait first. Uncapped, a huge figure overflowed time.Duration into a
 // negative wait, and --wait said Done at once.
-const MaxAnswerSeconds = int(maxWait / time.Second)
+const maxAnswerSeconds = int(maxWait / time.Second)
 
 // clampSeconds keeps a figure of seconds from an answer within
-// [0, MaxAnswerSeconds]: a negative one means nothing to wait for.
-func clampSeconds(n int) int { return min(max(n, 0), MaxAnswerSeconds) }
+// [0, maxAnswerSeconds]: a negative one means nothing to wait for.
+func clampSeconds(n int) int { return min(max(n, 0), maxAnswerSeconds) }
 
 // QueueLength reads how many objects wait in a CCU v2 queue.
 func (c *Client) QueueLength(ctx context.Context, queue string) (int, error) {
