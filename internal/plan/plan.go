@@ -88,12 +88,15 @@ type Settings struct {
 	Unmatched string
 }
 
-// ErrUnmatched, ErrTooMany and ErrTooLarge are wrapped by Plan.Err.
+// ErrUnmatched and ErrTooMany are wrapped by Plan.Err.
 var (
 	ErrUnmatched = errors.New("changed files no rule covers")
 	ErrTooMany   = errors.New("too many objects")
-	ErrTooLarge  = errors.New("objects too large for any request")
 )
+
+// ErrTooLarge is wrapped by Plan.Err when an object cannot be sent even
+// alone (see MaxObjectBytes).
+var ErrTooLarge = errors.New("objects too large for any request")
 
 // MaxObjectBytes is the most one object may take in JSON: a request of it
 // alone must fit MaxBodyBytes with the body's other fields (bodyOverhead).
@@ -228,7 +231,7 @@ func (p *Plan) fail(err error) {
 }
 
 // Err is why the plan must not be sent (exit 2), or nil; it wraps
-// ErrUnmatched, ErrTooMany or ErrTooLarge.
+// ErrUnmatched or ErrTooMany.
 func (p *Plan) Err() error { return errors.Join(p.errs...) }
 
 func quoteList(xs []string) string {
