@@ -25,6 +25,11 @@ func writeEdgerc(t *testing.T, content string) string {
 
 const section = "host = akab-h.purge.akamaiapis.net\nclient_token = ct\nclient_secret = cs\naccess_token = at\n"
 
+// hostIs is a [ccu] section with host h.
+func hostIs(h string) string {
+	return "[ccu]\nhost = " + h + "\nclient_token = ct\nclient_secret = cs\naccess_token = at\n"
+}
+
 func TestLoadCredentials(t *testing.T) {
 	for _, tc := range []struct {
 		name, file, section string
@@ -38,6 +43,18 @@ func TestLoadCredentials(t *testing.T) {
 		{"malformed file", "[ccu]\nhost = h\nclient_secret SECRETVALUE123\n", "ccu", false, "", "cannot parse"},
 		{"host with scheme", "[ccu]\nhost = https://akab-h.purge.akamaiapis.net\nclient_token = ct\nclient_secret = SECRETVALUE123\naccess_token = at\n", "ccu", false, "", "without https://"},
 		{"host with slash", "[ccu]\nhost = akab-h.purge.akamaiapis.net/\nclient_token = ct\nclient_secret = cs\naccess_token = at\n", "ccu", false, "", "without https:// or a trailing /"},
+		{"unbracketed IPv6 with port", hostIs("::1:8443"), "ccu", false, "", "write an IPv6 host in brackets: [::1]:8443"},
+		{"unbracketed IPv6 without port", hostIs("fe80::1"), "ccu", false, "", "write an IPv6 host in brackets: [fe80::1]"},
+		{"unbracketed IPv6 with a long port", hostIs("2001:db8::1:443"), "ccu", false, "", "brackets: [2001:db8::1]:443"},
+		{"bracketed IPv6 with port", hostIs("[::1]:8443"), "ccu", false, "[::1]:8443", ""},
+		{"bracketed IPv6 without port", hostIs("[::1]"), "ccu", false, "[::1]", ""},
+		{"host with port", hostIs("127.0.0.1:8443"), "ccu", false, "127.0.0.1:8443", ""},
+		{"port 0", hostIs("akab-h.purge.akamaiapis.net:0"), "ccu", false, "", "a number from 1 to 65535"},
+		{"port 99999", hostIs("akab-h.purge.akamaiapis.net:99999"), "ccu", false, "", "a number from 1 to 65535"},
+		{"empty port", hostIs("akab-h.purge.akamaiapis.net:"), "ccu", false, "", "a number from 1 to 65535"},
+		{"brackets around a name", hostIs("[akab-h.purge.akamaiapis.net]:443"), "ccu", false, "", "brackets are only for an IPv6 address"},
+		{"stray bracket", hostIs("akab-h]"), "ccu", false, "", "brackets are only for an IPv6 address"},
+		{"colons in a secret are not echoed", hostIs("SECRETVALUE123:a:b"), "ccu", false, "", "write an IPv6 host in brackets: [ADDRESS]:PORT"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg, err := LoadCredentials(Source{Edgerc: writeEdgerc(t, tc.file), Section: tc.section, SectionSet: tc.explicit})

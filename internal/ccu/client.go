@@ -81,7 +81,13 @@ func New(cfg *edgegrid.Config, opts Options) (*Client, error) {
 	if opts.UserAgent == "" {
 		opts.UserAgent = "ccu-purge"
 	}
-	hc := &http.Client{Transport: tr, Timeout: 60 * time.Second,
+	// No http.Client.Timeout: a fixed cap per attempt (it was 60 s) cut
+	// off a 201 that took longer and sent the purge again. Each attempt
+	// lasts as long as its context, which Submit bounds by what is left of
+	// the budget (--timeout) plus the grace for requests in flight; only
+	// the steps before anything is sent have their own limits (dial 30 s,
+	// TLS handshake 10 s), since retrying those is always safe.
+	hc := &http.Client{Transport: tr,
 		// A redirect would resend a signed purge to another URL: refuse it.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	return &Client{cfg: cfg, opts: opts, http: hc, conns: cs}, nil
@@ -181,7 +187,10 @@ func (c *Client) once(ctx context.Context, b plan.Batch) (Result, http.Header, e
 		return Result{}, nil, fmt.Errorf("request body of %d bytes exceeds the API's %d-byte limit", len(body), plan.MaxBodyBytes)
 	}
 	resp, data, err := c.do(ctx, http.MethodPost, path, body)
-	if err != nil {
+	switch {
+	case resp != nil && resp.StatusCode == http.StatusCreated && err != nil:
+		return Result{}, resp.Header, unreadable201(data, err)
+	case err != nil:
 		return Result{}, nil, err
 	}
 	res, err := accepted(resp, data)
@@ -200,17 +209,15 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte) (*htt
 	c.cfg.SignRequest(req)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		inner := redactURLError(err)
-		if transient(inner) {
-			return nil, nil, fmt.Errorf("%s %s: %w: %w", method, path, errTransport, inner)
-		}
-		return nil, nil, fmt.Errorf("%s %s: %w", method, path, inner)
+		return nil, nil, connFailed(method, path, redactURLError(err))
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	c.logf("%s %s -> %d %s", method, path, resp.StatusCode, supportID(data))
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s %s: read answer: %w: %w", method, path, errTransport, err)
+		// resp comes too: after a 201 status line the purge is accepted,
+		// and once must not have it retried as a dropped connection.
+		return resp, data, fmt.Errorf("%s %s: read answer: %w: %w", method, path, errTransport, err)
 	}
 	if resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusUnauthorized {
 		resp.Header.Set(skewHeader, clockSkew(c.now(), resp.Header.Get("Date")).String())
@@ -227,6 +234,22 @@ func (c *Client) logf(format string, args ...any) {
 // errTransport marks a failure of the connection, not of the request: a
 // reset, a timeout, a dropped answer. Retrying may succeed.
 var errTransport = errors.New("connection failed")
+
+// connFailed says how a request's connection failed: marked errTransport
+// when a retry may pass, and errRefused too when the host refused it;
+// with the fix when it will not pass.
+func connFailed(method, path string, err error) error {
+	if why := permanentTransport(err); why != "" {
+		return fmt.Errorf("%s %s: %s: %w", method, path, why, err)
+	}
+	if refused(err) {
+		return fmt.Errorf("%s %s: %w: %w: %w", method, path, errTransport, errRefused, err)
+	}
+	if transient(err) {
+		return fmt.Errorf("%s %s: %w: %w", method, path, errTransport, err)
+	}
+	return fmt.Errorf("%s %s: %w", method, path, err)
+}
 
 // transient tells connection failures worth a retry from ones that will not
 // pass (a certificate that is not trusted, a host that does not exist).
@@ -316,7 +339,9 @@ func wireObjects(b plan.Batch) ([]any, error) {
 	return out, nil
 }
 
-// accepted reads a purge answer: 201 with a body whose httpStatus is 201.
+// accepted reads a purge answer: 201 with a body whose httpStatus is 201
+// and a purgeId. A 201 is never sent again, whatever its body: see
+// unconfirmed.
 func accepted(resp *http.Response, data []byte) (Result, error) {
 	if resp.StatusCode != http.StatusCreated {
 		e := parseError(resp, data)
@@ -325,15 +350,68 @@ func accepted(resp *http.Response, data []byte) (Result, error) {
 	}
 	r, ok := result(data)
 	if !ok {
-		return Result{}, &APIError{Status: resp.StatusCode, Title: "unreadable answer", Detail: "the API answered 201 but its body is not JSON, so the purge is not confirmed"}
+		purgeID, supportID := salvage(data)
+		return Result{}, unconfirmed("unreadable answer", "but its body is not JSON", purgeID, supportID)
 	}
 	if r.HTTPStatus != http.StatusCreated {
-		return r, &APIError{Status: resp.StatusCode, Title: "contradicting answer", Detail: fmt.Sprintf("the API answered 201 but its body says httpStatus %d", r.HTTPStatus), SupportID: r.SupportID}
+		return r, &APIError{Status: resp.StatusCode, Title: "contradicting answer", Detail: fmt.Sprintf("the API answered 201 but its body says httpStatus %d, so the purge is not confirmed; not sent again", r.HTTPStatus), SupportID: r.SupportID}
 	}
 	if r.PurgeID == "" {
-		return r, &APIError{Status: resp.StatusCode, Title: "unconfirmed answer", Detail: "the API answered 201 without a purgeId, so the purge is not confirmed", SupportID: r.SupportID}
+		return r, unconfirmed("unconfirmed answer", "without a purgeId", "", r.SupportID)
 	}
 	return r, nil
+}
+
+// unreadable201 is a 201 whose body could not be read to its end: cut
+// short, chunked without an end, gzip that is not, or slower than the
+// budget. readErr is why.
+func unreadable201(partial []byte, readErr error) error {
+	purgeID, supportID := salvage(partial)
+	why := "but its body could not be read (" + clean(readErr.Error(), maxField) + ")"
+	if errors.Is(readErr, context.Canceled) || errors.Is(readErr, context.DeadlineExceeded) {
+		why = "but its body had not arrived when the time budget (--timeout) and the grace for requests in flight ran out"
+	}
+	return unconfirmed("unreadable answer", why, purgeID, supportID)
+}
+
+// unconfirmed is a 201 without a readable purgeId. The status line is the
+// API's word that it accepted the request, so it is never sent again (a
+// retry would purge twice and spend the account's rate limit); but the
+// promise is that every object ends confirmed with its purgeId or listed
+// as not purged, so without a purgeId its objects are not purged (exit 1),
+// and whatever ids could be read are kept for Akamai support.
+func unconfirmed(title, why, purgeID, supportID string) *APIError {
+	return &APIError{Status: http.StatusCreated, Title: title, Accepted: true, PurgeID: purgeID, SupportID: supportID,
+		Detail: "the API answered 201 (accepted) " + why + ", so the purge is not confirmed; not sent again: run again for a confirmed purge"}
+}
+
+// salvage reads the purgeId and supportId that are whole in the start of a
+// JSON object cut anywhere: a decoder's tokens stop at the first one that
+// is incomplete, so a purgeId cut in half is never taken.
+func salvage(data []byte) (purgeID, supportID string) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return "", ""
+	}
+	for {
+		k, err := dec.Token()
+		key, isKey := k.(string)
+		if err != nil || !isKey {
+			return purgeID, supportID
+		}
+		v, err := dec.Token()
+		if err != nil {
+			return purgeID, supportID
+		}
+		if _, nested := v.(json.Delim); nested {
+			return purgeID, supportID // an object or array value: the rest is not read
+		}
+		if s, ok := v.(string); ok && key == "purgeId" {
+			purgeID = clean(s, maxField)
+		} else if ok && key == "supportId" {
+			supportID = clean(s, maxField)
+		}
+	}
 }
 
 // result reads an accepted answer's members one by one, so one of the
@@ -349,6 +427,7 @@ func result(data []byte) (r Result, ok bool) {
 	r.HTTPStatus, _ = num(m, "httpStatus")
 	r.EstimatedSeconds, _ = num(m, "estimatedSeconds")
 	r.PingAfterSeconds, _ = num(m, "pingAfterSeconds")
+	r.EstimatedSeconds, r.PingAfterSeconds = clampSeconds(r.EstimatedSeconds), clampSeconds(r.PingAfterSeconds)
 	r.PurgeID, r.SupportID, r.ProgressURI, r.Detail = str(m, "purgeId"), str(m, "supportId"), str(m, "progressUri"), str(m, "detail")
 	return r, true
 }

@@ -3,9 +3,11 @@ package ccu
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"github.com/akamai/AkamaiOPEN-edgegrid-golang/v13/pkg/edgegrid"
@@ -55,7 +57,50 @@ func validate(cfg *edgegrid.Config, edgerc, section string) (*edgegrid.Config, e
 	if err := cfg.Validate(); err != nil || !bareHost(cfg.Host) {
 		return nil, fmt.Errorf("%w: section [%s] of %s: host must be a bare host name such as akab-xxxx.purge.akamaiapis.net, without https:// or a trailing /", ErrNoCredentials, section, edgerc)
 	}
+	if err := hostPort(cfg.Host); err != nil {
+		return nil, fmt.Errorf("%w: section [%s] of %s: host: %w", ErrNoCredentials, section, edgerc, err)
+	}
 	return cfg, nil
+}
+
+// hostPort checks what bareHost lets through: an IPv6 address must be in
+// brackets (the client writes "https://"+host, and Go reads an
+// unbracketed "::1:8443" as no host at all, failing every batch), and a
+// port must be a number from 1 to 65535.
+func hostPort(h string) error {
+	if strings.Count(h, ":") > 1 && !strings.HasPrefix(h, "[") {
+		return fmt.Errorf("write an IPv6 host in brackets: %s", bracketed(h))
+	}
+	name, port, err := net.SplitHostPort(h)
+	if err != nil {
+		if strings.ContainsAny(h, "[]") && !(strings.HasPrefix(h, "[") && strings.HasSuffix(h, "]") && net.ParseIP(h[1:len(h)-1]) != nil) {
+			return errors.New("brackets are only for an IPv6 address, as in [::1]:8443")
+		}
+		return nil // no port: a plain name, or "[v6]"
+	}
+	if strings.HasPrefix(h, "[") && net.ParseIP(name) == nil {
+		return errors.New("brackets are only for an IPv6 address, as in [::1]:8443")
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return errors.New("the port after the last ':' must be a number from 1 to 65535")
+	}
+	return nil
+}
+
+// bracketed suggests the bracketed form of an unbracketed IPv6 host:
+// "::1:8443" reads as address ::1 and port 8443 when that split gives an
+// address, which is how people write a local test server. Only an
+// address is echoed; anything else (a secret in the wrong line, say) gets
+// the form, not the value.
+func bracketed(h string) string {
+	i := strings.LastIndexByte(h, ':')
+	if _, err := strconv.Atoi(h[i+1:]); err == nil && i > 0 && net.ParseIP(h[:i]) != nil {
+		return "[" + h[:i] + "]:" + h[i+1:]
+	}
+	if net.ParseIP(h) != nil {
+		return "[" + h + "]"
+	}
+	return "[ADDRESS]:PORT"
 }
 
 // bareHost reports a host name with an optional port and nothing else:

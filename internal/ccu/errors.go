@@ -58,6 +58,11 @@ type APIError struct {
 	// Gateway is set for the API gateway's error form (status, requestId):
 	// authentication failures, not judgements on the objects.
 	Gateway bool `json:"gateway,omitempty"`
+	// Accepted is set when the status line said 201 but the body did not
+	// confirm it (unreadable, cut, no purgeId): the API took the request,
+	// which is never sent again; PurgeID is whatever whole id was read.
+	Accepted bool   `json:"accepted,omitempty"`
+	PurgeID  string `json:"purgeId,omitempty"`
 }
 
 // Error reads like "HTTP 507: queue is full: User's queue is full (supportId …)".
@@ -71,6 +76,10 @@ func (e *APIError) Error() string {
 		b.WriteString(": " + e.Detail)
 	}
 	switch {
+	case e.PurgeID != "" && e.SupportID != "":
+		fmt.Fprintf(&b, " (purgeId %s, supportId %s)", e.PurgeID, e.SupportID)
+	case e.PurgeID != "":
+		fmt.Fprintf(&b, " (purgeId %s)", e.PurgeID)
 	case e.SupportID != "":
 		fmt.Fprintf(&b, " (supportId %s)", e.SupportID)
 	case e.RequestID != "":

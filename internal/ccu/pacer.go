@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -93,7 +94,7 @@ func (p *pacer) take(kind string, n float64) (time.Duration, error) {
 	}
 	wait := math.Max(need(req, 1), need(obj, n))
 	if wait > 0 {
-		return time.Duration(wait*float64(time.Second)) + time.Millisecond, nil
+		return seconds(wait) + time.Millisecond, nil
 	}
 	req.have--
 	obj.have -= n
@@ -145,16 +146,44 @@ func (p *pacer) observe(kind string, h http.Header) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
-	if v, err := strconv.ParseFloat(h.Get("X-Ratelimit-Remaining"), 64); err == nil {
+	if v, ok := figure(h.Get("X-Ratelimit-Remaining")); ok {
 		b := p.buckets["requests"]
 		b.refill(now)
 		b.have = math.Min(b.have, v)
 	}
-	if v, err := strconv.ParseFloat(h.Get("X-Ratelimit-Remaining-Objects"), 64); err == nil {
+	if v, ok := figure(h.Get("X-Ratelimit-Remaining-Objects")); ok {
 		b := p.bucket(kind)
 		b.refill(now)
 		b.have = math.Min(b.have, v)
 	}
+}
+
+// figure reads an X-Ratelimit-* header as a count of tokens: a finite
+// number of at least 0, else ok is false and the copy keeps its own count.
+// A bucket holds no debt, so a negative figure is as wrong as "-Inf": both
+// made the wait overflow time.Duration and the pacer spin on one core for
+// the whole budget; "NaN", which compares false with everything, turned
+// pacing off.
+func figure(v string) (float64, bool) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	return f, err == nil && f >= 0 && !math.IsInf(f, 1) // NaN fails f >= 0
+}
+
+// maxWait caps every wait computed from a figure: a day is past any
+// budget (--timeout), which ends the wait first, and far inside
+// time.Duration's 292 years, so no product of a figure and a second
+// overflows into a negative, instant wait.
+const maxWait = 24 * time.Hour
+
+// seconds is s seconds as a Duration, within [0, maxWait]; NaN is 0.
+func seconds(s float64) time.Duration {
+	switch {
+	case !(s > 0):
+		return 0
+	case s >= maxWait.Seconds():
+		return maxWait
+	}
+	return time.Duration(s * float64(time.Second))
 }
 
 // refused records a 429 for a request of n objects of kind: the server

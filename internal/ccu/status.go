@@ -32,8 +32,20 @@ func (c *Client) Status(ctx context.Context, idOrURI string) (PurgeStatus, error
 		path = "/ccu/v2/purges/" + path
 	}
 	var st PurgeStatus
-	return st, c.get(ctx, path, &st)
+	err := c.get(ctx, path, &st)
+	st.PingAfterSeconds = clampSeconds(st.PingAfterSeconds)
+	return st, err
 }
+
+// maxAnswerSeconds caps the estimatedSeconds and pingAfterSeconds taken
+// from an answer: a day, past any budget (--timeout), which then ends the
+// wait first. Uncapped, a huge figure overflowed time.Duration into a
+// negative wait, and --wait said Done at once.
+const maxAnswerSeconds = int(maxWait / time.Second)
+
+// clampSeconds keeps a figure of seconds from an answer within
+// [0, maxAnswerSeconds]: a negative one means nothing to wait for.
+func clampSeconds(n int) int { return min(max(n, 0), maxAnswerSeconds) }
 
 // QueueLength reads how many objects wait in a CCU v2 queue.
 func (c *Client) QueueLength(ctx context.Context, queue string) (int, error) {
@@ -73,9 +85,12 @@ func (c *Client) WaitQueue(ctx context.Context, queue string, n int, interval ti
 	if n > limit {
 		return fmt.Errorf("the %s queue holds at most %d objects and the plan has %d: use the default queue, or purge CP codes", queue, limit, n)
 	}
-	for {
+	refusedRun := 0 // polls refused in a row
+	for polls := 1; ; polls++ {
 		length, err := c.QueueLength(ctx, queue)
-		switch {
+		switch refusedRun = nextRun(refusedRun, err); {
+		case refusedRun >= refusedTries:
+			return fmt.Errorf("read the %s queue's length: %w", queue, refusedTooOften(polls, err))
 		case err != nil && (!retryable(err) || ctx.Err() != nil):
 			return fmt.Errorf("read the %s queue's length: %w", queue, err)
 		case err == nil && length+n <= limit:
@@ -123,7 +138,7 @@ func (c *Client) waitDone(ctx context.Context, r Result, gate chan struct{}) (Pu
 	ended := func() (PurgeStatus, error) {
 		return PurgeStatus{}, fmt.Errorf("purge %s not Done yet when waiting ended: %w", r.PurgeID, ctx.Err())
 	}
-	ping := time.Duration(r.PingAfterSeconds) * time.Second
+	ping := time.Duration(clampSeconds(r.PingAfterSeconds)) * time.Second
 	for {
 		t := time.NewTimer(max(ping, time.Second/10))
 		select {

@@ -188,6 +188,7 @@ func refusal(err error) bool {
 // budget (ctx) ends. Each attempt is signed afresh: new timestamp, new nonce.
 func (s *submission) attempts(ctx context.Context, b plan.Batch) (Result, int, error) {
 	var last error
+	refusedRun := 0 // attempts refused in a row
 	for n := 1; ; n++ {
 		if err := ctx.Err(); err != nil {
 			return Result{}, n - 1, notSent(last, err)
@@ -206,6 +207,9 @@ func (s *submission) attempts(ctx context.Context, b plan.Batch) (Result, int, e
 				s.accepted.Add(int64(len(b.Objects)))
 			}
 			return res, n, err
+		}
+		if refusedRun = nextRun(refusedRun, err); refusedRun >= refusedTries {
+			return Result{}, n, refusedTooOften(n, err)
 		}
 		last = err
 		if !s.sleep(ctx, s.backoff(n)) {

@@ -84,7 +84,7 @@ func (s *Server) finish(ex *exchange) {
 	}
 	sv := Served{API: ex.api, Path: ex.rawPath, Outcome: ex.outcome, Objects: ex.objects,
 		PurgeID: ex.purgeID, Scripted: ex.scripted, At: s.now()}
-	if ex.outcome == OutcomeAnswered {
+	if ex.outcome == OutcomeAnswered || ex.outcome == OutcomeBodyCut {
 		sv.Status = ex.w.status
 	}
 	s.mu.Lock()

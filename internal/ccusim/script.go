@@ -11,9 +11,9 @@ import (
 // purge POST, after authentication and validation succeeded, so a script never hides a real
 // 400/413/415 (ResetBeforeBody is the exception: it is taken as soon as a purge POST arrives,
 // before the body is read or checked). Fields combine in this order: Delay, then Hang, Reset,
-// Contradict, Status/Body, ResetAfter; a Step with only Delay (or nothing) serves normally.
+// Contradict, Garble, Status/Body, ResetAfter; a Step with only Delay (or nothing) serves normally.
 //
-// Only ResetAfter and a plain Delay process the purge. Every other kind answers (or drops)
+// Only ResetAfter, Garble and a plain Delay process the purge. Every other kind answers (or drops)
 // without recording anything in Purges(), whatever status it sends: a client must treat a lost
 // or garbled answer as "unknown", not as "purged".
 type Step struct {
@@ -28,6 +28,8 @@ type Step struct {
 	ResetAfter      bool          // process the purge (it IS recorded), then close without an answer: the lost 201
 	Contradict      bool          // answer 201 with a body whose httpStatus says 400; nothing is recorded
 	Hang            bool          // never answer: wait until the client gives up or the server closes
+	Garble          Garble        // process the purge, then spoil its answer's body (see Garble)
+	BodyDelay       time.Duration // for GarbleSlow: how long the body comes after the status line
 
 	// Started, if set, receives one value (sent without blocking) when the step is taken, so a
 	// test can wait for a delayed or hanging request to be in flight without sleeping. Give it a
@@ -135,6 +137,8 @@ func (s *Server) answer(w http.ResponseWriter, r *request, t target) {
 		s.drop(w, r.ex, OutcomeReset)
 	case st.Contradict:
 		s.writeContradiction(w, t)
+	case st.Garble != "":
+		s.writeGarbled(w, r, t, st)
 	case st.Status != 0 || st.Body != "":
 		s.writeScripted(w, t, st)
 	case st.ResetAfter:

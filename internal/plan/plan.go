@@ -124,6 +124,42 @@ var (
 	ErrSubmodule = errors.New("a submodule moved")
 )
 
+// ErrTooLarge is wrapped by Plan.Err when an object cannot be sent even
+// alone (see MaxObjectBytes).
+var ErrTooLarge = errors.New("objects too large for any request")
+
+// MaxObjectBytes is the most one object may take in JSON: a request of it
+// alone must fit MaxBodyBytes with the body's other fields (bodyOverhead).
+const MaxObjectBytes = MaxBodyBytes - bodyOverhead - 1
+
+// oversized fails the plan when an object cannot be sent even alone: the
+// API would answer 413 however the batches were cut, and only the purge
+// would find out. Saying so here makes plan and --dry-run refuse it too.
+func (p *Plan) oversized(objs []mapper.Object) {
+	var big []string
+	for _, o := range objs {
+		if n := encodedLen(o.Value); n > MaxObjectBytes {
+			big = append(big, fmt.Sprintf("%s %q (%d bytes)", o.Kind, shorten(o.Value), n))
+		}
+	}
+	if len(big) == 0 {
+		return
+	}
+	if len(big) > 5 {
+		big = append(big[:5], fmt.Sprintf("and %d more", len(big)-5))
+	}
+	p.fail(fmt.Errorf("%w: %s; one object may take at most %d bytes in JSON, since the API refuses a request over %d bytes: shorten the path or the template, or purge it by CP code or cache tag (a rule's cpcodes: or tags:)", ErrTooLarge, strings.Join(big, ", "), MaxObjectBytes, MaxBodyBytes))
+}
+
+// shorten keeps an object's start and end, which name it, for a message.
+func shorten(s string) string {
+	r := []rune(s)
+	if len(r) <= 100 {
+		return s
+	}
+	return string(r[:70]) + "…" + string(r[len(r)-25:])
+}
+
 // Build makes the plan for changes mapped by res. A plan that must not be
 // sent (see Err) is still complete, so it can be printed with its reasons.
 func Build(from, to string, changes []diff.Change, res mapper.Result, s Settings) *Plan {
@@ -154,6 +190,7 @@ func Build(from, to string, changes []diff.Change, res mapper.Result, s Settings
 	if n := len(objects); s.MaxTotal > 0 && n > s.MaxTotal {
 		p.fail(fmt.Errorf("%w: %d objects exceed max_objects %d and there is no fallback: add cpcodes: or tags: to the config, or raise max_objects", ErrTooMany, n, s.MaxTotal))
 	}
+	p.oversized(objects)
 	p.Batches = batches(objects, s)
 	if p.Batches == nil {
 		p.Batches = []Batch{}
