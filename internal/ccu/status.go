@@ -32,7 +32,18 @@ func (c *Client) Status(ctx context.Context, idOrURI string) (PurgeStatus, error
 		path = "/ccu/v2/purges/" + path
 	}
 	var st PurgeStatus
-	return st, c.get(ctx, path, &st)
+	err := c.get(ctx, path, &st)
+	return st.cleaned(), err
+}
+
+// cleaned is st with every text as clean as an error's: status, ids, times
+// and detail are printed by status and --wait, so a hostile server could
+// otherwise write terminal escapes or workflow commands into the log.
+func (st PurgeStatus) cleaned() PurgeStatus {
+	for _, f := range []*string{&st.PurgeID, &st.PurgeStatus, &st.SupportID, &st.SubmissionTime, &st.CompletionTime, &st.Detail} {
+		*f = clean(*f, maxField)
+	}
+	return st
 }
 
 // QueueLength reads how many objects wait in a CCU v2 queue.
