@@ -115,6 +115,7 @@ func TestParseErrorHostile(t *testing.T) {
 		{"NUL bytes", 500, "\x00\x00oops\x00", "HTTP 500: Internal Server Error: oops"},
 		{"JSON array", 500, `[1,2]`, "HTTP 500: Internal Server Error: [1,2]"},
 		{"unknown status", 799, ``, "HTTP 799"},
+		{"workflow commands", 400, `{"title":"::error::forged","detail":":::stop-commands::tok"}`, "HTTP 400: : :error: :forged: : : :stop-commands: :tok"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := parseError(&http.Response{StatusCode: tc.status}, []byte(tc.body))
