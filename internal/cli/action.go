@@ -252,10 +252,7 @@ func (e *env) actionFiles(run *purgeRun, runErr error) error {
 		if path == "" {
 			continue
 		}
-		text, err := summary(run, runErr), error(nil)
-		if f.name == "GITHUB_OUTPUT" {
-			text, err = githubOutputs(run.outputs())
-		}
+		text, err := runnerText(f.name, run, runErr)
 		if err == nil {
 			err = e.appendOut(path, []byte(text))
 		}
@@ -267,6 +264,14 @@ func (e *env) actionFiles(run *purgeRun, runErr error) error {
 		return nil
 	}
 	return &exitError{ExitFailed, errors.Join(errs...)}
+}
+
+// runnerText is what the Action adds to the runner file named name.
+func runnerText(name string, run *purgeRun, runErr error) (string, error) {
+	if name == "GITHUB_OUTPUT" {
+		return githubOutputs(run.outputs())
+	}
+	return summary(run, runErr), nil
 }
 
 func boolInput(in func(string) string, name string) (bool, error) {

@@ -417,7 +417,6 @@ func TestShallowFetchWarningHidesURLToken(t *testing.T) {
 	}
 }
 
-
 // parseGitHubOutput reads GITHUB_OUTPUT as the runner does: name=value
 // lines, or name<<DELIM, value lines, DELIM.
 func parseGitHubOutput(t *testing.T, text string) map[string]string {
