@@ -469,3 +469,61 @@ func TestGitHubOutputsRandomDelimiter(t *testing.T) {
 		t.Errorf("the delimiter is the same on two calls: %q", strings.SplitN(text, "\n", 2)[0])
 	}
 }
+
+// Item 5, the one place: once hide has the credentials, stdout, stderr
+// and every file writer drop them, in every form, whoever wrote them (the
+// integration tests above also pass through ccu's own scrubbing).
+func TestHideCoversEveryOutput(t *testing.T) {
+	t.Parallel()
+	var out, errb strings.Builder
+	e := &env{getenv: func(string) string { return "" }, stdout: &out, stderr: &errb}
+	e.hide(hardCred.ClientToken, hardCred.ClientSecret, hardCred.AccessToken)
+	leak := strings.Join(credForms(), " ") + " EG1-HMAC-SHA256 client_token=" + hardCred.ClientToken + ";signature=c2ln"
+	dir := t.TempDir()
+	fmt.Fprintln(e.stdout, leak)
+	fmt.Fprintln(e.stderr, leak)
+	files := map[string]func(string) error{
+		"writeOut":  func(p string) error { return e.writeOut(p, []byte(leak)) },
+		"appendOut": func(p string) error { return e.appendOut(p, []byte(leak)) },
+		"report":    func(p string) error { return e.writeReport(p, &report{Error: leak}) },
+		"dotenv":    func(p string) error { return e.writeDotenv(p, []output{{"support-ids", leak}}) },
+	}
+	texts := map[string]string{}
+	for name, write := range files {
+		path := filepath.Join(dir, name)
+		if err := write(path); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		data, _ := os.ReadFile(path)
+		texts[name] = string(data)
+	}
+	texts["stdout"], texts["stderr"] = out.String(), errb.String()
+	for name, text := range texts {
+		if !strings.Contains(text, "***") {
+			t.Errorf("%s shows no redaction at all: %q", name, text)
+		}
+		for i, s := range append(credForms(), "EG1-HMAC-SHA256", "client_token=") {
+			if strings.Contains(text, s) {
+				t.Errorf("%s holds secret form #%d", name, i)
+			}
+		}
+	}
+}
+
+// Item 5: a token the server puts where ccu cuts a field to length is
+// removed before the cut; cut first, its first half would pass redaction.
+func TestEchoCutMidTokenRedacted(t *testing.T) {
+	dir, _ := site(t, siteConfig, nil)
+	flags := stub(t, func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(400)
+		json.NewEncoder(w).Encode(map[string]any{"httpStatus": 400, "title": "Bad request",
+			"detail": strings.Repeat("x", 290) + hardCred.ClientToken})
+	})
+	r := runQuick(t, nil, append([]string{"purge", "--repo", dir, "--from", "v1", "--timeout", "2s"}, flags...)...)
+	if r.code != ExitFailed || !strings.Contains(r.stderr, "xxxxxxxx") {
+		t.Fatalf("exit %d, want 1 with the detail shown\n%s", r.code, r.stderr)
+	}
+	if half := hardCred.ClientToken[:8]; strings.Contains(r.stdout+r.stderr, half) {
+		t.Errorf("the output holds the start of the client token, %q:\n%s", half, r.stderr)
+	}
+}

@@ -27,8 +27,9 @@ const Mask = "***"
 // scheme, its fields (key=value;key=value…, which hold no spaces), and
 // more key=value fields after spaces, for an echo that reformatted them.
 // Quotes, markup and backslashes end it: they end a JSON string or an
-// HTML text around the echo.
-var header = regexp.MustCompile(`(?i)EG1-HMAC-SHA256[\s;]*[^\s"'<>\\]*(?:[\s;]+[a-z_]+=[^\s;"'<>\\]*)*`)
+// HTML text around the echo. The scheme's name alone, in prose ("missing
+// EG1-HMAC-SHA256 header"), holds nothing secret and is kept.
+var header = regexp.MustCompile(`(?i)EG1-HMAC-SHA256[\s;]+[a-z_]+=[^\s"'<>\\]*(?:[\s;]+[a-z_]+=[^\s;"'<>\\]*)*`)
 
 // Redactor removes a fixed set of secrets, in every form a server or a log
 // may show them.

@@ -35,6 +35,7 @@ func TestString(t *testing.T) {
 		{"header in JSON", `{"detail":"` + auth + `","x":1}`, `{"detail":"[Authorization header removed]","x":1}`},
 		{"header in HTML", "<p>Authorization: " + auth + "</p>", "<p>Authorization: [Authorization header removed]</p>"},
 		{"header with spaces", "eg1-hmac-sha256 client_token=a; access_token=b; signature=c; end", "[Authorization header removed]; end"},
+		{"scheme named in prose kept", "Missing or malformed EG1-HMAC-SHA256 Authorization header", "Missing or malformed EG1-HMAC-SHA256 Authorization header"},
 		{"short values kept", "a short answer", "a short answer"},
 		{"nothing to hide", "HTTP 400: bad request", "HTTP 400: bad request"},
 	} {
