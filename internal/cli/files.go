@@ -35,16 +35,29 @@ func checkOutput(what, path string) error {
 		return usagef("%s %s is a folder: give a file path", what, path)
 	case err == nil && !fi.Mode().IsRegular():
 		return nil // a device such as /dev/stdout is written in place
-	case err != nil && !errors.Is(err, os.ErrNotExist):
+	case err == nil:
+		// The rename at the end would replace even a read-only file:
+		// refuse it, as writing it in place would have.
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return usagef("%s %s cannot be written: %w (make it writable, or choose another path)", what, path, err)
+		}
+		f.Close()
+	case !errors.Is(err, os.ErrNotExist):
 		return usagef("%s %s: %w", what, path, err)
 	}
+	return checkFolder(what, path)
+}
+
+// checkFolder finds whether the temporary file writeOut renames over path
+// can be made beside it.
+func checkFolder(what, path string) error {
 	f, err := os.CreateTemp(filepath.Dir(target(path)), ".ccu-purge-check-*")
 	if err != nil {
 		return usagef("%s %s cannot be written: %w (create its folder, make it writable, or choose another path)", what, path, err)
 	}
 	f.Close()
-	os.Remove(f.Name())
-	return nil
+	return os.Remove(f.Name())
 }
 
 // checkAppend is checkOutput for a file appendOut adds to: it must open
@@ -86,8 +99,13 @@ func (e *env) writeOut(path string, data []byte) error {
 		return err
 	}
 	// CreateTemp's 0600 would hide the report from the CI user's other
-	// steps; these files hold nothing secret once redacted.
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
+	// steps; these files hold nothing secret once redacted. A file that
+	// exists keeps its mode.
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	if err := os.Chmod(f.Name(), mode); err != nil {
 		return err
 	}
 	return os.Rename(f.Name(), path)
