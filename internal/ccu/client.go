@@ -22,6 +22,7 @@ import (
 	"github.com/akamai/AkamaiOPEN-edgegrid-golang/v13/pkg/edgegrid"
 
 	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/redact"
 )
 
 // Options tune a Client.
@@ -44,6 +45,9 @@ type Client struct {
 	http  *http.Client
 	opts  Options
 	conns *conns
+	// redact removes the credentials from every answer as it arrives: a
+	// server may echo them, and text is cut to length before it is shown.
+	redact *redact.Redactor
 }
 
 func (c *Client) now() time.Time {
@@ -90,7 +94,7 @@ func New(cfg *edgegrid.Config, opts Options) (*Client, error) {
 	hc := &http.Client{Transport: tr,
 		// A redirect would resend a signed purge to another URL: refuse it.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return &Client{cfg: cfg, opts: opts, http: hc, conns: cs}, nil
+	return &Client{cfg: cfg, opts: opts, http: hc, conns: cs, redact: redact.New(Secrets(cfg)...)}, nil
 }
 
 func certPool(file string) (*x509.CertPool, error) {
@@ -213,6 +217,8 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte) (*htt
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	// Before any field is cut to length: half a token passes a redaction.
+	data = []byte(c.redact.String(string(data)))
 	c.logf("%s %s -> %d %s", method, path, resp.StatusCode, supportID(data))
 	if err != nil {
 		// resp comes too: after a 201 status line the purge is accepted,

@@ -60,6 +60,10 @@ func validate(cfg *edgegrid.Config, edgerc, section string) (*edgegrid.Config, e
 	if err := hostPort(cfg.Host); err != nil {
 		return nil, fmt.Errorf("%w: section [%s] of %s: host: %w", ErrNoCredentials, section, edgerc, err)
 	}
+	if tokenLike(cfg.Host) {
+		// Never quoted: with the lines swapped, it is a token.
+		return nil, fmt.Errorf("%w: section [%s] of %s: host is not a host name (it has no dot): check that host holds the API host, such as akab-xxxx.purge.akamaiapis.net, and was not swapped with client_token or access_token", ErrNoCredentials, section, edgerc)
+	}
 	return cfg, nil
 }
 
@@ -101,6 +105,24 @@ func bracketed(h string) string {
 		return "[" + h + "]"
 	}
 	return "[ADDRESS]:PORT"
+}
+
+// tokenLike reports a host that cannot be Akamai's: every API host has a
+// dot (akab-….purge.akamaiapis.net), a token or secret has none. Such a
+// host would otherwise go to DNS, whose error quotes it. localhost and a
+// bracketed IPv6 address pass: the simulator listens there.
+func tokenLike(h string) bool {
+	name := h
+	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.HasPrefix(h, "[") {
+		name = h[:i]
+	}
+	return !strings.Contains(name, ".") && !strings.EqualFold(name, "localhost") && !strings.HasPrefix(h, "[")
+}
+
+// Secrets are the values of cfg that must never be shown: its tokens and
+// its secret. The host is not one: messages name it.
+func Secrets(cfg *edgegrid.Config) []string {
+	return []string{cfg.ClientToken, cfg.ClientSecret, cfg.AccessToken}
 }
 
 // bareHost reports a host name with an optional port and nothing else:

@@ -170,8 +170,10 @@ func snippet(data []byte) string {
 
 // clean makes text from an answer safe to print on one line: invalid
 // UTF-8 and non-printable characters (controls, terminal escapes,
-// newlines) become spaces, runs of spaces one, and it is cut to at most
-// max runes at a rune boundary, with "…" when cut.
+// newlines) become spaces, runs of spaces one, "::" becomes ": :" (GitHub
+// runs "::error::…" or "::add-mask::…" as a command wherever a line starts
+// with it after spaces), and it is cut to at most max runes at a rune
+// boundary, with "…" when cut.
 func clean(s string, max int) string {
 	s = strings.Map(func(r rune) rune {
 		if r == utf8.RuneError || !unicode.IsPrint(r) {
@@ -180,6 +182,9 @@ func clean(s string, max int) string {
 		return r
 	}, strings.ToValidUTF8(s, " "))
 	s = strings.Join(strings.Fields(s), " ")
+	for strings.Contains(s, "::") { // ":::" leaves "::" after one pass
+		s = strings.ReplaceAll(s, "::", ": :")
+	}
 	if utf8.RuneCountInString(s) <= max {
 		return s
 	}

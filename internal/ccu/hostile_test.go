@@ -115,6 +115,7 @@ func TestParseErrorHostile(t *testing.T) {
 		{"NUL bytes", 500, "\x00\x00oops\x00", "HTTP 500: Internal Server Error: oops"},
 		{"JSON array", 500, `[1,2]`, "HTTP 500: Internal Server Error: [1,2]"},
 		{"unknown status", 799, ``, "HTTP 799"},
+		{"workflow commands", 400, `{"title":"::error::forged","detail":":::stop-commands::tok"}`, "HTTP 400: : :error: :forged: : : :stop-commands: :tok"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := parseError(&http.Response{StatusCode: tc.status}, []byte(tc.body))
@@ -137,4 +138,34 @@ func TestParseErrorHostile(t *testing.T) {
 			t.Fatalf("%+v %v", r, err)
 		}
 	})
+}
+
+// A host line holding a token (the lines swapped) is refused before DNS
+// could quote it; the hosts the simulator and Akamai use still load.
+func TestLoadCredentialsSwappedHost(t *testing.T) {
+	const rest = "client_secret = S3CR3T+c2VjcmV0PQ==\naccess_token = akab-at-S3CR3T-0123456789\n"
+	for _, tc := range []struct {
+		name, host, token string
+		ok                bool
+	}{
+		{"client_token in host", "akab-ct-S3CR3T-0123456789", "akab-h.purge.akamaiapis.net", false},
+		{"access token in host, with a port", "akab-at-S3CR3T-0123456789:443", "akab-ct-S3CR3T", false},
+		{"akamai host", "akab-h.purge.akamaiapis.net", "akab-ct-S3CR3T", true},
+		{"loopback with port", "127.0.0.1:8443", "akab-ct-S3CR3T", true},
+		{"localhost", "localhost:8443", "akab-ct-S3CR3T", true},
+		{"bracketed IPv6", "[::1]:8443", "akab-ct-S3CR3T", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := writeEdgerc(t, "[ccu]\nhost = "+tc.host+"\nclient_token = "+tc.token+"\n"+rest)
+			_, err := LoadCredentials(Source{Edgerc: path, Section: "ccu", FileOnly: true})
+			switch {
+			case tc.ok && err != nil:
+				t.Fatalf("err = %v, want the credentials", err)
+			case !tc.ok && (err == nil || !errors.Is(err, ErrNoCredentials) || !strings.Contains(err.Error(), "was not swapped with client_token")):
+				t.Fatalf("err = %v, want ErrNoCredentials saying the host may be a swapped token", err)
+			case err != nil && strings.Contains(err.Error(), "S3CR3T"):
+				t.Errorf("error shows a credential: %v", err)
+			}
+		})
+	}
 }

@@ -33,8 +33,19 @@ func (c *Client) Status(ctx context.Context, idOrURI string) (PurgeStatus, error
 	}
 	var st PurgeStatus
 	err := c.get(ctx, path, &st)
+	st = st.cleaned()
 	st.PingAfterSeconds = clampSeconds(st.PingAfterSeconds)
 	return st, err
+}
+
+// cleaned is st with every text as clean as an error's: status, ids, times
+// and detail are printed by status and --wait, so a hostile server could
+// otherwise write terminal escapes or workflow commands into the log.
+func (st PurgeStatus) cleaned() PurgeStatus {
+	for _, f := range []*string{&st.PurgeID, &st.PurgeStatus, &st.SupportID, &st.SubmissionTime, &st.CompletionTime, &st.Detail} {
+		*f = clean(*f, maxField)
+	}
+	return st
 }
 
 // maxAnswerSeconds caps the estimatedSeconds and pingAfterSeconds taken

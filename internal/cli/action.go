@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/sethvargo/go-githubactions"
 
@@ -35,15 +37,18 @@ func (e *env) action(ctx context.Context, args []string) error {
 	if len(args) > 0 {
 		return usagef("action takes no arguments: it reads its inputs from INPUT_* variables")
 	}
-	gh := githubactions.New(githubactions.WithWriter(e.stdout), githubactions.WithGetenv(e.getenv))
-	in := func(name string) string { return strings.TrimSpace(gh.GetInput(name)) }
-	maskSecrets(gh)
 	tmp, err := os.MkdirTemp("", "ccu-purge-action-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp) // the written .edgerc goes with it
-	o, pf, failOn, err := e.actionOptions(gh, in, tmp)
+	edgerc, edgercErr := e.maskSecrets(tmp)
+	gh := githubactions.New(githubactions.WithWriter(logWriter{e.stdout}), githubactions.WithGetenv(e.getenv))
+	in := func(name string) string { return strings.TrimSpace(gh.GetInput(name)) }
+	o, pf, failOn, err := e.actionOptions(gh, in, tmp, edgerc, edgercErr)
+	if err == nil {
+		err = e.checkActionFiles(gh)
+	}
 	if err != nil {
 		gh.Errorf("%v", err)
 		return err
@@ -61,35 +66,78 @@ func (e *env) action(ctx context.Context, args []string) error {
 		gh.EndGroup()
 	}
 	annotate(gh, run, err, o.config)
-	for _, out := range run.outputs() {
-		gh.SetOutput(out.name, out.value)
-	}
-	gh.AddStepSummary(summary(run, err))
-	return verdict(run, err, failOn)
+	return verdict(run, errors.Join(err, e.actionFiles(run, err)), failOn)
 }
 
 // maskSecrets registers every credential with the runner's log masking,
-// first thing: each input value, and each line and value of an .edgerc.
-func maskSecrets(gh *githubactions.Action) {
+// first thing: each credential input, and the values edgegrid-golang
+// loads from the .edgerc it writes (see writeEdgerc) or finds (AKAMAI_*
+// variables, ~/.edgerc). The loaded values are what a server can echo, in
+// whatever syntax the file spelled them (quotes, backticks, "key: value",
+// inline comments), so they are masked, and from then on redacted from
+// every output (hide). It returns the written .edgerc, "" for none.
+func (e *env) maskSecrets(tmp string) (string, error) {
+	raw := githubactions.New(githubactions.WithWriter(logWriter{e.stdout}), githubactions.WithGetenv(e.getenv))
+	in := func(name string) string { return strings.TrimSpace(raw.GetInput(name)) }
 	for _, name := range credentialInputs {
-		if v := strings.TrimSpace(gh.GetInput(name)); v != "" {
-			gh.AddMask(v)
+		if v := in(name); v != "" {
+			raw.AddMask(v)
 		}
 	}
-	for _, line := range strings.Split(gh.GetInput("edgerc"), "\n") {
+	section := first(in("section"), ccu.DefaultSection)
+	edgerc, err := writeEdgerc(in, tmp, section)
+	src := ccu.Source{Edgerc: first(edgerc, "~/.edgerc"), Section: section, FileOnly: edgerc != "", SectionSet: in("section") != ""}
+	creds, lerr := ccu.LoadCredentials(src)
+	if lerr != nil {
+		maskLines(raw, in("edgerc")) // edgegrid cannot tell; the run fails at loading anyway
+		return edgerc, err
+	}
+	secrets := ccu.Secrets(creds)
+	for _, v := range secrets {
+		if v != "" {
+			raw.AddMask(v)
+		}
+	}
+	e.hide(secrets...)
+	return edgerc, err
+}
+
+// maskLines masks each line of an .edgerc that edgegrid cannot load, and
+// the part after its first = or :, so that even a file it refuses shows no
+// value in the log.
+func maskLines(gh *githubactions.Action, content string) {
+	for _, line := range strings.Split(content, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "[") || strings.HasPrefix(line, "#") || strings.HasPrefix(line, ";") {
 			continue
 		}
 		gh.AddMask(line)
-		if _, v, ok := strings.Cut(line, "="); ok && strings.TrimSpace(v) != "" {
-			gh.AddMask(strings.TrimSpace(v))
+		if i := strings.IndexAny(line, "=:"); i >= 0 && strings.TrimSpace(line[i+1:]) != "" {
+			gh.AddMask(strings.TrimSpace(line[i+1:]))
 		}
 	}
 }
 
-// actionOptions turns the inputs into the purge command's options.
-func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, tmp string) (*options, *purgeFlags, string, error) {
+// logWriter is the Action's log for go-githubactions, which panics when
+// a write fails: a log the runner no longer reads (a closed pipe) must not
+// crash a run that is purging, so write errors are dropped here.
+type logWriter struct{ w io.Writer }
+
+func (l logWriter) Write(p []byte) (int, error) {
+	l.w.Write(p)
+	return len(p), nil
+}
+
+// actionOptions turns the inputs into the purge command's options;
+// edgerc is the .edgerc written from them ("" for none) and edgercErr why
+// it could not be.
+func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, tmp, edgerc string, edgercErr error) (*options, *purgeFlags, string, error) {
+	if err := singleLine(in); err != nil {
+		return nil, nil, "", err
+	}
+	if edgercErr != nil {
+		return nil, nil, "", edgercErr
+	}
 	o := &options{repo: ".", config: in("config"), from: in("from"), to: in("to"), state: in("state"), section: first(in("section"), "ccu"), sectionSet: in("section") != ""}
 	pf := &purgeFlags{timeout: 10 * time.Minute, concurrency: ccu.DefaultConcurrency}
 	// Inputs that set config keys take the flags' place: they win over
@@ -123,17 +171,32 @@ func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, tm
 		gh.Noticef("proposed change (%s): planning only (dry run), nothing is purged", e.getenv("GITHUB_EVENT_NAME"))
 	}
 	o.report = first(in("report"), filepath.Join(first(e.getenv("RUNNER_TEMP"), tmp), "ccu-purge-report.json"))
-	if o.edgerc, err = writeEdgerc(in, tmp, o.section); err != nil {
-		return nil, nil, "", err
-	}
-	o.edgercSet = o.edgerc != ""
-	if !o.edgercSet {
-		o.edgerc = "~/.edgerc"
-	}
+	o.edgerc, o.edgercSet = first(edgerc, "~/.edgerc"), edgerc != ""
 	if err := checkOutputs(o, pf); err != nil {
 		return nil, nil, "", err
 	}
 	return o, pf, failOn, nil
+}
+
+// singleInputs are the inputs read from INPUT_* variables on one line:
+// every input but edgerc, whose content has many.
+func singleInputs() []string {
+	return []string{"config", "from", "to", "state", "api", "network", "action", "queue", "dry-run", "wait",
+		"delay", "report", "section", "host", "client-token", "client-secret", "access-token", "fail-on"}
+}
+
+// singleLine refuses an input holding a control character: a line break
+// in a path (config, state, report) would otherwise reach the log as a
+// line of its own, where the runner obeys "::error::" and the like, and
+// no path, revision or name needs one. The value is not shown: it may be
+// a credential.
+func singleLine(in func(string) string) error {
+	for _, name := range singleInputs() {
+		if strings.IndexFunc(in(name), unicode.IsControl) >= 0 {
+			return usagef("input %s holds a control character (a line break or tab): give it on one line", name)
+		}
+	}
+	return nil
 }
 
 // writeEdgerc writes the credentials from the inputs to a mode-0600 file
@@ -164,6 +227,57 @@ func writeEdgerc(in func(string) string, tmp, section string) (string, error) {
 		return "", fmt.Errorf("write the .edgerc: %w", err)
 	}
 	return path, nil
+}
+
+// runnerFiles are the runner's files the Action writes, and what they hold.
+var runnerFiles = []struct{ name, what string }{{"GITHUB_OUTPUT", "step outputs"}, {"GITHUB_STEP_SUMMARY", "job summary"}}
+
+// checkActionFiles finds, before anything is sent, a runner file the run
+// could not write after purging (exit 2, nothing sent); one that is not
+// set (a run outside a runner) is said up front and skipped.
+func (e *env) checkActionFiles(gh *githubactions.Action) error {
+	for _, f := range runnerFiles {
+		path := e.getenv(f.name)
+		if path == "" {
+			gh.Warningf("%s is not set, so the %s are not written: run the action as a GitHub Actions step", f.name, f.what)
+			continue
+		}
+		if err := checkAppend(f.name, path); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// actionFiles writes the step outputs and the job summary, each in one
+// append. Failing after a purge is exit 1, as for the report.
+func (e *env) actionFiles(run *purgeRun, runErr error) error {
+	var errs []error
+	for _, f := range runnerFiles {
+		path := e.getenv(f.name)
+		if path == "" {
+			continue
+		}
+		text, err := runnerText(f.name, run, runErr)
+		if err == nil {
+			err = e.appendOut(path, []byte(text))
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("write the %s to %s %s: %w", f.what, f.name, path, err))
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return &exitError{ExitFailed, errors.Join(errs...)}
+}
+
+// runnerText is what the Action adds to the runner file named name.
+func runnerText(name string, run *purgeRun, runErr error) (string, error) {
+	if name == "GITHUB_OUTPUT" {
+		return githubOutputs(run.outputs())
+	}
+	return summary(run, runErr), nil
 }
 
 func boolInput(in func(string) string, name string) (bool, error) {

@@ -15,6 +15,7 @@ import (
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
 	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/redact"
 )
 
 // Exit codes, mapped in one place.
@@ -55,6 +56,12 @@ type env struct {
 	stage func(name string)
 	// tick is how often a wait prints progress; 0 = every 10 s.
 	tick time.Duration
+	// redact removes the loaded credentials from every output (see hide
+	// in files.go); nil until they are loaded. rawOut and rawErr are
+	// stdout and stderr before hide wrapped them.
+	redact         *redact.Redactor
+	secrets        []string
+	rawOut, rawErr io.Writer
 }
 
 // enter announces a stage of the run.
@@ -73,7 +80,6 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 // run is Run for an env built by Run or by a test.
 func (e *env) run(ctx context.Context, args []string) int {
-	stderr := e.stderr
 	err := e.dispatch(ctx, args)
 	if err == nil {
 		return ExitOK
@@ -81,7 +87,7 @@ func (e *env) run(ctx context.Context, args []string) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return ExitOK
 	}
-	fmt.Fprintf(stderr, "ccu-purge: %v\n", err)
+	fmt.Fprintf(e.stderr, "ccu-purge: %v\n", err) // redacted once credentials are loaded
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code

@@ -1,8 +1,9 @@
 package cli
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 )
@@ -51,7 +52,7 @@ func dotenvName(name string) string {
 // writeDotenv writes GitLab's dotenv report: one KEY=value a line. Values
 // are SHAs, numbers, ids and a path; a newline in one would forge a key,
 // so it is refused.
-func writeDotenv(path string, outs []output) error {
+func (e *env) writeDotenv(path string, outs []output) error {
 	var b strings.Builder
 	for _, o := range outs {
 		if strings.ContainsAny(o.value, "\r\n") {
@@ -59,8 +60,38 @@ func writeDotenv(path string, outs []output) error {
 		}
 		fmt.Fprintf(&b, "%s=%s\n", dotenvName(o.name), o.value)
 	}
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		return fmt.Errorf("write dotenv report: %w", err)
+	if err := e.writeOut(path, []byte(b.String())); err != nil {
+		return fmt.Errorf("write dotenv report %s: %w", path, err)
 	}
 	return nil
+}
+
+// githubOutputs formats outs for GITHUB_OUTPUT in GitHub's multi-line
+// form, name<<DELIMITER, each with a random delimiter the value does not
+// hold: go-githubactions' SetOutput uses a fixed one, which a value (a
+// report path from an input, an id from a server) could hold to forge
+// further outputs.
+func githubOutputs(outs []output) (string, error) {
+	var b strings.Builder
+	for _, o := range outs {
+		d, err := delimiter(o.name + "\n" + o.value)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, "%s<<%s\n%s\n%s\n", o.name, d, o.value, d)
+	}
+	return b.String(), nil
+}
+
+// delimiter is a random delimiter not found in avoid.
+func delimiter(avoid string) (string, error) {
+	for {
+		var r [16]byte
+		if _, err := rand.Read(r[:]); err != nil {
+			return "", fmt.Errorf("draw an output delimiter: %w", err)
+		}
+		if d := "ghadelimiter_" + hex.EncodeToString(r[:]); !strings.Contains(avoid, d) {
+			return d, nil
+		}
+	}
 }

@@ -1,10 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -67,9 +67,15 @@ func (e *env) purge(ctx context.Context, args []string) error {
 	if err := checkOutputs(o, pf); err != nil {
 		return err // before the dotenv below overwrites what it names
 	}
+	if pf.dotenv != "" {
+		// Found unwritable now, not after everything was purged.
+		if err := checkOutput("--dotenv", pf.dotenv); err != nil {
+			return err
+		}
+	}
 	run, err := e.runPurge(ctx, o, pf)
 	if pf.dotenv != "" {
-		if derr := writeDotenv(pf.dotenv, run.outputs()); derr != nil {
+		if derr := e.writeDotenv(pf.dotenv, run.outputs()); derr != nil {
 			return errors.Join(err, &exitError{ExitFailed, derr})
 		}
 	}
@@ -98,19 +104,16 @@ func (e *env) runPurge(ctx context.Context, o *options, pf *purgeFlags) (*purgeR
 		return run, usagef("--delay %v is negative: give a duration such as 30s, or 0 for none", pf.delay)
 	}
 	o.timeout = pf.timeout
-	var reportFile *os.File
 	if o.report != "" {
-		// Found unwritable now, not after everything was purged.
-		f, err := os.Create(o.report)
-		if err != nil {
-			return run, usagef("--report: %w", err)
+		// Found unwritable now, not after everything was purged; the file
+		// itself is replaced only at the end (writeOut).
+		if err := checkOutput("--report", o.report); err != nil {
+			return run, err
 		}
-		defer f.Close()
-		reportFile = f
 	}
 	err := e.planAndSend(ctx, o, pf, run)
-	if reportFile != nil {
-		if werr := writeReport(reportFile, run.fileReport(err)); werr != nil {
+	if o.report != "" {
+		if werr := e.writeReport(o.report, run.fileReport(err)); werr != nil {
 			if err == nil {
 				return run, &exitError{ExitFailed, werr}
 			}
@@ -290,6 +293,7 @@ func (e *env) client(o *options) (*ccu.Client, error) {
 	if err != nil {
 		return nil, usageErr(err)
 	}
+	e.hide(ccu.Secrets(creds)...) // before any answer can echo them
 	if w := ccu.PermissionWarning(o.edgerc); w != "" {
 		e.warn(w)
 	}
@@ -311,12 +315,13 @@ func (e *env) client(o *options) (*ccu.Client, error) {
 	return c, nil
 }
 
-func writeReport(f *os.File, r *report) error {
-	if err := writeJSON(f, r); err != nil {
-		return fmt.Errorf("write report: %w", err)
+func (e *env) writeReport(path string, r *report) error {
+	var b bytes.Buffer
+	if err := writeJSON(&b, r); err != nil {
+		return fmt.Errorf("write report %s: %w", path, err)
 	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write report: %w", err)
+	if err := e.writeOut(path, b.Bytes()); err != nil {
+		return fmt.Errorf("write report %s: %w", path, err)
 	}
 	return nil
 }

@@ -153,6 +153,9 @@ func (o *waitOutput) erase() {
 
 // isTerminal reports whether w is a character device (a person's terminal).
 func isTerminal(w io.Writer) bool {
+	if u, ok := w.(interface{ Unwrap() io.Writer }); ok {
+		w = u.Unwrap() // the redacting writer hide installs
+	}
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

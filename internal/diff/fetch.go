@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	git "github.com/go-git/go-git/v5"
@@ -129,10 +130,15 @@ func fetchError(sha, remote string, err error) error {
 func (r *Repo) auth(urls []string, token string) (transport.AuthMethod, []string) {
 	var secrets []string
 	for _, u := range urls {
-		// GitLab CI puts its job token in the remote URL itself.
-		if p, err := url.Parse(u); err == nil && p.User != nil {
+		// GitLab CI puts its job token in the remote URL itself; others put
+		// one as the user name or in the query.
+		if p, err := url.Parse(u); err == nil {
 			pass, _ := p.User.Password()
 			secrets = append(secrets, pass)
+			secrets = appendLong(secrets, p.User.Username())
+			for _, vs := range p.Query() {
+				secrets = appendLong(secrets, vs...)
+			}
 		}
 	}
 	if token != "" {
@@ -192,12 +198,54 @@ type redacted struct {
 func (e *redacted) Error() string { return e.msg }
 func (e *redacted) Unwrap() error { return e.err }
 
+// minSecret is the shortest URL user name or query value masked where it
+// appears outside a URL: a user name is often "git" or "oauth2", which
+// must not turn every such word into asterisks (safeURL drops both from
+// URLs whatever their length).
+const minSecret = 8
+
+// appendLong appends the values of at least minSecret bytes.
+func appendLong(secrets []string, vs ...string) []string {
+	for _, v := range vs {
+		if len(v) >= minSecret {
+			secrets = append(secrets, v)
+		}
+	}
+	return secrets
+}
+
 func redact(err error, secrets []string) error {
-	msg := err.Error()
+	msg := urlPattern.ReplaceAllStringFunc(err.Error(), safeURL)
 	for _, s := range secrets {
 		if s != "" {
 			msg = strings.ReplaceAll(msg, s, "***")
 		}
 	}
 	return &redacted{msg: msg, err: err}
+}
+
+// urlPattern finds the URLs in a message: go-git and net/http quote the
+// remote's URL in their errors.
+var urlPattern = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^\s"'<>]+`)
+
+// safeURL is u without its user info, query and fragment, where a token
+// may sit (https://TOKEN@host/…, ?access_token=…): net/http masks only a
+// password. It cuts the text by hand rather than with url.Parse, which
+// refuses some of what errors quote and would leave those whole.
+func safeURL(u string) string {
+	scheme, rest, ok := strings.Cut(u, "://")
+	if !ok {
+		return u
+	}
+	if i := strings.IndexAny(rest, "?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	end := strings.IndexByte(rest, '/')
+	if end < 0 {
+		end = len(rest)
+	}
+	if at := strings.LastIndexByte(rest[:end], '@'); at >= 0 {
+		rest = rest[at+1:]
+	}
+	return scheme + "://" + rest
 }
