@@ -251,6 +251,29 @@ func checkFormat(commonDir string) error {
 	return nil
 }
 
+// isPartial reports whether the repository is a partial clone, which git
+// marks with a promisor remote (or extensions.partialClone) and .promisor
+// packs: there, a missing object is one not fetched yet, not damage.
+func isPartial(commonDir string, dirs []string) bool {
+	cfg, err := readConfig(commonDir)
+	if err == nil && cfg.Section("extensions").Option("partialclone") != "" {
+		return true
+	}
+	if err == nil {
+		for _, sub := range cfg.Section("remote").Subsections {
+			if sub.Option("promisor") == "true" || sub.Option("partialclonefilter") != "" {
+				return true
+			}
+		}
+	}
+	for _, dir := range dirs {
+		if names, _ := filepath.Glob(filepath.Join(dir, "pack", "*.promisor")); len(names) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // omitsTrees reports whether a partial-clone filter leaves trees out, so
 // that a diff would fail midway on the first one missing: tree:DEPTH, an
 // object:type that is not blob or tree, or a combine: of filters (joined

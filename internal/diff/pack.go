@@ -74,6 +74,7 @@ type objects struct {
 	fallbackMu sync.Mutex
 	skipped    bool    // a pack whose index this reader cannot use
 	broken     []error // why, naming each such pack or alternate
+	partial    bool    // a partial clone, whose missing objects are expected
 }
 
 // openPacks opens the object folders of commonDir, and the packs in them
@@ -81,6 +82,7 @@ type objects struct {
 func openPacks(commonDir string, fallback storer.EncodedObjectStorer) *objects {
 	o := &objects{fallback: fallback}
 	o.dirs, o.broken = objectDirs(filepath.Join(commonDir, "objects"))
+	o.partial = isPartial(commonDir, o.dirs)
 	var idxs []string
 	for _, dir := range o.dirs {
 		names, _ := filepath.Glob(filepath.Join(dir, "pack", "pack-*.idx"))

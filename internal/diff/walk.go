@@ -9,6 +9,7 @@ import (
 	"path"
 	"runtime"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/storer"
@@ -274,8 +275,13 @@ func (w *walker) entries(h plumbing.Hash) ([]entry, error) {
 		return nil, nil
 	}
 	raw, err := w.rd.read(plumbing.TreeObject, h)
+	if errors.Is(err, plumbing.ErrObjectNotFound) && w.rd.partial {
+		return nil, fmt.Errorf("read tree %s: %w (the clone is partial: fetch the commit, or clone without --filter=tree:0)", h, ErrCommitMissing)
+	}
 	if errors.Is(err, plumbing.ErrObjectNotFound) {
-		return nil, fmt.Errorf("read tree %s: %w (the clone is partial or shallow: fetch the commit, or clone without --filter=tree:0; in a full clone, %s)", h, ErrCommitMissing, fsck)
+		// A shallow clone has the tree of every commit it has: in a
+		// clone that is not partial, a missing tree is damage.
+		return nil, fmt.Errorf("read tree %s: %w: it is not in the object store, and the clone is not partial (%s)", h, ErrDamaged, fsck)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read tree %s: %w: %v%s", h, ErrDamaged, err, fsckHint(err))
@@ -404,7 +410,20 @@ func (p *part) result() []Change {
 			out = append(out, Change{Status: Deleted, Path: d.path, Kind: d.e.kind()})
 		}
 	}
+	for i := range out {
+		out[i].keepBytes()
+	}
 	return out
+}
+
+// keepBytes sets PathBytes and OldPathBytes for names JSON cannot carry.
+func (c *Change) keepBytes() {
+	if !utf8.ValidString(c.Path) {
+		c.PathBytes = []byte(c.Path)
+	}
+	if !utf8.ValidString(c.OldPath) {
+		c.OldPathBytes = []byte(c.OldPath)
+	}
 }
 
 // pick takes a deleted file for key from gone, preferring one with the
