@@ -86,5 +86,9 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzLoadCredentials$$' -fuzztime $(FUZZTIME) ./internal/ccu/
 	$(GO) test -run '^$$' -fuzz '^FuzzVerifyArbitrary$$' -fuzztime $(FUZZTIME) ./internal/ccusim/
 	$(GO) test -run '^$$' -fuzz '^FuzzVerifySigned$$' -fuzztime $(FUZZTIME) ./internal/ccusim/
+	$(GO) test -run '^$$' -fuzz '^FuzzPackIndex$$' -fuzztime $(FUZZTIME) ./internal/diff/
+	$(GO) test -run '^$$' -fuzz '^FuzzPackEntry$$' -fuzztime $(FUZZTIME) ./internal/diff/
+	$(GO) test -run '^$$' -fuzz '^FuzzApplyDelta$$' -fuzztime $(FUZZTIME) ./internal/diff/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseTree$$' -fuzztime $(FUZZTIME) ./internal/diff/
 
 .PHONY: fuzz

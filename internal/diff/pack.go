@@ -595,13 +595,17 @@ func readExact(z io.Reader, size int64) ([]byte, error) {
 // the delta's instructions could produce before anything is allocated
 // (go-git's PatchDelta bounds its allocation the same way).
 func applyDelta(base, d []byte) ([]byte, error) {
+	whole := len(d)
+	if whole < 4 { // git's DELTA_SIZE_MIN
+		return nil, fmt.Errorf("corrupt delta: %d bytes, fewer than the 4 of the smallest", whole)
+	}
 	src, d, ok := deltaSize(d)
 	if !ok || src != len(base) {
 		return nil, fmt.Errorf("corrupt delta: its base has %d bytes, the delta wants %d", len(base), src)
 	}
 	dst, d, ok := deltaSize(d)
 	if !ok || dst > len(d)*max(0x7f, min(len(base), 0xffffff)) {
-		return nil, fmt.Errorf("corrupt delta: a target of %d bytes cannot come from %d bytes of instructions", dst, len(d))
+		return nil, fmt.Errorf("corrupt delta: a target of %d bytes cannot come from a delta of %d bytes", dst, whole)
 	}
 	out := make([]byte, 0, min(dst, len(base)+len(d)))
 	for len(d) > 0 {
