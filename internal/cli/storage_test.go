@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -45,7 +46,7 @@ func TestDamagedPackExits2(t *testing.T) {
 			tree := gitCmd(t, d, "rev-parse", "HEAD:public")
 			_, err := gitfixture.Repack(filepath.Join(d, ".git"), func(es []gitfixture.PackEntry) []gitfixture.PackEntry {
 				for i, e := range es {
-					if strings.HasPrefix(tree, string(hexName(e.Hash))) {
+					if tree == hex.EncodeToString(e.Hash[:]) {
 						return tc.edit(es, i)
 					}
 				}
@@ -77,15 +78,6 @@ func sizeBytes(n uint64) []byte {
 		b = append(b, byte(n)|0x80)
 	}
 	return append(b, byte(n))
-}
-
-func hexName(h [20]byte) []byte {
-	const digits = "0123456789abcdef"
-	out := make([]byte, 0, 40)
-	for _, b := range h {
-		out = append(out, digits[b>>4], digits[b&15])
-	}
-	return out
 }
 
 // TestPlanJSONRawNames checks that two files whose names differ only in

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-git/go-git/v5/plumbing"
+
 	"github.com/ccu-purge/ccu-purge/internal/diff"
 	"github.com/ccu-purge/ccu-purge/internal/gitfixture"
 )
@@ -48,21 +50,12 @@ func packSite(t *testing.T, edit func(es []gitfixture.PackEntry, from, to int) [
 
 func find(t *testing.T, es []gitfixture.PackEntry, hex string) int {
 	for i, e := range es {
-		if strings.HasPrefix(hex, string(hexOf(e.Hash))) {
+		if hex == plumbing.Hash(e.Hash).String() {
 			return i
 		}
 	}
 	t.Fatalf("object %s not among the entries", hex)
 	return -1
-}
-
-func hexOf(h [20]byte) []byte {
-	const digits = "0123456789abcdef"
-	out := make([]byte, 0, 40)
-	for _, b := range h {
-		out = append(out, digits[b>>4], digits[b&15])
-	}
-	return out
 }
 
 // last moves entry i to the end, replaced by e, so that e may be a delta
