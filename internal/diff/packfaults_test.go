@@ -1,9 +1,12 @@
 package diff_test
 
 import (
+	"bytes"
+	"compress/zlib"
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -211,5 +214,42 @@ func replace(t *testing.T, name string, data []byte) {
 	os.Remove(name)
 	if err := os.WriteFile(name, data, 0o444); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDamagedLoose reads loose objects whose header lies: ErrDamaged
+// naming the file, never an allocation of the size the header claims.
+func TestDamagedLoose(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		header func(body []byte) string
+		want   string
+	}{
+		{"a header that claims 32 TiB", func([]byte) string { return "tree 35184372088832" }, "header claims 35184372088832 bytes"},
+		{"a header one byte long", func(b []byte) string { return fmt.Sprintf("tree %d", len(b)+1) }, "not the"},
+		{"a header one byte short", func(b []byte) string { return fmt.Sprintf("tree %d", len(b)-1) }, "inflates to more than"},
+		{"a header of no type", func(b []byte) string { return fmt.Sprintf("%d", len(b)) }, "bad header"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := site(t, false)
+			tree := strings.TrimSpace(git(t, dir, "rev-parse", "HEAD^{tree}"))
+			body := []byte(git(t, dir, "cat-file", "tree", tree))
+			var z bytes.Buffer
+			w := zlib.NewWriter(&z)
+			fmt.Fprintf(w, "%s\x00%s", tc.header(body), body)
+			w.Close()
+			name := filepath.Join(dir, ".git", "objects", tree[:2], tree[2:])
+			replace(t, name, z.Bytes())
+			r := open(t, dir)
+			_, err := r.Changes(context.Background(), strings.TrimSpace(git(t, dir, "rev-parse", "HEAD~1")), strings.TrimSpace(git(t, dir, "rev-parse", "HEAD")))
+			if !errors.Is(err, diff.ErrDamaged) {
+				t.Fatalf("Changes error = %v, want ErrDamaged", err)
+			}
+			for _, w := range []string{tc.want, name, "git fsck"} {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
 	}
 }
