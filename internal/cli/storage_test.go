@@ -119,3 +119,52 @@ func TestPlanJSONRawNames(t *testing.T) {
 		t.Errorf("%d pathBytes fields, want 2 (only for names that are not UTF-8):\n%s", n, r.stdout)
 	}
 }
+
+// TestStorageLayouts plans and purges on layouts git reads and go-git v5
+// alone did not (exit 2, "the repository is damaged … not in the object
+// store"): the same objects as a plain clone, every one purged.
+func TestStorageLayouts(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		build func(t *testing.T) string
+	}{
+		{"pack index version 1", func(t *testing.T) string {
+			d := gitSite(t, true)
+			packs, _ := filepath.Glob(filepath.Join(d, ".git/objects/pack/*.pack"))
+			idx := strings.TrimSuffix(packs[0], ".pack") + ".idx"
+			os.Remove(idx)
+			gitCmd(t, d, "index-pack", "--index-version=1", "-o", idx, packs[0])
+			return d
+		}},
+		{"relative alternates, chained", func(t *testing.T) string {
+			src := gitSite(t, true)
+			mid := filepath.Join(t.TempDir(), "mid")
+			gitCmd(t, t.TempDir(), "clone", "-q", "--shared", "--bare", src, mid)
+			d := filepath.Join(t.TempDir(), "d")
+			gitCmd(t, t.TempDir(), "clone", "-q", "--shared", mid, d)
+			objs := filepath.Join(d, ".git", "objects")
+			rel, err := filepath.Rel(objs, filepath.Join(mid, "objects"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(objs, "info", "alternates"), []byte(rel+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := tc.build(t)
+			want := []string{"https://www.example.com/a.html", "https://www.example.com/b.html"}
+			if got := plannedObjects(t, "--repo", d, "--from", "v1"); !cmp.Equal(got, want) {
+				t.Fatalf("planned %q, want %q", got, want)
+			}
+			sim, flags := hardSim(t, ccusim.Options{})
+			r := runQuick(t, nil, append([]string{"purge", "--repo", d, "--from", "v1"}, flags...)...)
+			oneMessage(t, r, ExitOK)
+			if sim.Requests() == 0 {
+				t.Error("nothing was sent")
+			}
+		})
+	}
+}
