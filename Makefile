@@ -77,6 +77,10 @@ testdata/repos/shapes.git: internal/gitfixture/gitfixture.go internal/gitfixture
 # a crasher is written to the package's testdata/fuzz, where it stays as
 # a regression seed. See docs/reliability.md.
 FUZZTIME ?= 30s
+# The diff package's inputs (a pack index is a kilobyte at least) take
+# longer to minimize than FUZZTIME: left at go's 60 s per new input,
+# FuzzPackIndex spent its whole run minimizing (18 executions in 60 s).
+DIFFMIN ?= -fuzzminimizetime 10x
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/mapper/
 	$(GO) test -run '^$$' -fuzz '^FuzzTemplate$$' -fuzztime $(FUZZTIME) ./internal/mapper/
@@ -86,5 +90,9 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzLoadCredentials$$' -fuzztime $(FUZZTIME) ./internal/ccu/
 	$(GO) test -run '^$$' -fuzz '^FuzzVerifyArbitrary$$' -fuzztime $(FUZZTIME) ./internal/ccusim/
 	$(GO) test -run '^$$' -fuzz '^FuzzVerifySigned$$' -fuzztime $(FUZZTIME) ./internal/ccusim/
+	$(GO) test -run '^$$' -fuzz '^FuzzPackIndex$$' -fuzztime $(FUZZTIME) $(DIFFMIN) ./internal/diff/
+	$(GO) test -run '^$$' -fuzz '^FuzzPackEntry$$' -fuzztime $(FUZZTIME) $(DIFFMIN) ./internal/diff/
+	$(GO) test -run '^$$' -fuzz '^FuzzApplyDelta$$' -fuzztime $(FUZZTIME) $(DIFFMIN) ./internal/diff/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseTree$$' -fuzztime $(FUZZTIME) $(DIFFMIN) ./internal/diff/
 
 .PHONY: fuzz

@@ -40,6 +40,12 @@ type Change struct {
 	Status  Status `json:"status"`
 	Path    string `json:"path"`
 	OldPath string `json:"oldPath,omitempty"`
+	// PathBytes and OldPathBytes hold Path's and OldPath's bytes (base64
+	// in JSON) when the name is not valid UTF-8, and are nil otherwise:
+	// encoding/json writes U+FFFD for each invalid byte, so two files
+	// whose names differ only there would print the same path.
+	PathBytes    []byte `json:"pathBytes,omitempty"`
+	OldPathBytes []byte `json:"oldPathBytes,omitempty"`
 	// ModeOnly marks an M whose content is unchanged (chmod 644→755):
 	// the served bytes are the same, so a purge may skip it.
 	ModeOnly bool `json:"modeOnly,omitempty"`

@@ -3,6 +3,7 @@ package diff
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/go-git/go-billy/v5/osfs"
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	formatcfg "github.com/go-git/go-git/v5/plumbing/format/config"
 	"github.com/go-git/go-git/v5/storage/filesystem"
@@ -68,16 +70,18 @@ func Open(path string) (*Repo, error) {
 	if l.root != "" {
 		wt = osfs.New(l.root)
 	}
-	r, err := git.Open(readOnlyStorage{st}, wt)
+	repo := &Repo{st: st, objs: openPacks(l.commonDir, st), layout: l}
+	r, err := git.Open(readOnlyStorage{st, repo}, wt)
 	if errors.Is(err, git.ErrRepositoryNotExists) {
-		st.Close()
+		repo.Close()
 		return nil, fmt.Errorf("open %q: %w (run inside a clone or pass --repo DIR)", path, ErrNotRepository)
 	}
 	if err != nil {
-		st.Close()
+		repo.Close()
 		return nil, fmt.Errorf("open repository %q: %w", path, err)
 	}
-	return &Repo{repo: r, st: st, objs: openPacks(l.commonDir, st), layout: l}, nil
+	repo.repo = r
+	return repo, nil
 }
 
 // locate finds the git folder for path: path/.git (a folder, or a file
@@ -240,11 +244,56 @@ func checkFormat(commonDir string) error {
 		}
 	}
 	for _, sub := range cfg.Section("remote").Subsections {
-		if f := sub.Option("partialclonefilter"); strings.HasPrefix(f, "tree:") {
+		if f := sub.Option("partialclonefilter"); omitsTrees(f) {
 			return fmt.Errorf("%w: repository is a treeless partial clone (--filter=%s), whose older commits have no trees here and go-git v5 cannot fetch them lazily; clone with --filter=blob:none (actions/checkout: filter: blob:none) or without a filter", ErrUnsupportedRepo, f)
 		}
 	}
 	return nil
+}
+
+// isPartial reports whether the repository is a partial clone, which git
+// marks with a promisor remote (or extensions.partialClone) and .promisor
+// packs: there, a missing object is one not fetched yet, not damage.
+func isPartial(commonDir string, dirs []string) bool {
+	cfg, err := readConfig(commonDir)
+	if err == nil && cfg.Section("extensions").Option("partialclone") != "" {
+		return true
+	}
+	if err == nil {
+		for _, sub := range cfg.Section("remote").Subsections {
+			if sub.Option("promisor") == "true" || sub.Option("partialclonefilter") != "" {
+				return true
+			}
+		}
+	}
+	for _, dir := range dirs {
+		if names, _ := filepath.Glob(filepath.Join(dir, "pack", "*.promisor")); len(names) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// omitsTrees reports whether a partial-clone filter leaves trees out, so
+// that a diff would fail midway on the first one missing: tree:DEPTH, an
+// object:type that is not blob or tree, or a combine: of filters (joined
+// by "+", each URL-encoded) one of which does. Blob filters are harmless:
+// the diff never reads a blob.
+func omitsTrees(filter string) bool {
+	subs := []string{filter}
+	if rest, ok := strings.CutPrefix(filter, "combine:"); ok {
+		subs = strings.Split(rest, "+")
+	}
+	for _, f := range subs {
+		if u, err := url.PathUnescape(f); err == nil {
+			f = u
+		}
+		typ, isType := strings.CutPrefix(f, "object:type=")
+		if strings.HasPrefix(f, "tree:") || isType && typ != "blob" && typ != "tree" {
+			return true
+		}
+	}
+	return false
 }
 
 func checkExtension(key, value string) error {
@@ -261,8 +310,35 @@ func checkExtension(key, value string) error {
 
 // readOnlyStorage hides the tolerated extensions from git.Open's extension
 // check (go-git#1943), which reads the config through the storer, and
-// refuses to write the config, so the hidden lines can never be lost.
-type readOnlyStorage struct{ *filesystem.Storage }
+// refuses to write the config, so the hidden lines can never be lost. It
+// reads objects with the repository's own reader first, so that go-git
+// (Resolve) finds what git finds and go-git v5 does not: objects behind
+// alternates that are relative, chained or not named "objects", and in
+// packs with a version 1 index.
+type readOnlyStorage struct {
+	*filesystem.Storage
+	repo *Repo // whose objects Fetch replaces
+}
+
+// EncodedObject returns object h from the repository's reader, or else
+// from go-git, whose error then says why it is not there.
+func (s readOnlyStorage) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
+	rd := s.repo.objs.reader()
+	typ, data, err := rd.packed(h)
+	if errors.Is(err, plumbing.ErrObjectNotFound) {
+		typ, data, err = rd.loose(h)
+	}
+	if err != nil {
+		return s.Storage.EncodedObject(t, h)
+	}
+	if t != plumbing.AnyObject && t != typ {
+		return nil, plumbing.ErrObjectNotFound
+	}
+	o := &plumbing.MemoryObject{}
+	o.SetType(typ)
+	o.Write(data)
+	return o, nil
+}
 
 // Config returns the repository config without the tolerated extensions.
 func (s readOnlyStorage) Config() (*config.Config, error) {

@@ -5,11 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"path"
 	"runtime"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/storer"
@@ -275,8 +275,13 @@ func (w *walker) entries(h plumbing.Hash) ([]entry, error) {
 		return nil, nil
 	}
 	raw, err := w.rd.read(plumbing.TreeObject, h)
+	if errors.Is(err, plumbing.ErrObjectNotFound) && w.rd.partial {
+		return nil, fmt.Errorf("read tree %s: %w (the clone is partial: fetch the commit, or clone without --filter=tree:0)", h, ErrCommitMissing)
+	}
 	if errors.Is(err, plumbing.ErrObjectNotFound) {
-		return nil, fmt.Errorf("read tree %s: %w (the clone is partial or shallow: fetch the commit, or clone without --filter=tree:0; in a full clone, %s)", h, ErrCommitMissing, fsck)
+		// A shallow clone has the tree of every commit it has: in a
+		// clone that is not partial, a missing tree is damage.
+		return nil, fmt.Errorf("read tree %s: %w: it is not in the object store, and the clone is not partial (%s)", h, ErrDamaged, fsck)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read tree %s: %w: %v%s", h, ErrDamaged, err, fsckHint(err))
@@ -295,34 +300,69 @@ func readObject(st storer.EncodedObjectStorer, t plumbing.ObjectType, h plumbing
 		return nil, err
 	}
 	defer rd.Close()
-	buf := make([]byte, o.Size())
-	if _, err := io.ReadFull(rd, buf); err != nil {
-		return nil, err
+	// The size comes from a file that may be damaged: readExact allocates
+	// as the content arrives, not what the header says.
+	buf, err := readExact(rd, o.Size())
+	if err != nil {
+		return nil, fmt.Errorf("object %s: %w", h, err)
 	}
 	return buf, nil
 }
 
 // parseTree splits a raw tree: "MODE NAME\0HASH" repeated, with MODE in
-// octal and HASH 20 raw bytes.
+// octal and HASH 20 raw bytes. It refuses what git's tree reader refuses
+// (an empty name) and a folder entry with the zero hash, which names no
+// tree (git fails to read it; here it would pass for an empty folder).
 func parseTree(raw []byte, h plumbing.Hash) ([]entry, error) {
 	out := make([]entry, 0, bytes.Count(raw, []byte{0}))
 	for len(raw) > 0 {
 		sp := bytes.IndexByte(raw, ' ')
 		nul := bytes.IndexByte(raw, 0)
 		if sp < 0 || nul < sp || len(raw) < nul+21 {
-			return nil, fmt.Errorf("tree %s is corrupt (run 'git fsck')", h)
+			return nil, fmt.Errorf("%w: tree %s is truncated after %d entries (%s)", ErrDamaged, h, len(out), fsck)
 		}
 		mode, ok := parseMode(raw[:sp])
 		if !ok {
-			return nil, fmt.Errorf("tree %s: bad mode %q (run 'git fsck')", h, raw[:sp])
+			return nil, fmt.Errorf("%w: tree %s: bad mode %q (%s)", ErrDamaged, h, raw[:sp], fsck)
 		}
-		var e entry
-		e.name, e.mode = raw[sp+1:nul], mode
+		e := entry{name: raw[sp+1 : nul], mode: canonMode(mode)}
 		copy(e.hash[:], raw[nul+1:nul+21])
+		if err := e.check(h, len(out)); err != nil {
+			return nil, err
+		}
 		out = append(out, e)
 		raw = raw[nul+21:]
 	}
 	return out, nil
+}
+
+// check refuses an entry that git refuses to read.
+func (e entry) check(tree plumbing.Hash, i int) error {
+	switch {
+	case len(e.name) == 0:
+		return fmt.Errorf("%w: tree %s: entry %d has an empty name (%s)", ErrDamaged, tree, i+1, fsck)
+	case e.isDir() && e.hash.IsZero():
+		return fmt.Errorf("%w: tree %s: folder %q names the zero hash, not a tree (%s)", ErrDamaged, tree, e.name, fsck)
+	}
+	return nil
+}
+
+// canonMode is git's canon_mode, which its tree reader applies to every
+// entry: a regular file is 100644 or 100755 by its owner-execute bit
+// (older gits wrote 100664 and the like), and a type git does not know
+// is a gitlink. Without it, 100664 → 100644 would be a change git does
+// not see.
+func canonMode(m uint32) uint32 {
+	switch m & typeMask {
+	case typeFile:
+		if m&0o100 != 0 {
+			return typeFile | 0o755
+		}
+		return typeFile | 0o644
+	case typeDir, typeSymlink:
+		return m & typeMask
+	}
+	return typeGitlink
 }
 
 // parseMode reads an octal mode as strconv.ParseUint(s, 8, 32) does,
@@ -370,7 +410,20 @@ func (p *part) result() []Change {
 			out = append(out, Change{Status: Deleted, Path: d.path, Kind: d.e.kind(), Submodule: gitlinkMove(d.e, entry{})})
 		}
 	}
+	for i := range out {
+		out[i].keepBytes()
+	}
 	return out
+}
+
+// keepBytes sets PathBytes and OldPathBytes for names JSON cannot carry.
+func (c *Change) keepBytes() {
+	if !utf8.ValidString(c.Path) {
+		c.PathBytes = []byte(c.Path)
+	}
+	if !utf8.ValidString(c.OldPath) {
+		c.OldPathBytes = []byte(c.OldPath)
+	}
 }
 
 // pick takes a deleted file for key from gone, preferring one with the
