@@ -155,7 +155,7 @@ func TestStorageLayouts(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := tc.build(t)
-			want := []string{"https://www.example.com/a.html", "https://www.example.com/b.html"}
+			want := []string{"url https://www.example.com/a.html", "url https://www.example.com/b.html"}
 			if got := plannedObjects(t, "--repo", d, "--from", "v1"); !cmp.Equal(got, want) {
 				t.Fatalf("planned %q, want %q", got, want)
 			}
