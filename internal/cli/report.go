@@ -23,6 +23,11 @@ type report struct {
 	NotPurged []purgeObject `json:"notPurged"`
 	Refused   []purgeObject `json:"refused"` // objects the API itself refused (also in notPurged)
 	Unmatched []string      `json:"unmatched"`
+	// Submodules and Warnings are the plan's: what the purge does not
+	// cover although the run may succeed (a moved submodule's files, a
+	// setting not applied), so a green report never hides a narrower purge.
+	Submodules []plan.Submodule `json:"submodules,omitempty"`
+	Warnings   []string         `json:"warnings,omitempty"`
 	// Error says why nothing was sent, when the run stopped before (plan,
 	// credentials, queue); the batches then carry no outcome.
 	Error string `json:"error,omitempty"`
@@ -75,7 +80,8 @@ type batchReport struct {
 
 func newReport(p *plan.Plan, sent []ccu.Sent, dry bool) *report {
 	r := &report{From: p.From, To: p.To, DryRun: dry, Fallback: p.Fallback, Batches: []batchReport{},
-		Purged: []purgeObject{}, NotPurged: []purgeObject{}, Refused: []purgeObject{}, Unmatched: p.Unmatched}
+		Purged: []purgeObject{}, NotPurged: []purgeObject{}, Refused: []purgeObject{}, Unmatched: p.Unmatched,
+		Submodules: p.Submodules, Warnings: p.Warnings}
 	for _, s := range sent {
 		r.add(s)
 	}
@@ -98,6 +104,7 @@ func (run *purgeRun) fileReport(err error) *report {
 	}
 	p := run.plan
 	r.From, r.To, r.Fallback, r.Unmatched = p.From, p.To, p.Fallback, p.Unmatched
+	r.Submodules, r.Warnings = p.Submodules, p.Warnings
 	for i, b := range p.Batches {
 		r.Batches = append(r.Batches, batchReport{Index: i + 1, Batch: b, Error: "not sent"})
 		r.NotPurged = append(r.NotPurged, objectsOf(b)...)

@@ -185,3 +185,27 @@ func TestActionSubmoduleWarning(t *testing.T) {
 		})
 	}
 }
+
+// TestSubmoduleInReport: a purge that succeeds while a submodule's files
+// are not purged (submodules: warn) says so in --report too, so the file a
+// pipeline keeps never reads as a complete purge.
+func TestSubmoduleInReport(t *testing.T) {
+	const config = "rules:\n  - match: 'public/**'\n    strip: public/\n    urls: https://www.example.com/{path}\n"
+	dir, theme, site := submoduleSite(t, config, "public/sub")
+	_, flags := simulator(t, ccusim.Options{})
+	rep := filepath.Join(t.TempDir(), "report.json")
+	r := run(t, append([]string{"purge", "--repo", dir, "--from", site[0], "--to", site[1], "--report", rep}, flags...)...)
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	got := readJSON[struct {
+		Submodules []struct{ Path, From, To string }
+		Warnings   []string
+	}](t, rep)
+	if len(got.Submodules) != 1 || got.Submodules[0].Path != "public/sub" || got.Submodules[0].From != theme[0] || got.Submodules[0].To != theme[1] {
+		t.Errorf("report submodules = %+v, want public/sub from %s to %s", got.Submodules, theme[0], theme[1])
+	}
+	if len(got.Warnings) == 0 || !strings.Contains(strings.Join(got.Warnings, "\n"), "submodule") {
+		t.Errorf("report warnings = %q, want the submodule warning", got.Warnings)
+	}
+}
