@@ -147,7 +147,7 @@ func (c *Client) WaitAllDone(ctx context.Context, rs []Result, inFlight int, don
 // (only the calls: waiting between them costs nothing).
 func (c *Client) waitDone(ctx context.Context, r Result, gate chan struct{}) (PurgeStatus, error) {
 	ended := func() (PurgeStatus, error) {
-		return PurgeStatus{}, fmt.Errorf("purge %s not Done yet when waiting ended: %w", r.PurgeID, ctx.Err())
+		return PurgeStatus{}, &stopError{fmt.Sprintf("purge %s not Done yet when waiting ended", r.PurgeID), []error{ctx.Err()}}
 	}
 	ping := time.Duration(clampSeconds(r.PingAfterSeconds)) * time.Second
 	for {

@@ -223,15 +223,26 @@ func (s *submission) attempts(ctx context.Context, b plan.Batch) (Result, int, e
 }
 
 func notSent(last, cause error) error {
-	if last != nil {
-		why := "interrupted"
-		if errors.Is(cause, context.DeadlineExceeded) {
-			why = "the time budget (--timeout) ran out"
-		}
-		return fmt.Errorf("gave up, %s (%w), after: %w", why, cause, last)
+	why := "interrupted"
+	if errors.Is(cause, context.DeadlineExceeded) {
+		why = "the time budget (--timeout) ran out"
 	}
-	return fmt.Errorf("not sent: %w", cause)
+	if last != nil {
+		return &stopError{fmt.Sprintf("gave up, %s, after: %v", why, last), []error{cause, last}}
+	}
+	return &stopError{"not sent", []error{cause}}
 }
+
+// stopError says in words why a request ended with its context, and still
+// wraps the context's error for errors.Is: the user reads "not sent" or
+// "interrupted", never Go's "context canceled".
+type stopError struct {
+	msg  string
+	errs []error
+}
+
+func (e *stopError) Error() string   { return e.msg }
+func (e *stopError) Unwrap() []error { return e.errs }
 
 // backoff is exponential with "equal jitter" (half the delay fixed, half
 // random), so clients retrying together spread out while each still backs

@@ -32,6 +32,7 @@ func TestInterruptWritesReport(t *testing.T) {
 	if code != ExitFailed {
 		t.Fatalf("exit %d, want 1\n%s%s", code, out.String(), errb.String())
 	}
+	noContextText(t, out.String(), errb.String(), report)
 	rep := readReport(t, report)
 	purged := sim.Purges()
 	if len(purged) != 1 || len(rep.Purged) != 2 || len(rep.NotPurged) != 3 {
@@ -70,6 +71,7 @@ func TestInterruptDuringWait(t *testing.T) {
 	if !strings.Contains(errb.String(), "interrupted while waiting for the purges to take effect") {
 		t.Errorf("stderr does not say the wait was interrupted:\n%s", errb.String())
 	}
+	noContextText(t, out.String(), errb.String(), report)
 	rep := readReport(t, report)
 	if len(sim.Purges()) != 1 || len(rep.Purged) != 5 || len(rep.Batches) != 1 || !strings.HasPrefix(rep.Batches[0].Status, "not confirmed: interrupted") {
 		t.Errorf("report %+v", rep)
@@ -104,6 +106,7 @@ func TestDelay(t *testing.T) {
 	if code != ExitFailed || len(sim.Purges()) != 1 {
 		t.Fatalf("interrupted delay: exit %d, %d purges (want 1, 1)\n%s%s", code, len(sim.Purges()), out.String(), errb.String())
 	}
+	noContextText(t, out.String(), errb.String(), report)
 	if rep := readReport(t, report); len(rep.Purged) != 0 || len(rep.NotPurged) != 5 {
 		t.Errorf("report purged %v, not purged %v", rep.Purged, rep.NotPurged)
 	}
@@ -189,5 +192,22 @@ func TestInterruptDuringFetch(t *testing.T) {
 	}
 	if n := len(sim.Purges()); n != 0 {
 		t.Errorf("%d purges sent after an interrupt", n)
+	}
+}
+
+// noContextText fails when Go's context errors reach the user: stdout,
+// stderr and the report say "interrupted" or name the time budget instead.
+func noContextText(t *testing.T, stdout, stderr, report string) {
+	t.Helper()
+	data, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for where, text := range map[string]string{"stdout": stdout, "stderr": stderr, "the report": string(data)} {
+		for _, raw := range []string{"context canceled", "context deadline exceeded"} {
+			if strings.Contains(text, raw) {
+				t.Errorf("%s shows Go's %q:\n%s", where, raw, text)
+			}
+		}
 	}
 }

@@ -229,16 +229,33 @@ func explainStop(run, budget context.Context, timeout time.Duration, s ccu.Sent)
 	return s
 }
 
-// stopped prefixes err with why the run's time ran out, when it did.
+// stopped prefixes err with why the run's time ran out, when it did; a
+// bare context error adds nothing to that and is not shown.
 func stopped(run, budget context.Context, timeout time.Duration, err error) error {
+	why := ""
 	switch {
 	case run.Err() != nil:
-		return fmt.Errorf("interrupted: %w", err)
+		why = "interrupted"
 	case budget.Err() != nil:
-		return fmt.Errorf("the time budget (--timeout %s) ran out: %w", timeout, err)
+		why = fmt.Sprintf("the time budget (--timeout %s) ran out", timeout)
+	default:
+		return err
 	}
-	return err
+	if err == context.Canceled || err == context.DeadlineExceeded {
+		return &silentCause{why, err}
+	}
+	return fmt.Errorf("%s: %w", why, err)
 }
+
+// silentCause is a message in words that wraps the context error it
+// stands for, so errors.Is still sees it.
+type silentCause struct {
+	msg string
+	err error
+}
+
+func (e *silentCause) Error() string { return e.msg }
+func (e *silentCause) Unwrap() error { return e.err }
 
 // planStopped turns a planning error caused by an interrupt (the diff and
 // the fetch stop with the run's context) into exit 1 "interrupted": it is
@@ -258,6 +275,8 @@ func printSent(e *env, p *planned, s ccu.Sent) {
 	b := s.Request
 	fmt.Fprintf(e.stdout, "Batch %d/%d: %s\n", s.Batch+1, len(p.Batches), describe(b))
 	switch {
+	case s.Err != nil && s.Attempts == 0:
+		fmt.Fprintf(e.stdout, "  NOT SENT: %v\n", s.Err)
 	case s.Err != nil:
 		fmt.Fprintf(e.stdout, "  FAILED after %d attempt(s): %v\n", s.Attempts, s.Err)
 	case s.Result.HTTPStatus != 0:
