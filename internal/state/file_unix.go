@@ -40,7 +40,7 @@ func CheckReplace(dir, path string) error {
 	if euid == 0 || owner(di) == euid || owner(fi) == euid {
 		return nil
 	}
-	return fmt.Errorf("its folder %s is sticky (+t) and the file belongs to user %d, so user %d cannot replace it: give the run its own --state path, or have its owner remove the file", dir, owner(fi), euid)
+	return fmt.Errorf("its folder %s is sticky (+t) and the file belongs to user %d, so user %d cannot replace it", dir, owner(fi), euid)
 }
 
 func owner(fi os.FileInfo) int {

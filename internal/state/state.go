@@ -334,7 +334,7 @@ func (f *File) CheckWritable() error {
 		return fmt.Errorf("the state file %s cannot be written: %w (%s)", f.path, err, fix)
 	}
 	if err := CheckReplace(dir, f.real); err != nil {
-		return fmt.Errorf("the state file %s cannot be written: %w", f.path, err)
+		return fmt.Errorf("the state file %s cannot be written: %w: give the run its own --state path, or have its owner remove the file", f.path, err)
 	}
 	return nil
 }
