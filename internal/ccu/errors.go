@@ -172,8 +172,10 @@ func snippet(data []byte) string {
 // UTF-8 and non-printable characters (controls, terminal escapes,
 // newlines) become spaces, runs of spaces one, "::" becomes ": :" (GitHub
 // runs "::error::…" or "::add-mask::…" as a command wherever a line starts
-// with it after spaces), and it is cut to at most max runes at a rune
-// boundary, with "…" when cut.
+// with it after spaces) and "##[" becomes "# #[" (the runner's legacy form,
+// "##[error]…", "##[stop-commands]…", which it obeys anywhere in a line),
+// and it is cut to at most max runes at a rune boundary, with "…" when
+// cut.
 func clean(s string, max int) string {
 	s = strings.Map(func(r rune) rune {
 		if r == utf8.RuneError || !unicode.IsPrint(r) {
@@ -184,6 +186,9 @@ func clean(s string, max int) string {
 	s = strings.Join(strings.Fields(s), " ")
 	for strings.Contains(s, "::") { // ":::" leaves "::" after one pass
 		s = strings.ReplaceAll(s, "::", ": :")
+	}
+	for strings.Contains(s, "##[") {
+		s = strings.ReplaceAll(s, "##[", "# #[")
 	}
 	if utf8.RuneCountInString(s) <= max {
 		return s

@@ -116,6 +116,7 @@ func TestParseErrorHostile(t *testing.T) {
 		{"JSON array", 500, `[1,2]`, "HTTP 500: Internal Server Error: [1,2]"},
 		{"unknown status", 799, ``, "HTTP 799"},
 		{"workflow commands", 400, `{"title":"::error::forged","detail":":::stop-commands::tok"}`, "HTTP 400: : :error: :forged: : : :stop-commands: :tok"},
+		{"legacy workflow commands", 400, `{"title":"x ##[error]forged","detail":"##[stop-commands]tok ###[add-mask]x"}`, "HTTP 400: x # #[error]forged: # #[stop-commands]tok ## #[add-mask]x"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := parseError(&http.Response{StatusCode: tc.status}, []byte(tc.body))

@@ -71,18 +71,24 @@ func detect(from, to string, e Env) (Range, error) {
 }
 
 // Proposal reports a CI run for a proposed change: GitHub pull requests
-// and merge queues, GitLab merge requests and external pull requests,
-// Jenkins change requests (multibranch pull requests set CHANGE_ID). It is
-// the one predicate for "this head is not what the edge will serve": the
-// state file is skipped and the GitHub Action runs dry for all of them.
-// It reads only Getenv.
+// (and their reviews and review comments) and merge queues, GitLab merge
+// requests and external pull requests, Jenkins change requests
+// (multibranch pull requests set CHANGE_ID). It is the one predicate for
+// "this head is not what the edge will serve": the state file is skipped
+// and the GitHub Action runs dry for all of them. On GitHub, any event
+// whose ref is a pull request's (refs/pull/N/merge) or a merge queue's
+// temporary branch (a push to gh-readonly-queue/..., which an unfiltered
+// "on: push" also runs for) is one too, whatever its name. It reads only
+// Getenv.
 func Proposal(e Env) bool {
 	switch {
 	case e.Getenv("GITHUB_ACTIONS") == "true":
 		switch e.Getenv("GITHUB_EVENT_NAME") {
-		case "pull_request", "pull_request_target", "merge_group":
+		case "pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment", "merge_group":
 			return true
 		}
+		ref := e.Getenv("GITHUB_REF")
+		return strings.HasPrefix(ref, "refs/pull/") || strings.HasPrefix(ref, "refs/heads/gh-readonly-queue/")
 	case e.Getenv("GITLAB_CI") == "true":
 		return e.Getenv("CI_MERGE_REQUEST_IID") != "" || e.Getenv("CI_MERGE_REQUEST_DIFF_BASE_SHA") != "" || e.Getenv("CI_EXTERNAL_PULL_REQUEST_IID") != ""
 	case jenkinsCI(e):

@@ -31,6 +31,12 @@ func gh(name string) map[string]string {
 	return map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": name, "GITHUB_EVENT_PATH": "/event.json", "GITHUB_SHA": b}
 }
 
+// withRef is vars with GITHUB_REF set to ref.
+func withRef(vars map[string]string, ref string) map[string]string {
+	vars["GITHUB_REF"] = ref
+	return vars
+}
+
 func TestDetect(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
@@ -181,6 +187,12 @@ func TestProposal(t *testing.T) {
 		{"github pull_request_target", gh("pull_request_target"), "v1", true},
 		{"github merge queue", gh("merge_group"), "v1", true},
 		{"github push", gh("push"), "v1", false},
+		{"github pull request review", gh("pull_request_review"), "v1", true},
+		{"github pull request review comment", gh("pull_request_review_comment"), "v1", true},
+		{"github any event on a pull request's ref", withRef(gh("workflow_dispatch"), "refs/pull/7/merge"), "v1", true},
+		{"github push to a merge queue branch", withRef(gh("push"), "refs/heads/gh-readonly-queue/main/pr-7-"+a), "v1", true},
+		{"github push to main", withRef(gh("push"), "refs/heads/main"), "v1", false},
+		{"github push to a branch named like a queue", withRef(gh("push"), "refs/heads/my-gh-readonly-queue/x"), "v1", false},
 		{"gitlab merge request", map[string]string{"GITLAB_CI": "true", "CI_MERGE_REQUEST_IID": "7"}, "v1", true},
 		{"gitlab external pull request", map[string]string{"GITLAB_CI": "true", "CI_EXTERNAL_PULL_REQUEST_IID": "7"}, "v1", true},
 		{"gitlab push", map[string]string{"GITLAB_CI": "true"}, "v1", false},

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -41,7 +42,8 @@ func (e *env) action(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp) // the written .edgerc goes with it
+	defer os.RemoveAll(tmp)                                             // the written .edgerc goes with it
+	e.stdout, e.stderr = legacyDefang{e.stdout}, legacyDefang{e.stderr} // under the redaction hide adds
 	edgerc, edgercErr := e.maskSecrets(tmp)
 	gh := githubactions.New(githubactions.WithWriter(logWriter{e.stdout}), githubactions.WithGetenv(e.getenv))
 	in := func(name string) string { return strings.TrimSpace(gh.GetInput(name)) }
@@ -121,6 +123,32 @@ func maskLines(gh *githubactions.Action, content string) {
 // logWriter is the Action's log for go-githubactions, which panics when
 // a write fails: a log the runner no longer reads (a closed pipe) must not
 // crash a run that is purging, so write errors are dropped here.
+// legacyDefang writes "##[" as "# #[": the runner obeys its legacy
+// command form ("##[error]…", "##[set-output name=…;]…",
+// "##[stop-commands]…") anywhere in a line of stdout or stderr, and a
+// log line may quote a path a fork's pull request chose. Nothing the
+// Action writes on purpose uses that form (go-githubactions writes
+// "::name::"), so every write is rewritten.
+type legacyDefang struct{ w io.Writer }
+
+func (l legacyDefang) Write(p []byte) (int, error) {
+	if !bytes.Contains(p, []byte("##[")) {
+		return l.w.Write(p)
+	}
+	s := string(p)
+	for strings.Contains(s, "##[") {
+		s = strings.ReplaceAll(s, "##[", "# #[")
+	}
+	if _, err := io.WriteString(l.w, s); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// Unwrap returns the writer being defanged, so a caller can still ask
+// whether it is a terminal.
+func (l legacyDefang) Unwrap() io.Writer { return l.w }
+
 type logWriter struct{ w io.Writer }
 
 func (l logWriter) Write(p []byte) (int, error) {

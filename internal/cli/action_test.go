@@ -31,7 +31,13 @@ type gha struct {
 
 func newGHA(t *testing.T, config string, event map[string]any) *gha {
 	t.Helper()
-	dir, shas := site(t, config, nil)
+	return newGHAWith(t, config, nil, event)
+}
+
+// newGHAWith is newGHA with extra files in the site's second commit.
+func newGHAWith(t *testing.T, config string, extra map[string]string, event map[string]any) *gha {
+	t.Helper()
+	dir, shas := site(t, config, extra)
 	sim, err := ccusim.Start(ccusim.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -368,5 +374,29 @@ func TestActionDelayInput(t *testing.T) {
 	code, out = g.run("push", map[string]string{"edgerc": g.edgerc, "delay": "10ms"})
 	if code != 0 || !strings.Contains(out, "Waiting 10ms before purging") || !strings.Contains(out, "::group::ccu-purge: Delay") {
 		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+// A path in the repository (a fork's pull request chooses them, and its
+// dry run prints the plan) holding the runner's legacy command form,
+// "##[error]…" or "##[set-output name=…;]…", which the runner obeys
+// anywhere in a line: the Action's log never shows "##[" as it is.
+func TestActionLegacyCommandsInPaths(t *testing.T) {
+	const evil = "public/##[error]forged ##[set-output name=purge-ids;]forged.html"
+	g := newGHAWith(t, siteConfig, map[string]string{evil: "x"}, pushEv)
+	code, out := g.run("push", map[string]string{"edgerc": g.edgerc, "wait": "false"})
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	if !strings.Contains(out, "forged") {
+		t.Fatalf("the plan does not show the path: the case tests nothing\n%s", out)
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, "##[") {
+			t.Errorf("a log line holds a legacy workflow command: %q", l)
+		}
+	}
+	if got := g.outputs()["purge-ids"]; strings.Contains(got, "forged") {
+		t.Errorf("purge-ids output = %q", got)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/ccu-purge/ccu-purge/internal/redact"
+	"github.com/ccu-purge/ccu-purge/internal/state"
 )
 
 // Every file the run writes (the report, the dotenv report, the step
@@ -43,6 +44,12 @@ func checkOutput(what, path string) error {
 			return usagef("%s %s cannot be written: %w (make it writable, or choose another path)", what, path, err)
 		}
 		f.Close()
+		// Writable is not enough: in a sticky folder (as /tmp) a file
+		// another user left there cannot be replaced by the rename.
+		t := target(path)
+		if err := state.CheckReplace(filepath.Dir(t), t); err != nil {
+			return usagef("%s %s cannot be replaced: %w (choose another path, or have its owner remove it)", what, path, err)
+		}
 	case !errors.Is(err, os.ErrNotExist):
 		return usagef("%s %s: %w", what, path, err)
 	}

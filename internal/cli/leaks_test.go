@@ -190,6 +190,9 @@ func defanged(t *testing.T, where, out string) {
 			t.Errorf("%s has a workflow command line: %q", where, l)
 		}
 	}
+	if strings.Contains(out, "##[") { // the runner's legacy form, obeyed anywhere in a line
+		t.Errorf("%s has a legacy workflow command (##[): %q", where, out)
+	}
 	if strings.ContainsAny(out, "\x1b\r\x07") {
 		t.Errorf("%s has a terminal control character: %q", where, out)
 	}
@@ -199,7 +202,9 @@ func defanged(t *testing.T, where, out string) {
 // workflow commands and terminal escapes in every string; purgeStatus is
 // what the status says.
 func v2Hostile(purgeStatus string) http.HandlerFunc {
-	evil := func(s string) string { return s + "\n::error::forged " + s + "\x1b[2J\r::add-mask::x" }
+	evil := func(s string) string {
+		return s + "\n::error::forged " + s + "\x1b[2J\r::add-mask::x ##[error]legacy " + s
+	}
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		switch {

@@ -153,8 +153,8 @@ func (o *waitOutput) erase() {
 
 // isTerminal reports whether w is a character device (a person's terminal).
 func isTerminal(w io.Writer) bool {
-	if u, ok := w.(interface{ Unwrap() io.Writer }); ok {
-		w = u.Unwrap() // the redacting writer hide installs
+	for u, ok := w.(interface{ Unwrap() io.Writer }); ok; u, ok = w.(interface{ Unwrap() io.Writer }) {
+		w = u.Unwrap() // the redacting writer hide installs, the Action's legacyDefang
 	}
 	f, ok := w.(*os.File)
 	if !ok {

@@ -479,11 +479,18 @@ func errOr(err, otherwise error) error {
 }
 
 // withPrefix lists, sorted, the objects whose names start with prefix
-// (lower-case hex), in the packs and loose, where git looks.
+// (lower-case hex), in the packs and loose, where git looks: the
+// repository's object folder and its alternates (objects.dirs, whose packs
+// are among objects.packs).
 func (s *resolver) withPrefix(prefix string) ([]plumbing.Hash, error) {
-	objDir := filepath.Join(s.r.commonDir, "objects")
-	if fi, err := os.Stat(filepath.Join(objDir, "info", "alternates")); err == nil && fi.Size() > 0 {
-		return nil, fmt.Errorf("%w: a short SHA is not searched in a repository with alternates (objects/info/alternates), whose objects live elsewhere: pass the full SHA (git rev-parse %s)", ErrUnsupportedRevision, prefix)
+	dirs := s.r.objs.dirs
+	if len(dirs) > 1 && s.r.objs.skipped {
+		// go-git's index, which answers for the skipped pack, does not
+		// search the alternates.
+		return nil, fmt.Errorf("%w: a short SHA is not searched in a repository with alternates (objects/info/alternates) and a pack this reader cannot index: pass the full SHA (git rev-parse %s)", ErrUnsupportedRevision, prefix)
+	}
+	if len(dirs) == 0 {
+		dirs = []string{filepath.Join(s.r.commonDir, "objects")}
 	}
 	even, _ := hex.DecodeString(prefix[:len(prefix)&^1])
 	found := map[plumbing.Hash]bool{}
@@ -505,13 +512,15 @@ func (s *resolver) withPrefix(prefix string) ([]plumbing.Hash, error) {
 			add(h)
 		}
 	}
-	loose, err := os.ReadDir(filepath.Join(objDir, prefix[:2]))
-	if err != nil && !os.IsNotExist(err) {
-		return nil, fmt.Errorf("%w: search objects starting with %s: %v (check the permissions of the git folder)", ErrDamaged, prefix, err)
-	}
-	for _, e := range loose {
-		if n := prefix[:2] + e.Name(); len(n) == 40 && isHex(n) && strings.ToLower(n) == n {
-			add(plumbing.NewHash(n))
+	for _, dir := range dirs {
+		loose, err := os.ReadDir(filepath.Join(dir, prefix[:2]))
+		if err != nil && !os.IsNotExist(err) {
+			return nil, fmt.Errorf("%w: search objects starting with %s: %v (check the permissions of the git folder)", ErrDamaged, prefix, err)
+		}
+		for _, e := range loose {
+			if n := prefix[:2] + e.Name(); len(n) == 40 && isHex(n) && strings.ToLower(n) == n {
+				add(plumbing.NewHash(n))
+			}
 		}
 	}
 	out := make([]plumbing.Hash, 0, len(found))

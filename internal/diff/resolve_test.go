@@ -375,3 +375,37 @@ func BenchmarkResolve(b *testing.B) {
 		r.Close()
 	}
 }
+
+// TestResolveShortSHAInAlternates: a clone made with --shared or
+// --reference reads its objects from the alternates, which the reader
+// opens; a short SHA (and describe output) is searched there too, as git
+// does, instead of being refused. The fixture's objects are packed in
+// the alternate, and the clone's own commit is loose.
+func TestResolveShortSHAInAlternates(t *testing.T) {
+	server, _ := shapes(t)
+	git(t, server, "repack", "-adq")
+	root := t.TempDir()
+	mid := filepath.Join(root, "mid")
+	git(t, root, "clone", "-q", "--bare", "--shared", server, mid) // a chained alternate
+	dir := filepath.Join(root, "clone")
+	git(t, root, "clone", "-q", "--shared", mid, dir)
+	own := commitFile(t, dir, "own.txt", "own", "own")
+	if out, _ := gitTry(t, dir, "", "count-objects", "-v"); !strings.Contains(out, "count: 3") {
+		t.Fatalf("the clone's commit is not loose in its own folder:\n%s", out)
+	}
+	revs := []string{own[:7], own[:4] + "~1"}
+	for _, rev := range []string{"HEAD~1", "HEAD~2", "HEAD~4"} {
+		sha, _ := gitTry(t, dir, "", "rev-parse", rev)
+		revs = append(revs, sha[:7], sha[:5]+"^0", "v0-3-g"+sha[:8])
+	}
+	r := open(t, dir)
+	for _, rev := range revs {
+		want, ok := gitTry(t, dir, "", "rev-parse", "--verify", "--quiet", rev+"^{commit}")
+		if !ok {
+			t.Fatalf("git does not resolve %q: the case tests nothing", rev)
+		}
+		if got, err := r.Resolve(rev); err != nil || got != want {
+			t.Errorf("Resolve(%q) = %q, %v; git gives %s", rev, got, err, want)
+		}
+	}
+}

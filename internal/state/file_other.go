@@ -8,5 +8,5 @@ import "os"
 // block.
 func openNonBlock(path string) (*os.File, error) { return os.Open(path) }
 
-// checkReplace: there are no sticky folders to refuse the rename.
-func checkReplace(dir, path string) error { return nil }
+// CheckReplace: there are no sticky folders to refuse the rename.
+func CheckReplace(dir, path string) error { return nil }

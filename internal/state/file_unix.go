@@ -16,14 +16,15 @@ func openNonBlock(path string) (*os.File, error) {
 	return os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 }
 
-// checkReplace says whether Save's rename could replace the file at path.
+// CheckReplace says whether a rename in folder dir could replace the file
+// at path, as Save's does (and the CLI's report and dotenv writes).
 // In a sticky folder (mode +t, as /tmp) only the file's owner, the
 // folder's owner or root may replace an entry, so a state file another
 // user left there passes a create-and-remove test and fails only after
 // purging. Trying the rename itself would move the real file away for a
 // moment, which a concurrent run would read as "no state", so the rule is
 // checked instead.
-func checkReplace(dir, path string) error {
+func CheckReplace(dir, path string) error {
 	di, err := os.Stat(dir)
 	if err != nil || di.Mode()&os.ModeSticky == 0 {
 		return nil
@@ -39,7 +40,7 @@ func checkReplace(dir, path string) error {
 	if euid == 0 || owner(di) == euid || owner(fi) == euid {
 		return nil
 	}
-	return fmt.Errorf("its folder %s is sticky (+t) and the file belongs to user %d, so user %d cannot replace it: give the run its own --state path, or have its owner remove the file", dir, owner(fi), euid)
+	return fmt.Errorf("its folder %s is sticky (+t) and the file belongs to user %d, so user %d cannot replace it", dir, owner(fi), euid)
 }
 
 func owner(fi os.FileInfo) int {

@@ -333,8 +333,8 @@ func (f *File) CheckWritable() error {
 	if err := os.Remove(tmp.Name()); err != nil {
 		return fmt.Errorf("the state file %s cannot be written: %w (%s)", f.path, err, fix)
 	}
-	if err := checkReplace(dir, f.real); err != nil {
-		return fmt.Errorf("the state file %s cannot be written: %w", f.path, err)
+	if err := CheckReplace(dir, f.real); err != nil {
+		return fmt.Errorf("the state file %s cannot be written: %w: give the run its own --state path, or have its owner remove the file", f.path, err)
 	}
 	return nil
 }
