@@ -14,9 +14,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/akamai/AkamaiOPEN-edgegrid-golang/v13/pkg/edgegrid"
@@ -211,7 +213,12 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte) (*htt
 	req.Header.Set("User-Agent", c.opts.UserAgent)
 	// Signing reads the body to hash it and puts it back.
 	c.cfg.SignRequest(req)
+	var answered atomic.Bool
+	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotFirstResponseByte: func() { answered.Store(true) }}))
 	resp, err := c.http.Do(req)
+	if err != nil && answered.Load() && method == http.MethodPost {
+		return nil, nil, fmt.Errorf("%s %s: %w: %w", method, path, errCutAnswer, redactURLError(err))
+	}
 	if err != nil {
 		return nil, nil, connFailed(method, path, redactURLError(err))
 	}
@@ -236,6 +243,12 @@ func (c *Client) logf(format string, args ...any) {
 		c.opts.Logf(format, args...)
 	}
 }
+
+// errCutAnswer is a purge whose answer began and broke off inside its
+// headers. Go's transport then hides the status line, which may have said
+// 201: sending again could purge twice what Akamai already took, so the
+// request is not retried and its objects are listed as not confirmed.
+var errCutAnswer = errors.New("the answer broke off inside its headers, so whether the purge was accepted is unknown; not sent again: run again for a confirmed purge")
 
 // errTransport marks a failure of the connection, not of the request: a
 // reset, a timeout, a dropped answer. Retrying may succeed.
