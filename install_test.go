@@ -39,10 +39,12 @@ type release struct {
 	srv      *httptest.Server
 	root     string // served files: root/TAG/ASSET
 	sums     string // the trusted checksums file
+	size     int64  // bytes of the last archive packed
 	requests atomic.Int64
 }
 
-func newRelease(tb testing.TB, version string, bin []byte) *release {
+// newRelease packs bin for the six platforms, or only those named.
+func newRelease(tb testing.TB, version string, bin []byte, only ...string) *release {
 	tb.Helper()
 	r := &release{root: tb.TempDir()}
 	tagDir := filepath.Join(r.root, "v"+version)
@@ -50,8 +52,12 @@ func newRelease(tb testing.TB, version string, bin []byte) *release {
 		tb.Fatal(err)
 	}
 	var sums strings.Builder
-	for _, p := range platforms {
+	if only == nil {
+		only = platforms
+	}
+	for _, p := range only {
 		name, data := archive(tb, version, p, bin)
+		r.size = int64(len(data))
 		if err := os.WriteFile(filepath.Join(tagDir, name), data, 0o644); err != nil {
 			tb.Fatal(err)
 		}
@@ -504,7 +510,8 @@ func TestMain(m *testing.M) {
 // Cold: a fresh BINDIR each time, so every run downloads, checks and
 // unpacks the real binary's archive (goal: at most 2 s).
 func BenchmarkInstallCold(b *testing.B) {
-	r := newRelease(b, testVersion, realBinary(b))
+	goos, goarch, _ := hostPlatform()
+	r := newRelease(b, testVersion, realBinary(b), goos+"_"+goarch)
 	in := r.install()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -514,12 +521,14 @@ func BenchmarkInstallCold(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(r.requests.Load())/float64(b.N), "requests/op")
+	b.ReportMetric(float64(r.size)/(1<<20), "archive-MiB")
 }
 
 // Cached: the second use in a job, from the tool cache (goal: at most
 // 0.2 s, no request).
 func BenchmarkInstallCached(b *testing.B) {
-	r := newRelease(b, testVersion, realBinary(b))
+	goos, goarch, _ := hostPlatform()
+	r := newRelease(b, testVersion, realBinary(b), goos+"_"+goarch)
 	in := r.install()
 	in.env = []string{"RUNNER_TOOL_CACHE=" + b.TempDir()}
 	if code, stdout, stderr := in.run(b, "v"+testVersion); code != 0 {
