@@ -543,3 +543,35 @@ func BenchmarkInstallCached(b *testing.B) {
 	}
 	b.ReportMetric(float64(r.requests.Load())/float64(b.N), "requests/op")
 }
+
+// install.sh parses under every POSIX shell at hand, and shellcheck (when
+// installed) finds nothing in it as sh.
+func TestInstallScriptLint(t *testing.T) {
+	ran := 0
+	for _, shell := range []string{"sh", "dash", "bash", "busybox"} {
+		if _, err := exec.LookPath(shell); err != nil {
+			continue
+		}
+		args := []string{"-n", "install.sh"}
+		if shell == "busybox" {
+			args = append([]string{"sh"}, args...)
+		}
+		if out, err := exec.Command(shell, args...).CombinedOutput(); err != nil {
+			t.Errorf("%s -n install.sh: %v\n%s", shell, err, out)
+		}
+		ran++
+	}
+	if data, _ := os.ReadFile("install.sh"); bytes.Contains(data, []byte("\r\n")) {
+		t.Error("install.sh has CRLF line ends: sh cannot run it")
+	}
+	if ran == 0 {
+		t.Skip("no POSIX shell here")
+	}
+	if _, err := exec.LookPath("shellcheck"); err != nil {
+		t.Log("shellcheck is not installed: only the shells' own syntax check ran")
+		return
+	}
+	if out, err := exec.Command("shellcheck", "-s", "sh", "install.sh").CombinedOutput(); err != nil {
+		t.Errorf("shellcheck -s sh install.sh: %v\n%s", err, out)
+	}
+}
