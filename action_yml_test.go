@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/sha256"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -69,18 +71,30 @@ func TestActionYAMLComposite(t *testing.T) {
 	if strings.Contains(string(data), "Dockerfile") && strings.Contains(string(data), "image:") {
 		t.Error("action.yml still builds an image")
 	}
-	var setupGo *actionStep
-	for name, s := range actionSteps(t) {
-		if strings.HasPrefix(name, "actions/setup-go@") {
+	var setupGo, cache *actionStep
+	steps := actionSteps(t)
+	for name, s := range steps {
+		switch {
+		case strings.HasPrefix(name, "actions/setup-go@"):
 			setupGo = &s
+		case strings.HasPrefix(name, "actions/cache@"):
+			cache = &s
 		}
 	}
-	if setupGo == nil {
-		t.Fatal("no actions/setup-go step")
+	if setupGo == nil || cache == nil {
+		t.Fatal("no actions/setup-go or actions/cache step")
 	}
-	if setupGo.If != "steps.resolve.outputs.build == 'true'" || setupGo.With["cache"] != "true" ||
-		!strings.Contains(setupGo.With["go-version-file"], "github.action_path") || !strings.Contains(setupGo.With["cache-dependency-path"], "github.action_path") {
-		t.Errorf("setup-go step %+v: want it only for a source build, cached, with the action's own go.mod and go.sum", *setupGo)
+	const onBuild = "steps.resolve.outputs.build == 'true'"
+	if setupGo.If != onBuild || !strings.Contains(setupGo.With["go-version-file"], "github.action_path") {
+		t.Errorf("setup-go step %+v: want it only for a source build, with the action's own go.mod", *setupGo)
+	}
+	// setup-go's own cache ignores a go.sum outside the workspace (the
+	// action's, but with uses: ./): the action caches the Go caches itself.
+	build := steps["build"]
+	if cache.If != onBuild || cache.With["path"] != "${{ runner.temp }}/ccu-purge-go" ||
+		!strings.HasSuffix(cache.With["key"], "-${{ steps.resolve.outputs.go-sum }}") ||
+		!strings.HasPrefix(build.Env["GOCACHE"], cache.With["path"]+"/") || !strings.HasPrefix(build.Env["GOMODCACHE"], cache.With["path"]+"/") {
+		t.Errorf("cache step %+v, build env %v: want the build's GOCACHE and GOMODCACHE cached, keyed on go.sum", *cache, build.Env)
 	}
 }
 
@@ -160,6 +174,8 @@ func TestActionResolve(t *testing.T) {
 			actionPath := t.TempDir()
 			script, _ := os.ReadFile("install.sh")
 			os.WriteFile(filepath.Join(actionPath, "install.sh"), script, 0o644)
+			goSum := []byte("example.com/m v1.0.0 h1:x=\n")
+			os.WriteFile(filepath.Join(actionPath, "go.sum"), goSum, 0o644)
 			if tc.pinned {
 				sums, _ := os.ReadFile(r.sums)
 				os.WriteFile(filepath.Join(actionPath, "pinned-checksums.txt"), sums, 0o644)
@@ -181,6 +197,9 @@ func TestActionResolve(t *testing.T) {
 			}
 			if (got["build"] == "true") != tc.build {
 				t.Errorf("outputs %v, want build %v", got, tc.build)
+			}
+			if want := fmt.Sprintf("%x", sha256.Sum256(goSum)); tc.build && got["go-sum"] != want {
+				t.Errorf("go-sum = %q, want the SHA-256 of the action's go.sum (the Go cache's key)", got["go-sum"])
 			}
 			if !tc.build {
 				if want := filepath.Join(cache, "ccu-purge", testVersion, goarch, "ccu-purge"); got["bin"] != want {
