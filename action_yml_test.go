@@ -158,6 +158,7 @@ func TestActionResolve(t *testing.T) {
 	}{
 		{name: "release tag", ref: "v" + testVersion, pinned: true, says: "installed in "},
 		{name: "major tag", ref: "v1", pinned: true, says: "installed in "},
+		{name: "pre-release tag not pinned", ref: "v" + testVersion + "-rc.1", pinned: true, failure: true, says: "no checksum for ccu-purge_" + testVersion + "-rc.1_"},
 		{name: "the release commit's SHA", ref: releaseSHA, pinned: true, says: "installed in "},
 		{name: "a SHA between releases", ref: otherSHA, pinned: true, build: true, says: "is not the commit of the pinned release"},
 		{name: "a SHA before any release", ref: otherSHA, build: true, says: "'" + otherSHA + "' is not a release: building ccu-purge from the action's source"},

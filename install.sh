@@ -230,10 +230,12 @@ got=$(sha256 "$tmp/$asset")
 
 mkdir "$tmp/x"
 extract "$tmp/$asset" "$tmp/x"
-[ -f "$tmp/x/ccu-purge$exe" ] || die "$asset holds no ccu-purge$exe"
-chmod +x "$tmp/x/ccu-purge$exe"
+# At the top, or in one folder (an archive made with wrap_in_directory).
+found=$(find "$tmp/x" -maxdepth 2 -type f -name "ccu-purge$exe" | head -n 1)
+[ -n "$found" ] || die "$asset holds no ccu-purge$exe"
+chmod +x "$found"
 mkdir -p "$bindir"
-mv -f "$tmp/x/ccu-purge$exe" "$bindir/ccu-purge$exe"
+mv -f "$found" "$bindir/ccu-purge$exe"
 if [ -n "$marker" ]; then
 	: >"$marker"
 fi
