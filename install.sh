@@ -84,8 +84,11 @@ checksum_of() {
 fetch() {
 	shown=$(redact "$1")
 	if command -v curl >/dev/null 2>&1; then
-		code=$(curl -sSL --retry 2 --retry-delay 1 -o "$2" -w '%{http_code}' "$1") ||
-			{ die "cannot download $shown (curl exit $?)"; }
+		code=$(curl -sSL --retry 2 --retry-delay 1 -o "$2" -w '%{http_code}' "$1") || {
+			printf 'install.sh: cannot download %s (curl exit %s)\n' "$shown" "$?" >&2
+			hint "check the network and any proxy (curl reads HTTPS_PROXY), or the mirror in CCU_PURGE_RELEASES_URL"
+			exit 1
+		}
 		[ "$code" = 200 ] || {
 			printf 'install.sh: HTTP %s for %s\n' "$code" "$shown" >&2
 			hint "check that release $tag exists and has the asset $asset; a mirror (CCU_PURGE_RELEASES_URL) must serve it as .../download/TAG/ASSET"
