@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -285,5 +286,38 @@ func TestActionRunStepPassesInputs(t *testing.T) {
 		if !strings.Contains(string(got), "\n"+w+"\n") {
 			t.Errorf("the tool did not get %s", w)
 		}
+	}
+}
+
+// The release commit pins one version in two places: pinned-checksums.txt
+// (what the composite action installs) and docker/action.yml's image tag.
+// Between releases, without a pinned file, the image tag is the 0.0.0
+// placeholder. The release workflow compares this version with the tag.
+func TestReleasePinsAgree(t *testing.T) {
+	data, err := os.ReadFile("docker/action.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^  image: docker://ghcr\.io/ccu-purge/ccu-purge:(\S+)$`).FindSubmatch(data)
+	if m == nil {
+		t.Fatal("docker/action.yml has no image: docker://ghcr.io/ccu-purge/ccu-purge:VERSION")
+	}
+	image := string(m[1])
+	sums, err := os.ReadFile("pinned-checksums.txt")
+	if errors.Is(err, os.ErrNotExist) {
+		if image != "0.0.0" {
+			t.Errorf("docker/action.yml pins %s, but there is no pinned-checksums.txt: between releases it is 0.0.0", image)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	versions := map[string]bool{}
+	for _, v := range regexp.MustCompile(`(?m)^[0-9a-f]{64}  ccu-purge_([^_\s]+)_[a-z]+_[a-z0-9]+\.(?:tar\.gz|zip)$`).FindAllSubmatch(sums, -1) {
+		versions[string(v[1])] = true
+	}
+	if len(versions) != 1 || !versions[image] {
+		t.Errorf("pinned-checksums.txt lists archives of %v, docker/action.yml pins %s: one release, the same in both", versions, image)
 	}
 }
