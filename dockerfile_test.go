@@ -69,17 +69,3 @@ func TestDockerfile(t *testing.T) {
 		t.Errorf("USER = %q: GitHub needs root for Docker actions, with a comment saying why", user)
 	}
 }
-
-// The Action is a Docker action built from this Dockerfile, running the
-// "action" command.
-func TestActionYAMLRunsDockerfile(t *testing.T) {
-	data, err := os.ReadFile("action.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"using: docker", "image: Dockerfile", `args: ["action"]`} {
-		if !strings.Contains(string(data), want) {
-			t.Errorf("action.yml lacks %q", want)
-		}
-	}
-}

@@ -30,8 +30,9 @@ const maxAnnotations = 20
 // credentialInputs are the action inputs that carry secrets.
 var credentialInputs = []string{"host", "client-token", "client-secret", "access-token"}
 
-// action is the GitHub Action's entry point (action.yml runs the image
-// with the argument "action"): inputs come from INPUT_* variables, never
+// action is the GitHub Action's entry point (action.yml's last step runs
+// "ccu-purge action", docker/action.yml the image with the argument
+// "action"): inputs come from INPUT_* variables, never
 // from a shell line, and every credential is masked before anything is
 // printed.
 func (e *env) action(ctx context.Context, args []string) error {

@@ -243,20 +243,41 @@ func TestActionFailures(t *testing.T) {
 	}
 }
 
-// Every input action.yml declares is read by the code, and every input the
-// code reads is declared.
-func TestActionInputsDeclared(t *testing.T) {
-	data, err := os.ReadFile("../../action.yml")
+// actionFile is what the inventory tests read of an action's metadata.
+type actionFile struct {
+	Inputs  map[string]struct{ Default string }
+	Outputs map[string]struct{ Value string }
+	Runs    struct {
+		Using string
+		Image string
+		Args  []string
+		Steps []struct {
+			ID  string
+			Run string
+			Env map[string]string
+		}
+	}
+}
+
+func readActionFile(t *testing.T, path string) actionFile {
+	t.Helper()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var spec struct {
-		Inputs  map[string]any
-		Outputs map[string]any
-	}
+	var spec actionFile
 	if err := yaml.Unmarshal(data, &spec); err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", path, err)
 	}
+	return spec
+}
+
+// Every input action.yml declares is read by the code, and every input the
+// code reads is declared; the composite step that runs the tool passes
+// each one as INPUT_<NAME> (a composite action does not set them), and
+// each output is the step's output of the same name.
+func TestActionInputsDeclared(t *testing.T) {
+	spec := readActionFile(t, "../../action.yml")
 	var declared []string
 	for k := range spec.Inputs {
 		declared = append(declared, k)
@@ -293,6 +314,67 @@ func TestActionInputsDeclared(t *testing.T) {
 	sort.Strings(written)
 	if d := cmp.Diff(outs, written); d != "" {
 		t.Errorf("outputs (-action.yml +written):\n%s", d)
+	}
+
+	if spec.Runs.Using != "composite" {
+		t.Fatalf("action.yml runs.using = %q, want composite (no container: macOS and Windows runners)", spec.Runs.Using)
+	}
+	var run *struct {
+		ID  string
+		Run string
+		Env map[string]string
+	}
+	for i, s := range spec.Runs.Steps {
+		if s.ID == "run" {
+			run = &spec.Runs.Steps[i]
+		}
+	}
+	if run == nil || !strings.Contains(run.Run, `"$CCU_PURGE_BIN" action`) {
+		t.Fatalf("action.yml has no step id: run that runs \"$CCU_PURGE_BIN\" action: %+v", run)
+	}
+	wantEnv := map[string]string{}
+	for _, name := range declared {
+		wantEnv["INPUT_"+strings.ToUpper(name)] = "${{ inputs." + name + " }}"
+	}
+	gotEnv := map[string]string{}
+	for k, v := range run.Env {
+		if strings.HasPrefix(k, "INPUT_") {
+			gotEnv[k] = v
+		}
+	}
+	if d := cmp.Diff(wantEnv, gotEnv); d != "" {
+		t.Errorf("the run step's INPUT_* env (-want +action.yml):\n%s", d)
+	}
+	for name, o := range spec.Outputs {
+		if want := "${{ steps.run.outputs." + name + " }}"; o.Value != want {
+			t.Errorf("output %s: value %q, want %q", name, o.Value, want)
+		}
+	}
+}
+
+// The container variant has the same inputs (with the same defaults) and
+// outputs, and runs the published image, never a Dockerfile.
+func TestDockerActionMatches(t *testing.T) {
+	main := readActionFile(t, "../../action.yml")
+	docker := readActionFile(t, "../../docker/action.yml")
+	if d := cmp.Diff(main.Inputs, docker.Inputs); d != "" {
+		t.Errorf("inputs (-action.yml +docker/action.yml):\n%s", d)
+	}
+	var a, b []string
+	for k := range main.Outputs {
+		a = append(a, k)
+	}
+	for k := range docker.Outputs {
+		b = append(b, k)
+	}
+	sort.Strings(a)
+	sort.Strings(b)
+	if d := cmp.Diff(a, b); d != "" {
+		t.Errorf("outputs (-action.yml +docker/action.yml):\n%s", d)
+	}
+	r := docker.Runs
+	if r.Using != "docker" || !regexp.MustCompile(`^docker://ghcr\.io/ccu-purge/ccu-purge:\d+\.\d+\.\d+$`).MatchString(r.Image) || !cmp.Equal(r.Args, []string{"action"}) {
+		t.Errorf("docker/action.yml runs = %+v, want using: docker, image: docker://ghcr.io/ccu-purge/ccu-purge:X.Y.Z, args: [action]", r)
 	}
 }
 
