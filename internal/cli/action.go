@@ -139,7 +139,7 @@ func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, tm
 		return nil, nil, "", edgercErr
 	}
 	o := &options{repo: ".", config: in("config"), from: in("from"), to: in("to"), state: in("state"), section: first(in("section"), "ccu"), sectionSet: in("section") != ""}
-	pf := &purgeFlags{timeout: 10 * time.Minute, concurrency: ccu.DefaultConcurrency}
+	pf := &purgeFlags{timeout: 10 * time.Minute, concurrency: ccu.DefaultConcurrency, junit: in("junit")}
 	// Inputs that set config keys take the flags' place: they win over
 	// CCU_PURGE_* variables and the file.
 	o.overrides = map[string]string{}
@@ -182,7 +182,7 @@ func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, tm
 // every input but edgerc, whose content has many.
 func singleInputs() []string {
 	return []string{"config", "from", "to", "state", "api", "network", "action", "queue", "dry-run", "wait",
-		"delay", "report", "section", "host", "client-token", "client-secret", "access-token", "fail-on"}
+		"delay", "report", "junit", "section", "host", "client-token", "client-secret", "access-token", "fail-on"}
 }
 
 // singleLine refuses an input holding a control character: a line break

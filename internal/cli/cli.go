@@ -224,6 +224,9 @@ Config settings (flags > CCU_PURGE_* variables > the file):
 purge flags:
   --dry-run         print what would be sent, send nothing (no credentials needed)
   --report FILE     JSON report: every request, purged and notPurged objects
+  --junit FILE      JUnit XML report, a test case per request (Jenkins' junit
+                    step, GitLab's artifacts:reports:junit)
+  --dotenv FILE     the outputs as KEY=value lines (GitLab's dotenv report)
   --wait            wait until purges take effect (v2: poll; Fast Purge: estimatedSeconds)
   --timeout 10m     time budget for retries, pacing, queue waits and --wait
   --concurrency 8   requests in flight
