@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"strings"
 	"sync"
@@ -53,16 +54,7 @@ type purgeFlags struct {
 func (e *env) purge(ctx context.Context, args []string) error {
 	o := &options{}
 	pf := &purgeFlags{}
-	fs := e.flags("purge", o)
-	e.rangeFlags(fs, o)
-	fs.BoolVar(&o.dryRun, "dry-run", false, "print what would be sent, send nothing")
-	fs.StringVar(&o.report, "report", "", "write a JSON report of every batch to FILE")
-	fs.StringVar(&pf.dotenv, "dotenv", "", "write the outputs as KEY=value lines to FILE (GitLab's dotenv report)")
-	fs.StringVar(&pf.junit, "junit", "", "write a JUnit XML report, a test case per request, to FILE")
-	fs.BoolVar(&pf.wait, "wait", false, "wait until the purges have taken effect")
-	fs.DurationVar(&pf.timeout, "timeout", 10*time.Minute, "time budget for submitting (and --wait)")
-	fs.IntVar(&pf.concurrency, "concurrency", ccu.DefaultConcurrency, "requests in flight")
-	fs.DurationVar(&pf.delay, "delay", 0, "wait this long before purging (origin replication)")
+	fs := e.purgeFlagSet(o, pf)
 	if err := parse(fs, args, o); err != nil {
 		return err
 	}
@@ -82,6 +74,23 @@ func (e *env) purge(ctx context.Context, args []string) error {
 		}
 	}
 	return err
+}
+
+// purgeFlagSet is purge's flags: the common ones, the range and settings,
+// and purge's own. The GitLab component's test reads it, so an input can
+// never map onto a flag that does not exist.
+func (e *env) purgeFlagSet(o *options, pf *purgeFlags) *flag.FlagSet {
+	fs := e.flags("purge", o)
+	e.rangeFlags(fs, o)
+	fs.BoolVar(&o.dryRun, "dry-run", false, "print what would be sent, send nothing")
+	fs.StringVar(&o.report, "report", "", "write a JSON report of every batch to FILE")
+	fs.StringVar(&pf.dotenv, "dotenv", "", "write the outputs as KEY=value lines to FILE (GitLab's dotenv report)")
+	fs.StringVar(&pf.junit, "junit", "", "write a JUnit XML report, a test case per request, to FILE")
+	fs.BoolVar(&pf.wait, "wait", false, "wait until the purges have taken effect")
+	fs.DurationVar(&pf.timeout, "timeout", 10*time.Minute, "time budget for submitting (and --wait)")
+	fs.IntVar(&pf.concurrency, "concurrency", ccu.DefaultConcurrency, "requests in flight")
+	fs.DurationVar(&pf.delay, "delay", 0, "wait this long before purging (origin replication)")
+	return fs
 }
 
 // purgeRun is what one purge did, as far as it got: the plan (nil when
