@@ -48,7 +48,8 @@ var junitNoise = []struct {
 
 // TestJUnitGolden runs purge with --junit (and --report) against the
 // simulator: every request accepted; one refused URL, found by bisecting
-// its batch; and credentials that do not load, so no request is sent. The
+// its batch; credentials that do not load, so no request is sent; and a
+// time budget that ends with one request unanswered and one unsent. The
 // file matches its golden copy, its counts add up, and each failure lists
 // exactly the objects the JSON report has in notPurged.
 func TestJUnitGolden(t *testing.T) {
@@ -62,6 +63,10 @@ func TestJUnitGolden(t *testing.T) {
 		{"success", "junit-success.golden", nil, nil, 0, 3, 0},
 		{"partial failure, bisected", "junit-bisected.golden", func(s *ccusim.Server) { s.Refuse("https://www.example.com/index.html") }, nil, ExitFailed, 4, 1},
 		{"not sent", "junit-notsent.golden", nil, func(edgerc string) []string { return []string{"--section", "staging"} }, ExitUsage, 3, 3},
+		// The second request hangs until the time budget ends; the third
+		// is never sent.
+		{"budget ran out", "junit-budget.golden", func(s *ccusim.Server) { s.Script(ccusim.Step{}, ccusim.Step{Hang: true}) },
+			func(string) []string { return []string{"--timeout", "1s"} }, ExitFailed, 3, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir, _ := site(t, siteConfig, nil)
