@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -82,5 +83,45 @@ func TestHelpNamesAkamaiVariables(t *testing.T) {
 		if !strings.Contains(r.stdout, "$"+v) {
 			t.Errorf("purge --help does not name %s:\n%s", v, r.stdout)
 		}
+	}
+}
+
+// TestActionAkamaiVariables: the Action, given no credential input, reads
+// the .edgerc AKAMAI_EDGERC names, and the section AKAMAI_EDGERC_SECTION
+// names; the section input wins over the variable.
+func TestActionAkamaiVariables(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		env     []string
+		section string
+		code    int
+	}{
+		{"AKAMAI_EDGERC", nil, "", 0},
+		{"AKAMAI_EDGERC_SECTION", []string{"AKAMAI_EDGERC_SECTION=default"}, "", 0},
+		{"AKAMAI_EDGERC_SECTION that is absent", []string{"AKAMAI_EDGERC_SECTION=staging"}, "", ExitUsage},
+		{"the section input wins", []string{"AKAMAI_EDGERC_SECTION=staging"}, "ccu", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := newGHA(t, siteConfig, pushEv)
+			path := filepath.Join(t.TempDir(), "edgerc")
+			if err := os.WriteFile(path, []byte(g.edgerc), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			g.env = append(append(g.env, "AKAMAI_EDGERC="+path), tc.env...)
+			inputs := map[string]string{}
+			if tc.section != "" {
+				inputs["section"] = tc.section
+			}
+			code, out := g.run("push", inputs)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\n%s", code, tc.code, out)
+			}
+			if want := 1 - min(tc.code, 1); len(g.sim.Purges()) != want {
+				t.Errorf("%d purge(s), want %d\n%s", len(g.sim.Purges()), want, out)
+			}
+			if tc.code == 0 && !strings.Contains(out, "::add-mask::") {
+				t.Errorf("the credentials read from AKAMAI_EDGERC were not masked:\n%s", out)
+			}
+		})
 	}
 }
