@@ -87,9 +87,10 @@ func (e *env) maskSecrets(tmp string) (string, error) {
 			raw.AddMask(v)
 		}
 	}
-	section := first(in("section"), ccu.DefaultSection)
+	section, sectionSet := e.actionSection(in)
 	edgerc, err := writeEdgerc(in, tmp, section)
-	src := ccu.Source{Edgerc: first(edgerc, "~/.edgerc"), Section: section, FileOnly: edgerc != "", SectionSet: in("section") != ""}
+	file, fileSet := e.actionEdgerc(edgerc)
+	src := ccu.Source{Edgerc: file, Section: section, FileOnly: fileSet, SectionSet: sectionSet}
 	creds, lerr := ccu.LoadCredentials(src)
 	if lerr != nil {
 		maskLines(raw, in("edgerc")) // edgegrid cannot tell; the run fails at loading anyway
@@ -167,8 +168,9 @@ func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, tm
 	if edgercErr != nil {
 		return nil, nil, "", edgercErr
 	}
-	o := &options{repo: ".", config: in("config"), from: in("from"), to: in("to"), state: in("state"), section: first(in("section"), "ccu"), sectionSet: in("section") != ""}
-	pf := &purgeFlags{timeout: 10 * time.Minute, concurrency: ccu.DefaultConcurrency}
+	o := &options{repo: ".", config: in("config"), from: in("from"), to: in("to"), state: in("state")}
+	o.section, o.sectionSet = e.actionSection(in)
+	pf := &purgeFlags{timeout: 10 * time.Minute, concurrency: ccu.DefaultConcurrency, junit: in("junit")}
 	// Inputs that set config keys take the flags' place: they win over
 	// CCU_PURGE_* variables and the file.
 	o.overrides = map[string]string{}
@@ -200,18 +202,39 @@ func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, tm
 		gh.Noticef("proposed change (%s): planning only (dry run), nothing is purged", e.getenv("GITHUB_EVENT_NAME"))
 	}
 	o.report = first(in("report"), filepath.Join(first(e.getenv("RUNNER_TEMP"), tmp), "ccu-purge-report.json"))
-	o.edgerc, o.edgercSet = first(edgerc, "~/.edgerc"), edgerc != ""
+	o.edgerc, o.edgercSet = e.actionEdgerc(edgerc)
 	if err := checkOutputs(o, pf); err != nil {
 		return nil, nil, "", err
 	}
 	return o, pf, failOn, nil
 }
 
+// actionEdgerc is the .edgerc the Action reads, and whether it was named
+// (it then wins over AKAMAI_* credential variables): the file written
+// from the inputs, else AKAMAI_EDGERC as for the CLI, else ~/.edgerc.
+func (e *env) actionEdgerc(written string) (string, bool) {
+	if written != "" {
+		return written, true
+	}
+	if v := e.getenv("AKAMAI_EDGERC"); v != "" {
+		return v, true
+	}
+	return "~/.edgerc", false
+}
+
+// actionSection is the .edgerc section: the section input, else
+// AKAMAI_EDGERC_SECTION, else "ccu" (then "default"); named ones do not
+// fall back.
+func (e *env) actionSection(in func(string) string) (string, bool) {
+	name := first(in("section"), e.getenv("AKAMAI_EDGERC_SECTION"))
+	return first(name, ccu.DefaultSection), name != ""
+}
+
 // singleInputs are the inputs read from INPUT_* variables on one line:
 // every input but edgerc, whose content has many.
 func singleInputs() []string {
 	return []string{"config", "from", "to", "state", "api", "network", "action", "queue", "dry-run", "wait",
-		"delay", "report", "section", "host", "client-token", "client-secret", "access-token", "fail-on"}
+		"delay", "report", "junit", "section", "host", "client-token", "client-secret", "access-token", "fail-on"}
 }
 
 // singleLine refuses an input holding a control character: a line break

@@ -96,6 +96,10 @@ func (e *env) run(ctx context.Context, args []string) int {
 }
 
 func (e *env) dispatch(ctx context.Context, args []string) error {
+	args, err := e.akamaiGlobals(args)
+	if err != nil {
+		return err
+	}
 	if len(args) == 0 {
 		fmt.Fprint(e.stderr, usageText)
 		return usagef("no command given: try 'ccu-purge plan --from REV'")
@@ -130,6 +134,45 @@ func (e *env) dispatch(ctx context.Context, args []string) error {
 	return usagef("unknown command %q; valid commands are plan, purge, validate, explain, status, queue, simulator, demo, version, help", cmd)
 }
 
+// akamaiGlobals takes the flags the Akamai CLI puts before the command
+// when it runs this tool as a package: "akamai --edgerc F ccu-purge purge
+// …" (or AKAMAI_EDGERC=F) runs "akamai-ccu-purge --edgerc F purge …". They
+// stand for AKAMAI_EDGERC and AKAMAI_EDGERC_SECTION, so a command's own
+// --edgerc and --section still win. An account switch key is refused, not
+// dropped: purging another account than the one asked for is worse than
+// not purging.
+func (e *env) akamaiGlobals(args []string) ([]string, error) {
+	vars := map[string]string{}
+	for len(args) > 0 && strings.HasPrefix(args[0], "--") {
+		name, value, inline := strings.Cut(strings.TrimPrefix(args[0], "--"), "=")
+		envName, ok := map[string]string{"edgerc": "AKAMAI_EDGERC", "section": "AKAMAI_EDGERC_SECTION", "accountkey": ""}[name]
+		if !ok {
+			break // not the Akamai CLI's: "unknown command" below
+		}
+		args = args[1:]
+		if !inline {
+			if len(args) == 0 {
+				return nil, usagef("--%s before the command needs a value", name)
+			}
+			value, args = args[0], args[1:]
+		}
+		if name == "accountkey" {
+			return nil, usagef("--accountkey (AKAMAI_EDGERC_ACCOUNT_KEY) is not supported: put account_key = KEY in the .edgerc section instead")
+		}
+		vars[envName] = value
+	}
+	if len(vars) > 0 {
+		getenv := e.getenv
+		e.getenv = func(k string) string {
+			if v, ok := vars[k]; ok {
+				return v
+			}
+			return getenv(k)
+		}
+	}
+	return args, nil
+}
+
 func version() string {
 	if Version != "" {
 		return Version
@@ -158,9 +201,11 @@ Common flags:
   --repo DIR        repository (default ".", parents are searched)
   --config FILE     rules (default .ccu-purge.yml at the repository root;
                     in a bare repository, read from the --to commit)
-  --edgerc FILE     Akamai credentials (default ~/.edgerc); AKAMAI_CCU_* or
+  --edgerc FILE     Akamai credentials (default $AKAMAI_EDGERC, else ~/.edgerc);
+                    without --edgerc or AKAMAI_EDGERC, AKAMAI_CCU_* or
                     AKAMAI_* variables are read first
-  --section NAME    .edgerc section (default "ccu", then "default")
+  --section NAME    .edgerc section (default $AKAMAI_EDGERC_SECTION, else
+                    "ccu", then "default")
   --ca-cert FILE    also trust this CA certificate (e.g. the simulator's)
   --verbose         log each request (never credentials)
 
@@ -179,6 +224,9 @@ Config settings (flags > CCU_PURGE_* variables > the file):
 purge flags:
   --dry-run         print what would be sent, send nothing (no credentials needed)
   --report FILE     JSON report: every request, purged and notPurged objects
+  --junit FILE      JUnit XML report, a test case per request (Jenkins' junit
+                    step, GitLab's artifacts:reports:junit)
+  --dotenv FILE     the outputs as KEY=value lines (GitLab's dotenv report)
   --wait            wait until purges take effect (v2: poll; Fast Purge: estimatedSeconds)
   --timeout 10m     time budget for retries, pacing, queue waits and --wait
   --concurrency 8   requests in flight
@@ -217,8 +265,9 @@ func (e *env) flags(name string, o *options) *flag.FlagSet {
 	o.help = e.stdout
 	fs.StringVar(&o.repo, "repo", ".", "repository folder")
 	fs.StringVar(&o.config, "config", "", "config file")
-	fs.StringVar(&o.edgerc, "edgerc", "~/.edgerc", ".edgerc file")
-	fs.StringVar(&o.section, "section", "ccu", ".edgerc section")
+	edgerc, section := e.akamaiDefaults(o)
+	fs.StringVar(&o.edgerc, "edgerc", edgerc, ".edgerc file")
+	fs.StringVar(&o.section, "section", section, ".edgerc section")
 	fs.StringVar(&o.caCert, "ca-cert", "", "extra CA certificate to trust")
 	fs.BoolVar(&o.verbose, "verbose", false, "log requests")
 	return fs
@@ -227,6 +276,19 @@ func (e *env) flags(name string, o *options) *flag.FlagSet {
 // settingFlags registers a flag per overridable config key (--network,
 // --on-unknown-base…); mapper decides precedence: flags > CCU_PURGE_* >
 // file.
+// akamaiDefaults are the .edgerc file and section when no flag names
+// them: AKAMAI_EDGERC and AKAMAI_EDGERC_SECTION, the variables the Akamai
+// CLI reads for itself and its packages, else ~/.edgerc and "ccu". A
+// variable names its file or section as explicitly as the flag does (the
+// Akamai CLI turns its own --edgerc into either), so it is marked set:
+// the file wins over AKAMAI_CCU_* credentials, and a named section has no
+// fallback to "default".
+func (e *env) akamaiDefaults(o *options) (edgerc, section string) {
+	edgerc, section = e.getenv("AKAMAI_EDGERC"), e.getenv("AKAMAI_EDGERC_SECTION")
+	o.edgercSet, o.sectionSet = edgerc != "", section != ""
+	return first(edgerc, "~/.edgerc"), first(section, ccu.DefaultSection)
+}
+
 func settingFlags(fs *flag.FlagSet, o *options) {
 	o.overrides = map[string]string{}
 	for _, key := range mapper.OverrideKeys() {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"strings"
 	"sync"
@@ -40,6 +41,7 @@ func (d dryRun) Submit(_ context.Context, batches []plan.Batch, _ ccu.SubmitOpti
 // purgeFlags are purge's own flags.
 type purgeFlags struct {
 	dotenv      string
+	junit       string // --junit: the JUnit XML report, "" for none
 	wait        bool
 	timeout     time.Duration
 	concurrency int
@@ -52,15 +54,7 @@ type purgeFlags struct {
 func (e *env) purge(ctx context.Context, args []string) error {
 	o := &options{}
 	pf := &purgeFlags{}
-	fs := e.flags("purge", o)
-	e.rangeFlags(fs, o)
-	fs.BoolVar(&o.dryRun, "dry-run", false, "print what would be sent, send nothing")
-	fs.StringVar(&o.report, "report", "", "write a JSON report of every batch to FILE")
-	fs.StringVar(&pf.dotenv, "dotenv", "", "write the outputs as KEY=value lines to FILE (GitLab's dotenv report)")
-	fs.BoolVar(&pf.wait, "wait", false, "wait until the purges have taken effect")
-	fs.DurationVar(&pf.timeout, "timeout", 10*time.Minute, "time budget for submitting (and --wait)")
-	fs.IntVar(&pf.concurrency, "concurrency", ccu.DefaultConcurrency, "requests in flight")
-	fs.DurationVar(&pf.delay, "delay", 0, "wait this long before purging (origin replication)")
+	fs := e.purgeFlagSet(o, pf)
 	if err := parse(fs, args, o); err != nil {
 		return err
 	}
@@ -80,6 +74,23 @@ func (e *env) purge(ctx context.Context, args []string) error {
 		}
 	}
 	return err
+}
+
+// purgeFlagSet is purge's flags: the common ones, the range and settings,
+// and purge's own. The GitLab component's test reads it, so an input can
+// never map onto a flag that does not exist.
+func (e *env) purgeFlagSet(o *options, pf *purgeFlags) *flag.FlagSet {
+	fs := e.flags("purge", o)
+	e.rangeFlags(fs, o)
+	fs.BoolVar(&o.dryRun, "dry-run", false, "print what would be sent, send nothing")
+	fs.StringVar(&o.report, "report", "", "write a JSON report of every batch to FILE")
+	fs.StringVar(&pf.dotenv, "dotenv", "", "write the outputs as KEY=value lines to FILE (GitLab's dotenv report)")
+	fs.StringVar(&pf.junit, "junit", "", "write a JUnit XML report, a test case per request, to FILE")
+	fs.BoolVar(&pf.wait, "wait", false, "wait until the purges have taken effect")
+	fs.DurationVar(&pf.timeout, "timeout", 10*time.Minute, "time budget for submitting (and --wait)")
+	fs.IntVar(&pf.concurrency, "concurrency", ccu.DefaultConcurrency, "requests in flight")
+	fs.DurationVar(&pf.delay, "delay", 0, "wait this long before purging (origin replication)")
+	return fs
 }
 
 // purgeRun is what one purge did, as far as it got: the plan (nil when
@@ -104,21 +115,29 @@ func (e *env) runPurge(ctx context.Context, o *options, pf *purgeFlags) (*purgeR
 		return run, usagef("--delay %v is negative: give a duration such as 30s, or 0 for none", pf.delay)
 	}
 	o.timeout = pf.timeout
-	if o.report != "" {
-		// Found unwritable now, not after everything was purged; the file
-		// itself is replaced only at the end (writeOut).
-		if err := checkOutput("--report", o.report); err != nil {
+	// Found unwritable now, not after everything was purged; the files
+	// themselves are replaced only at the end (writeOut).
+	for _, out := range []struct{ flag, path string }{{"--report", o.report}, {"--junit", pf.junit}} {
+		if out.path == "" {
+			continue
+		}
+		if err := checkOutput(out.flag, out.path); err != nil {
 			return run, err
 		}
 	}
 	err := e.planAndSend(ctx, o, pf, run)
+	var werrs []error
 	if o.report != "" {
-		if werr := e.writeReport(o.report, run.fileReport(err)); werr != nil {
-			if err == nil {
-				return run, &exitError{ExitFailed, werr}
-			}
-			return run, errors.Join(err, werr) // keeps err's exit code
+		werrs = append(werrs, e.writeReport(o.report, run.fileReport(err)))
+	}
+	if pf.junit != "" {
+		werrs = append(werrs, e.writeJUnit(pf.junit, run.fileReport(err)))
+	}
+	if werr := errors.Join(werrs...); werr != nil {
+		if err == nil {
+			return run, &exitError{ExitFailed, werr}
 		}
+		return run, errors.Join(err, werr) // keeps err's exit code
 	}
 	return run, err
 }

@@ -122,15 +122,24 @@ func (e *env) record(p *planned) error {
 	return nil
 }
 
-// checkOutputs refuses a --report or --dotenv that is the state file or
+// checkOutputs refuses a --report, --dotenv or --junit that is the state file or
 // the config file: the run would overwrite what it reads, and a state
-// file holding a report fails to load on every later run.
+// file holding a report fails to load on every later run. Two outputs
+// naming one file are refused too.
 func checkOutputs(o *options, pf *purgeFlags) error {
 	inputs := []struct{ name, path string }{{"the state file (--state)", o.state}, {"the config file", configPath(o)}}
-	for _, out := range []struct{ flag, path string }{{"--report", o.report}, {"--dotenv", pf.dotenv}} {
+	outs := []struct{ flag, path string }{{"--report", o.report}, {"--dotenv", pf.dotenv}, {"--junit", pf.junit}}
+	for i, out := range outs {
 		for _, in := range inputs {
 			if samePath(out.path, in.path) {
 				return usagef("%s %s is %s %s: writing it would destroy that file; give %s another path", out.flag, out.path, in.name, in.path, out.flag)
+			}
+		}
+		// Two outputs in one file: the last written would replace the
+		// other (a device such as /dev/stdout takes both).
+		for _, other := range outs[:i] {
+			if samePath(out.path, other.path) && !isDevice(out.path) {
+				return usagef("%s and %s name one file, %s: give each its own path", other.flag, out.flag, out.path)
 			}
 		}
 	}
@@ -166,4 +175,11 @@ func samePath(a, b string) bool {
 		return os.SameFile(ia, ib)
 	}
 	return realPath(a) == realPath(b)
+}
+
+// isDevice reports whether path is an existing file that is not a regular
+// one (/dev/stdout, a pipe): writeOut writes those in place.
+func isDevice(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && !fi.Mode().IsRegular()
 }
