@@ -122,11 +122,18 @@ func (e *env) record(p *planned) error {
 	return nil
 }
 
-// checkOutputs refuses a --report or --dotenv that is the state file or
-// the config file: the run would overwrite what it reads, and a state
-// file holding a report fails to load on every later run.
+// checkOutputs refuses a --report or --dotenv that is a file the run
+// reads: the state file, the config file, the credentials or the CA
+// certificate. The run would overwrite what it reads: a state file holding
+// a report fails to load on every later run, and an .edgerc holding one
+// loses the API client's secret for good.
 func checkOutputs(o *options, pf *purgeFlags) error {
-	inputs := []struct{ name, path string }{{"the state file (--state)", o.state}, {"the config file", configPath(o)}}
+	inputs := []struct{ name, path string }{
+		{"the state file (--state)", o.state},
+		{"the config file", configPath(o)},
+		{"the credentials file (--edgerc)", homePath(o.edgerc)},
+		{"the CA certificate (--ca-cert)", o.caCert},
+	}
 	for _, out := range []struct{ flag, path string }{{"--report", o.report}, {"--dotenv", pf.dotenv}} {
 		for _, in := range inputs {
 			if samePath(out.path, in.path) {
@@ -135,6 +142,17 @@ func checkOutputs(o *options, pf *purgeFlags) error {
 		}
 	}
 	return nil
+}
+
+// homePath is path with a leading "~/" read as the home folder, as the
+// credentials loader reads --edgerc.
+func homePath(path string) string {
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, rest)
+		}
+	}
+	return path
 }
 
 // configPath is the config file the run will read: --config, else

@@ -412,6 +412,8 @@ func TestOutputOverInput(t *testing.T) {
 			}
 			return link
 		}, "is the config file"},
+		{"report is the edgerc", "--report", func(*testing.T, string) string { return flags[1] }, "is the credentials file (--edgerc) " + flags[1]},
+		{"dotenv is the CA certificate", "--dotenv", func(*testing.T, string) string { return flags[3] }, "is the CA certificate (--ca-cert) " + flags[3]},
 		{"report is a state not written yet", "--report", func(t *testing.T, s string) string {
 			os.Remove(s)
 			return filepath.Join(filepath.Dir(s), ".", "state.json")
