@@ -183,5 +183,6 @@ func samePath(a, b string) bool {
 	if errA == nil && errB == nil {
 		return os.SameFile(ia, ib)
 	}
-	return realPath(a) == realPath(b)
+	// A link to a file not written yet leads to that file (see target).
+	return realPath(target(a)) == realPath(target(b))
 }

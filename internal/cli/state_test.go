@@ -414,6 +414,14 @@ func TestOutputOverInput(t *testing.T) {
 		}, "is the config file"},
 		{"report is the edgerc", "--report", func(*testing.T, string) string { return flags[1] }, "is the credentials file (--edgerc) " + flags[1]},
 		{"dotenv is the CA certificate", "--dotenv", func(*testing.T, string) string { return flags[3] }, "is the CA certificate (--ca-cert) " + flags[3]},
+		{"report links to a state not written yet", "--report", func(t *testing.T, s string) string {
+			os.Remove(s)
+			link := filepath.Join(t.TempDir(), "r.json")
+			if err := os.Symlink(s, link); err != nil {
+				t.Fatal(err)
+			}
+			return link
+		}, "is the state file (--state)"},
 		{"report is a state not written yet", "--report", func(t *testing.T, s string) string {
 			os.Remove(s)
 			return filepath.Join(filepath.Dir(s), ".", "state.json")
