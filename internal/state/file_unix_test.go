@@ -162,6 +162,45 @@ func TestSymlinkChainToNewFile(t *testing.T) {
 	}
 }
 
+// A folder whose lock another process holds and keeps: lock gives up
+// after lockWait with an error naming the folder, instead of waiting
+// forever in a flock that SIGTERM and Ctrl-C do not interrupt.
+func TestLockHeldElsewhere(t *testing.T) {
+	dir := t.TempDir()
+	holder, err := os.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	if err := syscall.Flock(int(holder.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	defer func(d time.Duration) { lockWait = d }(lockWait)
+	lockWait = 200 * time.Millisecond
+	done := make(chan error, 1)
+	go func() {
+		unlock, err := lock(dir)
+		if err == nil {
+			unlock()
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "held the lock on "+dir) {
+			t.Errorf("lock = %v, want an error naming the folder", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("lock still waits after 5 s for a lock held elsewhere")
+	}
+	syscall.Flock(int(holder.Fd()), syscall.LOCK_UN)
+	unlock, err := lock(dir)
+	if err != nil {
+		t.Fatalf("lock once released: %v", err)
+	}
+	unlock()
+}
+
 // A sticky folder (as /tmp) where the state file belongs to another user:
 // creating and removing a file there works, the rename over the state does
 // not. CheckWritable must say so before anything is purged. Run as nobody
