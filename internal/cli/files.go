@@ -82,6 +82,11 @@ func target(path string) string {
 	if t, err := filepath.EvalSymlinks(path); err == nil {
 		return t
 	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		// It leads somewhere EvalSymlinks cannot spell: /dev/stdout on
+		// a pipe ("pipe:[123]" in /proc), written in place.
+		return path
+	}
 	link := path
 	for range 40 { // as the kernel's limit, so a loop ends
 		next, err := os.Readlink(link)

@@ -411,6 +411,9 @@ func target(path string) (string, error) {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		return real, nil
 	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		return path, nil // it leads somewhere (/dev/stdout on a pipe): Load says what
+	}
 	link := path
 	for range 40 { // as the kernel's limit, so a loop ends
 		next, err := os.Readlink(link)
