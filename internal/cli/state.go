@@ -141,6 +141,11 @@ func checkOutputs(o *options, pf *purgeFlags) error {
 			}
 		}
 	}
+	if fi, err := os.Stat(o.report); samePath(pf.dotenv, o.report) && (err != nil || fi.Mode().IsRegular()) {
+		// The second file written would replace the first (a device
+		// such as /dev/stdout is written in place: both reach it).
+		return usagef("--dotenv %s is the --report file %s: give each its own path", pf.dotenv, o.report)
+	}
 	return nil
 }
 

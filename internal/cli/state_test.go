@@ -447,6 +447,19 @@ func TestOutputOverInput(t *testing.T) {
 	}
 }
 
+// --dotenv and --report naming one file: the dotenv report, written
+// last, replaced the JSON report after purging; refused up front.
+func TestDotenvIsTheReport(t *testing.T) {
+	dir, shas := history(t)
+	sim, flags := simulator(t, ccusim.Options{})
+	out := filepath.Join(t.TempDir(), "out")
+	r := runQuick(t, nil, append([]string{"purge", "--repo", dir, "--from", shas[0], "--report", out, "--dotenv", out}, flags...)...)
+	oneMessage(t, r, ExitUsage, "--dotenv "+out+" is the --report file "+out+": give each its own path")
+	if n := len(sim.Purges()); n != 0 {
+		t.Errorf("%d purges sent", n)
+	}
+}
+
 // A state path that is a symbolic link (into a cache folder, say) is
 // written through: the run updates the target and the link stays.
 func TestStateSymlink(t *testing.T) {
