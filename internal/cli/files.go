@@ -82,7 +82,7 @@ func target(path string) string {
 	if t, err := filepath.EvalSymlinks(path); err == nil {
 		return t
 	}
-	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(path); err == nil {
 		// It leads somewhere EvalSymlinks cannot spell: /dev/stdout on
 		// a pipe ("pipe:[123]" in /proc), written in place.
 		return path

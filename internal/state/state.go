@@ -411,7 +411,7 @@ func target(path string) (string, error) {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		return real, nil
 	}
-	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(path); err == nil {
 		return path, nil // it leads somewhere (/dev/stdout on a pipe): Load says what
 	}
 	link := path
