@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -122,4 +123,32 @@ func closedPipe(t *testing.T) *os.File {
 	r.Close()
 	t.Cleanup(func() { w.Close() })
 	return w
+}
+
+// --report and --dotenv /dev/stdout with stdout a pipe (| jq, a CI log):
+// /dev/stdout leads to "pipe:[N]" in /proc, which is no path, so it must
+// be written in place, not followed as a link to a file not written yet.
+func TestReportToStdoutPipe(t *testing.T) {
+	if _, err := os.Stat("/dev/stdout"); err != nil {
+		t.Skip("no /dev/stdout")
+	}
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	if _, err := gitfixture.Build(dir, false, []gitfixture.Commit{
+		{Message: "one", Write: map[string]string{".ccu-purge.yml": "rules:\n  - match: \"public/**\"\n    strip: public/\n    urls: https://www.example.com/{path}\n", "public/a.html": "1"}, Tag: "v1"},
+		{Message: "two", Write: map[string]string{"public/a.html": "2"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "purge", "--dry-run", "--repo", dir, "--from", "v1", "--report", "/dev/stdout", "--dotenv", "/dev/stdout")
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr // pipes
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	for _, want := range []string{`"notPurged": [`, "CCU_PURGE_FROM="} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
+		}
+	}
 }

@@ -85,7 +85,12 @@ func TestAnswerSecondsClamped(t *testing.T) {
 		{`{"httpStatus":201,"purgeId":"p","estimatedSeconds":10000000000,"pingAfterSeconds":9223372036854775807}`, maxAnswerSeconds, maxAnswerSeconds},
 		{`{"httpStatus":201,"purgeId":"p","estimatedSeconds":-5,"pingAfterSeconds":-9223372036854775808}`, 0, 0},
 		{`{"httpStatus":201,"purgeId":"p","estimatedSeconds":420,"pingAfterSeconds":60}`, 420, 60},
-		{`{"httpStatus":201,"purgeId":"p","estimatedSeconds":1e400}`, 0, 0},
+		// Any JSON number, not only an int's literal: read as an int, these
+		// failed, the figure was 0 and --wait did not wait at all.
+		{`{"httpStatus":201,"purgeId":"p","estimatedSeconds":1e10,"pingAfterSeconds":99999999999999999999}`, maxAnswerSeconds, maxAnswerSeconds},
+		{`{"httpStatus":201,"purgeId":"p","estimatedSeconds":1e400,"pingAfterSeconds":-1e400}`, maxAnswerSeconds, 0},
+		{`{"httpStatus":201,"purgeId":"p","estimatedSeconds":4.2e2,"pingAfterSeconds":0.5}`, 420, 1},
+		{`{"httpStatus":201,"purgeId":"p","estimatedSeconds":"600","pingAfterSeconds":true}`, 0, 0},
 	} {
 		r, err := accepted(&http.Response{StatusCode: 201, Header: http.Header{}}, []byte(tc.body))
 		if err != nil || r.EstimatedSeconds != tc.est || r.PingAfterSeconds != tc.ping {

@@ -444,9 +444,7 @@ func result(data []byte) (r Result, ok bool) {
 		return r, false
 	}
 	r.HTTPStatus, _ = num(m, "httpStatus")
-	r.EstimatedSeconds, _ = num(m, "estimatedSeconds")
-	r.PingAfterSeconds, _ = num(m, "pingAfterSeconds")
-	r.EstimatedSeconds, r.PingAfterSeconds = clampSeconds(r.EstimatedSeconds), clampSeconds(r.PingAfterSeconds)
+	r.EstimatedSeconds, r.PingAfterSeconds = answerSeconds(m, "estimatedSeconds"), answerSeconds(m, "pingAfterSeconds")
 	r.PurgeID, r.SupportID, r.ProgressURI, r.Detail = str(m, "purgeId"), str(m, "supportId"), str(m, "progressUri"), str(m, "detail")
 	return r, true
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -57,6 +59,30 @@ const maxAnswerSeconds = int(maxWait / time.Second)
 // clampSeconds keeps a figure of seconds from an answer within
 // [0, maxAnswerSeconds]: a negative one means nothing to wait for.
 func clampSeconds(n int) int { return min(max(n, 0), maxAnswerSeconds) }
+
+// answerSeconds is member key of an answer as whole seconds within
+// [0, maxAnswerSeconds], read from any JSON number: "1e10" or
+// "99999999999999999999" are numbers too, and read as an int they failed,
+// so the figure was 0 and --wait did not wait at all. A fraction is
+// rounded up (waiting less than said is the error that matters); a number
+// past float64's range is as huge as it looks. Absent, null or not a
+// number is 0.
+func answerSeconds(m map[string]json.RawMessage, key string) int {
+	raw := strings.TrimSpace(string(m[key]))
+	if raw == "" || raw == "null" || !json.Valid([]byte(raw)) {
+		return 0
+	}
+	f, err := strconv.ParseFloat(raw, 64)
+	switch {
+	case err != nil && !math.IsInf(f, 0): // not a number
+		return 0
+	case f <= 0:
+		return 0
+	case f >= float64(maxAnswerSeconds):
+		return maxAnswerSeconds
+	}
+	return int(math.Ceil(f))
+}
 
 // QueueLength reads how many objects wait in a CCU v2 queue.
 func (c *Client) QueueLength(ctx context.Context, queue string) (int, error) {

@@ -58,11 +58,15 @@ func TestAuditPlainHTTPHost(t *testing.T) {
 func TestAuditWaitHugeEstimate(t *testing.T) {
 	dir, _ := site(t, siteConfig, nil)
 	sim, flags := simulator(t, ccusim.Options{})
-	sim.Script(ccusim.Step{Body: `{"httpStatus":201,"purgeId":"edup-huge","supportId":"edup-huge","estimatedSeconds":10000000000,"detail":"Request accepted"}`})
-	report := filepath.Join(t.TempDir(), "r.json")
-	r := runQuick(t, nil, append([]string{"purge", "--wait", "--timeout", "1s", "--repo", dir, "--from", "v1", "--report", report}, flags...)...)
-	rep := readReport(t, report)
-	if len(rep.Batches) != 1 || rep.Batches[0].PurgeID != "edup-huge" || !strings.HasPrefix(rep.Batches[0].Status, "not confirmed: the time budget") {
-		t.Errorf("exit %d, report %+v\n%s%s", r.code, rep, r.stdout, r.stderr)
+	// 1e10 and a literal past int64 are the same figure written as JSON
+	// allows; read as an int they were 0, and --wait did not wait at all.
+	for _, est := range []string{"10000000000", "1e10", "99999999999999999999"} {
+		sim.Script(ccusim.Step{Body: `{"httpStatus":201,"purgeId":"edup-huge","supportId":"edup-huge","estimatedSeconds":` + est + `,"detail":"Request accepted"}`})
+		report := filepath.Join(t.TempDir(), "r.json")
+		r := runQuick(t, nil, append([]string{"purge", "--wait", "--timeout", "1s", "--repo", dir, "--from", "v1", "--report", report}, flags...)...)
+		rep := readReport(t, report)
+		if len(rep.Batches) != 1 || rep.Batches[0].PurgeID != "edup-huge" || !strings.HasPrefix(rep.Batches[0].Status, "not confirmed: the time budget") {
+			t.Errorf("estimatedSeconds %s: exit %d, report %+v\n%s%s", est, r.code, rep, r.stdout, r.stderr)
+		}
 	}
 }

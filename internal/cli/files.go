@@ -80,10 +80,36 @@ func checkAppend(what, path string) error {
 	return f.Close()
 }
 
-// target is where path leads: a symlink's target is replaced, not the link.
+// target is where path leads: a symlink's target is replaced, not the
+// link, also when the target is not written yet (a link into an artifacts
+// folder, say): the rename replaced such a link with a file and left the
+// target unwritten, which writing in place never did. A chain of links
+// is followed to its last one; a path that leads nowhere usable is path.
 func target(path string) string {
 	if t, err := filepath.EvalSymlinks(path); err == nil {
 		return t
+	}
+	if _, err := os.Stat(path); err == nil {
+		// It leads somewhere EvalSymlinks cannot spell: /dev/stdout on
+		// a pipe ("pipe:[123]" in /proc), written in place.
+		return path
+	}
+	link := path
+	for range 40 { // as the kernel's limit, so a loop ends
+		next, err := os.Readlink(link)
+		if err != nil {
+			return path
+		}
+		if !filepath.IsAbs(next) {
+			next = filepath.Join(filepath.Dir(link), next)
+		}
+		link = next
+		if _, err := os.Lstat(link); errors.Is(err, os.ErrNotExist) {
+			if dir, err := filepath.EvalSymlinks(filepath.Dir(link)); err == nil {
+				return filepath.Join(dir, filepath.Base(link))
+			}
+			return path
+		}
 	}
 	return path
 }

@@ -355,6 +355,43 @@ func TestReportReplacedAtTheEnd(t *testing.T) {
 	}
 }
 
+// A report or dotenv path that is a link (or a chain of links) to a file
+// not written yet is written through, as the state file is: the rename
+// replaced the link with a file and never wrote its target, which
+// writing in place (before the atomic writes) did not.
+func TestOutputLinkToNewFile(t *testing.T) {
+	dir, _ := site(t, siteConfig, nil)
+	out := t.TempDir()
+	if err := os.Mkdir(filepath.Join(out, "artifacts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	links := [][2]string{
+		{filepath.Join("artifacts", "report.json"), filepath.Join(out, "report.json")},
+		{filepath.Join("..", "artifacts", "out.env"), filepath.Join(out, "artifacts", "next.env")},
+		{filepath.Join("artifacts", "next.env"), filepath.Join(out, "out.env")},
+	}
+	for _, l := range links {
+		if err := os.Symlink(l[0], l[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := runQuick(t, nil, "purge", "--dry-run", "--repo", dir, "--from", "v1", "--report", links[0][1], "--dotenv", links[2][1])
+	if r.code != ExitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	for _, l := range links {
+		if fi, err := os.Lstat(l[1]); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			t.Errorf("the link %s was replaced: %v", l[1], err)
+		}
+	}
+	if rep := readReport(t, filepath.Join(out, "artifacts", "report.json")); len(rep.NotPurged) != 5 {
+		t.Errorf("the report's target holds %+v", rep)
+	}
+	if data, err := os.ReadFile(filepath.Join(out, "artifacts", "out.env")); err != nil || !strings.Contains(string(data), "CCU_PURGE_FROM=") {
+		t.Errorf("the dotenv's target holds %q (%v)", data, err)
+	}
+}
+
 // Item 16: every output path is checked before anything is sent (exit 2,
 // naming it), and the Action does not panic without GITHUB_OUTPUT or
 // GITHUB_STEP_SUMMARY.

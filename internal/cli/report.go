@@ -23,6 +23,9 @@ type report struct {
 	NotPurged []purgeObject `json:"notPurged"`
 	Refused   []purgeObject `json:"refused"` // objects the API itself refused (also in notPurged)
 	Unmatched []string      `json:"unmatched"`
+	// UnmatchedBytes is the plan's: every name's bytes when one is not
+	// valid UTF-8.
+	UnmatchedBytes [][]byte `json:"unmatchedBytes,omitempty"`
 	// Submodules and Warnings are the plan's: what the purge does not
 	// cover although the run may succeed (a moved submodule's files, a
 	// setting not applied), so a green report never hides a narrower purge.
@@ -80,7 +83,7 @@ type batchReport struct {
 
 func newReport(p *plan.Plan, sent []ccu.Sent, dry bool) *report {
 	r := &report{From: p.From, To: p.To, DryRun: dry, Fallback: p.Fallback, Batches: []batchReport{},
-		Purged: []purgeObject{}, NotPurged: []purgeObject{}, Refused: []purgeObject{}, Unmatched: p.Unmatched,
+		Purged: []purgeObject{}, NotPurged: []purgeObject{}, Refused: []purgeObject{}, Unmatched: p.Unmatched, UnmatchedBytes: p.UnmatchedBytes,
 		Submodules: p.Submodules, Warnings: p.Warnings}
 	for _, s := range sent {
 		r.add(s)
@@ -103,7 +106,7 @@ func (run *purgeRun) fileReport(err error) *report {
 		return r
 	}
 	p := run.plan
-	r.From, r.To, r.Fallback, r.Unmatched = p.From, p.To, p.Fallback, p.Unmatched
+	r.From, r.To, r.Fallback, r.Unmatched, r.UnmatchedBytes = p.From, p.To, p.Fallback, p.Unmatched, p.UnmatchedBytes
 	r.Submodules, r.Warnings = p.Submodules, p.Warnings
 	for i, b := range p.Batches {
 		r.Batches = append(r.Batches, batchReport{Index: i + 1, Batch: b, Error: "not sent"})

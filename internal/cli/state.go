@@ -122,12 +122,19 @@ func (e *env) record(p *planned) error {
 	return nil
 }
 
-// checkOutputs refuses a --report, --dotenv or --junit that is the state file or
-// the config file: the run would overwrite what it reads, and a state
-// file holding a report fails to load on every later run. Two outputs
-// naming one file are refused too.
+// checkOutputs refuses a --report, --dotenv or --junit that is a file the
+// run reads: the state file, the config file, the credentials or the CA
+// certificate. The run would overwrite what it reads: a state file holding
+// a report fails to load on every later run, and an .edgerc holding one
+// loses the API client's secret for good. Two outputs naming one file are
+// refused too.
 func checkOutputs(o *options, pf *purgeFlags) error {
-	inputs := []struct{ name, path string }{{"the state file (--state)", o.state}, {"the config file", configPath(o)}}
+	inputs := []struct{ name, path string }{
+		{"the state file (--state)", o.state},
+		{"the config file", configPath(o)},
+		{"the credentials file (--edgerc)", homePath(o.edgerc)},
+		{"the CA certificate (--ca-cert)", o.caCert},
+	}
 	outs := []struct{ flag, path string }{{"--report", o.report}, {"--dotenv", pf.dotenv}, {"--junit", pf.junit}}
 	for i, out := range outs {
 		for _, in := range inputs {
@@ -144,6 +151,17 @@ func checkOutputs(o *options, pf *purgeFlags) error {
 		}
 	}
 	return nil
+}
+
+// homePath is path with a leading "~/" read as the home folder, as the
+// credentials loader reads --edgerc.
+func homePath(path string) string {
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, rest)
+		}
+	}
+	return path
 }
 
 // configPath is the config file the run will read: --config, else
@@ -174,7 +192,8 @@ func samePath(a, b string) bool {
 	if errA == nil && errB == nil {
 		return os.SameFile(ia, ib)
 	}
-	return realPath(a) == realPath(b)
+	// A link to a file not written yet leads to that file (see target).
+	return realPath(target(a)) == realPath(target(b))
 }
 
 // isDevice reports whether path is an existing file that is not a regular

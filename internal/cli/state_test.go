@@ -412,6 +412,16 @@ func TestOutputOverInput(t *testing.T) {
 			}
 			return link
 		}, "is the config file"},
+		{"report is the edgerc", "--report", func(*testing.T, string) string { return flags[1] }, "is the credentials file (--edgerc) " + flags[1]},
+		{"dotenv is the CA certificate", "--dotenv", func(*testing.T, string) string { return flags[3] }, "is the CA certificate (--ca-cert) " + flags[3]},
+		{"report links to a state not written yet", "--report", func(t *testing.T, s string) string {
+			os.Remove(s)
+			link := filepath.Join(t.TempDir(), "r.json")
+			if err := os.Symlink(s, link); err != nil {
+				t.Fatal(err)
+			}
+			return link
+		}, "is the state file (--state)"},
 		{"report is a state not written yet", "--report", func(t *testing.T, s string) string {
 			os.Remove(s)
 			return filepath.Join(filepath.Dir(s), ".", "state.json")
@@ -434,6 +444,19 @@ func TestOutputOverInput(t *testing.T) {
 				t.Errorf("%d purges sent", n)
 			}
 		})
+	}
+}
+
+// --dotenv and --report naming one file: the dotenv report, written
+// last, replaced the JSON report after purging; refused up front.
+func TestDotenvIsTheReport(t *testing.T) {
+	dir, shas := history(t)
+	sim, flags := simulator(t, ccusim.Options{})
+	out := filepath.Join(t.TempDir(), "out")
+	r := runQuick(t, nil, append([]string{"purge", "--repo", dir, "--from", shas[0], "--report", out, "--dotenv", out}, flags...)...)
+	oneMessage(t, r, ExitUsage, "--report and --dotenv name one file, "+out+": give each its own path")
+	if n := len(sim.Purges()); n != 0 {
+		t.Errorf("%d purges sent", n)
 	}
 }
 

@@ -120,6 +120,52 @@ func TestPlanJSONRawNames(t *testing.T) {
 	}
 }
 
+// TestPlanJSONRawUnmatched: the unmatched list shows names as JSON can,
+// so two files whose names differ only in bytes that are not UTF-8 read
+// alike there ("docs/\ufffd.txt" twice); unmatchedBytes holds every
+// name's bytes in the same order, null for a valid one, in the plan and
+// the report.
+func TestPlanJSONRawUnmatched(t *testing.T) {
+	d := gitSite(t, false)
+	names := []string{"docs/\xff.txt", "docs/\xfe.txt", "docs/ok.txt"}
+	if err := os.Mkdir(filepath.Join(d, "docs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		if err := os.WriteFile(filepath.Join(d, n), []byte(n), 0o644); err != nil {
+			t.Skipf("the file system refuses a name that is not UTF-8: %v", err)
+		}
+	}
+	gitCmd(t, d, "add", "-A")
+	gitCmd(t, d, "commit", "-qm", "raw names")
+	type lists struct {
+		Unmatched      []string `json:"unmatched"`
+		UnmatchedBytes [][]byte `json:"unmatchedBytes"`
+	}
+	want := lists{
+		Unmatched:      []string{"docs/ok.txt", "docs/\uFFFD.txt", "docs/\uFFFD.txt"},
+		UnmatchedBytes: [][]byte{nil, []byte("docs/\xfe.txt"), []byte("docs/\xff.txt")},
+	}
+	r := runQuick(t, nil, "plan", "--repo", d, "--from", "HEAD~1", "--output", "json")
+	oneMessage(t, r, ExitOK)
+	var p lists
+	if err := json.Unmarshal([]byte(r.stdout), &p); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(want, p); d != "" {
+		t.Errorf("plan (-want +got):\n%s", d)
+	}
+	report := filepath.Join(t.TempDir(), "r.json")
+	r = runQuick(t, nil, "purge", "--dry-run", "--repo", d, "--from", "HEAD~1", "--report", report)
+	if got := readJSON[lists](t, report); r.code != ExitOK || cmp.Diff(want, got) != "" {
+		t.Errorf("exit %d, report (-want +got):\n%s%s", r.code, cmp.Diff(want, got), r.stderr)
+	}
+	r = runQuick(t, nil, "plan", "--repo", gitSite(t, false), "--from", "v1", "--output", "json")
+	if strings.Contains(r.stdout, "unmatchedBytes") || strings.Contains(r.stdout, "ignoredBytes") {
+		t.Errorf("valid names have the raw lists:\n%s", r.stdout)
+	}
+}
+
 // TestStorageLayouts plans and purges on layouts git reads and go-git v5
 // alone did not (exit 2, "the repository is damaged … not in the object
 // store"): the same objects as a plain clone, every one purged.

@@ -14,7 +14,10 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 )
 
-// maxAlternateDepth is git's limit on alternates that list alternates.
+// maxAlternateDepth is git's limit on alternates that list alternates:
+// it reads the info/alternates of the repository's object folder (depth
+// 0) and of alternates up to 5 deep, so a chain's sixth folder is used
+// and only what it lists is ignored (link_alt_odb_entries: depth > 5).
 const maxAlternateDepth = 5
 
 // objectDirs returns the object folder dir and the alternate object
@@ -39,7 +42,7 @@ func objectDirs(dir string) ([]string, []error) {
 			for _, a := range alts {
 				switch {
 				case seen[a]:
-				case depth >= maxAlternateDepth:
+				case depth > maxAlternateDepth:
 					errs = append(errs, fmt.Errorf("alternate object folder %s is nested more than %d deep, as git refuses too (list it in %s directly)", a, maxAlternateDepth, filepath.Join(dir, "info", "alternates")))
 				default:
 					seen[a] = true

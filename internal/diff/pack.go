@@ -560,11 +560,29 @@ func (r *reader) inflate(p *pack, off, size int64) ([]byte, error) {
 // size costs what the stream holds, not what the header says.
 const firstAlloc = 1 << 20
 
+// maxObject bounds every object this reader builds: the commits and
+// trees a diff reads (and their delta bases), none of which comes near it
+// (a tree of a million files is some 40 MiB). Without it, a pack of a few
+// kilobytes still made the process die with "fatal error: out of memory",
+// which no error handling can catch: a 16 MiB blob of zeros (16 KiB
+// deflated) and a 16 KiB delta whose 4-byte copies of it add up to
+// 64 GiB, every size in it true; or a deflate stream that really inflates
+// 1032 times.
+const maxObject = 1 << 30
+
+// tooLarge is the error for an object of size bytes past maxObject.
+func tooLarge(size int64) error {
+	return fmt.Errorf("%d bytes, more than the %d this reader builds for a commit or a tree", size, maxObject)
+}
+
 // readExact reads a whole zlib stream that must inflate to exactly size
 // bytes, as git's unpack_compressed_entry requires, checksum included.
 func readExact(z io.Reader, size int64) ([]byte, error) {
 	if size < 0 {
 		return nil, fmt.Errorf("negative size %d", size)
+	}
+	if size > maxObject {
+		return nil, tooLarge(size)
 	}
 	out := make([]byte, 0, min(size, firstAlloc))
 	for int64(len(out)) < size {
@@ -606,6 +624,9 @@ func applyDelta(base, d []byte) ([]byte, error) {
 	dst, d, ok := deltaSize(d)
 	if !ok || dst > len(d)*max(0x7f, min(len(base), 0xffffff)) {
 		return nil, fmt.Errorf("corrupt delta: a target of %d bytes cannot come from a delta of %d bytes", dst, whole)
+	}
+	if dst > maxObject {
+		return nil, fmt.Errorf("delta's target: %w", tooLarge(int64(dst)))
 	}
 	out := make([]byte, 0, min(dst, len(base)+len(d)))
 	for len(d) > 0 {

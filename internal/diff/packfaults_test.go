@@ -122,6 +122,17 @@ func TestDamagedPack(t *testing.T) {
 			d := append(append(varint(uint64(len(es[from].Data))), varint(1<<45)...), 0x01)
 			return delta(es, from, to, d)
 		}, nil, []string{"corrupt delta", "cannot come from"}},
+		{"a 16 KiB delta whose copies of a 16 MiB blob add up to 64 GiB", func(es []gitfixture.PackEntry, _, to int) []gitfixture.PackEntry {
+			// Every size in it is true, so only a bound on what is built
+			// stops it: the process died with "fatal error: out of memory".
+			es = append([]gitfixture.PackEntry{gitfixture.Object(gitfixture.PackBlob, make([]byte, 0xffffff))}, es...)
+			const copies = 4096
+			d := append(varint(0xffffff), varint(copies*0xffffff)...)
+			for range copies {
+				d = append(d, 0xf0, 0xff, 0xff, 0xff) // copy 0xffffff bytes from offset 0
+			}
+			return delta(es, 0, to+1, d)
+		}, nil, []string{"delta's target: 68719472640 bytes, more than the 1073741824"}},
 		{"a tree whose header claims 32 TiB", func(es []gitfixture.PackEntry, _, to int) []gitfixture.PackEntry {
 			es[to].Size = 1 << 45
 			return es

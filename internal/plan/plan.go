@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ccu-purge/ccu-purge/internal/diff"
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
@@ -38,8 +39,14 @@ type Plan struct {
 	Changes   []diff.Change `json:"changes"`
 	Unmatched []string      `json:"unmatched"`
 	Ignored   []string      `json:"ignored"`
-	Fallback  Fallback      `json:"fallback"`
-	Batches   []Batch       `json:"batches"`
+	// UnmatchedBytes and IgnoredBytes hold, when a name in Unmatched or
+	// Ignored is not valid UTF-8, every name's bytes in the same order
+	// (base64; null for a valid name): JSON prints each invalid byte as
+	// U+FFFD, so two such files would read alike, as in Change.PathBytes.
+	UnmatchedBytes [][]byte `json:"unmatchedBytes,omitempty"`
+	IgnoredBytes   [][]byte `json:"ignoredBytes,omitempty"`
+	Fallback       Fallback `json:"fallback"`
+	Batches        []Batch  `json:"batches"`
 	// Submodules are the gitlinks the range changed that no ignore glob
 	// drops: each one's files changed in another repository, which the
 	// diff does not read, so the submodules policy decides (see submodules).
@@ -160,6 +167,22 @@ func shorten(s string) string {
 	return string(r[:70]) + "…" + string(r[len(r)-25:])
 }
 
+// RawNames is names' bytes, one per name (nil for a valid UTF-8 name),
+// when any of them is not valid UTF-8; else nil.
+func RawNames(names []string) [][]byte {
+	var out [][]byte
+	for i, n := range names {
+		if utf8.ValidString(n) {
+			continue
+		}
+		if out == nil {
+			out = make([][]byte, len(names))
+		}
+		out[i] = []byte(n)
+	}
+	return out
+}
+
 // Build makes the plan for changes mapped by res. A plan that must not be
 // sent (see Err) is still complete, so it can be printed with its reasons.
 func Build(from, to string, changes []diff.Change, res mapper.Result, s Settings) *Plan {
@@ -173,6 +196,7 @@ func Build(from, to string, changes []diff.Change, res mapper.Result, s Settings
 	if p.Ignored == nil {
 		p.Ignored = []string{}
 	}
+	p.UnmatchedBytes, p.IgnoredBytes = RawNames(p.Unmatched), RawNames(p.Ignored)
 	p.submodules(changes, res)
 	p.unmatched(s.Unmatched)
 	objects := res.Objects

@@ -116,6 +116,91 @@ func TestSymlinkWrittenThrough(t *testing.T) {
 	}
 }
 
+// A chain of links whose last target is not written yet (the first run)
+// is followed as the kernel follows it; only the first link was read, so
+// the second was taken for a file in the way and the chain refused. A
+// loop is still refused, naming a link of it.
+func TestSymlinkChainToNewFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "cache"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	real := filepath.Join(dir, "cache", "state.json")
+	link := filepath.Join(dir, "state.json")
+	for _, l := range [][2]string{{filepath.Join("..", "cache", "state.json"), filepath.Join(dir, "cache", "next")}, {filepath.Join("cache", "next"), link}} {
+		if err := os.Symlink(l[0], l[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err := Load(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.CheckWritable(); err != nil {
+		t.Fatal(err)
+	}
+	f.Record(Entry{Key: siteA, Commit: sha1})
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []string{link, filepath.Join(dir, "cache", "next")} {
+		if info, err := os.Lstat(l); err != nil || info.Mode()&os.ModeSymlink == 0 {
+			t.Fatalf("the link %s was replaced: %v", l, err)
+		}
+	}
+	if g, err := Load(real); err != nil {
+		t.Fatal(err)
+	} else if e, ok, _ := g.Last(siteA); !ok || e.Commit != sha1 {
+		t.Errorf("the chain's target was not written: %+v %v", e, ok)
+	}
+	loop := filepath.Join(dir, "loop")
+	if err := os.Symlink("loop", loop); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(loop); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "cannot be followed") {
+		t.Errorf("a loop: %v", err)
+	}
+}
+
+// A folder whose lock another process holds and keeps: lock gives up
+// after lockWait with an error naming the folder, instead of waiting
+// forever in a flock that SIGTERM and Ctrl-C do not interrupt.
+func TestLockHeldElsewhere(t *testing.T) {
+	dir := t.TempDir()
+	holder, err := os.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	if err := syscall.Flock(int(holder.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	defer func(d time.Duration) { lockWait = d }(lockWait)
+	lockWait = 200 * time.Millisecond
+	done := make(chan error, 1)
+	go func() {
+		unlock, err := lock(dir)
+		if err == nil {
+			unlock()
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "held the lock on "+dir) {
+			t.Errorf("lock = %v, want an error naming the folder", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("lock still waits after 5 s for a lock held elsewhere")
+	}
+	syscall.Flock(int(holder.Fd()), syscall.LOCK_UN)
+	unlock, err := lock(dir)
+	if err != nil {
+		t.Fatalf("lock once released: %v", err)
+	}
+	unlock()
+}
+
 // A sticky folder (as /tmp) where the state file belongs to another user:
 // creating and removing a file there works, the rename over the state does
 // not. CheckWritable must say so before anything is purged. Run as nobody

@@ -399,7 +399,10 @@ func replace(dir, path string, data []byte) error {
 
 // target is the file path names: itself, or a symbolic link's target
 // (which may not exist yet: the first run creates it), so Save updates the
-// file the link points to instead of replacing the link with a file.
+// file the link points to instead of replacing the link with a file. A
+// chain of links is followed to its last link, whose target may be
+// missing too: reading only the first link took the second for a file in
+// the way, and refused a chain the kernel follows.
 func target(path string) (string, error) {
 	info, err := os.Lstat(path)
 	if err != nil || info.Mode()&os.ModeSymlink == 0 {
@@ -408,15 +411,31 @@ func target(path string) (string, error) {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		return real, nil
 	}
-	link, err := os.Readlink(path)
-	if err == nil && !filepath.IsAbs(link) {
-		link = filepath.Join(filepath.Dir(path), link)
+	if _, err := os.Stat(path); err == nil {
+		return path, nil // it leads somewhere (/dev/stdout on a pipe): Load says what
 	}
-	dir, derr := filepath.EvalSymlinks(filepath.Dir(link))
-	if _, lerr := os.Lstat(link); err != nil || derr != nil || !errors.Is(lerr, os.ErrNotExist) {
-		return "", fmt.Errorf("%w %s: it is a symbolic link to %q, which cannot be followed: point it at a file in an existing folder, or pass --state the file itself", ErrInvalid, path, link)
+	link := path
+	for range 40 { // as the kernel's limit, so a loop ends
+		next, err := os.Readlink(link)
+		if err != nil {
+			break
+		}
+		if !filepath.IsAbs(next) {
+			next = filepath.Join(filepath.Dir(link), next)
+		}
+		link = next
+		info, err := os.Lstat(link)
+		if errors.Is(err, os.ErrNotExist) {
+			if dir, err := filepath.EvalSymlinks(filepath.Dir(link)); err == nil {
+				return filepath.Join(dir, filepath.Base(link)), nil
+			}
+			break
+		}
+		if err != nil || info.Mode()&os.ModeSymlink == 0 {
+			break
+		}
 	}
-	return filepath.Join(dir, filepath.Base(link)), nil
+	return "", fmt.Errorf("%w %s: it is a symbolic link to %q, which cannot be followed: point it at a file in an existing folder, or pass --state the file itself", ErrInvalid, path, link)
 }
 
 // describeMode names a file type that is not a regular file.
