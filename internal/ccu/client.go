@@ -219,6 +219,11 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte) (*htt
 	if err != nil && answered.Load() && method == http.MethodPost {
 		return nil, nil, fmt.Errorf("%s %s: %w: %w", method, path, errCutAnswer, redactURLError(err))
 	}
+	if err != nil && ctx.Err() != nil {
+		// The run's context ended it: say so in words (the caller knows
+		// whether it was the budget or an interrupt), not Go's text.
+		return nil, nil, &stopError{fmt.Sprintf("%s %s: stopped before its answer", method, path), []error{ctx.Err(), errTransport}}
+	}
 	if err != nil {
 		return nil, nil, connFailed(method, path, redactURLError(err))
 	}
