@@ -2,7 +2,11 @@
 GO      ?= go
 BIN     := bin/ccu-purge
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -s -w -X github.com/ccu-purge/ccu-purge/internal/cli.Version=$(VERSION)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
+# The commit's date, not the build's, so the same commit builds the same bytes.
+DATE    ?= $(shell git log -1 --format=%cI 2>/dev/null)
+PKG     := github.com/ccu-purge/ccu-purge/internal/cli
+LDFLAGS := -s -w -X $(PKG).Version=$(VERSION) -X $(PKG).Commit=$(COMMIT) -X $(PKG).Date=$(DATE)
 DEMO    := testdata/repos/demo-site.git
 
 .PHONY: all build test demo bench bench-submit lint fixtures image clean
