@@ -176,7 +176,7 @@ Usage:
   ccu-purge status ID|progressUri [--timeout 1m]                  a CCU v2 purge's status
   ccu-purge queue [default|emergency] [--timeout 1m]              a CCU v2 queue's length
   ccu-purge simulator [--dir DIR] [--script LIST]                 run the local CCU simulator (simulator --help)
-  ccu-purge demo                                                  plan and purge the bundled example
+  ccu-purge demo [--repo DIR]                                     plan and purge the bundled example (built in DIR if missing)
   ccu-purge version | help
 
 Common flags:
