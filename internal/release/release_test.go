@@ -72,6 +72,31 @@ func assets(v string) (archives, executables []string) {
 	return archives, executables
 }
 
+// assetPaths maps each artefact's name to its file, from dist/artifacts.json:
+// GoReleaser uploads a plain executable (archives formats: [binary]) under
+// its release name, but leaves it at its build path.
+func assetPaths(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "artifacts.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list []struct {
+		Name, Path, Type string
+	}
+	if err := json.Unmarshal(data, &list); err != nil {
+		t.Fatalf("dist/artifacts.json: %v", err)
+	}
+	paths := map[string]string{}
+	for _, a := range list {
+		if a.Type == "Archive" || a.Type == "Binary" || a.Type == "SBOM" {
+			// Paths are relative to the project root, which dist/ is in.
+			paths[a.Name] = filepath.Join(filepath.Dir(dir), a.Path)
+		}
+	}
+	return paths
+}
+
 // readChecksums parses checksums.txt: "<64 hex>  <name>" lines.
 func readChecksums(t *testing.T, path string) map[string]string {
 	t.Helper()
@@ -122,10 +147,17 @@ func TestSnapshotAssets(t *testing.T) {
 	archives, executables := assets(v)
 	want := append(append([]string{}, archives...), executables...)
 	sums := readChecksums(t, filepath.Join(dir, "checksums.txt"))
+	paths := assetPaths(t, dir)
 	for _, name := range want {
-		path := filepath.Join(dir, name)
+		path, ok := paths[name]
+		if !ok {
+			delete(sums, name)
+			t.Errorf("dist/artifacts.json has no %s", name)
+			continue
+		}
 		if _, err := os.Stat(path); err != nil {
 			t.Errorf("missing %s: %v", name, err)
+			delete(sums, name)
 			continue
 		}
 		switch got, ok := sums[name]; {
