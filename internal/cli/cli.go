@@ -3,6 +3,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -25,8 +26,15 @@ const (
 	ExitUsage  = 2 // usage, config or input error: nothing was sent
 )
 
-// Version is stamped at build time with -ldflags "-X …/cli.Version=v1.2.3".
-var Version = ""
+// Version, Commit and Date are stamped at build time with -ldflags
+// "-X …/cli.Version=1.2.3 -X …/cli.Commit=<sha> -X …/cli.Date=<RFC 3339>"
+// (GoReleaser and `make build` do). Unstamped, `go install`'s build info
+// fills them in where it can.
+var (
+	Version = ""
+	Commit  = ""
+	Date    = ""
+)
 
 // exitError carries the exit code an error should end the run with.
 type exitError struct {
@@ -125,7 +133,7 @@ func (e *env) dispatch(ctx context.Context, args []string) error {
 	case "demo":
 		return e.demo(ctx, rest)
 	case "version", "--version", "-version":
-		fmt.Fprintln(e.stdout, "ccu-purge", version())
+		fmt.Fprintln(e.stdout, versionLine())
 		return nil
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(e.stdout, usageText)
@@ -183,6 +191,23 @@ func version() string {
 	return "dev"
 }
 
+// versionLine is what `ccu-purge version` prints: the version, the commit
+// and the build date, so a bug report names the exact release binary.
+func versionLine() string {
+	commit, date := Commit, Date
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			switch {
+			case s.Key == "vcs.revision" && commit == "":
+				commit = s.Value
+			case s.Key == "vcs.time" && date == "":
+				date = s.Value
+			}
+		}
+	}
+	return fmt.Sprintf("ccu-purge %s (commit %s, built %s)", version(), cmp.Or(commit, "unknown"), cmp.Or(date, "unknown"))
+}
+
 const usageText = `ccu-purge: purge from Akamai's cache exactly what a deploy changed.
 
 Usage:
@@ -194,7 +219,7 @@ Usage:
   ccu-purge status ID|progressUri [--timeout 1m]                  a CCU v2 purge's status
   ccu-purge queue [default|emergency] [--timeout 1m]              a CCU v2 queue's length
   ccu-purge simulator [--dir DIR] [--script LIST]                 run the local CCU simulator (simulator --help)
-  ccu-purge demo                                                  plan and purge the bundled example
+  ccu-purge demo [--repo DIR]                                     plan and purge the bundled example (built in DIR if missing)
   ccu-purge version | help
 
 Common flags:

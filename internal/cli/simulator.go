@@ -262,6 +262,27 @@ func startSimulator(dir string, opts ccusim.Options, verbose bool, e *env) (*ccu
 	return sim, edgerc, ca, nil
 }
 
+// demoRepo is the example repository the demo runs on: without --repo a
+// fresh one in tmp; with --repo DIR, DIR, built there first when it does
+// not exist, so `make demo` needs no generator of its own (one compile on
+// a fresh machine) and later runs reuse it.
+func demoRepo(dir, tmp string, stdout io.Writer) (string, error) {
+	if dir == "." {
+		repo := filepath.Join(tmp, "demo-site.git")
+		_, err := demo.Build(repo)
+		return repo, err
+	}
+	if _, err := os.Stat(dir); err == nil || !errors.Is(err, os.ErrNotExist) {
+		return dir, nil // there (or unreadable: plan says why)
+	}
+	shas, err := demo.Build(dir)
+	if err != nil {
+		return "", fmt.Errorf("build the example repository in %q: %w", dir, err)
+	}
+	fmt.Fprintf(stdout, "built %s: v1 %s, v2 %s\n", dir, shas[0], shas[len(shas)-1])
+	return dir, nil
+}
+
 // demo runs the main job on the bundled example: build the example
 // repository, start the simulator in-process, then plan and purge v1..v2
 // through the same code paths as a real run.
@@ -276,12 +297,9 @@ func (e *env) demo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	repo := o.repo
-	if repo == "." {
-		repo = filepath.Join(tmp, "demo-site.git")
-		if _, err := demo.Build(repo); err != nil {
-			return err
-		}
+	repo, err := demoRepo(o.repo, tmp, e.stdout)
+	if err != nil {
+		return err
 	}
 	sim, edgerc, ca, err := startSimulator(filepath.Join(tmp, "sim"), ccusim.Options{V2Seconds: ccusim.DefaultV2Seconds}, o.verbose, e)
 	if err != nil {
