@@ -134,6 +134,7 @@ type install struct {
 	sums   string
 	env    []string
 	path   string // PATH, when some tools are hidden
+	dir    string // working directory, when not this one
 }
 
 func (r *release) install() *install {
@@ -147,6 +148,7 @@ func (in *install) run(tb testing.TB, args ...string) (code int, stdout, stderr 
 		tb.Skipf("%s is absent: install.sh is a POSIX sh script", in.shell)
 	}
 	cmd := exec.Command(in.shell, append([]string{in.script}, args...)...)
+	cmd.Dir = in.dir
 	// The runner's own variables would change the outcome (the tool cache).
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
@@ -573,5 +575,156 @@ func TestInstallScriptLint(t *testing.T) {
 	}
 	if out, err := exec.Command("shellcheck", "-s", "sh", "install.sh").CombinedOutput(); err != nil {
 		t.Errorf("shellcheck -s sh install.sh: %v\n%s", err, out)
+	}
+}
+
+// Odd but honest inputs install; hostile ones are refused before any
+// download and run nothing.
+func TestInstallOddInputs(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("see TestInstall")
+	}
+	goos, goarch, _ := hostPlatform()
+	asset := "ccu-purge_" + testVersion + "_" + goos + "_" + goarch + ".tar.gz"
+	rewrite := func(t *testing.T, in *install, f func(string) string) {
+		data, err := os.ReadFile(in.sums)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.sums = filepath.Join(t.TempDir(), "checksums.txt")
+		os.WriteFile(in.sums, []byte(f(string(data))), 0o644)
+	}
+	for _, tc := range []struct {
+		name     string
+		setup    func(t *testing.T, r *release, in *install) (args []string)
+		bindir   string // under a temporary folder
+		want     string // in stdout on success, stderr on a refusal
+		refused  bool
+		requests bool
+	}{
+		{
+			name: "checksums with CRLF line ends (a Windows checkout, an editor)",
+			setup: func(t *testing.T, r *release, in *install) []string {
+				rewrite(t, in, func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") })
+				return []string{"v" + testVersion}
+			},
+			want: "installed in ", requests: true,
+		},
+		{
+			name: "checksums with CRLF line ends, no tag",
+			setup: func(t *testing.T, r *release, in *install) []string {
+				rewrite(t, in, func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") })
+				return nil
+			},
+			want: "ccu-purge " + testVersion + " (", requests: true,
+		},
+		{
+			name: "checksums with extra blanks, tabs and an upper-case hash",
+			setup: func(t *testing.T, r *release, in *install) []string {
+				rewrite(t, in, func(s string) string {
+					h := checksumLine(s, asset)
+					return strings.Replace(s, h+"  "+asset, "  "+strings.ToUpper(h)+" \t  "+asset+"  ", 1)
+				})
+				return []string{"v" + testVersion}
+			},
+			want: "installed in ", requests: true,
+		},
+		{
+			name: "a longer name first, of which the asset is a prefix",
+			setup: func(t *testing.T, r *release, in *install) []string {
+				rewrite(t, in, func(s string) string { return strings.Repeat("ab", 32) + "  " + asset + ".sbom.json\n" + s })
+				return []string{"v" + testVersion}
+			},
+			want: "installed in ", requests: true,
+		},
+		{
+			name: "the asset listed twice with different hashes",
+			setup: func(t *testing.T, r *release, in *install) []string {
+				rewrite(t, in, func(s string) string { return s + strings.Repeat("ab", 32) + "  " + asset + "\n" })
+				return []string{"v" + testVersion}
+			},
+			refused: true, want: "lists " + asset + " twice, with different checksums",
+		},
+		{
+			name: "the asset listed twice with one hash",
+			setup: func(t *testing.T, r *release, in *install) []string {
+				rewrite(t, in, func(s string) string { return s + checksumLine(s, asset) + "  " + asset + "\n" })
+				return []string{"v" + testVersion}
+			},
+			want: "installed in ", requests: true,
+		},
+		{
+			name:   "BINDIR with spaces and quotes",
+			bindir: "my \"tools\" $HOME 'x'/bin",
+			setup:  func(t *testing.T, r *release, in *install) []string { return []string{"v" + testVersion} },
+			want:   "installed in ", requests: true,
+		},
+		{
+			name: "a tag with shell metacharacters",
+			setup: func(t *testing.T, r *release, in *install) []string {
+				return []string{"v1.2.3$(touch pwned);touch pwned`touch pwned`"}
+			},
+			refused: true, want: "is not a release tag",
+		},
+		{
+			name: "a tag with a path in it",
+			setup: func(t *testing.T, r *release, in *install) []string {
+				return []string{"v1.2.3/../../../etc"}
+			},
+			refused: true, want: "is not a release tag",
+		},
+		{
+			name: "CDPATH set, the script named by a relative path",
+			setup: func(t *testing.T, r *release, in *install) []string {
+				// pinned-checksums.txt beside the script, a decoy folder of
+				// the same name on CDPATH.
+				top, decoy := t.TempDir(), t.TempDir()
+				src, _ := os.ReadFile("install.sh")
+				sums, _ := os.ReadFile(r.sums)
+				os.MkdirAll(filepath.Join(top, "rel"), 0o755)
+				os.MkdirAll(filepath.Join(decoy, "rel"), 0o755)
+				os.WriteFile(filepath.Join(top, "rel", "install.sh"), src, 0o644)
+				os.WriteFile(filepath.Join(top, "rel", "pinned-checksums.txt"), sums, 0o644)
+				in.dir, in.script, in.sums = top, "rel/install.sh", ""
+				in.env = append(in.env, "CDPATH="+decoy)
+				return nil
+			},
+			want: "ccu-purge " + testVersion + " (", requests: true,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRelease(t, testVersion, standIn)
+			in := r.install()
+			args := tc.setup(t, r, in)
+			work := t.TempDir()
+			if in.dir == "" {
+				in.dir = work
+			}
+			bindir := filepath.Join(t.TempDir(), "bin")
+			if tc.bindir != "" {
+				bindir = filepath.Join(t.TempDir(), tc.bindir)
+			}
+			code, stdout, stderr := in.run(t, append([]string{"-b", bindir}, args...)...)
+			if (code != 0) != tc.refused {
+				t.Fatalf("exit %d, want refused %v\nstdout: %s\nstderr: %s", code, tc.refused, stdout, stderr)
+			}
+			if out := map[bool]string{false: stdout, true: stderr}[tc.refused]; !strings.Contains(out, tc.want) {
+				t.Errorf("output lacks %q\nstdout: %s\nstderr: %s", tc.want, stdout, stderr)
+			}
+			if got := r.requests.Load(); (got > 0) != tc.requests {
+				t.Errorf("%d requests, want some: %v", got, tc.requests)
+			}
+			if _, err := os.Stat(filepath.Join(in.dir, "pwned")); err == nil {
+				t.Errorf("the tag ran a command")
+			}
+			got, err := os.ReadFile(filepath.Join(bindir, "ccu-purge"))
+			if tc.refused {
+				if err == nil {
+					t.Errorf("installed despite the refusal")
+				}
+			} else if !bytes.Equal(got, standIn) {
+				t.Errorf("%s: %v, content %q", bindir, err, got)
+			}
+		})
 	}
 }
