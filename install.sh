@@ -205,11 +205,22 @@ if [ -z "$bindir" ] && [ -n "${RUNNER_TOOL_CACHE:-}" ]; then
 	bindir=$cache/ccu-purge/$version/$arch
 	marker=$bindir.complete
 	if [ -f "$marker" ] && [ -x "$bindir/ccu-purge$exe" ]; then
-		echo "ccu-purge $version: found in the tool cache, $bindir/ccu-purge$exe"
-		if [ -n "${GITHUB_OUTPUT:-}" ]; then
-			echo "bin=$bindir/ccu-purge$exe" >>"$GITHUB_OUTPUT"
+		# A self-hosted runner keeps its tool cache across jobs and
+		# repositories: the copy there is used only if it is the pinned
+		# binary, the bytes of the release's plain executable (the Akamai
+		# CLI's name for it, listed in the same checksums).
+		akos=$os
+		[ "$akos" != darwin ] || akos=mac
+		pin=$(checksum_of "$sums" "akamai-ccu-purge-$version-$akos$arch$exe")
+		if [ -z "$pin" ] || [ "$(sha256 "$bindir/ccu-purge$exe")" = "$pin" ]; then
+			echo "ccu-purge $version: found in the tool cache, $bindir/ccu-purge$exe"
+			if [ -n "${GITHUB_OUTPUT:-}" ]; then
+				echo "bin=$bindir/ccu-purge$exe" >>"$GITHUB_OUTPUT"
+			fi
+			exit 0
 		fi
-		exit 0
+		printf 'install.sh: %s is not the binary %s pins: installing it again\n' "$bindir/ccu-purge$exe" "$sums" >&2
+		rm -f "$marker"
 	fi
 else
 	bindir=${bindir:-./bin}

@@ -728,3 +728,57 @@ func TestInstallOddInputs(t *testing.T) {
 		})
 	}
 }
+
+// A tool cache that outlives the job (a self-hosted runner) may hold a
+// binary another job put there: it is used only when it is the pinned
+// executable, else the release is installed again.
+func TestInstallToolCacheChecked(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("see TestInstall")
+	}
+	goos, goarch, _ := hostPlatform()
+	akos := map[string]string{"darwin": "mac"}[goos]
+	if akos == "" {
+		akos = goos
+	}
+	r := newRelease(t, testVersion, standIn)
+	data, _ := os.ReadFile(r.sums)
+	sums := filepath.Join(t.TempDir(), "checksums.txt")
+	os.WriteFile(sums, append(data, fmt.Sprintf("%x  akamai-ccu-purge-%s-%s%s\n", sha256.Sum256(standIn), testVersion, akos, goarch)...), 0o644)
+	cache := t.TempDir()
+	in := r.install()
+	in.sums = sums
+	in.env = []string{"RUNNER_TOOL_CACHE=" + cache}
+	bin := filepath.Join(cache, "ccu-purge", testVersion, goarch, "ccu-purge")
+	for i, step := range []struct {
+		poison   bool
+		requests bool
+		says     string
+	}{
+		{false, true, "installed in " + bin},
+		{false, false, "found in the tool cache, " + bin},
+		{true, true, "installed in " + bin},
+		{false, false, "found in the tool cache, " + bin},
+	} {
+		if step.poison {
+			os.WriteFile(bin, []byte("#!/bin/sh\necho pwned\n"), 0o755)
+		}
+		r.requests.Store(0)
+		code, stdout, stderr := in.run(t, "v"+testVersion)
+		if code != 0 {
+			t.Fatalf("run %d: exit %d\n%s%s", i+1, code, stdout, stderr)
+		}
+		if got := r.requests.Load(); (got > 0) != step.requests {
+			t.Errorf("run %d: %d requests, want some: %v", i+1, got, step.requests)
+		}
+		if !strings.Contains(stdout, step.says) {
+			t.Errorf("run %d: stdout lacks %q\nstdout: %s\nstderr: %s", i+1, step.says, stdout, stderr)
+		}
+		if step.poison && !strings.Contains(stderr, "is not the binary") {
+			t.Errorf("run %d: stderr does not say why it installs again: %s", i+1, stderr)
+		}
+		if got, _ := os.ReadFile(bin); !bytes.Equal(got, standIn) {
+			t.Errorf("run %d: the tool cache holds %q", i+1, got)
+		}
+	}
+}
