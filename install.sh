@@ -208,11 +208,12 @@ if [ -z "$bindir" ] && [ -n "${RUNNER_TOOL_CACHE:-}" ]; then
 		# A self-hosted runner keeps its tool cache across jobs and
 		# repositories: the copy there is used only if it is the pinned
 		# binary, the bytes of the release's plain executable (the Akamai
-		# CLI's name for it, listed in the same checksums).
+		# CLI's name for it, listed in the same checksums). A GitHub-hosted
+		# runner's is the job's own VM: no hash to pay there.
 		akos=$os
 		[ "$akos" != darwin ] || akos=mac
 		pin=$(checksum_of "$sums" "akamai-ccu-purge-$version-$akos$arch$exe")
-		if [ -z "$pin" ] || [ "$(sha256 "$bindir/ccu-purge$exe")" = "$pin" ]; then
+		if [ "${RUNNER_ENVIRONMENT:-}" = github-hosted ] || [ -z "$pin" ] || [ "$(sha256 "$bindir/ccu-purge$exe")" = "$pin" ]; then
 			echo "ccu-purge $version: found in the tool cache, $bindir/ccu-purge$exe"
 			if [ -n "${GITHUB_OUTPUT:-}" ]; then
 				echo "bin=$bindir/ccu-purge$exe" >>"$GITHUB_OUTPUT"
