@@ -160,6 +160,7 @@ func TestActionResolve(t *testing.T) {
 	}{
 		{name: "release tag", ref: "v" + testVersion, pinned: true, says: "installed in "},
 		{name: "major tag", ref: "v1", pinned: true, says: "installed in "},
+		{name: "release tag without pinned checksums (a fork)", ref: "v" + testVersion, build: true, says: "'v" + testVersion + "' is not a release: building ccu-purge from the action's source"},
 		{name: "pre-release tag not pinned", ref: "v" + testVersion + "-rc.1", pinned: true, failure: true, says: "no checksum for ccu-purge_" + testVersion + "-rc.1_"},
 		{name: "the release commit's SHA", ref: releaseSHA, pinned: true, says: "installed in "},
 		{name: "a SHA between releases", ref: otherSHA, pinned: true, build: true, says: "is not the commit of the pinned release"},
