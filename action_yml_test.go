@@ -156,12 +156,18 @@ func TestActionResolve(t *testing.T) {
 		build   bool   // want a source build
 		says    string // in the log
 		failure bool
+		tagAt   string // the release tag's commit, in the action's repository
 	}{
 		{name: "release tag", ref: "v" + testVersion, pinned: true, says: "installed in "},
 		{name: "major tag", ref: "v1", pinned: true, says: "installed in "},
+		{name: "release tag without pinned checksums (a fork)", ref: "v" + testVersion, build: true, says: "'v" + testVersion + "' is not a release: building ccu-purge from the action's source"},
 		{name: "pre-release tag not pinned", ref: "v" + testVersion + "-rc.1", pinned: true, failure: true, says: "no checksum for ccu-purge_" + testVersion + "-rc.1_"},
 		{name: "the release commit's SHA", ref: releaseSHA, pinned: true, says: "installed in "},
 		{name: "a SHA between releases", ref: otherSHA, pinned: true, build: true, says: "is not the commit of the pinned release"},
+		// The tag is on the commit that records pinned-checksums.txt, a child
+		// of the source commit the binary names (docs/releasing.md).
+		{name: "the release tag's SHA", ref: otherSHA, pinned: true, tagAt: otherSHA, says: "installed in "},
+		{name: "a SHA between releases, the tag elsewhere", ref: otherSHA, pinned: true, tagAt: strings.Repeat("5", 40), build: true, says: "is not the commit of the pinned release"},
 		{name: "a SHA before any release", ref: otherSHA, build: true, says: "'" + otherSHA + "' is not a release: building ccu-purge from the action's source"},
 		{name: "branch", ref: "main", pinned: true, build: true, says: "'main' is not a release: building ccu-purge from the action's source"},
 		{name: "uses: ./", ref: "", pinned: true, build: true, says: "'./' is not a release"},
@@ -184,9 +190,23 @@ func TestActionResolve(t *testing.T) {
 			}
 			output := filepath.Join(t.TempDir(), "output")
 			cache := t.TempDir()
-			code, out := runStep(t, resolve.Run, "ACTION_REF="+tc.ref, "GITHUB_ACTION_PATH="+actionPath, "GITHUB_OUTPUT="+output,
+			var remote []string
+			if tc.tagAt != "" {
+				// The action's repository as git ls-remote sees it, on disk:
+				// an annotated tag v1.2.3 on tc.tagAt, a lightweight v1.2.30.
+				server := t.TempDir()
+				repo := filepath.Join(server, "ccu-purge", "ccu-purge")
+				os.MkdirAll(filepath.Join(repo, "refs", "tags"), 0o755)
+				os.WriteFile(filepath.Join(repo, "HEAD"), []byte("ref: refs/heads/main\n"), 0o644)
+				os.WriteFile(filepath.Join(repo, "packed-refs"), []byte("# pack-refs with: peeled fully-peeled sorted\n"+
+					strings.Repeat("e", 40)+" refs/tags/v"+testVersion+"\n^"+tc.tagAt+"\n"+
+					releaseSHA+" refs/tags/v"+testVersion+"0\n"), 0o644)
+				os.MkdirAll(filepath.Join(repo, "objects"), 0o755)
+				remote = []string{"SERVER_URL=" + server, "ACTION_REPOSITORY=ccu-purge/ccu-purge"}
+			}
+			code, out := runStep(t, resolve.Run, append(remote, "ACTION_REF="+tc.ref, "GITHUB_ACTION_PATH="+actionPath, "GITHUB_OUTPUT="+output,
 				"RUNNER_OS="+map[string]string{"linux": "Linux", "darwin": "macOS"}[runtime.GOOS], "RUNNER_ARCH="+map[string]string{"amd64": "X64", "arm64": "ARM64"}[goarch],
-				"RUNNER_TOOL_CACHE="+cache, "CCU_PURGE_RELEASES_URL="+r.srv.URL)
+				"RUNNER_TOOL_CACHE="+cache, "CCU_PURGE_RELEASES_URL="+r.srv.URL)...)
 			if (code != 0) != tc.failure || !strings.Contains(out, tc.says) {
 				t.Fatalf("exit %d (want failure %v), log lacks %q:\n%s", code, tc.failure, tc.says, out)
 			}

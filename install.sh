@@ -74,10 +74,18 @@ sha256() {
 	fi
 }
 
-# checksum_of prints the hash listed for a file name ("" for none); the
-# lines are "<hex>  <name>" as sha256sum and GoReleaser write them.
+# checksum_of prints the hash listed for a file name ("" for none,
+# "conflict" when it is listed with two different ones); the lines are
+# "<hex>  <name>" as sha256sum and GoReleaser write them, maybe with CRLF
+# line ends (a Windows checkout or editor).
 checksum_of() {
-	awk -v f="$2" '$2 == f || $2 == "*" f { print tolower($1); exit }' "$1"
+	awk -v f="$2" '{ sub(/\r$/, "") }
+		$2 == f || $2 == "*" f {
+			h = tolower($1)
+			if (found != "" && found != h) { found = "conflict"; exit }
+			found = h
+		}
+		END { print found }' "$1"
 }
 
 # fetch downloads URL to FILE, and refuses anything but a 200.
@@ -154,7 +162,8 @@ if [ "$os" = windows ]; then
 	ext=zip exe=.exe
 fi
 
-here=$(cd "$(dirname "$0")" && pwd)
+# CDPATH would make cd print, and even pick another folder of that name.
+here=$(CDPATH='' && cd -- "$(dirname -- "$0")" && pwd)
 sums=${CCU_PURGE_CHECKSUMS:-$here/pinned-checksums.txt}
 [ -f "$sums" ] || {
 	printf 'install.sh: no trusted checksums file: %s does not exist\n' "$sums" >&2
@@ -164,7 +173,7 @@ sums=${CCU_PURGE_CHECKSUMS:-$here/pinned-checksums.txt}
 
 # Without a tag: the release the trusted checksums are for.
 if [ -z "$tag" ]; then
-	version=$(awk -v s="_${os}_${arch}.${ext}" '
+	version=$(awk -v s="_${os}_${arch}.${ext}" '{ sub(/\r$/, "") }
 		index($2, "ccu-purge_") == 1 && substr($2, length($2) - length(s) + 1) == s {
 			print substr($2, 11, length($2) - 10 - length(s)); exit }' "$sums")
 	[ -n "$version" ] || {
@@ -180,6 +189,11 @@ v[0-9]*) ;;
 *) die "'$tag' is not a release tag (vX.Y.Z)" ;;
 esac
 version=${tag#v}
+# The version names files, a URL and a folder of the tool cache: no slash,
+# no blank, nothing a shell or a URL reads.
+case $version in
+*[!0-9A-Za-z.+_-]* | *..*) die "'$tag' is not a release tag (vX.Y.Z)" ;;
+esac
 asset=ccu-purge_${version}_${os}_${arch}.${ext}
 
 # The tool cache: a marker written last says the directory is complete.
@@ -191,11 +205,23 @@ if [ -z "$bindir" ] && [ -n "${RUNNER_TOOL_CACHE:-}" ]; then
 	bindir=$cache/ccu-purge/$version/$arch
 	marker=$bindir.complete
 	if [ -f "$marker" ] && [ -x "$bindir/ccu-purge$exe" ]; then
-		echo "ccu-purge $version: found in the tool cache, $bindir/ccu-purge$exe"
-		if [ -n "${GITHUB_OUTPUT:-}" ]; then
-			echo "bin=$bindir/ccu-purge$exe" >>"$GITHUB_OUTPUT"
+		# A self-hosted runner keeps its tool cache across jobs and
+		# repositories: the copy there is used only if it is the pinned
+		# binary, the bytes of the release's plain executable (the Akamai
+		# CLI's name for it, listed in the same checksums). A GitHub-hosted
+		# runner's is the job's own VM: no hash to pay there.
+		akos=$os
+		[ "$akos" != darwin ] || akos=mac
+		pin=$(checksum_of "$sums" "akamai-ccu-purge-$version-$akos$arch$exe")
+		if [ "${RUNNER_ENVIRONMENT:-}" = github-hosted ] || [ -z "$pin" ] || [ "$(sha256 "$bindir/ccu-purge$exe")" = "$pin" ]; then
+			echo "ccu-purge $version: found in the tool cache, $bindir/ccu-purge$exe"
+			if [ -n "${GITHUB_OUTPUT:-}" ]; then
+				echo "bin=$bindir/ccu-purge$exe" >>"$GITHUB_OUTPUT"
+			fi
+			exit 0
 		fi
-		exit 0
+		printf 'install.sh: %s is not the binary %s pins: installing it again\n' "$bindir/ccu-purge$exe" "$sums" >&2
+		rm -f "$marker"
 	fi
 else
 	bindir=${bindir:-./bin}
@@ -206,9 +232,10 @@ fi
 # costs no download.
 want=$(checksum_of "$sums" "$asset")
 case $want in
-[0-9a-f]*) [ ${#want} -eq 64 ] || want=bad ;;
+conflict) die "$sums lists $asset twice, with different checksums: fix or replace that file" ;;
+*[!0-9a-f]*) want=bad ;;
 '') ;;
-*) want=bad ;;
+*) [ ${#want} -eq 64 ] || want=bad ;;
 esac
 [ -n "$want" ] || {
 	printf 'install.sh: no checksum for %s in %s\n' "$asset" "$sums" >&2

@@ -62,6 +62,14 @@ func newRelease(tb testing.TB, version string, bin []byte, only ...string) *rele
 			tb.Fatal(err)
 		}
 		fmt.Fprintf(&sums, "%x  %s\n", sha256.Sum256(data), name)
+		// The plain executable, the same bytes as the archive's binary,
+		// as GoReleaser lists it (install.sh checks a tool-cache hit with it).
+		goos, goarch, _ := strings.Cut(p, "_")
+		exe := map[string]string{"windows": ".exe"}[goos]
+		if goos == "darwin" {
+			goos = "mac"
+		}
+		fmt.Fprintf(&sums, "%x  akamai-ccu-purge-%s-%s%s%s\n", sha256.Sum256(bin), version, goos, goarch, exe)
 	}
 	r.sums = filepath.Join(tb.TempDir(), "checksums.txt")
 	if err := os.WriteFile(r.sums, []byte(sums.String()), 0o644); err != nil {
@@ -134,6 +142,7 @@ type install struct {
 	sums   string
 	env    []string
 	path   string // PATH, when some tools are hidden
+	dir    string // working directory, when not this one
 }
 
 func (r *release) install() *install {
@@ -147,6 +156,7 @@ func (in *install) run(tb testing.TB, args ...string) (code int, stdout, stderr 
 		tb.Skipf("%s is absent: install.sh is a POSIX sh script", in.shell)
 	}
 	cmd := exec.Command(in.shell, append([]string{in.script}, args...)...)
+	cmd.Dir = in.dir
 	// The runner's own variables would change the outcome (the tool cache).
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
@@ -529,19 +539,25 @@ func BenchmarkInstallCold(b *testing.B) {
 func BenchmarkInstallCached(b *testing.B) {
 	goos, goarch, _ := hostPlatform()
 	r := newRelease(b, testVersion, realBinary(b), goos+"_"+goarch)
-	in := r.install()
-	in.env = []string{"RUNNER_TOOL_CACHE=" + b.TempDir()}
-	if code, stdout, stderr := in.run(b, "v"+testVersion); code != 0 {
-		b.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	// Self-hosted, the hit hashes the cached binary against the pinned
+	// executable (the cache outlives the job); GitHub-hosted, it does not.
+	for _, runner := range []string{"self-hosted", "github-hosted"} {
+		b.Run(runner, func(b *testing.B) {
+			in := r.install()
+			in.env = []string{"RUNNER_TOOL_CACHE=" + b.TempDir(), "RUNNER_ENVIRONMENT=" + runner}
+			if code, stdout, stderr := in.run(b, "v"+testVersion); code != 0 {
+				b.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+			}
+			r.requests.Store(0)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if code, stdout, stderr := in.run(b, "v"+testVersion); code != 0 {
+					b.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+				}
+			}
+			b.ReportMetric(float64(r.requests.Load())/float64(b.N), "requests/op")
+		})
 	}
-	r.requests.Store(0)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if code, stdout, stderr := in.run(b, "v"+testVersion); code != 0 {
-			b.Fatalf("exit %d\n%s%s", code, stdout, stderr)
-		}
-	}
-	b.ReportMetric(float64(r.requests.Load())/float64(b.N), "requests/op")
 }
 
 // install.sh parses under every POSIX shell at hand, and shellcheck (when
@@ -573,5 +589,218 @@ func TestInstallScriptLint(t *testing.T) {
 	}
 	if out, err := exec.Command("shellcheck", "-s", "sh", "install.sh").CombinedOutput(); err != nil {
 		t.Errorf("shellcheck -s sh install.sh: %v\n%s", err, out)
+	}
+}
+
+// Odd but honest inputs install; hostile ones are refused before any
+// download and run nothing.
+func TestInstallOddInputs(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("see TestInstall")
+	}
+	goos, goarch, _ := hostPlatform()
+	asset := "ccu-purge_" + testVersion + "_" + goos + "_" + goarch + ".tar.gz"
+	rewrite := func(t *testing.T, in *install, f func(string) string) {
+		data, err := os.ReadFile(in.sums)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.sums = filepath.Join(t.TempDir(), "checksums.txt")
+		os.WriteFile(in.sums, []byte(f(string(data))), 0o644)
+	}
+	for _, tc := range []struct {
+		name     string
+		setup    func(t *testing.T, r *release, in *install) (args []string)
+		bindir   string // under a temporary folder
+		want     string // in stdout on success, stderr on a refusal
+		refused  bool
+		requests bool
+	}{
+		{
+			name: "checksums with CRLF line ends (a Windows checkout, an editor)",
+			setup: func(t *testing.T, r *release, in *install) []string {
+				rewrite(t, in, func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") })
+				return []string{"v" + testVersion}
+			},
+			want: "installed in ", requests: true,
+		},
+		{
+			name: "checksums with CRLF line ends, no tag",
+			setup: func(t *testing.T, r *release, in *install) []string {
+				rewrite(t, in, func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") })
+				return nil
+			},
+			want: "ccu-purge " + testVersion + " (", requests: true,
+		},
+		{
+			name: "checksums with extra blanks, tabs and an upper-case hash",
+			setup: func(t *testing.T, r *release, in *install) []string {
+				rewrite(t, in, func(s string) string {
+					h := checksumLine(s, asset)
+					return strings.Replace(s, h+"  "+asset, "  "+strings.ToUpper(h)+" \t  "+asset+"  ", 1)
+				})
+				return []string{"v" + testVersion}
+			},
+			want: "installed in ", requests: true,
+		},
+		{
+			name: "a longer name first, of which the asset is a prefix",
+			setup: func(t *testing.T, r *release, in *install) []string {
+				rewrite(t, in, func(s string) string { return strings.Repeat("ab", 32) + "  " + asset + ".sbom.json\n" + s })
+				return []string{"v" + testVersion}
+			},
+			want: "installed in ", requests: true,
+		},
+		{
+			name: "the asset listed twice with different hashes",
+			setup: func(t *testing.T, r *release, in *install) []string {
+				rewrite(t, in, func(s string) string { return s + strings.Repeat("ab", 32) + "  " + asset + "\n" })
+				return []string{"v" + testVersion}
+			},
+			refused: true, want: "lists " + asset + " twice, with different checksums",
+		},
+		{
+			name: "the asset listed twice with one hash",
+			setup: func(t *testing.T, r *release, in *install) []string {
+				rewrite(t, in, func(s string) string { return s + checksumLine(s, asset) + "  " + asset + "\n" })
+				return []string{"v" + testVersion}
+			},
+			want: "installed in ", requests: true,
+		},
+		{
+			name:   "BINDIR with spaces and quotes",
+			bindir: "my \"tools\" $HOME 'x'/bin",
+			setup:  func(t *testing.T, r *release, in *install) []string { return []string{"v" + testVersion} },
+			want:   "installed in ", requests: true,
+		},
+		{
+			name: "a tag with shell metacharacters",
+			setup: func(t *testing.T, r *release, in *install) []string {
+				return []string{"v1.2.3$(touch pwned);touch pwned`touch pwned`"}
+			},
+			refused: true, want: "is not a release tag",
+		},
+		{
+			name: "a tag with a path in it",
+			setup: func(t *testing.T, r *release, in *install) []string {
+				return []string{"v1.2.3/../../../etc"}
+			},
+			refused: true, want: "is not a release tag",
+		},
+		{
+			name: "CDPATH set, the script named by a relative path",
+			setup: func(t *testing.T, r *release, in *install) []string {
+				// pinned-checksums.txt beside the script, a decoy folder of
+				// the same name on CDPATH.
+				top, decoy := t.TempDir(), t.TempDir()
+				src, _ := os.ReadFile("install.sh")
+				sums, _ := os.ReadFile(r.sums)
+				os.MkdirAll(filepath.Join(top, "rel"), 0o755)
+				os.MkdirAll(filepath.Join(decoy, "rel"), 0o755)
+				os.WriteFile(filepath.Join(top, "rel", "install.sh"), src, 0o644)
+				os.WriteFile(filepath.Join(top, "rel", "pinned-checksums.txt"), sums, 0o644)
+				in.dir, in.script, in.sums = top, "rel/install.sh", ""
+				in.env = append(in.env, "CDPATH="+decoy)
+				return nil
+			},
+			want: "ccu-purge " + testVersion + " (", requests: true,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRelease(t, testVersion, standIn)
+			in := r.install()
+			args := tc.setup(t, r, in)
+			work := t.TempDir()
+			if in.dir == "" {
+				in.dir = work
+			}
+			bindir := filepath.Join(t.TempDir(), "bin")
+			if tc.bindir != "" {
+				bindir = filepath.Join(t.TempDir(), tc.bindir)
+			}
+			code, stdout, stderr := in.run(t, append([]string{"-b", bindir}, args...)...)
+			if (code != 0) != tc.refused {
+				t.Fatalf("exit %d, want refused %v\nstdout: %s\nstderr: %s", code, tc.refused, stdout, stderr)
+			}
+			if out := map[bool]string{false: stdout, true: stderr}[tc.refused]; !strings.Contains(out, tc.want) {
+				t.Errorf("output lacks %q\nstdout: %s\nstderr: %s", tc.want, stdout, stderr)
+			}
+			if got := r.requests.Load(); (got > 0) != tc.requests {
+				t.Errorf("%d requests, want some: %v", got, tc.requests)
+			}
+			if _, err := os.Stat(filepath.Join(in.dir, "pwned")); err == nil {
+				t.Errorf("the tag ran a command")
+			}
+			got, err := os.ReadFile(filepath.Join(bindir, "ccu-purge"))
+			if tc.refused {
+				if err == nil {
+					t.Errorf("installed despite the refusal")
+				}
+			} else if !bytes.Equal(got, standIn) {
+				t.Errorf("%s: %v, content %q", bindir, err, got)
+			}
+		})
+	}
+}
+
+// A tool cache that outlives the job (a self-hosted runner) may hold a
+// binary another job put there: it is used only when it is the pinned
+// executable, else the release is installed again.
+func TestInstallToolCacheChecked(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("see TestInstall")
+	}
+	goos, goarch, _ := hostPlatform()
+	akos := map[string]string{"darwin": "mac"}[goos]
+	if akos == "" {
+		akos = goos
+	}
+	r := newRelease(t, testVersion, standIn)
+	data, _ := os.ReadFile(r.sums)
+	sums := filepath.Join(t.TempDir(), "checksums.txt")
+	os.WriteFile(sums, append(data, fmt.Sprintf("%x  akamai-ccu-purge-%s-%s%s\n", sha256.Sum256(standIn), testVersion, akos, goarch)...), 0o644)
+	cache := t.TempDir()
+	in := r.install()
+	in.sums = sums
+	in.env = []string{"RUNNER_TOOL_CACHE=" + cache}
+	bin := filepath.Join(cache, "ccu-purge", testVersion, goarch, "ccu-purge")
+	for i, step := range []struct {
+		poison   bool
+		requests bool
+		says     string
+	}{
+		{false, true, "installed in " + bin},
+		{false, false, "found in the tool cache, " + bin},
+		{true, true, "installed in " + bin},
+		{false, false, "found in the tool cache, " + bin},
+	} {
+		if step.poison {
+			os.WriteFile(bin, []byte("#!/bin/sh\necho pwned\n"), 0o755)
+		}
+		r.requests.Store(0)
+		code, stdout, stderr := in.run(t, "v"+testVersion)
+		if code != 0 {
+			t.Fatalf("run %d: exit %d\n%s%s", i+1, code, stdout, stderr)
+		}
+		if got := r.requests.Load(); (got > 0) != step.requests {
+			t.Errorf("run %d: %d requests, want some: %v", i+1, got, step.requests)
+		}
+		if !strings.Contains(stdout, step.says) {
+			t.Errorf("run %d: stdout lacks %q\nstdout: %s\nstderr: %s", i+1, step.says, stdout, stderr)
+		}
+		if step.poison && !strings.Contains(stderr, "is not the binary") {
+			t.Errorf("run %d: stderr does not say why it installs again: %s", i+1, stderr)
+		}
+		if got, _ := os.ReadFile(bin); !bytes.Equal(got, standIn) {
+			t.Errorf("run %d: the tool cache holds %q", i+1, got)
+		}
+	}
+	// A GitHub-hosted runner's tool cache is the job's own, fresh VM: the
+	// hit costs no hash there (the cached-run budget is 0.2 s).
+	os.WriteFile(bin, []byte("#!/bin/sh\necho own\n"), 0o755)
+	in.env = append(in.env, "RUNNER_ENVIRONMENT=github-hosted")
+	r.requests.Store(0)
+	if code, stdout, stderr := in.run(t, "v"+testVersion); code != 0 || r.requests.Load() != 0 || !strings.Contains(stdout, "found in the tool cache") {
+		t.Errorf("github-hosted: exit %d, %d requests\nstdout: %s\nstderr: %s", code, r.requests.Load(), stdout, stderr)
 	}
 }

@@ -117,7 +117,33 @@ func junitOf(r *report) junitSuites {
 			s.Skipped++
 		}
 	}
+	for i := range s.Cases {
+		if f := s.Cases[i].Failure; f != nil {
+			f.Text = xmlChars(f.Text)
+		}
+		if o := s.Cases[i].SystemOut; o != nil {
+			o.Text = xmlChars(o.Text)
+		}
+	}
 	return junitSuites{Name: "ccu-purge", Tests: s.Tests, Failures: s.Failures, Skipped: s.Skipped, Suites: []junitSuite{s}}
+}
+
+// xmlChars replaces what XML 1.0 cannot hold (control characters, invalid
+// UTF-8, which strings.Map reads as U+FFFD, U+FFFE and U+FFFF) with U+FFFD. encoding/xml does so in
+// attributes, but writes CDATA as it is, and one such character (a file
+// name may hold any byte but NUL and /, an API detail anything) makes the
+// whole file unreadable to Jenkins and GitLab.
+func xmlChars(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r',
+			r >= 0x20 && r <= 0xD7FF,
+			r >= 0xE000 && r <= 0xFFFD,
+			r >= 0x10000 && r <= 0x10FFFF:
+			return r
+		}
+		return '\uFFFD'
+	}, s)
 }
 
 // junitCaseOf is request part of n of plan batch b.Index (of total).

@@ -283,3 +283,34 @@ func TestActionJUnitInput(t *testing.T) {
 		t.Errorf("JUnit file after %d purge(s):\n%s", len(purges), data)
 	}
 }
+
+// TestJUnitControlCharacters: a file name or an API detail with a control
+// character (git allows any byte but NUL and / in a name) or invalid UTF-8
+// still gives well-formed XML. encoding/xml escapes attributes, but writes
+// CDATA raw, and one U+001B there made the whole file unreadable to
+// Jenkins' junit step.
+func TestJUnitControlCharacters(t *testing.T) {
+	e := &env{getenv: func(string) string { return "" }, stdout: io.Discard, stderr: io.Discard}
+	odd := "a\x1bb\x00c\x7fd\xffe\ufffef"
+	b := plan.Batch{API: "fast-purge", Action: "invalidate", Type: "url", Network: "production", Objects: []string{"https://www.example.com/" + odd}}
+	rep := &report{Error: odd, Batches: []batchReport{
+		{Index: 1, Batch: b, Attempts: 1, Error: odd, HTTPStatus: 400, SupportID: odd, APIError: &ccu.APIError{Status: 400, Title: odd, Detail: odd}},
+		{Index: 2, Batch: b, HTTPStatus: 201, PurgeID: odd, SupportID: odd, Status: odd},
+	}}
+	for name, r := range map[string]*report{"requests": rep, "nothing sent": {Error: odd}} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "junit.xml")
+			if err := e.writeJUnit(path, r); err != nil {
+				t.Fatal(err)
+			}
+			data, _ := os.ReadFile(path)
+			var f junitFile
+			if err := xml.Unmarshal(data, &f); err != nil {
+				t.Fatalf("the JUnit file is not XML: %v\n%q", err, data)
+			}
+			if !strings.Contains(string(data), "a\ufffdb\ufffdc") {
+				t.Errorf("the control characters are not shown as U+FFFD:\n%q", data)
+			}
+		})
+	}
+}

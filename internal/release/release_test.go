@@ -90,8 +90,10 @@ func assetPaths(t *testing.T, dir string) map[string]string {
 	paths := map[string]string{}
 	for _, a := range list {
 		if a.Type == "Archive" || a.Type == "Binary" || a.Type == "SBOM" {
-			// Paths are relative to the project root, which dist/ is in.
-			paths[a.Name] = filepath.Join(filepath.Dir(dir), a.Path)
+			// Paths are relative to the project root ("dist/..."): taken
+			// relative to dir, so a snapshot copied elsewhere
+			// (CCU_RELEASE_DIST) is read where it is.
+			paths[a.Name] = filepath.Join(dir, strings.TrimPrefix(filepath.ToSlash(a.Path), "dist/"))
 		}
 	}
 	return paths
@@ -275,6 +277,33 @@ func extract(t *testing.T, archive, name, dst string) map[string]bool {
 		names[h.Name] = true
 		if h.Name == name {
 			save(tr)
+		}
+	}
+}
+
+// TestSnapshotBinariesAgree: each archive's binary is byte for byte the
+// plain executable of its platform. install.sh relies on it: a tool-cache
+// hit is checked against the plain executable's line in checksums.txt
+// (the archive's line hashes the archive, not the binary in it).
+func TestSnapshotBinariesAgree(t *testing.T) {
+	dir := distDir(t)
+	v := snapshotVersion(t, dir)
+	archives, executables := assets(v)
+	paths := assetPaths(t, dir)
+	for i, a := range archives {
+		exe := "ccu-purge"
+		if strings.HasSuffix(a, ".zip") {
+			exe += ".exe"
+		}
+		bin := filepath.Join(t.TempDir(), exe)
+		extract(t, filepath.Join(dir, a), exe, bin)
+		plain, ok := paths[executables[i]]
+		if !ok {
+			t.Errorf("dist/artifacts.json has no %s", executables[i])
+			continue
+		}
+		if got, want := sha256File(t, bin), sha256File(t, plain); got != want {
+			t.Errorf("%s's %s has SHA-256 %s, %s has %s: install.sh could never use its tool cache", a, exe, got, executables[i], want)
 		}
 	}
 }
