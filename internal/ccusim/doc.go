@@ -6,8 +6,8 @@
 // EdgeGrid (EG1-HMAC-SHA256) signatures with its own implementation and imports nothing from the
 // project's client package, so a bug shared by both sides cannot hide itself.
 //
-// The wire behaviour (bodies, status codes, error forms) follows the research notes in
-// shared/docs/ccu-api.md; where Akamai's behaviour is unknown the simulator is strict, because a
+// The wire behaviour (bodies, status codes, error forms) follows Akamai's Fast Purge and CCU v2
+// API documentation; where Akamai's behaviour is unknown the simulator is strict, because a
 // lenient simulator would let client bugs through that the real API rejects.
 //
 // To test a client that must survive the real service, the simulator enforces Fast Purge's

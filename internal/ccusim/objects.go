@@ -15,7 +15,7 @@ import (
 )
 
 // arlRE recognises Akamai Resource Locators, path-only or full: typecode, serial, CP code,
-// object data, then origin host and path (ccu-api.md §4).
+// object data, then origin host and path, as Akamai documents ARLs.
 var arlRE = regexp.MustCompile(`^(?:https?://a\d+\.[a-z]\.akamai(?:tech)?\.net)?/[0-9A-Za-z]/\d+/\d+/[^/]+/[^/]+(?:/.*)?$`)
 
 // hostnameRE is a DNS name (or IPv4 address), the only thing the v3 "hostname" field may hold.

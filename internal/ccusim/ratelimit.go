@@ -17,7 +17,7 @@ type Bucket struct {
 	PerSecond float64 // sustained refill rate; must be positive (a bucket that never refills is a dead account)
 }
 
-// Buckets sizes Fast Purge's four per-account token buckets (ccu-api.md §2.5). Every v3 purge
+// Buckets sizes Fast Purge's four per-account token buckets, as Akamai's Fast Purge documentation sizes them. Every v3 purge
 // takes one Requests token and then one token per object from the bucket of its type; ARLs count
 // as URLs. CCU v2 had no documented buckets and is not limited.
 type Buckets struct {

@@ -16,7 +16,7 @@ import (
 	"time"
 )
 
-// Defaults documented by Akamai (ccu-api.md §1.3, §2.4).
+// Defaults documented by Akamai for the CCU v2 queues and Fast Purge.
 const (
 	// DefaultMaxBody is the documented CCU request body limit in bytes; larger bodies get 413.
 	DefaultMaxBody = 50000

@@ -32,7 +32,7 @@ const (
 
 // pack is one packfile with its index. go-git v5 turns every index into a
 // map and an offset→hash map before its first read, a fixed cost that grows
-// with the repository (gogit-notes §2.1) and is larger than a small diff;
+// with the repository (measured in docs/benchmarks.md) and is larger than a small diff;
 // git instead maps the index file and binary-searches it, and so does this
 // reader (see mapFile). Every size, offset and table read from either file
 // is checked against the files' real lengths before it is used: a damaged
