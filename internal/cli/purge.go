@@ -61,12 +61,6 @@ func (e *env) purge(ctx context.Context, args []string) error {
 	if err := checkOutputs(o, pf); err != nil {
 		return err // before the dotenv below overwrites what it names
 	}
-	if pf.dotenv != "" {
-		// Found unwritable now, not after everything was purged.
-		if err := checkOutput("--dotenv", pf.dotenv); err != nil {
-			return err
-		}
-	}
 	run, err := e.runPurge(ctx, o, pf)
 	if pf.dotenv != "" {
 		if derr := e.writeDotenv(pf.dotenv, run.outputs()); derr != nil {
@@ -117,7 +111,7 @@ func (e *env) runPurge(ctx context.Context, o *options, pf *purgeFlags) (*purgeR
 	o.timeout = pf.timeout
 	// Found unwritable now, not after everything was purged; the files
 	// themselves are replaced only at the end (writeOut).
-	for _, out := range []struct{ flag, path string }{{"--report", o.report}, {"--junit", pf.junit}} {
+	for _, out := range outputFiles(o, pf) {
 		if out.path == "" {
 			continue
 		}
@@ -248,33 +242,25 @@ func explainStop(run, budget context.Context, timeout time.Duration, s ccu.Sent)
 	return s
 }
 
-// stopped prefixes err with why the run's time ran out, when it did; a
-// bare context error adds nothing to that and is not shown.
+// stopped prefixes err with why the run's time ran out, when it did.
 func stopped(run, budget context.Context, timeout time.Duration, err error) error {
-	why := ""
+	if why := stopReason(run, budget, timeout); why != "" {
+		return fmt.Errorf("%s: %w", why, err)
+	}
+	return err
+}
+
+// stopReason says in words why the run's time ran out ("" while it has
+// not): Go's own "context canceled" tells the user nothing.
+func stopReason(run, budget context.Context, timeout time.Duration) string {
 	switch {
 	case run.Err() != nil:
-		why = "interrupted"
+		return "interrupted"
 	case budget.Err() != nil:
-		why = fmt.Sprintf("the time budget (--timeout %s) ran out", timeout)
-	default:
-		return err
+		return fmt.Sprintf("the time budget (--timeout %s) ran out", timeout)
 	}
-	if err == context.Canceled || err == context.DeadlineExceeded {
-		return &silentCause{why, err}
-	}
-	return fmt.Errorf("%s: %w", why, err)
+	return ""
 }
-
-// silentCause is a message in words that wraps the context error it
-// stands for, so errors.Is still sees it.
-type silentCause struct {
-	msg string
-	err error
-}
-
-func (e *silentCause) Error() string { return e.msg }
-func (e *silentCause) Unwrap() error { return e.err }
 
 // planStopped turns a planning error caused by an interrupt (the diff and
 // the fetch stop with the run's context) into exit 1 "interrupted": it is

@@ -135,7 +135,7 @@ func checkOutputs(o *options, pf *purgeFlags) error {
 		{"the credentials file (--edgerc)", homePath(o.edgerc)},
 		{"the CA certificate (--ca-cert)", o.caCert},
 	}
-	outs := []struct{ flag, path string }{{"--report", o.report}, {"--dotenv", pf.dotenv}, {"--junit", pf.junit}}
+	outs := outputFiles(o, pf)
 	for i, out := range outs {
 		for _, in := range inputs {
 			if samePath(out.path, in.path) {
@@ -162,6 +162,15 @@ func homePath(path string) string {
 		}
 	}
 	return path
+}
+
+// outputFile is a file the run writes, by the flag that names it.
+type outputFile struct{ flag, path string }
+
+// outputFiles are the files a purge writes at its end, each checked
+// before anything is sent ("" when not asked for).
+func outputFiles(o *options, pf *purgeFlags) []outputFile {
+	return []outputFile{{"--report", o.report}, {"--dotenv", pf.dotenv}, {"--junit", pf.junit}}
 }
 
 // configPath is the config file the run will read: --config, else

@@ -63,10 +63,10 @@ func waitPurges(run, ctx context.Context, timeout time.Duration, e *env, c *ccu.
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
-		why := stopped(run, ctx, timeout, ctx.Err())
-		out.line("  stopped waiting: %v", why)
+		why := stopReason(run, ctx, timeout)
+		out.line("  stopped waiting: %s", why)
 		for _, b := range fast {
-			b.Status = "not confirmed: " + why.Error()
+			b.Status = "not confirmed: " + why
 		}
 	case <-t.C:
 		for _, b := range fast {
