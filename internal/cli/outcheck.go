@@ -1,0 +1,112 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// checkOutputs refuses a --report, --dotenv or --junit that is a file the
+// run reads: the state file, the config file, the credentials or the CA
+// certificate. The run would overwrite what it reads: a state file holding
+// a report fails to load on every later run, and an .edgerc holding one
+// loses the API client's secret for good. Two outputs naming one file are
+// refused too.
+func checkOutputs(o *options, pf *purgeFlags) error {
+	inputs := []struct{ name, path string }{
+		{"the state file (--state)", o.state},
+		{"the config file", configPath(o)},
+		{"the credentials file (--edgerc)", homePath(o.edgerc)},
+		{"the CA certificate (--ca-cert)", o.caCert},
+	}
+	outs := outputFiles(o, pf)
+	for i, out := range outs {
+		for _, in := range inputs {
+			if samePath(out.path, in.path) {
+				return usagef("%s %s is %s %s: writing it would destroy that file; give %s another path", out.flag, out.path, in.name, in.path, out.flag)
+			}
+		}
+		// Two outputs in one file: the last written would replace the
+		// other (a device such as /dev/stdout takes both).
+		for _, other := range outs[:i] {
+			if samePath(out.path, other.path) && !isDevice(out.path) {
+				return usagef("%s and %s name one file, %s: give each its own path", other.flag, out.flag, out.path)
+			}
+		}
+	}
+	return nil
+}
+
+// homePath is path with a leading "~/" read as the home folder, as the
+// credentials loader reads --edgerc.
+func homePath(path string) string {
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, rest)
+		}
+	}
+	return path
+}
+
+// outputFile is a file the run writes, by the flag that names it.
+type outputFile struct{ flag, path string }
+
+// outputFiles are the files a purge writes at its end, each checked
+// before anything is sent ("" when not asked for).
+func outputFiles(o *options, pf *purgeFlags) []outputFile {
+	return []outputFile{{"--report", o.report}, {"--dotenv", pf.dotenv}, {"--junit", pf.junit}}
+}
+
+// configPath is the config file the run will read: --config, else
+// .ccu-purge.yml at the root of the worktree holding --repo ("" when none
+// is found, as in a bare repository, whose config is committed).
+func configPath(o *options) string {
+	if o.config != "" {
+		return o.config
+	}
+	for dir := realPath(o.repo); ; dir = filepath.Dir(dir) {
+		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+			return filepath.Join(dir, configName)
+		}
+		if filepath.Dir(dir) == dir {
+			return ""
+		}
+	}
+}
+
+// samePath reports whether a and b name one file: the same file when both
+// exist (through links and other spellings), else the same path.
+func samePath(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	ia, errA := os.Stat(a)
+	ib, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(ia, ib)
+	}
+	// A link to a file not written yet leads to that file (see target).
+	return realPath(target(a)) == realPath(target(b))
+}
+
+// isDevice reports whether path is an existing file that is not a regular
+// one (/dev/stdout, a pipe): writeOut writes those in place.
+func isDevice(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && !fi.Mode().IsRegular()
+}
+
+// realPath is path made absolute, symbolic links resolved where they can
+// be, so two spellings of one file compare equal.
+func realPath(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		return real
+	}
+	if real, err := filepath.EvalSymlinks(filepath.Dir(path)); err == nil {
+		return filepath.Join(real, filepath.Base(path))
+	}
+	return path
+}
