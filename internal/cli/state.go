@@ -105,4 +105,3 @@ func (e *env) record(p *planned) error {
 	fmt.Fprintf(e.stdout, "Recorded %.12s as the last purged commit on %s for %s in %s.\n", p.Range.To, p.key.Network, p.key.Config, p.state.Path())
 	return nil
 }
-
