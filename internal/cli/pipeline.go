@@ -19,22 +19,13 @@ const configName = ".ccu-purge.yml"
 
 // planned is a plan with the range it covers: the plan's JSON document.
 type planned struct {
-	Range rangeInfo `json:"range"`
+	Range plan.Range `json:"range"`
 	*plan.Plan
 	// state, when set, records the head once every object is purged; it
 	// is nil without --state and for proposals (pull and merge requests),
 	// whose head is not what the edge will serve.
 	state *state.File
 	key   state.Key // what the state records the purge under
-}
-
-// rangeInfo says which commits were compared and how they were chosen.
-type rangeInfo struct {
-	From   string `json:"from"` // full SHA, "" when the base was unknown
-	To     string `json:"to"`
-	Source string `json:"source"` // flags, state, github:push, gitlab:merge_request, jenkins…
-	Reason string `json:"reason,omitempty"`
-	Policy string `json:"policy,omitempty"` // the on_unknown_base policy that fired
 }
 
 // buildPlan runs the one-way pipeline up to the plan: choose the range,
@@ -72,7 +63,7 @@ func (e *env) buildPlan(ctx context.Context, o *options) (*planned, error) {
 	if err != nil {
 		return nil, err
 	}
-	info := rangeInfo{From: from.sha, To: to, Source: rng.Source, Reason: first(from.reason, rng.Reason)}
+	info := plan.Range{From: from.sha, To: to, Source: rng.Source, Reason: first(from.reason, rng.Reason)}
 	settings := plan.Settings{
 		API: cfg.API, Action: cfg.Action, Network: cfg.Network, Queue: cfg.Queue,
 		Threshold: cfg.Threshold, FallbackCPCodes: cfg.CPCodes,

@@ -61,6 +61,16 @@ type Plan struct {
 	errs []error
 }
 
+// Range says which commits were compared and how they were chosen: the
+// "range" of the plan's JSON document.
+type Range struct {
+	From   string `json:"from"` // full SHA, "" when the base was unknown
+	To     string `json:"to"`
+	Source string `json:"source"` // flags, state, github:push, gitlab:merge_request, jenkins…
+	Reason string `json:"reason,omitempty"`
+	Policy string `json:"policy,omitempty"` // the on_unknown_base policy that fired
+}
+
 // Fallback records whether the threshold replaced URLs with CP codes.
 type Fallback struct {
 	Used   bool   `json:"used"`
