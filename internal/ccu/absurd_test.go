@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 // Absurd X-Ratelimit-* figures are ignored: "-Inf" and "-1e12" made the
@@ -27,8 +27,8 @@ func TestSubmitAbsurdRateLimitHeaders(t *testing.T) {
 			defer cancel()
 			o := fast
 			o.Concurrency = 1
-			o.Buckets = &Buckets{Requests: Bucket{Burst: 1, PerSecond: 10}, URL: AkamaiBuckets.URL, CPCode: AkamaiBuckets.CPCode, Tag: AkamaiBuckets.Tag}
-			var batches []plan.Batch
+			o.Buckets = &purge.Buckets{Requests: purge.Bucket{Burst: 1, PerSecond: 10}, URL: purge.AkamaiBuckets.URL, CPCode: purge.AkamaiBuckets.CPCode, Tag: purge.AkamaiBuckets.Tag}
+			var batches []purge.Batch
 			for i := range 4 {
 				batches = append(batches, urlBatch(2, fmt.Sprint("b", i)))
 			}
@@ -53,7 +53,7 @@ func TestPacerIgnoresAbsurdFigures(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	for _, v := range []string{"-Inf", "-1e12", "-0.5", "NaN", "nan", "Inf", "1e400", "0x10", ""} {
-		p := newPacer(AkamaiBuckets, func() time.Time { return at })
+		p := newPacer(purge.AkamaiBuckets, func() time.Time { return at })
 		p.observe("url", http.Header{"X-Ratelimit-Remaining": {v}, "X-Ratelimit-Remaining-Objects": {v}})
 		for k, b := range p.buckets {
 			if b.have != b.Burst {

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
-	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 // Once the status line says 201 the request is never sent again, however
@@ -45,7 +45,7 @@ func TestSubmit201NeverResent(t *testing.T) {
 				defer cancel()
 				o.Grace = 50 * time.Millisecond
 			}
-			sent := c.Submit(ctx, []plan.Batch{urlBatch(3, "g")}, o)
+			sent := c.Submit(ctx, []purge.Batch{urlBatch(3, "g")}, o)
 			var ae *APIError
 			if len(sent) != 1 || !errors.As(sent[0].Err, &ae) {
 				t.Fatalf("sent = %+v, want one unconfirmed 201", sent)
@@ -97,7 +97,7 @@ func TestSubmitSlow201(t *testing.T) {
 	sim.Script(ccusim.Step{Delay: 65 * time.Second})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	sent := c.Submit(ctx, []plan.Batch{urlBatch(2, "slow")}, fast)
+	sent := c.Submit(ctx, []purge.Batch{urlBatch(2, "slow")}, fast)
 	if len(sent) != 1 || sent[0].Err != nil || sent[0].Result.PurgeID == "" || sent[0].Attempts != 1 {
 		t.Fatalf("sent = %+v", sent)
 	}

@@ -9,13 +9,14 @@ import (
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
 	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 // urlPlan batches n short URLs the way the CLI does.
-func urlPlan(n int) []plan.Batch {
+func urlPlan(n int) []purge.Batch {
 	var res mapper.Result
 	for i := 0; i < n; i++ {
-		res.Objects = append(res.Objects, mapper.Object{Kind: mapper.URL, Value: fmt.Sprintf("https://www.example.com/p/%06d.html", i)})
+		res.Objects = append(res.Objects, mapper.Object{Kind: purge.URL, Value: fmt.Sprintf("https://www.example.com/p/%06d.html", i)})
 	}
 	return plan.Build("a", "b", nil, res, plan.Settings{API: "fast-purge", Action: "invalidate", Network: "production"}).Batches
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
-	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 func writeEdgerc(t *testing.T, content string) string {
@@ -119,7 +119,7 @@ func TestPurgeErrors(t *testing.T) {
 	}
 	defer sim.Close()
 	c := client(t, sim)
-	b := plan.Batch{API: "fast-purge", Action: "invalidate", Network: "staging", Type: "cpcode", Objects: []string{"12345"}}
+	b := purge.Batch{API: "fast-purge", Action: "invalidate", Network: "staging", Type: "cpcode", Objects: []string{"12345"}}
 	res, err := c.Purge(context.Background(), b)
 	if err != nil || res.HTTPStatus != 201 || !strings.HasPrefix(res.PurgeID, "edcp-") {
 		t.Fatalf("purge = %+v, %v", res, err)
@@ -142,14 +142,14 @@ func TestPurgeErrors(t *testing.T) {
 
 func TestRequestBodies(t *testing.T) {
 	for _, tc := range []struct {
-		b              plan.Batch
+		b              purge.Batch
 		path, wantBody string
 	}{
-		{plan.Batch{API: "fast-purge", Action: "delete", Network: "production", Type: "arl", Objects: []string{"/L/1/2/1h/a.com/x"}},
+		{purge.Batch{API: "fast-purge", Action: "delete", Network: "production", Type: "arl", Objects: []string{"/L/1/2/1h/a.com/x"}},
 			"/ccu/v3/delete/url/production", `{"objects":["/L/1/2/1h/a.com/x"]}`},
-		{plan.Batch{API: "fast-purge", Action: "invalidate", Network: "staging", Type: "cpcode", Objects: []string{"12", "34"}},
+		{purge.Batch{API: "fast-purge", Action: "invalidate", Network: "staging", Type: "cpcode", Objects: []string{"12", "34"}},
 			"/ccu/v3/invalidate/cpcode/staging", `{"objects":[12,34]}`},
-		{plan.Batch{API: "ccu-v2", Action: "delete", Network: "staging", Queue: "emergency", Type: "url", Objects: []string{"https://a.com/<x>"}},
+		{purge.Batch{API: "ccu-v2", Action: "delete", Network: "staging", Queue: "emergency", Type: "url", Objects: []string{"https://a.com/<x>"}},
 			"/ccu/v2/queues/emergency", `{"objects":["https://a.com/\u003cx\u003e"],"type":"arl","action":"remove","domain":"staging"}`},
 	} {
 		path, body, err := Request(tc.b)

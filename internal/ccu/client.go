@@ -23,7 +23,7 @@ import (
 
 	"github.com/akamai/AkamaiOPEN-edgegrid-golang/v13/pkg/edgegrid"
 
-	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 	"github.com/ccu-purge/ccu-purge/internal/redact"
 )
 
@@ -177,20 +177,20 @@ func (cs *conns) closeAll() {
 // Purge submits one batch in one request, without retries. It succeeds
 // only when the API answers 201 and the body agrees; anything else is an
 // error, an *APIError when the API said why.
-func (c *Client) Purge(ctx context.Context, b plan.Batch) (Result, error) {
+func (c *Client) Purge(ctx context.Context, b purge.Batch) (Result, error) {
 	res, _, err := c.once(ctx, b)
 	return res, err
 }
 
 // once sends one request for b and returns the answer's headers too, for
 // the pacer.
-func (c *Client) once(ctx context.Context, b plan.Batch) (Result, http.Header, error) {
+func (c *Client) once(ctx context.Context, b purge.Batch) (Result, http.Header, error) {
 	path, body, err := Request(b)
 	if err != nil {
 		return Result{}, nil, err
 	}
-	if len(body) > plan.MaxBodyBytes {
-		return Result{}, nil, fmt.Errorf("request body of %d bytes exceeds the API's %d-byte limit", len(body), plan.MaxBodyBytes)
+	if len(body) > purge.MaxBodyBytes {
+		return Result{}, nil, fmt.Errorf("request body of %d bytes exceeds the API's %d-byte limit", len(body), purge.MaxBodyBytes)
 	}
 	resp, data, err := c.do(ctx, http.MethodPost, path, body)
 	switch {
@@ -311,30 +311,30 @@ func supportID(data []byte) string {
 }
 
 // Request returns the endpoint path and exact JSON body a batch is sent as.
-func Request(b plan.Batch) (string, []byte, error) {
+func Request(b purge.Batch) (string, []byte, error) {
 	objects, err := wireObjects(b)
 	if err != nil {
 		return "", nil, err
 	}
 	switch b.API {
-	case "fast-purge":
+	case purge.FastPurge:
 		// ARLs go to the url endpoint: Fast Purge takes both there.
 		typ := b.Type
-		if typ == "arl" {
-			typ = "url"
+		if typ.IsURL() {
+			typ = purge.URL
 		}
 		body, err := json.Marshal(map[string]any{"objects": objects})
-		return "/ccu/v3/" + b.Action + "/" + typ + "/" + b.Network, body, err
-	case "ccu-v2":
-		typ, action := "arl", b.Action
-		if b.Type == "cpcode" {
+		return "/ccu/v3/" + string(b.Action) + "/" + string(typ) + "/" + string(b.Network), body, err
+	case purge.CCUv2:
+		typ, action := "arl", string(b.Action)
+		if b.Type == purge.CPCode {
 			typ = "cpcode"
 		}
-		if action == "delete" {
+		if b.Action == purge.Delete {
 			action = "remove" // v2's name for delete
 		}
-		body, err := json.Marshal(v2Body{Objects: objects, Type: typ, Action: action, Domain: b.Network})
-		return "/ccu/v2/queues/" + b.Queue, body, err
+		body, err := json.Marshal(v2Body{Objects: objects, Type: typ, Action: action, Domain: string(b.Network)})
+		return "/ccu/v2/queues/" + string(b.Queue), body, err
 	}
 	return "", nil, fmt.Errorf("unknown API %q; valid APIs are \"fast-purge\" and \"ccu-v2\"", b.API)
 }
@@ -347,10 +347,10 @@ type v2Body struct {
 }
 
 // wireObjects sends CP codes as JSON numbers, as the OpenAPI schema says.
-func wireObjects(b plan.Batch) ([]any, error) {
+func wireObjects(b purge.Batch) ([]any, error) {
 	out := make([]any, len(b.Objects))
 	for i, o := range b.Objects {
-		if b.Type != "cpcode" {
+		if b.Type != purge.CPCode {
 			out[i] = o
 			continue
 		}

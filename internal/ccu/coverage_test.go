@@ -12,7 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
-	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 // Behaviours that worked but that no test checked: the pacer's corrections from the server's
@@ -111,7 +111,7 @@ func TestCoveragePacerCorrections(t *testing.T) {
 			t.Parallel()
 			// A stopped clock: nothing refills, so the copies show exactly the corrections.
 			at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-			p := newPacer(AkamaiBuckets, func() time.Time { return at })
+			p := newPacer(purge.AkamaiBuckets, func() time.Time { return at })
 			tc.do(p)
 			got := map[string]float64{}
 			for k, b := range p.buckets {
@@ -129,7 +129,7 @@ func TestCoveragePacerCorrections(t *testing.T) {
 func TestPacerCorrectionIsNotRefilledTwice(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	p := newPacer(AkamaiBuckets, func() time.Time { return at })
+	p := newPacer(purge.AkamaiBuckets, func() time.Time { return at })
 	if d, err := p.take("url", 500); d != 0 || err != nil {
 		t.Fatalf("first take = %v, %v", d, err)
 	}
@@ -154,7 +154,7 @@ func TestPacerCorrectionIsNotRefilledTwice(t *testing.T) {
 func TestPacerGiveBackCappedByHeaders(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	p := newPacer(AkamaiBuckets, func() time.Time { return at })
+	p := newPacer(purge.AkamaiBuckets, func() time.Time { return at })
 	if d, err := p.take("url", 500); d != 0 || err != nil {
 		t.Fatalf("take = %v, %v", d, err)
 	}
@@ -173,7 +173,7 @@ func TestPacerGiveBackCappedByHeaders(t *testing.T) {
 func TestCoveragePacerWaitsAfterCorrection(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	p := newPacer(AkamaiBuckets, func() time.Time { return at })
+	p := newPacer(purge.AkamaiBuckets, func() time.Time { return at })
 	p.observe("url", http.Header{"X-Ratelimit-Remaining-Objects": {"100"}})
 	d, err := p.take("url", 500)
 	// 400 URLs short at 200/s: two seconds (plus the pacer's millisecond of margin).
@@ -193,14 +193,14 @@ func TestCoveragePacerWaitsAfterCorrection(t *testing.T) {
 // fresh pacer knows nothing yet. A second one would mean the correction was credited with the
 // refill that happened while the request was on the wire, or the refused tokens stayed spent.
 func TestCoveragePacerSharedAccount(t *testing.T) {
-	buckets := AkamaiBuckets
+	buckets := purge.AkamaiBuckets
 	buckets.URL.PerSecond = 1000
 	sb := ccusim.RealBuckets()
 	sb.URL.PerSecond = 1000
 	sim, other := start(t, ccusim.Options{Buckets: &sb})
 	o := fast
 	o.Buckets = &buckets
-	var drain []plan.Batch
+	var drain []purge.Batch
 	for i := range 19 {
 		drain = append(drain, urlBatch(500, fmt.Sprint("other", i)))
 	}
@@ -210,7 +210,7 @@ func TestCoveragePacerSharedAccount(t *testing.T) {
 		}
 	}
 	before := len(sim.Served())
-	batches := []plan.Batch{urlBatch(500, "mine-a"), urlBatch(500, "mine-b")}
+	batches := []purge.Batch{urlBatch(500, "mine-a"), urlBatch(500, "mine-b")}
 	o.Concurrency = 0 // the default
 	sent := client(t, sim).Submit(context.Background(), batches, o)
 	for _, s := range sent {
@@ -253,7 +253,7 @@ func TestCoverageConcurrencyLimit(t *testing.T) {
 			sim, c := start(t, ccusim.Options{Buckets: unlimited(), OnServed: func(ccusim.Served) { ended.Add(1) }})
 			n := 3*limit + 2
 			started := make(chan struct{}, n)
-			var batches []plan.Batch
+			var batches []purge.Batch
 			for i := range n {
 				batches = append(batches, urlBatch(2, fmt.Sprint("c", i)))
 				sim.Script(ccusim.Step{Delay: 30 * time.Millisecond, Started: started})
@@ -296,28 +296,28 @@ func unlimited() *ccusim.Buckets {
 func TestCoverageRequestTypes(t *testing.T) {
 	tests := []struct {
 		name  string
-		batch plan.Batch
+		batch purge.Batch
 		want  ccusim.Purge
 	}{
-		{"v3 tag", plan.Batch{API: "fast-purge", Action: "invalidate", Network: "production", Type: "tag", Objects: []string{"blog", "product-42"}},
+		{"v3 tag", purge.Batch{API: "fast-purge", Action: "invalidate", Network: "production", Type: "tag", Objects: []string{"blog", "product-42"}},
 			ccusim.Purge{API: "v3", Action: "invalidate", Type: "tag", Network: "production", Objects: []string{"blog", "product-42"}}},
-		{"v3 cpcode", plan.Batch{API: "fast-purge", Action: "delete", Network: "staging", Type: "cpcode", Objects: []string{"12345", "678"}},
+		{"v3 cpcode", purge.Batch{API: "fast-purge", Action: "delete", Network: "staging", Type: "cpcode", Objects: []string{"12345", "678"}},
 			ccusim.Purge{API: "v3", Action: "delete", Type: "cpcode", Network: "staging", Objects: []string{"12345", "678"}}},
-		{"v3 url", plan.Batch{API: "fast-purge", Action: "invalidate", Network: "staging", Type: "url", Objects: []string{"https://e.com/a"}},
+		{"v3 url", purge.Batch{API: "fast-purge", Action: "invalidate", Network: "staging", Type: "url", Objects: []string{"https://e.com/a"}},
 			ccusim.Purge{API: "v3", Action: "invalidate", Type: "url", Network: "staging", Objects: []string{"https://e.com/a"}}},
-		{"v3 arl goes to the url endpoint", plan.Batch{API: "fast-purge", Action: "invalidate", Network: "production", Type: "arl", Objects: []string{"/L/1/2/1h/e.com/a"}},
+		{"v3 arl goes to the url endpoint", purge.Batch{API: "fast-purge", Action: "invalidate", Network: "production", Type: "arl", Objects: []string{"/L/1/2/1h/e.com/a"}},
 			ccusim.Purge{API: "v3", Action: "invalidate", Type: "url", Network: "production", Objects: []string{"/L/1/2/1h/e.com/a"}}},
-		{"v2 cpcode", plan.Batch{API: "ccu-v2", Action: "invalidate", Network: "production", Queue: "default", Type: "cpcode", Objects: []string{"12345"}},
+		{"v2 cpcode", purge.Batch{API: "ccu-v2", Action: "invalidate", Network: "production", Queue: "default", Type: "cpcode", Objects: []string{"12345"}},
 			ccusim.Purge{API: "v2", Action: "invalidate", Type: "cpcode", Network: "production", Queue: "default", Objects: []string{"12345"}}},
-		{"v2 cpcode delete on the emergency queue", plan.Batch{API: "ccu-v2", Action: "delete", Network: "staging", Queue: "emergency", Type: "cpcode", Objects: []string{"1", "2"}},
+		{"v2 cpcode delete on the emergency queue", purge.Batch{API: "ccu-v2", Action: "delete", Network: "staging", Queue: "emergency", Type: "cpcode", Objects: []string{"1", "2"}},
 			ccusim.Purge{API: "v2", Action: "remove", Type: "cpcode", Network: "staging", Queue: "emergency", Objects: []string{"1", "2"}}},
-		{"v2 url", plan.Batch{API: "ccu-v2", Action: "invalidate", Network: "staging", Queue: "default", Type: "url", Objects: []string{"https://e.com/a"}},
+		{"v2 url", purge.Batch{API: "ccu-v2", Action: "invalidate", Network: "staging", Queue: "default", Type: "url", Objects: []string{"https://e.com/a"}},
 			ccusim.Purge{API: "v2", Action: "invalidate", Type: "arl", Network: "staging", Queue: "default", Objects: []string{"https://e.com/a"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			sim, c := start(t, ccusim.Options{})
-			sent := c.Submit(context.Background(), []plan.Batch{tc.batch}, fast)
+			sent := c.Submit(context.Background(), []purge.Batch{tc.batch}, fast)
 			if len(sent) != 1 || sent[0].Err != nil || sent[0].Result.PurgeID == "" {
 				t.Fatalf("sent %+v", sent)
 			}
@@ -345,7 +345,7 @@ func TestCoverageNoResubmitAcrossBatches(t *testing.T) {
 				t.Fatal(err)
 			}
 			sim.Script(steps...)
-			var batches []plan.Batch
+			var batches []purge.Batch
 			for i := range 6 {
 				batches = append(batches, urlBatch(5, fmt.Sprint("several", i)))
 			}

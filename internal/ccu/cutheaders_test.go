@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 // TestSubmitAnswerCutInHeaders: a purge whose answer breaks off after its
@@ -40,7 +40,7 @@ func TestSubmitAnswerCutInHeaders(t *testing.T) {
 			c := stubClient(t, hostOf(srv), srv)
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			defer cancel()
-			sent := c.Submit(ctx, []plan.Batch{{API: "fast-purge", Action: "invalidate", Network: "production", Type: "url", Objects: []string{"https://a.example/x"}}}, fast)
+			sent := c.Submit(ctx, []purge.Batch{{API: "fast-purge", Action: "invalidate", Network: "production", Type: "url", Objects: []string{"https://a.example/x"}}}, fast)
 			if got := n.Load(); got != 1 {
 				t.Errorf("%d requests, want 1", got)
 			}

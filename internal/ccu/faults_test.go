@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
-	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 // Every fault the simulator can inject, against Submit: each object ends
@@ -47,7 +47,7 @@ func TestSubmitFaults(t *testing.T) {
 				defer cancel()
 				o.Grace = 50 * time.Millisecond
 			}
-			batches := []plan.Batch{urlBatch(3, "fault")}
+			batches := []purge.Batch{urlBatch(3, "fault")}
 			sent := c.Submit(ctx, batches, o)
 			if len(sent) != 1 {
 				t.Fatalf("%d outcomes", len(sent))
@@ -87,7 +87,7 @@ func TestSubmitInterrupt(t *testing.T) {
 	o := fast
 	o.Concurrency = 1
 	o.Grace = 5 * time.Second
-	batches := []plan.Batch{urlBatch(2, "a"), urlBatch(2, "b"), urlBatch(2, "c")}
+	batches := []purge.Batch{urlBatch(2, "a"), urlBatch(2, "b"), urlBatch(2, "c")}
 	sent := c.Submit(ctx, batches, o)
 	if len(sent) != 3 || sent[0].Err != nil {
 		t.Fatalf("the batch in flight did not finish within the grace: %+v", sent)

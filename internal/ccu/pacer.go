@@ -9,28 +9,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
-
-// Bucket is one of Fast Purge's account-wide token buckets: it holds at
-// most Burst tokens and refills at PerSecond.
-type Bucket struct {
-	Burst     float64
-	PerSecond float64
-}
-
-// Buckets are the limits Fast Purge applies per account. A request takes a
-// token from Requests and one per object from its type's bucket.
-type Buckets struct {
-	Requests, URL, CPCode, Tag Bucket
-}
-
-// AkamaiBuckets are Akamai's published Fast Purge limits.
-var AkamaiBuckets = Buckets{
-	Requests: Bucket{Burst: 100, PerSecond: 50},
-	URL:      Bucket{Burst: 10000, PerSecond: 200},
-	CPCode:   Bucket{Burst: 300, PerSecond: 30.0 / 60},
-	Tag:      Bucket{Burst: 5000, PerSecond: 500.0 / 60},
-}
 
 // pacer keeps client-side copies of the account's buckets so requests are
 // spaced to fit instead of being refused with 429. The server's
@@ -43,14 +24,14 @@ type pacer struct {
 }
 
 type tokens struct {
-	Bucket
+	purge.Bucket
 	have float64
 	at   time.Time
 }
 
-func newPacer(b Buckets, now func() time.Time) *pacer {
+func newPacer(b purge.Buckets, now func() time.Time) *pacer {
 	t := now()
-	mk := func(x Bucket) *tokens { return &tokens{Bucket: x, have: x.Burst, at: t} }
+	mk := func(x purge.Bucket) *tokens { return &tokens{Bucket: x, have: x.Burst, at: t} }
 	return &pacer{now: now, buckets: map[string]*tokens{
 		"requests": mk(b.Requests), "url": mk(b.URL), "cpcode": mk(b.CPCode), "tag": mk(b.Tag),
 	}}
@@ -65,7 +46,7 @@ func (t *tokens) refill(now time.Time) {
 
 // wait blocks until one request token and n tokens of kind are available,
 // then takes them; it fails when ctx ends first or n can never fit.
-func (p *pacer) wait(ctx context.Context, kind string, n int) error {
+func (p *pacer) wait(ctx context.Context, kind purge.Kind, n int) error {
 	for {
 		d, err := p.take(kind, float64(n))
 		if err != nil || d == 0 {
@@ -82,7 +63,7 @@ func (p *pacer) wait(ctx context.Context, kind string, n int) error {
 }
 
 // take takes the tokens if both buckets have them, or says how long to wait.
-func (p *pacer) take(kind string, n float64) (time.Duration, error) {
+func (p *pacer) take(kind purge.Kind, n float64) (time.Duration, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
@@ -101,14 +82,11 @@ func (p *pacer) take(kind string, n float64) (time.Duration, error) {
 	return 0, nil
 }
 
-func (p *pacer) bucket(kind string) *tokens {
-	if kind == "arl" {
-		kind = "url" // ARLs count as URLs
-	}
-	if b, ok := p.buckets[kind]; ok {
+func (p *pacer) bucket(kind purge.Kind) *tokens {
+	if b, ok := p.buckets[string(kind)]; ok && !kind.IsURL() {
 		return b
 	}
-	return p.buckets["url"]
+	return p.buckets["url"] // ARLs count as URLs
 }
 
 // need is the seconds until t holds n tokens.
@@ -124,7 +102,7 @@ func need(t *tokens, n float64) float64 {
 // the server's figures (the 429 body's rateLimitRemaining, the
 // X-Ratelimit-* headers of any answer) cap them. In the other order the
 // give-back would lift a copy above what the server just said.
-func (p *pacer) answered(kind string, n int, h http.Header, err error) {
+func (p *pacer) answered(kind purge.Kind, n int, h http.Header, err error) {
 	var ae *APIError
 	if errors.As(err, &ae) && ae.Status == http.StatusTooManyRequests {
 		remaining := -1
@@ -142,7 +120,7 @@ func (p *pacer) answered(kind string, n int, h http.Header, err error) {
 // are refilled to now first: the server's figure already includes the
 // refill while the request was on the wire, which must not be credited
 // twice.
-func (p *pacer) observe(kind string, h http.Header) {
+func (p *pacer) observe(kind purge.Kind, h http.Header) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
@@ -190,7 +168,7 @@ func seconds(s float64) time.Duration {
 // took none of its tokens, so they are given back, and the bucket the 429
 // names is lowered to its rateLimitRemaining (when remaining >= 0).
 // Without the give-back every 429 would cost a full extra refill wait.
-func (p *pacer) refused(kind string, title string, remaining, n int) {
+func (p *pacer) refused(kind purge.Kind, title string, remaining, n int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
@@ -208,32 +186,11 @@ func (p *pacer) refused(kind string, title string, remaining, n int) {
 	}
 }
 
-// Estimate is how long the buckets need to let these requests through,
-// starting full: what a plan costs in time before any is sent.
-func (b Buckets) Estimate(kind string, requests, objects int) time.Duration {
-	obj := b.URL
-	switch kind {
-	case "cpcode":
-		obj = b.CPCode
-	case "tag":
-		obj = b.Tag
-	}
-	secs := math.Max(over(b.Requests, requests), over(obj, objects))
-	return time.Duration(secs * float64(time.Second))
-}
-
-func over(b Bucket, n int) float64 {
-	if float64(n) <= b.Burst || b.PerSecond <= 0 {
-		return 0
-	}
-	return (float64(n) - b.Burst) / b.PerSecond
-}
-
 type pacingError struct {
-	kind     string
+	kind     purge.Kind
 	n, burst int
 }
 
 func (e *pacingError) Error() string {
-	return "a request of " + strconv.Itoa(e.n) + " " + e.kind + " objects exceeds the account's bucket of " + strconv.Itoa(e.burst) + ": lower --batch-size"
+	return "a request of " + strconv.Itoa(e.n) + " " + string(e.kind) + " objects exceeds the account's bucket of " + strconv.Itoa(e.burst) + ": lower --batch-size"
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 // PurgeStatus is CCU v2's answer about one purge request.
@@ -85,14 +87,14 @@ func answerSeconds(m map[string]json.RawMessage, key string) int {
 }
 
 // QueueLength reads how many objects wait in a CCU v2 queue.
-func (c *Client) QueueLength(ctx context.Context, queue string) (int, error) {
-	if queue != "default" && queue != "emergency" {
+func (c *Client) QueueLength(ctx context.Context, queue purge.Queue) (int, error) {
+	if queue.Capacity() == 0 {
 		return 0, fmt.Errorf("unknown queue %q; valid queues are \"default\" and \"emergency\"", queue)
 	}
 	var q struct {
 		QueueLength int `json:"queueLength"`
 	}
-	err := c.get(ctx, "/ccu/v2/queues/"+queue, &q)
+	err := c.get(ctx, "/ccu/v2/queues/"+string(queue), &q)
 	return q.QueueLength, err
 }
 
@@ -112,13 +114,10 @@ func (c *Client) get(ctx context.Context, path string, v any) error {
 	return nil
 }
 
-// V2Capacity is each CCU v2 queue's limit in objects.
-var V2Capacity = map[string]int{"default": 10000, "emergency": 10}
-
 // WaitQueue waits until queue has room for n more objects, polling every
 // interval, or fails with the numbers when ctx ends first.
-func (c *Client) WaitQueue(ctx context.Context, queue string, n int, interval time.Duration, progress func(length int)) error {
-	limit := V2Capacity[queue]
+func (c *Client) WaitQueue(ctx context.Context, queue purge.Queue, n int, interval time.Duration, progress func(length int)) error {
+	limit := queue.Capacity()
 	if n > limit {
 		return fmt.Errorf("the %s queue holds at most %d objects and the plan has %d: use the default queue, or purge CP codes", queue, limit, n)
 	}

@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 // DefaultConcurrency is how many requests Submit keeps in flight. It is 8,
@@ -23,8 +23,8 @@ const DefaultConcurrency = 8
 
 // SubmitOptions tune Submit.
 type SubmitOptions struct {
-	Concurrency int      // requests in flight, default DefaultConcurrency
-	Buckets     *Buckets // Fast Purge pacing; nil = AkamaiBuckets
+	Concurrency int            // requests in flight, default DefaultConcurrency
+	Buckets     *purge.Buckets // Fast Purge pacing; nil = AkamaiBuckets
 	// MinBackoff and MaxBackoff bound the wait between retries (1s and 30s
 	// by default; tests shorten them).
 	MinBackoff, MaxBackoff time.Duration
@@ -51,16 +51,16 @@ func (o *SubmitOptions) defaults() {
 		o.Grace = 5 * time.Second
 	}
 	if o.Buckets == nil {
-		o.Buckets = &AkamaiBuckets
+		o.Buckets = &purge.AkamaiBuckets
 	}
 }
 
 // Sent is one request as it ended: the objects it carried (a batch, or the
 // part of one after a 413 split or a 400/403 bisection) and the outcome.
 type Sent struct {
-	Batch    int        // index of the plan batch it came from
-	Request  plan.Batch // what was sent
-	Result   Result     // the API's answer when Err is nil
+	Batch    int         // index of the plan batch it came from
+	Request  purge.Batch // what was sent
+	Result   Result      // the API's answer when Err is nil
 	Err      error
 	Attempts int
 	// Refused is set when the API refused exactly these objects (a
@@ -71,7 +71,7 @@ type Sent struct {
 // Submit sends every batch, Concurrency at a time, retrying what may
 // succeed later, and returns every request's outcome in plan order. Every
 // object of every batch ends in exactly one Sent: accepted, or with an error.
-func (c *Client) Submit(ctx context.Context, batches []plan.Batch, o SubmitOptions) []Sent {
+func (c *Client) Submit(ctx context.Context, batches []purge.Batch, o SubmitOptions) []Sent {
 	o.defaults()
 	s := &submission{c: c, o: o, pace: newPacer(*o.Buckets, c.now)}
 	s.reqCtx, s.stop = graceContext(ctx, o.Grace)
@@ -149,7 +149,7 @@ type submission struct {
 
 // batch sends one batch, splitting it on 413 and bisecting it on a 400 or
 // 403 that judged its objects, so one bad object does not fail the rest.
-func (s *submission) batch(ctx context.Context, i int, b plan.Batch) []Sent {
+func (s *submission) batch(ctx context.Context, i int, b purge.Batch) []Sent {
 	res, attempts, err := s.attempts(ctx, b)
 	if err == nil || ctx.Err() != nil {
 		return []Sent{Sent{Batch: i, Request: b, Result: res, Err: err, Attempts: attempts}}
@@ -186,20 +186,20 @@ func refusal(err error) bool {
 
 // attempts sends b until it is accepted, fails for good, or the time
 // budget (ctx) ends. Each attempt is signed afresh: new timestamp, new nonce.
-func (s *submission) attempts(ctx context.Context, b plan.Batch) (Result, int, error) {
+func (s *submission) attempts(ctx context.Context, b purge.Batch) (Result, int, error) {
 	var last error
 	refusedRun := 0 // attempts refused in a row
 	for n := 1; ; n++ {
 		if err := ctx.Err(); err != nil {
 			return Result{}, n - 1, notSent(last, err)
 		}
-		if b.API == "fast-purge" {
+		if b.API == purge.FastPurge {
 			if err := s.pace.wait(ctx, b.Type, len(b.Objects)); err != nil {
 				return Result{}, n - 1, notSent(last, err)
 			}
 		}
 		res, h, err := s.c.once(s.reqCtx, b)
-		if b.API == "fast-purge" {
+		if b.API == purge.FastPurge {
 			s.pace.answered(b.Type, len(b.Objects), h, err)
 		}
 		if err == nil || !retryable(err) {

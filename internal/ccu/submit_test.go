@@ -12,13 +12,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
-	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 var fast = SubmitOptions{MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}
 
-func urlBatch(n int, prefix string) plan.Batch {
-	b := plan.Batch{API: "fast-purge", Action: "invalidate", Network: "production", Type: "url"}
+func urlBatch(n int, prefix string) purge.Batch {
+	b := purge.Batch{API: "fast-purge", Action: "invalidate", Network: "production", Type: "url"}
 	for i := 0; i < n; i++ {
 		b.Objects = append(b.Objects, fmt.Sprintf("https://www.example.com/%s/%03d.html", prefix, i))
 	}
@@ -37,7 +37,7 @@ func start(t *testing.T, opts ccusim.Options) (*ccusim.Server, *Client) {
 
 // accounting checks the promise: every object in exactly one Sent, and
 // purged objects exactly the simulator's.
-func accounting(t *testing.T, sim *ccusim.Server, batches []plan.Batch, sent []Sent) (purged, failed []string) {
+func accounting(t *testing.T, sim *ccusim.Server, batches []purge.Batch, sent []Sent) (purged, failed []string) {
 	t.Helper()
 	seen := map[string]int{}
 	for _, s := range sent {
@@ -81,7 +81,7 @@ func sortedCopy(xs []string) []string {
 
 func TestSubmitOrderAndConcurrency(t *testing.T) {
 	sim, c := start(t, ccusim.Options{})
-	var batches []plan.Batch
+	var batches []purge.Batch
 	for i := 0; i < 9; i++ {
 		batches = append(batches, urlBatch(3, fmt.Sprint("b", i)))
 	}
@@ -118,7 +118,7 @@ func TestSubmitRetries(t *testing.T) {
 		t.Run(fmt.Sprint(tc.status), func(t *testing.T) {
 			sim, c := start(t, ccusim.Options{})
 			sim.Fail(2, tc.status, "", "")
-			batches := []plan.Batch{urlBatch(1, "x")}
+			batches := []purge.Batch{urlBatch(1, "x")}
 			sent := c.Submit(context.Background(), batches, fast)
 			if len(sent) != 1 || sent[0].Attempts != tc.wantAttempts || (sent[0].Err != nil) != tc.wantErr {
 				t.Fatalf("sent = %+v", sent)
@@ -134,7 +134,7 @@ func TestSubmitGivesUpAtTheBudget(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	o := SubmitOptions{MinBackoff: 20 * time.Millisecond, MaxBackoff: 40 * time.Millisecond}
-	sent := c.Submit(ctx, []plan.Batch{urlBatch(2, "x")}, o)
+	sent := c.Submit(ctx, []purge.Batch{urlBatch(2, "x")}, o)
 	var ae *APIError
 	if len(sent) != 1 || !errors.As(sent[0].Err, &ae) || ae.Status != 503 || sent[0].Attempts < 2 {
 		t.Fatalf("sent = %+v", sent)
@@ -144,7 +144,7 @@ func TestSubmitGivesUpAtTheBudget(t *testing.T) {
 // A 413 splits the batch in halves until each fits.
 func TestSubmitSplitsOn413(t *testing.T) {
 	sim, c := start(t, ccusim.Options{MaxBody: 600})
-	batches := []plan.Batch{urlBatch(40, "split")}
+	batches := []purge.Batch{urlBatch(40, "split")}
 	sent := c.Submit(context.Background(), batches, fast)
 	if len(sent) < 4 {
 		t.Errorf("%d requests, want the 40 objects split into several", len(sent))
@@ -160,8 +160,8 @@ func TestSubmitBisectsRefusals(t *testing.T) {
 	sim, c := start(t, ccusim.Options{})
 	b := urlBatch(50, "bisect")
 	sim.Refuse(b.Objects[7], b.Objects[31])
-	sent := c.Submit(context.Background(), []plan.Batch{b}, fast)
-	_, failed := accounting(t, sim, []plan.Batch{b}, sent)
+	sent := c.Submit(context.Background(), []purge.Batch{b}, fast)
+	_, failed := accounting(t, sim, []purge.Batch{b}, sent)
 	if d := cmp.Diff([]string{b.Objects[7], b.Objects[31]}, failed); d != "" {
 		t.Errorf("failed (-want +got):\n%s", d)
 	}
@@ -179,7 +179,7 @@ func TestSubmitBisectsRefusals(t *testing.T) {
 func TestSubmitBisectionStopsWhenAllRefused(t *testing.T) {
 	sim, c := start(t, ccusim.Options{})
 	sim.Fail(1_000_000, 403, "unauthorized arl", "the API client has no access")
-	batches := []plan.Batch{urlBatch(500, "a"), urlBatch(500, "b"), urlBatch(500, "c"), urlBatch(500, "d")}
+	batches := []purge.Batch{urlBatch(500, "a"), urlBatch(500, "b"), urlBatch(500, "c"), urlBatch(500, "d")}
 	sent := c.Submit(context.Background(), batches, fast)
 	_, failed := accounting(t, sim, batches, sent)
 	if len(failed) != 2000 {
@@ -212,7 +212,7 @@ func TestSubmitBisectionStopsWhenAllRefused(t *testing.T) {
 // object is purged.
 func TestSubmitBisectsManyRefusalsAmongGood(t *testing.T) {
 	sim, c := start(t, ccusim.Options{})
-	batches := []plan.Batch{urlBatch(500, "a"), urlBatch(500, "b"), urlBatch(500, "c"), urlBatch(500, "d")}
+	batches := []purge.Batch{urlBatch(500, "a"), urlBatch(500, "b"), urlBatch(500, "c"), urlBatch(500, "d")}
 	var bad []string
 	for i := 0; i < 2000; i += 80 { // 25 objects, spread over every batch
 		bad = append(bad, batches[i/500].Objects[i%500])
@@ -242,7 +242,7 @@ func TestSubmitInterruptDuringBackoff(t *testing.T) {
 	go func() { <-started; cancel() }()
 	o := fast
 	o.MinBackoff, o.MaxBackoff = time.Minute, time.Minute
-	sent := c.Submit(ctx, []plan.Batch{urlBatch(2, "x")}, o)
+	sent := c.Submit(ctx, []purge.Batch{urlBatch(2, "x")}, o)
 	if len(sent) != 1 || sent[0].Err == nil {
 		t.Fatalf("sent %+v", sent)
 	}
@@ -257,7 +257,7 @@ func TestSubmitGatewayErrorNotBisected(t *testing.T) {
 	bad := *c.cfg
 	bad.ClientSecret = "bm90LXRoZS1zZWNyZXQ="
 	c2 := &Client{cfg: &bad, http: c.http, opts: c.opts}
-	sent := c2.Submit(context.Background(), []plan.Batch{urlBatch(8, "auth")}, fast)
+	sent := c2.Submit(context.Background(), []purge.Batch{urlBatch(8, "auth")}, fast)
 	if len(sent) != 1 || sent[0].Attempts != 1 || sent[0].Refused || sim.Requests() != 1 {
 		t.Errorf("sent %+v, %d requests", sent, sim.Requests())
 	}
@@ -267,7 +267,7 @@ func TestSubmitCancelledSendsNothing(t *testing.T) {
 	sim, c := start(t, ccusim.Options{})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	batches := []plan.Batch{urlBatch(2, "a"), urlBatch(2, "b")}
+	batches := []purge.Batch{urlBatch(2, "a"), urlBatch(2, "b")}
 	sent := c.Submit(ctx, batches, fast)
 	for _, s := range sent {
 		if !errors.Is(s.Err, context.Canceled) {

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 // Hosts that are not an HTTPS API fail at once, saying which and what to
@@ -50,7 +50,7 @@ func TestSubmitPermanentConnectionFailures(t *testing.T) {
 			defer cancel()
 			o := SubmitOptions{MinBackoff: 10 * time.Millisecond, MaxBackoff: 20 * time.Millisecond}
 			began := time.Now()
-			sent := c.Submit(ctx, []plan.Batch{urlBatch(2, "p")}, o)
+			sent := c.Submit(ctx, []purge.Batch{urlBatch(2, "p")}, o)
 			if len(sent) != 1 || sent[0].Err == nil {
 				t.Fatalf("sent = %+v", sent)
 			}

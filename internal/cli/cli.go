@@ -15,7 +15,7 @@ import (
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
-	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 	"github.com/ccu-purge/ccu-purge/internal/redact"
 )
 
@@ -329,7 +329,7 @@ func (e *env) rangeFlags(fs *flag.FlagSet, o *options) {
 	fs.StringVar(&o.from, "from", "", "base revision (the last deployed commit)")
 	fs.StringVar(&o.to, "to", "HEAD", "head revision")
 	fs.StringVar(&o.state, "state", e.getenv("CCU_PURGE_STATE"), "file that records the last purged commit per network")
-	fs.IntVar(&o.batchSize, "batch-size", plan.MaxObjects, "objects per request, at most 500")
+	fs.IntVar(&o.batchSize, "batch-size", purge.MaxObjects, "objects per request, at most 500")
 }
 
 func parse(fs *flag.FlagSet, args []string, o *options) error {
@@ -351,8 +351,8 @@ func parse(fs *flag.FlagSet, args []string, o *options) error {
 			o.edgercSet = true
 		}
 	})
-	if fs.Lookup("batch-size") != nil && (o.batchSize < 1 || o.batchSize > plan.MaxObjects) {
-		return usagef("--batch-size %d is out of range: give 1 to %d objects per request", o.batchSize, plan.MaxObjects)
+	if fs.Lookup("batch-size") != nil && (o.batchSize < 1 || o.batchSize > purge.MaxObjects) {
+		return usagef("--batch-size %d is out of range: give 1 to %d objects per request", o.batchSize, purge.MaxObjects)
 	}
 	if o.output != "" && o.output != "text" && o.output != "json" {
 		return usagef("unknown --output %q; valid values are \"text\" and \"json\"", o.output)

@@ -18,7 +18,7 @@ import (
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
 	"github.com/ccu-purge/ccu-purge/internal/gitfixture"
-	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -495,7 +495,7 @@ func TestHelpShowsDefaults(t *testing.T) {
 	for _, want := range []string{
 		fmt.Sprintf("--concurrency %d ", ccu.DefaultConcurrency),
 		"--timeout 10m ",
-		fmt.Sprintf("--batch-size %d ", plan.MaxObjects),
+		fmt.Sprintf("--batch-size %d ", purge.MaxObjects),
 	} {
 		if !strings.Contains(usageText, want) {
 			t.Errorf("help does not show %q", want)

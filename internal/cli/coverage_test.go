@@ -13,7 +13,7 @@ import (
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
-	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 // Behaviours of the CLI that worked but that no test checked: the rate-budget check and its
@@ -150,10 +150,10 @@ func fillQueue(t *testing.T, flags []string, n int) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	var batches []plan.Batch
-	for i := 0; i < n; i += plan.MaxObjects {
-		b := plan.Batch{API: "ccu-v2", Action: "invalidate", Network: "production", Queue: "default", Type: "url"}
-		for j := i; j < min(i+plan.MaxObjects, n); j++ {
+	var batches []purge.Batch
+	for i := 0; i < n; i += purge.MaxObjects {
+		b := purge.Batch{API: "ccu-v2", Action: "invalidate", Network: "production", Queue: "default", Type: "url"}
+		for j := i; j < min(i+purge.MaxObjects, n); j++ {
 			b.Objects = append(b.Objects, fmt.Sprintf("https://other.example.com/%05d.html", j))
 		}
 		batches = append(batches, b)

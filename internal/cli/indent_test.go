@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 // TestAppendIndentMatchesIndent compares appendIndent with json.Indent on
@@ -18,7 +19,7 @@ func TestAppendIndentMatchesIndent(t *testing.T) {
 	values := []any{
 		map[string]any{}, []any{}, "s", 1.5, nil, true,
 		map[string]any{"a": []any{}, "b": map[string]any{}, "c": []any{1, "x", nil, []any{[]any{}}}},
-		&plan.Plan{From: "a", To: "b", Batches: []plan.Batch{{API: "fast-purge", Objects: odd}}},
+		&plan.Plan{From: "a", To: "b", Batches: []purge.Batch{{API: "fast-purge", Objects: odd}}},
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	var random func(depth int) any

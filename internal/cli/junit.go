@@ -152,7 +152,7 @@ func junitCaseOf(r *report, b batchReport, total, part, n int) junitCase {
 	if n > 1 {
 		name += fmt.Sprintf(", request %d of %d", part, n)
 	}
-	c := junitCase{Name: name, Classname: "ccu-purge." + b.Network}
+	c := junitCase{Name: name, Classname: "ccu-purge." + string(b.Network)}
 	switch {
 	case b.Error != "":
 		c.Failure = failureOf(r, b)

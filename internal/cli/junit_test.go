@@ -13,7 +13,7 @@ import (
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
-	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 // junitFile is what a reader of the JUnit file sees.
@@ -165,7 +165,7 @@ func TestJUnitRedacted(t *testing.T) {
 		e := &env{getenv: func(string) string { return "" }, stdout: io.Discard, stderr: io.Discard}
 		e.hide(hardCred.ClientToken, hardCred.ClientSecret, hardCred.AccessToken)
 		leak := strings.Join(credForms(), " ")
-		b := plan.Batch{API: "fast-purge", Action: "invalidate", Type: "url", Network: "production", Objects: []string{"https://www.example.com/" + hardCred.AccessToken}}
+		b := purge.Batch{API: "fast-purge", Action: "invalidate", Type: "url", Network: "production", Objects: []string{"https://www.example.com/" + hardCred.AccessToken}}
 		rep := &report{Error: leak, Batches: []batchReport{
 			{Index: 1, Batch: b, Attempts: 1, Error: leak, HTTPStatus: 400, SupportID: hardCred.ClientToken, APIError: &ccu.APIError{Status: 400, Title: leak, Detail: leak}},
 			{Index: 2, Batch: b, HTTPStatus: 201, PurgeID: hardCred.ClientSecret, SupportID: leak},
@@ -292,7 +292,7 @@ func TestActionJUnitInput(t *testing.T) {
 func TestJUnitControlCharacters(t *testing.T) {
 	e := &env{getenv: func(string) string { return "" }, stdout: io.Discard, stderr: io.Discard}
 	odd := "a\x1bb\x00c\x7fd\xffe\ufffef"
-	b := plan.Batch{API: "fast-purge", Action: "invalidate", Type: "url", Network: "production", Objects: []string{"https://www.example.com/" + odd}}
+	b := purge.Batch{API: "fast-purge", Action: "invalidate", Type: "url", Network: "production", Objects: []string{"https://www.example.com/" + odd}}
 	rep := &report{Error: odd, Batches: []batchReport{
 		{Index: 1, Batch: b, Attempts: 1, Error: odd, HTTPStatus: 400, SupportID: odd, APIError: &ccu.APIError{Status: 400, Title: odd, Detail: odd}},
 		{Index: 2, Batch: b, HTTPStatus: 201, PurgeID: odd, SupportID: odd, Status: odd},

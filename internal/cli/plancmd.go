@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 func (e *env) plan(ctx context.Context, args []string) error {
@@ -126,10 +127,10 @@ func uncovered(subs []plan.Submodule) bool {
 	return false
 }
 
-func describe(b plan.Batch) string {
+func describe(b purge.Batch) string {
 	s := fmt.Sprintf("%s %s %s on %s, %d object(s)", b.API, b.Action, b.Type, b.Network, len(b.Objects))
 	if b.Queue != "" {
-		s += ", queue " + b.Queue
+		s += ", queue " + string(b.Queue)
 	}
 	return s
 }

@@ -11,19 +11,19 @@ import (
 	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
-	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 // submitter sends the plan's batches: the real client, or the dry run.
 type submitter interface {
-	Submit(ctx context.Context, batches []plan.Batch, o ccu.SubmitOptions) []ccu.Sent
+	Submit(ctx context.Context, batches []purge.Batch, o ccu.SubmitOptions) []ccu.Sent
 }
 
 // dryRun prints what would be sent and sends nothing: the rest of the
 // pipeline is the same as a real run.
 type dryRun struct{ e *env }
 
-func (d dryRun) Submit(_ context.Context, batches []plan.Batch, _ ccu.SubmitOptions) []ccu.Sent {
+func (d dryRun) Submit(_ context.Context, batches []purge.Batch, _ ccu.SubmitOptions) []ccu.Sent {
 	var out []ccu.Sent
 	for i, b := range batches {
 		s := ccu.Sent{Batch: i, Request: b}
@@ -292,18 +292,18 @@ func printSent(e *env, p *planned, s ccu.Sent) {
 // waitQueues makes sure CCU v2's queues have room for the plan before
 // anything is sent, so a full queue does not fail it half-way.
 func waitQueues(ctx context.Context, e *env, c *ccu.Client, p *planned) error {
-	need := map[string]int{}
+	need := map[purge.Queue]int{}
 	for _, b := range p.Batches {
-		if b.API == "ccu-v2" {
+		if b.API == purge.CCUv2 {
 			need[b.Queue] += len(b.Objects)
 		}
 	}
-	for _, q := range []string{"default", "emergency"} {
+	for _, q := range purge.Queues {
 		if need[q] == 0 {
 			continue
 		}
 		err := c.WaitQueue(ctx, q, need[q], 5*time.Second, func(length int) {
-			fmt.Fprintf(e.stdout, "Waiting for the %s queue to drain: %d of %d objects queued, %d to add\n", q, length, ccu.V2Capacity[q], need[q])
+			fmt.Fprintf(e.stdout, "Waiting for the %s queue to drain: %d of %d objects queued, %d to add\n", q, length, q.Capacity(), need[q])
 		})
 		if err != nil {
 			return err

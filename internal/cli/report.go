@@ -7,6 +7,7 @@ import (
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 // report is the --report JSON: every request sent with its outcome, and
@@ -42,21 +43,21 @@ type report struct {
 // cpcode or tag, as in the plan's batches. One flat shape keeps jq simple:
 // .notPurged[] | select(.type == "url") | .object.
 type purgeObject struct {
-	Type   string `json:"type"`
-	Object string `json:"object"`
+	Type   purge.Kind `json:"type"`
+	Object string     `json:"object"`
 }
 
 // String is the object as a person reads it: a URL or ARL by itself,
 // other types named ("cpcode 5", "tag 5").
 func (o purgeObject) String() string {
-	if o.Type == "url" || o.Type == "arl" {
+	if o.Type.IsURL() {
 		return o.Object
 	}
-	return o.Type + " " + o.Object
+	return string(o.Type) + " " + o.Object
 }
 
 // objectsOf is a batch's objects with the batch's type.
-func objectsOf(b plan.Batch) []purgeObject {
+func objectsOf(b purge.Batch) []purgeObject {
 	out := make([]purgeObject, len(b.Objects))
 	for i, o := range b.Objects {
 		out[i] = purgeObject{b.Type, o}
@@ -68,7 +69,7 @@ func objectsOf(b plan.Batch) []purgeObject {
 // split or a bisection.
 type batchReport struct {
 	Index int `json:"batch"` // 1-based index of the plan batch
-	plan.Batch
+	purge.Batch
 	HTTPStatus       int           `json:"httpStatus,omitempty"`
 	PurgeID          string        `json:"purgeId,omitempty"`
 	SupportID        string        `json:"supportId,omitempty"`

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 // queryFlags parses the flags of status and queue, which may come before
@@ -88,15 +89,15 @@ func (e *env) queue(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	name := "default"
+	name := purge.DefaultQueue
 	switch len(rest) {
 	case 0:
 	case 1:
-		name = rest[0]
+		name = purge.Queue(rest[0])
 	default:
 		return usagef("queue takes at most one queue name: default or emergency")
 	}
-	if name != "default" && name != "emergency" {
+	if name.Capacity() == 0 {
 		return usagef("unknown queue %q; valid queues are \"default\" and \"emergency\"", name)
 	}
 	c, err := e.client(o)
@@ -113,6 +114,6 @@ func (e *env) queue(ctx context.Context, args []string) error {
 	}); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "CCU v2 %s queue: %d object(s) waiting (capacity %d)\n", name, n, ccu.V2Capacity[name])
+	fmt.Fprintf(e.stdout, "CCU v2 %s queue: %d object(s) waiting (capacity %d)\n", name, n, name.Capacity())
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 // waitPurges waits until the accepted purges have taken effect: CCU v2 by
@@ -26,7 +27,7 @@ func waitPurges(run, ctx context.Context, timeout time.Duration, e *env, c *ccu.
 		b := &r.Batches[i]
 		switch {
 		case b.Error != "" || b.PurgeID == "":
-		case b.API == "ccu-v2":
+		case b.API == purge.CCUv2:
 			v2 = append(v2, b)
 		default:
 			fast = append(fast, b)

@@ -16,17 +16,19 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 // Config is a loaded, validated and compiled .ccu-purge.yml.
 type Config struct {
 	File      string
-	Version   int    // 1; the key is optional
-	API       string // fast-purge (default) or ccu-v2
-	Network   string // production (default) or staging
-	Action    string // invalidate (default) or delete
-	Queue     string // v2 only: default or emergency
-	Threshold int    // fall back to CPCodes/Tags past this many URLs; 0 = never
+	Version   int           // 1; the key is optional
+	API       purge.API     // fast-purge (default) or ccu-v2
+	Network   purge.Network // production (default) or staging
+	Action    purge.Action  // invalidate (default) or delete
+	Queue     purge.Queue   // v2 only: default or emergency
+	Threshold int           // fall back to CPCodes/Tags past this many URLs; 0 = never
 	// ThresholdShare falls back when more than this share (0–1] of the
 	// site's files changed; 0 = never. The caller supplies the file count.
 	ThresholdShare float64
@@ -88,7 +90,7 @@ func Load(path string) (*Config, error) {
 
 func defaults(name string) *Config {
 	return &Config{
-		File: name, Version: 1, API: APIFastPurge, Network: "production", Action: "invalidate", Queue: "default",
+		File: name, Version: 1, API: purge.FastPurge, Network: purge.Production, Action: purge.Invalidate, Queue: purge.DefaultQueue,
 		OnUnknownBase: UnknownBaseFail, Fetch: FetchAuto, Unmatched: UnmatchedWarn, origin: map[string]origin{},
 	}
 }

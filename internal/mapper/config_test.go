@@ -96,7 +96,7 @@ func TestDefaultsAndNewSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := []any{cfg.Version, cfg.API, cfg.Network, cfg.Action, cfg.Queue, cfg.Unmatched, cfg.OnUnknownBase, cfg.Fetch, cfg.MaxObjects, cfg.AllowDelete}
+	got := []any{cfg.Version, string(cfg.API), string(cfg.Network), string(cfg.Action), string(cfg.Queue), cfg.Unmatched, cfg.OnUnknownBase, cfg.Fetch, cfg.MaxObjects, cfg.AllowDelete}
 	want := []any{1, "fast-purge", "production", "invalidate", "default", "warn", "fail", "auto", 0, false}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("defaults (-want +got):\n%s", d)
@@ -113,7 +113,7 @@ tags: [site]
 	if err != nil {
 		t.Fatal(err)
 	}
-	got = []any{cfg.Bases, cfg.Action, cfg.AllowDelete, cfg.Unmatched, cfg.ThresholdShare, cfg.MaxObjects, cfg.Tags}
+	got = []any{cfg.Bases, string(cfg.Action), cfg.AllowDelete, cfg.Unmatched, cfg.ThresholdShare, cfg.MaxObjects, cfg.Tags}
 	want = []any{[]string{"https://www.example.com", "https://xn--bcher-kva.example"}, "delete", true, "error", 0.25, 900, []string{"site"}}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("settings (-want +got):\n%s", d)

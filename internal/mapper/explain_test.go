@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 const explainConfig = `base_url: https://a.com
@@ -29,9 +31,9 @@ func TestExplain(t *testing.T) {
 		want Explanation
 	}{
 		{"public/a.html", Explanation{Path: "public/a.html", Status: StatusMatched, Rule: 1, RuleName: "pages", At: "c.yml:4:5", Pattern: "public/**",
-			Objects: []Object{{URL, "https://a.com/a.html"}}, Reason: `rule 1 matches with "public/**", strip "public/": 1 object(s)`}},
+			Objects: []Object{{purge.URL, "https://a.com/a.html"}}, Reason: `rule 1 matches with "public/**", strip "public/": 1 object(s)`}},
 		{"posts/hi.md", Explanation{Path: "posts/hi.md", Status: StatusMatched, Rule: 2, At: "c.yml:9:5", Pattern: `posts/(?P<slug>[^/]+)\.md`,
-			Objects: []Object{{URL, "https://a.com/p/hi/"}}, Reason: `rule 2 matches with the regex "posts/(?P<slug>[^/]+)\\.md": 1 object(s)`}},
+			Objects: []Object{{purge.URL, "https://a.com/p/hi/"}}, Reason: `rule 2 matches with the regex "posts/(?P<slug>[^/]+)\\.md": 1 object(s)`}},
 		{"public/x.js.map", Explanation{Path: "public/x.js.map", Status: StatusIgnored, At: "c.yml:2:10", Objects: []Object{},
 			Reason: `the top-level ignore glob "**/*.map" drops it`}},
 		{"public/drafts/d.html", Explanation{Path: "public/drafts/d.html", Status: StatusIgnored, Rule: 1, RuleName: "pages", At: "c.yml:6:13", Pattern: "public/**", Objects: []Object{},

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 // FuzzParse feeds arbitrary bytes to the config parser: it must return a
@@ -51,14 +53,14 @@ func FuzzParse(f *testing.F) {
 func checkFuzzObject(t *testing.T, o Object) {
 	t.Helper()
 	switch o.Kind {
-	case URL, ARL:
+	case purge.URL, purge.ARL:
 		if err := checkObject(o.Value); err != nil {
 			t.Fatalf("%s %q: %v", o.Kind, o.Value, err)
 		}
 		if _, err := finish(o.Value); err != nil {
 			t.Fatalf("%s %q: %v", o.Kind, o.Value, err)
 		}
-	case Tag:
+	case purge.Tag:
 		if err := checkTag(o.Value); err != nil {
 			t.Fatal(err)
 		}

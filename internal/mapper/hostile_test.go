@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 // manyRules is a config of n rules, one per folder, as a generator would
@@ -230,7 +232,7 @@ func TestHostilePaths(t *testing.T) {
 				}
 				return
 			}
-			want := []Object{{Kind: URL, Value: tc.want}}
+			want := []Object{{Kind: purge.URL, Value: tc.want}}
 			if len(m.Objects) != 1 || m.Objects[0] != want[0] || len(e.Objects) != 1 || e.Objects[0] != want[0] {
 				t.Fatalf("Map objects %.300v, Explain %.300v; want %.300v", m.Objects, e.Objects, want)
 			}

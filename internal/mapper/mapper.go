@@ -7,24 +7,15 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-)
 
-// Kind is the type of a purge object; one request carries one kind.
-type Kind string
-
-// The kinds of purge object.
-const (
-	URL    Kind = "url"
-	ARL    Kind = "arl"
-	CPCode Kind = "cpcode"
-	Tag    Kind = "tag" // a Fast Purge cache tag
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 // Object is one thing to purge. CP codes are kept as decimal strings so all
 // kinds share one shape.
 type Object struct {
-	Kind  Kind   `json:"type"`
-	Value string `json:"value"`
+	Kind  purge.Kind `json:"type"`
+	Value string     `json:"value"`
 }
 
 // Match says what one path became: which rule took it, or why none did.
@@ -231,10 +222,10 @@ func (r *Rule) objects(p string, groups []string, sc *scratch) ([]Object, error)
 		}
 	}
 	for _, cp := range r.CPCodes {
-		out = appendNew(out, Object{Kind: CPCode, Value: strconv.FormatInt(cp, 10)})
+		out = appendNew(out, Object{Kind: purge.CPCode, Value: strconv.FormatInt(cp, 10)})
 	}
 	for _, tag := range r.Tags {
-		out = appendNew(out, Object{Kind: Tag, Value: tag})
+		out = appendNew(out, Object{Kind: purge.Tag, Value: tag})
 	}
 	return out, nil
 }
@@ -255,9 +246,9 @@ func (e *expander) each(out []Object, t *template, forms []string) ([]Object, er
 	if !t.usesPath || len(forms) == 0 {
 		forms = append(forms[:0:0], e.subject.rel)
 	}
-	kind := URL
+	kind := purge.URL
 	if t.arl {
-		kind = ARL
+		kind = purge.ARL
 	}
 	for _, b := range bases {
 		for _, f := range forms {

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 func TestEscapePath(t *testing.T) {
@@ -52,10 +54,10 @@ func TestMap(t *testing.T) {
 	}
 	res := cfg.Map([]string{"public/a b/é#1.html", "public/css/x.css", "public/x.js.map", "layouts/base.html", "README.md", "public/a b/é#1.html"})
 	want := []Object{
-		{URL, "https://www.example.com/a%20b/%C3%A9%231.html"},
-		{URL, "https://example.com/a%20b/%C3%A9%231.html"},
-		{URL, "https://static.example.com/css/x.css"},
-		{CPCode, "999"},
+		{purge.URL, "https://www.example.com/a%20b/%C3%A9%231.html"},
+		{purge.URL, "https://example.com/a%20b/%C3%A9%231.html"},
+		{purge.URL, "https://static.example.com/css/x.css"},
+		{purge.CPCode, "999"},
 	}
 	if d := cmp.Diff(want, res.Objects); d != "" {
 		t.Errorf("objects (-want +got):\n%s", d)
@@ -69,7 +71,7 @@ func TestMap(t *testing.T) {
 	if got := res.Matches[1].Rule; got != 1 {
 		t.Errorf("css matched rule %d, want the first matching rule 1", got)
 	}
-	if cfg.Network != "staging" || cfg.Action != "invalidate" || cfg.API != APIFastPurge || cfg.Threshold != 3 {
+	if cfg.Network != "staging" || cfg.Action != "invalidate" || cfg.API != purge.FastPurge || cfg.Threshold != 3 {
 		t.Errorf("settings = %+v", cfg)
 	}
 	if d := cmp.Diff([]int64{12345, 678}, cfg.CPCodes); d != "" {
@@ -84,7 +86,7 @@ func TestARL(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := cfg.Map([]string{"a.html"}).Objects
-	want := []Object{{ARL, "/L/512/6848/1h/www.example.com/a.html"}}
+	want := []Object{{purge.ARL, "/L/512/6848/1h/www.example.com/a.html"}}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}

@@ -33,7 +33,7 @@ func TestOverridePrecedence(t *testing.T) {
 			if err := cfg.Override(o); err != nil {
 				t.Fatal(err)
 			}
-			got := []any{cfg.Network, cfg.Threshold, cfg.Queue, cfg.Unmatched, cfg.Fetch}
+			got := []any{string(cfg.Network), cfg.Threshold, string(cfg.Queue), cfg.Unmatched, cfg.Fetch}
 			if d := cmp.Diff(tc.want, got); d != "" {
 				t.Errorf("(-want +got):\n%s", d)
 			}

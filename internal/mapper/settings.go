@@ -5,12 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-)
 
-// The settings a config may choose, with their valid values.
-const (
-	APIFastPurge = "fast-purge"
-	APICCUv2     = "ccu-v2"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 // What to do when the base commit is unknown (first push, zero SHA) or
@@ -48,10 +44,6 @@ const (
 var validSubmodules = []string{SubmodulesCPCode, SubmodulesWarn, SubmodulesError}
 
 var (
-	validAPI       = []string{APIFastPurge, APICCUv2}
-	validNetwork   = []string{"production", "staging"}
-	validAction    = []string{"invalidate", "delete"}
-	validQueue     = []string{"default", "emergency"}
 	validUnknown   = []string{UnknownBaseFail, UnknownBaseCPCode, UnknownBaseAll}
 	validFetch     = []string{FetchAuto, FetchNever}
 	validUnmatched = []string{UnmatchedWarn, UnmatchedError, UnmatchedIgnore}
@@ -62,13 +54,11 @@ var (
 // of an error does not depend on where the value came from.
 type setting func(c *Config, v string) error
 
-func enumSetting(key string, valid []string, field func(*Config) *string) setting {
+func enumSetting[T ~string](key string, valid []T, field func(*Config) *T) setting {
 	return func(c *Config, v string) error {
-		for _, x := range valid {
-			if v == x {
-				*field(c) = v
-				return nil
-			}
+		if purge.Valid(valid, v) {
+			*field(c) = T(v)
+			return nil
 		}
 		return fmt.Errorf("unknown %s %q; valid values are %q", key, v, valid)
 	}
@@ -78,10 +68,10 @@ func enumSetting(key string, valid []string, field func(*Config) *string) settin
 // change without editing the file. Safety keys (allow_delete, max_objects)
 // and the rules stay in the reviewed file on purpose.
 var settings = map[string]setting{
-	"api":             enumSetting("api", validAPI, func(c *Config) *string { return &c.API }),
-	"network":         enumSetting("network", validNetwork, func(c *Config) *string { return &c.Network }),
-	"action":          enumSetting("action", validAction, func(c *Config) *string { return &c.Action }),
-	"queue":           enumSetting("queue", validQueue, func(c *Config) *string { return &c.Queue }),
+	"api":             enumSetting("api", purge.APIs, func(c *Config) *purge.API { return &c.API }),
+	"network":         enumSetting("network", purge.Networks, func(c *Config) *purge.Network { return &c.Network }),
+	"action":          enumSetting("action", purge.Actions, func(c *Config) *purge.Action { return &c.Action }),
+	"queue":           enumSetting("queue", purge.Queues, func(c *Config) *purge.Queue { return &c.Queue }),
 	"on_unknown_base": enumSetting("on_unknown_base", validUnknown, func(c *Config) *string { return &c.OnUnknownBase }),
 	"fetch":           enumSetting("fetch", validFetch, func(c *Config) *string { return &c.Fetch }),
 	"unmatched":       enumSetting("unmatched", validUnmatched, func(c *Config) *string { return &c.Unmatched }),
@@ -144,10 +134,10 @@ func (c *Config) crossCheck() Errors {
 	if c.OnUnknownBase == UnknownBaseCPCode && len(c.CPCodes) == 0 {
 		errs = append(errs, c.errAt("on_unknown_base", "on_unknown_base: cpcode needs cpcodes: add the CP codes to purge (cpcodes: [12345])"))
 	}
-	if c.Action == "delete" && c.Network == "production" && !c.AllowDelete {
+	if c.Action == purge.Delete && c.Network == purge.Production && !c.AllowDelete {
 		errs = append(errs, c.errAt("action", "action delete on network production removes objects with no stale copy to serve if the origin fails: add allow_delete: true to the config to confirm, or use action: invalidate"))
 	}
-	if c.API == APICCUv2 && c.usesTags() {
+	if c.API == purge.CCUv2 && c.usesTags() {
 		errs = append(errs, c.errAt("api", "cache tags need api: fast-purge; the CCU v2 API cannot purge tags"))
 	}
 	return errs

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 func TestFinish(t *testing.T) {
@@ -125,7 +127,7 @@ func TestReviewFixes(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := cfg.Map([]string{"public/a.html", "publicity/b.html", `public/a\b.html`}).Objects
-	want := []Object{{URL, "https://www.example.com/a.html"}, {URL, "https://www.example.com/publicity/b.html"}, {URL, "https://www.example.com/a%5Cb.html"}}
+	want := []Object{{purge.URL, "https://www.example.com/a.html"}, {purge.URL, "https://www.example.com/publicity/b.html"}, {purge.URL, "https://www.example.com/a%5Cb.html"}}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}

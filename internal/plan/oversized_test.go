@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 // longURL is a URL whose JSON string is exactly n bytes.
@@ -22,19 +23,19 @@ func TestOversizedObject(t *testing.T) {
 	arl := "/L/512/6848/1h/www.example.com/" + strings.Repeat("b", MaxObjectBytes)
 	for _, tc := range []struct {
 		name    string
-		api     string
+		api     purge.API
 		objects []mapper.Object
 		want    []string // fragments of Err; nil = no error
 	}{
-		{"largest that fits", "fast-purge", []mapper.Object{{Kind: mapper.URL, Value: longURL(MaxObjectBytes)}}, nil},
-		{"largest that fits on ccu-v2", "ccu-v2", []mapper.Object{{Kind: mapper.URL, Value: longURL(MaxObjectBytes)}}, nil},
-		{"one byte too many", "fast-purge", []mapper.Object{{Kind: mapper.URL, Value: longURL(MaxObjectBytes + 1)}},
+		{"largest that fits", "fast-purge", []mapper.Object{{Kind: purge.URL, Value: longURL(MaxObjectBytes)}}, nil},
+		{"largest that fits on ccu-v2", "ccu-v2", []mapper.Object{{Kind: purge.URL, Value: longURL(MaxObjectBytes)}}, nil},
+		{"one byte too many", "fast-purge", []mapper.Object{{Kind: purge.URL, Value: longURL(MaxObjectBytes + 1)}},
 			[]string{`url "https://www.example.com/aaa`, `…aaaaaaaaaaaaaaaaaaaaaaaaa" (49800 bytes)`, "at most 49799 bytes", "over 50000 bytes", "purge it by CP code or cache tag"}},
-		{"escaped characters count", "fast-purge", []mapper.Object{{Kind: mapper.URL, Value: "https://www.example.com/" + strings.Repeat("<", 8400)}},
+		{"escaped characters count", "fast-purge", []mapper.Object{{Kind: purge.URL, Value: "https://www.example.com/" + strings.Repeat("<", 8400)}},
 			[]string{"(50426 bytes)"}},
-		{"an ARL among small URLs", "ccu-v2", []mapper.Object{{Kind: mapper.URL, Value: "https://www.example.com/a"}, {Kind: mapper.ARL, Value: arl}},
+		{"an ARL among small URLs", "ccu-v2", []mapper.Object{{Kind: purge.URL, Value: "https://www.example.com/a"}, {Kind: purge.ARL, Value: arl}},
 			[]string{`arl "/L/512/6848/1h/www.example.com/bbb`}},
-		{"many are counted", "fast-purge", repeatObj(mapper.Object{Kind: mapper.URL, Value: longURL(60000)}, 7),
+		{"many are counted", "fast-purge", repeatObj(mapper.Object{Kind: purge.URL, Value: longURL(60000)}, 7),
 			[]string{"(60000 bytes), url", "and 2 more"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -48,7 +49,7 @@ func TestOversizedObject(t *testing.T) {
 					t.Fatalf("Err = %v", err)
 				}
 				for _, b := range p.Batches {
-					if n := body(b); n > MaxBodyBytes {
+					if n := body(b); n > purge.MaxBodyBytes {
 						t.Errorf("a batch body of %d bytes passed", n)
 					}
 				}
@@ -74,7 +75,7 @@ func TestOversizedObjectFallback(t *testing.T) {
 	t.Parallel()
 	s := v3
 	s.ForceFallback, s.FallbackCPCodes = "base unknown", []int64{123}
-	p := Build("a", "b", nil, mapper.Result{Objects: []mapper.Object{{Kind: mapper.URL, Value: longURL(60000)}}}, s)
+	p := Build("a", "b", nil, mapper.Result{Objects: []mapper.Object{{Kind: purge.URL, Value: longURL(60000)}}}, s)
 	if err := p.Err(); err != nil {
 		t.Errorf("Err = %v", err)
 	}

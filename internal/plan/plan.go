@@ -1,6 +1,6 @@
 // Package plan turns mapped objects into the batches that will be sent:
 // threshold fallback, de-duplication, one object type per request, at most
-// MaxObjects objects and MaxBodyBytes bytes of JSON each. The Plan is also
+// purge.MaxObjects objects and purge.MaxBodyBytes bytes of JSON each. The Plan is also
 // the JSON document `ccu-purge plan --output json` prints.
 package plan
 
@@ -15,22 +15,14 @@ import (
 
 	"github.com/ccu-purge/ccu-purge/internal/diff"
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
-// Limits of one purge request, from Akamai's documentation.
-const (
-	MaxObjects   = 500
-	MaxBodyBytes = 50000
-	// MaxFastPurgeCPCodes caps a Fast Purge request of CP codes: the
-	// account's CP-code bucket holds 300, so a larger request could never
-	// be accepted, however long the client waited.
-	MaxFastPurgeCPCodes = 300
-	// bodyOverhead bounds the JSON around the objects array in either API's
-	// request body ({"objects":[…],"type":"arl","action":"invalidate",
-	// "domain":"production"} is under 80 bytes); counting more than needed
-	// keeps every body under the limit however the client formats it.
-	bodyOverhead = 200
-)
+// bodyOverhead bounds the JSON around the objects array in either API's
+// request body ({"objects":[…],"type":"arl","action":"invalidate",
+// "domain":"production"} is under 80 bytes); counting more than needed
+// keeps every body under the limit however the client formats it.
+const bodyOverhead = 200
 
 // Plan is everything a purge will do, and why.
 type Plan struct {
@@ -43,10 +35,10 @@ type Plan struct {
 	// Ignored is not valid UTF-8, every name's bytes in the same order
 	// (base64; null for a valid name): JSON prints each invalid byte as
 	// U+FFFD, so two such files would read alike, as in Change.PathBytes.
-	UnmatchedBytes [][]byte `json:"unmatchedBytes,omitempty"`
-	IgnoredBytes   [][]byte `json:"ignoredBytes,omitempty"`
-	Fallback       Fallback `json:"fallback"`
-	Batches        []Batch  `json:"batches"`
+	UnmatchedBytes [][]byte      `json:"unmatchedBytes,omitempty"`
+	IgnoredBytes   [][]byte      `json:"ignoredBytes,omitempty"`
+	Fallback       Fallback      `json:"fallback"`
+	Batches        []purge.Batch `json:"batches"`
 	// Submodules are the gitlinks the range changed that no ignore glob
 	// drops: each one's files changed in another repository, which the
 	// diff does not read, so the submodules policy decides (see submodules).
@@ -99,22 +91,15 @@ func (m Submodule) String() string {
 	return fmt.Sprintf("submodule %q moved from %.12s to %.12s", m.Path, m.From, m.To)
 }
 
-// Batch is one purge request.
-type Batch struct {
-	API     string   `json:"api"`             // fast-purge or ccu-v2
-	Action  string   `json:"action"`          // invalidate or delete
-	Network string   `json:"network"`         // production or staging
-	Queue   string   `json:"queue,omitempty"` // ccu-v2 only
-	Type    string   `json:"type"`            // url, arl, cpcode or tag
-	Objects []string `json:"objects"`
-}
-
 // Settings are the request settings every batch shares.
 type Settings struct {
-	API, Action, Network, Queue string
-	Threshold                   int
-	FallbackCPCodes             []int64
-	MaxObjects                  int // 0 = MaxObjects
+	API             purge.API
+	Action          purge.Action
+	Network         purge.Network
+	Queue           purge.Queue
+	Threshold       int
+	FallbackCPCodes []int64
+	MaxObjects      int // 0 = MaxObjects
 	// ForceFallback, when set, purges FallbackCPCodes whatever the count,
 	// with this reason (the base commit is unknown, say).
 	ForceFallback string
@@ -147,7 +132,7 @@ var ErrTooLarge = errors.New("objects too large for any request")
 
 // MaxObjectBytes is the most one object may take in JSON: a request of it
 // alone must fit MaxBodyBytes with the body's other fields (bodyOverhead).
-const MaxObjectBytes = MaxBodyBytes - bodyOverhead - 1
+const MaxObjectBytes = purge.MaxBodyBytes - bodyOverhead - 1
 
 // oversized fails the plan when an object cannot be sent even alone: the
 // API would answer 413 however the batches were cut, and only the purge
@@ -165,7 +150,7 @@ func (p *Plan) oversized(objs []mapper.Object) {
 	if len(big) > 5 {
 		big = append(big[:5], fmt.Sprintf("and %d more", len(big)-5))
 	}
-	p.fail(fmt.Errorf("%w: %s; one object may take at most %d bytes in JSON, since the API refuses a request over %d bytes: shorten the path or the template, or purge it by CP code or cache tag (a rule's cpcodes: or tags:)", ErrTooLarge, strings.Join(big, ", "), MaxObjectBytes, MaxBodyBytes))
+	p.fail(fmt.Errorf("%w: %s; one object may take at most %d bytes in JSON, since the API refuses a request over %d bytes: shorten the path or the template, or purge it by CP code or cache tag (a rule's cpcodes: or tags:)", ErrTooLarge, strings.Join(big, ", "), MaxObjectBytes, purge.MaxBodyBytes))
 }
 
 // shorten keeps an object's start and end, which name it, for a message.
@@ -227,7 +212,7 @@ func Build(from, to string, changes []diff.Change, res mapper.Result, s Settings
 	p.oversized(objects)
 	p.Batches = batches(objects, s)
 	if p.Batches == nil {
-		p.Batches = []Batch{}
+		p.Batches = []purge.Batch{}
 	}
 	return p
 }
@@ -370,7 +355,7 @@ func quoteList(xs []string) string {
 func countURLs(objs []mapper.Object) int {
 	n := 0
 	for _, o := range objs {
-		if o.Kind == mapper.URL || o.Kind == mapper.ARL {
+		if o.Kind.IsURL() {
 			n++
 		}
 	}
@@ -389,13 +374,13 @@ func fallback(objs []mapper.Object, cpcodes []int64, tags []string) []mapper.Obj
 		}
 	}
 	for _, cp := range cpcodes {
-		add(mapper.Object{Kind: mapper.CPCode, Value: strconv.FormatInt(cp, 10)})
+		add(mapper.Object{Kind: purge.CPCode, Value: strconv.FormatInt(cp, 10)})
 	}
 	for _, t := range tags {
-		add(mapper.Object{Kind: mapper.Tag, Value: t})
+		add(mapper.Object{Kind: purge.Tag, Value: t})
 	}
 	for _, o := range objs {
-		if o.Kind == mapper.CPCode || o.Kind == mapper.Tag {
+		if o.Kind == purge.CPCode || o.Kind == purge.Tag {
 			add(o)
 		}
 	}
@@ -404,26 +389,26 @@ func fallback(objs []mapper.Object, cpcodes []int64, tags []string) []mapper.Obj
 
 // batches groups objects by kind (url, arl, cpcode, tag, in that order) and cuts
 // each group by count and body size, keeping the objects' order.
-func batches(objs []mapper.Object, s Settings) []Batch {
+func batches(objs []mapper.Object, s Settings) []purge.Batch {
 	limit := s.MaxObjects
-	if limit <= 0 || limit > MaxObjects {
-		limit = MaxObjects
+	if limit <= 0 || limit > purge.MaxObjects {
+		limit = purge.MaxObjects
 	}
-	var out []Batch
-	for _, kind := range []mapper.Kind{mapper.URL, mapper.ARL, mapper.CPCode, mapper.Tag} {
+	var out []purge.Batch
+	for _, kind := range purge.Kinds {
 		per := limit
-		if kind == mapper.CPCode && s.API == mapper.APIFastPurge {
-			per = min(per, MaxFastPurgeCPCodes)
+		if kind == purge.CPCode && s.API == purge.FastPurge {
+			per = min(per, purge.MaxFastPurgeCPCodes)
 		}
-		var cur *Batch
+		var cur *purge.Batch
 		size := 0
 		for _, o := range objs {
 			if o.Kind != kind {
 				continue
 			}
 			n := encodedLen(o.Value) + 1 // the comma
-			if cur == nil || len(cur.Objects) >= per || size+n > MaxBodyBytes {
-				out = append(out, s.batch(string(kind)))
+			if cur == nil || len(cur.Objects) >= per || size+n > purge.MaxBodyBytes {
+				out = append(out, s.batch(kind))
 				cur, size = &out[len(out)-1], bodyOverhead
 			}
 			cur.Objects = append(cur.Objects, o.Value)
@@ -433,9 +418,9 @@ func batches(objs []mapper.Object, s Settings) []Batch {
 	return out
 }
 
-func (s Settings) batch(kind string) Batch {
-	b := Batch{API: s.API, Action: s.Action, Network: s.Network, Type: kind}
-	if s.API == mapper.APICCUv2 {
+func (s Settings) batch(kind purge.Kind) purge.Batch {
+	b := purge.Batch{API: s.API, Action: s.Action, Network: s.Network, Type: kind}
+	if s.API == purge.CCUv2 {
 		b.Queue = s.Queue
 	}
 	return b

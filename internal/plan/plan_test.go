@@ -11,13 +11,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 func urls(n, width int) mapper.Result {
 	var r mapper.Result
 	for i := 0; i < n; i++ {
 		v := fmt.Sprintf("https://www.example.com/%s/%05d.html", strings.Repeat("x", width), i)
-		r.Objects = append(r.Objects, mapper.Object{Kind: mapper.URL, Value: v})
+		r.Objects = append(r.Objects, mapper.Object{Kind: purge.URL, Value: v})
 	}
 	return r
 }
@@ -25,7 +26,7 @@ func urls(n, width int) mapper.Result {
 var v3 = Settings{API: "fast-purge", Action: "invalidate", Network: "production"}
 
 // body is the largest request body either API could send for b.
-func body(b Batch) int {
+func body(b purge.Batch) int {
 	j, _ := json.Marshal(map[string]any{"objects": b.Objects, "type": "arl", "action": "invalidate", "domain": "production"})
 	return len(j)
 }
@@ -54,10 +55,10 @@ func TestBatchLimits(t *testing.T) {
 			for _, b := range p.Batches {
 				sizes = append(sizes, len(b.Objects))
 				total += len(b.Objects)
-				if len(b.Objects) > MaxObjects {
+				if len(b.Objects) > purge.MaxObjects {
 					t.Errorf("batch of %d objects", len(b.Objects))
 				}
-				if n := body(b); n > MaxBodyBytes {
+				if n := body(b); n > purge.MaxBodyBytes {
 					t.Errorf("batch body of %d bytes", n)
 				}
 			}
@@ -81,12 +82,12 @@ func TestBatchLimits(t *testing.T) {
 func TestTypesAndOrder(t *testing.T) {
 	t.Parallel()
 	res := mapper.Result{Objects: []mapper.Object{
-		{Kind: mapper.CPCode, Value: "12"}, {Kind: mapper.URL, Value: "https://a.com/2"},
-		{Kind: mapper.ARL, Value: "/L/1/2/1h/a.com/x"}, {Kind: mapper.URL, Value: "https://a.com/1"},
+		{Kind: purge.CPCode, Value: "12"}, {Kind: purge.URL, Value: "https://a.com/2"},
+		{Kind: purge.ARL, Value: "/L/1/2/1h/a.com/x"}, {Kind: purge.URL, Value: "https://a.com/1"},
 	}}
 	s := Settings{API: "ccu-v2", Action: "delete", Network: "staging", Queue: "emergency"}
 	got := Build("a", "b", nil, res, s).Batches
-	want := []Batch{
+	want := []purge.Batch{
 		{API: "ccu-v2", Action: "delete", Network: "staging", Queue: "emergency", Type: "url", Objects: []string{"https://a.com/2", "https://a.com/1"}},
 		{API: "ccu-v2", Action: "delete", Network: "staging", Queue: "emergency", Type: "arl", Objects: []string{"/L/1/2/1h/a.com/x"}},
 		{API: "ccu-v2", Action: "delete", Network: "staging", Queue: "emergency", Type: "cpcode", Objects: []string{"12"}},
@@ -99,14 +100,14 @@ func TestTypesAndOrder(t *testing.T) {
 func TestFallback(t *testing.T) {
 	t.Parallel()
 	res := urls(11, 1)
-	res.Objects = append(res.Objects, mapper.Object{Kind: mapper.CPCode, Value: "7"})
+	res.Objects = append(res.Objects, mapper.Object{Kind: purge.CPCode, Value: "7"})
 	s := v3
 	s.Threshold, s.FallbackCPCodes = 10, []int64{123, 7}
 	p := Build("a", "b", nil, res, s)
 	if !p.Fallback.Used || !strings.Contains(p.Fallback.Reason, "11 URLs exceed threshold 10") {
 		t.Errorf("fallback = %+v", p.Fallback)
 	}
-	want := []Batch{{API: "fast-purge", Action: "invalidate", Network: "production", Type: "cpcode", Objects: []string{"123", "7"}}}
+	want := []purge.Batch{{API: "fast-purge", Action: "invalidate", Network: "production", Type: "cpcode", Objects: []string{"123", "7"}}}
 	if d := cmp.Diff(want, p.Batches); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
@@ -121,7 +122,7 @@ func TestForcedFallback(t *testing.T) {
 	s := v3
 	s.FallbackCPCodes, s.ForceFallback = []int64{5}, "base unknown"
 	p := Build("", "b", nil, urls(3, 1), s)
-	want := []Batch{{API: "fast-purge", Action: "invalidate", Network: "production", Type: "cpcode", Objects: []string{"5"}}}
+	want := []purge.Batch{{API: "fast-purge", Action: "invalidate", Network: "production", Type: "cpcode", Objects: []string{"5"}}}
 	if d := cmp.Diff(want, p.Batches); d != "" || p.Fallback.Reason != "base unknown" || !p.Fallback.Used {
 		t.Errorf("fallback %+v, batches (-want +got):\n%s", p.Fallback, d)
 	}
@@ -129,9 +130,9 @@ func TestForcedFallback(t *testing.T) {
 
 func TestTagBatches(t *testing.T) {
 	t.Parallel()
-	res := mapper.Result{Objects: []mapper.Object{{Kind: mapper.Tag, Value: "blog"}, {Kind: mapper.URL, Value: "https://a.com/"}, {Kind: mapper.Tag, Value: "site"}}}
+	res := mapper.Result{Objects: []mapper.Object{{Kind: purge.Tag, Value: "blog"}, {Kind: purge.URL, Value: "https://a.com/"}, {Kind: purge.Tag, Value: "site"}}}
 	got := Build("a", "b", nil, res, v3).Batches
-	want := []Batch{
+	want := []purge.Batch{
 		{API: "fast-purge", Action: "invalidate", Network: "production", Type: "url", Objects: []string{"https://a.com/"}},
 		{API: "fast-purge", Action: "invalidate", Network: "production", Type: "tag", Objects: []string{"blog", "site"}},
 	}
@@ -146,9 +147,9 @@ func TestCPCodeBatches(t *testing.T) {
 	t.Parallel()
 	var res mapper.Result
 	for i := range 301 {
-		res.Objects = append(res.Objects, mapper.Object{Kind: mapper.CPCode, Value: fmt.Sprint(100000 + i)})
+		res.Objects = append(res.Objects, mapper.Object{Kind: purge.CPCode, Value: fmt.Sprint(100000 + i)})
 	}
-	sizes := func(bs []Batch) []int {
+	sizes := func(bs []purge.Batch) []int {
 		var n []int
 		for _, b := range bs {
 			n = append(n, len(b.Objects))
@@ -175,7 +176,7 @@ func matched(n int) mapper.Result {
 
 func TestFallbackLimits(t *testing.T) {
 	t.Parallel()
-	tagBatch := Batch{API: "fast-purge", Action: "invalidate", Network: "production", Type: "tag", Objects: []string{"site"}}
+	tagBatch := purge.Batch{API: "fast-purge", Action: "invalidate", Network: "production", Type: "tag", Objects: []string{"site"}}
 	for _, tc := range []struct {
 		name      string
 		res       mapper.Result
@@ -219,7 +220,7 @@ func TestFallbackLimits(t *testing.T) {
 				t.Errorf("warnings %q, want %q", p.Warnings, tc.warning)
 			}
 			if tc.reason != "" && tc.wantCount == 1 {
-				if d := cmp.Diff([]Batch{tagBatch}, p.Batches); d != "" {
+				if d := cmp.Diff([]purge.Batch{tagBatch}, p.Batches); d != "" {
 					t.Errorf("(-want +got):\n%s", d)
 				}
 			}

@@ -88,7 +88,7 @@ func TestSubmodules(t *testing.T) {
 			p := Build("a", "b", tc.changes, cfg.Map(paths), s)
 			got := want{Submodules: p.Submodules, Unmatched: p.Unmatched}
 			for _, bt := range p.Batches {
-				got.Types = append(got.Types, bt.Type)
+				got.Types = append(got.Types, string(bt.Type))
 			}
 			shape := want{Submodules: tc.want.Submodules, Unmatched: tc.want.Unmatched, Types: tc.want.Types}
 			if d := cmp.Diff(shape, got); d != "" {

@@ -29,6 +29,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 // Version is the file format written. Load also reads version 1, whose
@@ -112,8 +114,6 @@ type entry1 struct {
 var (
 	fullSHA   = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
 	hostHash  = regexp.MustCompile(`^[0-9a-f]{16}$`)
-	networks  = []string{"production", "staging"}
-	apis      = []string{"fast-purge", "ccu-v2"}
 	maxConfig = 4096
 )
 
@@ -216,10 +216,10 @@ func (f *File) check(d doc) error {
 // checkEntry validates one entry; where names it ("entries[2]").
 func (f *File) checkEntry(where string, e Entry) error {
 	switch {
-	case !slices.Contains(networks, e.Network):
-		return f.invalid("unknown network %q; valid networks are %q", clip(e.Network), networks)
-	case e.API != "" && !slices.Contains(apis, e.API):
-		return f.invalid("%s.api is %q; valid values are %q", where, clip(e.API), apis)
+	case !purge.Valid(purge.Networks, e.Network):
+		return f.invalid("unknown network %q; valid networks are %q", clip(e.Network), purge.Networks)
+	case e.API != "" && !purge.Valid(purge.APIs, e.API):
+		return f.invalid("%s.api is %q; valid values are %q", where, clip(e.API), purge.APIs)
 	case len(e.Config) > maxConfig || strings.ContainsFunc(e.Config, unicode.IsControl):
 		return f.invalid("%s.config is not a file path", where)
 	case e.Credentials != "" && !hostHash.MatchString(e.Credentials):
