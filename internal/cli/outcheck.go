@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/ccu-purge/ccu-purge/internal/outfile"
 )
 
 // checkOutputs refuses a --report, --dotenv or --junit that is a file the
@@ -86,7 +88,7 @@ func samePath(a, b string) bool {
 		return os.SameFile(ia, ib)
 	}
 	// A link to a file not written yet leads to that file (see target).
-	return realPath(target(a)) == realPath(target(b))
+	return realPath(outfile.Target(a)) == realPath(outfile.Target(b))
 }
 
 // isDevice reports whether path is an existing file that is not a regular
