@@ -10,80 +10,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
 )
-
-func TestSimulatorFlags(t *testing.T) {
-	tests := []struct {
-		name    string
-		args    []string
-		want    simFlags
-		wantErr string // fragment; "" = success
-	}{
-		{"defaults", nil, simFlags{dir: "ccu-simulator", v2Seconds: 420, buckets: "real"}, ""},
-		{"everything", []string{"--dir", "d", "--v2-seconds", "5", "--latency", "100ms", "--fail", "500,503", "--fail", "429",
-			"--refuse", "https://e.com/a, 123", "--refuse", "tag", "--buckets", "unlimited",
-			"--script", "429, Reset,ok", "--script", "delay=2s"},
-			simFlags{dir: "d", v2Seconds: 5, latency: 100 * time.Millisecond, fail: []int{500, 503, 429},
-				refuse: []string{"https://e.com/a", "123", "tag"}, buckets: "unlimited",
-				script: []string{"429", "reset", "ok", "delay=2s"},
-				steps:  []ccusim.Step{{Status: 429}, {Reset: true}, {}, {Delay: 2 * time.Second}}}, ""},
-		{"script with an unknown step", []string{"--script", "429,boom"}, simFlags{},
-			`unknown script step "boom"; valid steps are an HTTP status 400 to 599, "ok", "reset"`},
-		{"script with a success status", []string{"--script", "201"}, simFlags{}, "400 to 599"},
-		{"empty script", []string{"--script", ""}, simFlags{}, "empty script"},
-		{"a repository flag", []string{"--repo", "."}, simFlags{}, "flag provided but not defined: -repo (see 'ccu-purge simulator --help')"},
-		{"an argument", []string{"now"}, simFlags{}, `unexpected argument "now"`},
-		{"unknown buckets", []string{"--buckets", "fast"}, simFlags{}, `valid values are "real" and "unlimited"`},
-		{"fail with a success status", []string{"--fail", "200"}, simFlags{}, "valid statuses are 400 to 599"},
-		{"fail with a word", []string{"--fail", "500,oops"}, simFlags{}, `"oops" is not an HTTP error status`},
-		{"negative latency", []string{"--latency", "-1s"}, simFlags{}, "negative"},
-		{"bad latency", []string{"--latency", "soon"}, simFlags{}, "latency"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			var out, errb bytes.Buffer
-			e := &env{getenv: func(string) string { return "" }, stdout: &out, stderr: &errb}
-			f, _, err := e.simulatorFlags(tc.args)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error %v, want one containing %q", err, tc.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(tc.want, *f, cmp.AllowUnexported(simFlags{})); diff != "" {
-				t.Errorf("flags (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
-func TestSimulatorOptions(t *testing.T) {
-	unlimited := ccusim.Unlimited()
-	tests := []struct {
-		buckets string
-		want    *ccusim.Buckets
-	}{{"real", nil}, {"unlimited", &unlimited}}
-	for _, tc := range tests {
-		t.Run(tc.buckets, func(t *testing.T) {
-			got := (&simFlags{buckets: tc.buckets, v2Seconds: 7}).options()
-			if diff := cmp.Diff(ccusim.Options{V2Seconds: 7, Buckets: tc.want}, got); diff != "" {
-				t.Errorf("options (-want +got):\n%s", diff)
-			}
-		})
-	}
-	// ccusim reads 0 as its 420 s default; the flag's 0 means Done at once.
-	if got := (&simFlags{v2Seconds: 0}).options().V2Seconds; got != -1 {
-		t.Errorf("--v2-seconds 0 gives V2Seconds %d, want -1 (Done at once)", got)
-	}
-}
 
 // The command prints what its flags do, and stops when the context ends.
 func TestSimulatorStartupText(t *testing.T) {
@@ -118,16 +49,16 @@ func TestSimulatorStartupText(t *testing.T) {
 func TestSimulatorFailFlagApplied(t *testing.T) {
 	var out, errb bytes.Buffer
 	e := &env{getenv: func(string) string { return "" }, stdout: &out, stderr: &errb}
-	f, _, err := e.simulatorFlags([]string{"--fail", "500", "--verbose"})
+	f, err := ccusim.ParseFlags([]string{"--fail", "500", "--verbose"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sim, edgerc, ca, err := startSimulator(t.TempDir(), f.options(), true, e)
+	sim, edgerc, ca, err := startSimulator(t.TempDir(), f.Options(), f.Verbose, e)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer sim.Close()
-	f.apply(sim)
+	f.Apply(sim)
 	dir, _ := site(t, siteConfig, nil)
 	run(t, "purge", "--repo", dir, "--from", "v1", "--edgerc", edgerc, "--ca-cert", ca)
 	served := sim.Served()
@@ -143,7 +74,7 @@ func TestSimulatorFailFlagApplied(t *testing.T) {
 // exits 0: the general help does not list its fault flags.
 func TestSimulatorHelp(t *testing.T) {
 	var names []string
-	(&env{}).simulatorFlagSet(&simFlags{}, &options{}).VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	ccusim.FlagSet(&ccusim.Flags{}).VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
 	for _, arg := range []string{"-h", "--help", "-help"} {
 		t.Run(arg, func(t *testing.T) {
 			r := run(t, "simulator", arg)

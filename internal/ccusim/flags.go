@@ -1,0 +1,203 @@
+package ccusim
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Flags are the simulator command's own flags: how the local service should misbehave, so a
+// client (ours or anyone's) can be tried against rate limits, slow answers and failures.
+type Flags struct {
+	Dir       string
+	V2Seconds int
+	Latency   time.Duration
+	Fail      []int    // scripted statuses for the next purge POSTs, in order
+	Script    []string // --script words, in order, for the startup text
+	Steps     []Step   // what Script says, taken after Fail's statuses
+	Refuse    []string // objects answered with 403
+	Buckets   string   // real | unlimited
+	Verbose   bool     // log each request
+}
+
+// Usage is the simulator's own help: the general help has no room for its fault flags.
+const Usage = `Usage: ccu-purge simulator [--dir DIR] [--script LIST] [--fail LIST] [--refuse OBJECT]
+                           [--latency D] [--buckets real|unlimited] [--v2-seconds N] [--verbose]
+
+Runs a local HTTPS simulator of Akamai's Fast Purge (CCU v3) and CCU v2 APIs until Ctrl-C. It
+writes DIR/.edgerc and DIR/ca.pem, checks every EdgeGrid signature, and misbehaves on demand so a
+client can be tried against rate limits, slow answers, dropped connections and garbled bodies.
+
+Flags:
+  --dir DIR                 folder for the .edgerc and CA certificate (default "ccu-simulator")
+  --script LIST             answer the next purge requests with these steps, in order (repeatable)
+  --fail LIST               answer the next purge requests with these statuses, before --script's
+  --refuse OBJECT           answer 403 "unauthorized arl" to purges naming OBJECT (repeatable or comma list)
+  --latency D               add D to every request, e.g. 100ms
+  --buckets real|unlimited  rate limits: Akamai's token buckets (the default) or none
+  --v2-seconds N            seconds a CCU v2 purge stays In-Progress (default 420)
+  --verbose                 log each request to stderr (method, path, status; never credentials)
+  -h, --help                print this help
+
+Script steps (--script, comma-separated; one per purge request):
+  400-599            answer that status with a CCU problem body (429 with the rate fields)
+  ok                 serve normally
+  reset              read the request, then close the connection without an answer
+  reset-before-body  close the connection before reading the request's body
+  lost-201           process the purge, then close without an answer: the lost 201
+  truncated          a 201 whose JSON body is cut in the middle
+  malformed          a 201 whose body is not JSON
+  html               a 502 HTML error page, as a proxy sends
+  contradict         a 201 whose body says httpStatus 400
+  hang               never answer
+  delay=DURATION     wait DURATION (e.g. 2s), then serve normally
+
+Examples:
+  ccu-purge simulator --dir /tmp/sim --script 429,500,reset,ok
+  ccu-purge simulator --latency 100ms --refuse https://www.example.com/private.html
+`
+
+// FlagSet registers the simulator's flags into f. It does not take the tool's shared flags
+// (--repo, --config, --edgerc…): the simulator reads no repository and no credentials.
+func FlagSet(f *Flags) *flag.FlagSet {
+	fs := flag.NewFlagSet("simulator", flag.ContinueOnError)
+	// Run prints the error once with a hint; the flag package would print it again with its
+	// own usage.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.BoolVar(&f.Verbose, "verbose", false, "log requests")
+	fs.StringVar(&f.Dir, "dir", "ccu-simulator", "folder for the simulator's .edgerc and CA certificate")
+	fs.IntVar(&f.V2Seconds, "v2-seconds", DefaultV2Seconds, "seconds a CCU v2 purge stays In-Progress")
+	fs.DurationVar(&f.Latency, "latency", 0, "delay added to every request, e.g. 100ms")
+	fs.StringVar(&f.Buckets, "buckets", "real", `rate limits: "real" (Akamai's token buckets) or "unlimited"`)
+	fs.Func("fail", "answer the next purge POSTs with these statuses, e.g. 500,503 (repeatable)", f.addFail)
+	fs.Func("script", "answer the next purge POSTs with these steps, e.g. 429,reset,ok (repeatable)", f.addScript)
+	fs.Func("refuse", "answer 403 to purges naming OBJECT (repeatable or comma list)", f.addRefuse)
+	return fs
+}
+
+// ParseFlags parses the simulator command's arguments. It returns flag.ErrHelp for -h (the
+// caller prints Usage), and errors that point to the simulator's own help.
+func ParseFlags(args []string) (*Flags, error) {
+	f := &Flags{}
+	fs := FlagSet(f)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("simulator: %w (see 'ccu-purge simulator --help')", err)
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q: flags start with -- (see 'ccu-purge simulator --help')", fs.Arg(0))
+	}
+	if f.Buckets != "real" && f.Buckets != "unlimited" {
+		return nil, fmt.Errorf("unknown --buckets %q; valid values are \"real\" and \"unlimited\"", f.Buckets)
+	}
+	if f.Latency < 0 {
+		return nil, fmt.Errorf("--latency %v is negative; give a duration such as 100ms", f.Latency)
+	}
+	return f, nil
+}
+
+// addScript takes a comma list of steps (see ParseScript).
+func (f *Flags) addScript(list string) error {
+	steps, err := ParseScript(list)
+	if err != nil {
+		return err
+	}
+	for _, w := range strings.Split(list, ",") {
+		f.Script = append(f.Script, strings.ToLower(strings.TrimSpace(w)))
+	}
+	f.Steps = append(f.Steps, steps...)
+	return nil
+}
+
+// addFail takes a comma list of HTTP error statuses.
+func (f *Flags) addFail(list string) error {
+	for _, s := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 400 || n > 599 {
+			return fmt.Errorf("%q is not an HTTP error status; valid statuses are 400 to 599", s)
+		}
+		f.Fail = append(f.Fail, n)
+	}
+	return nil
+}
+
+// addRefuse takes one object or a comma list (so a URL containing a comma cannot be refused).
+func (f *Flags) addRefuse(list string) error {
+	for _, s := range strings.Split(list, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			f.Refuse = append(f.Refuse, s)
+		}
+	}
+	return nil
+}
+
+// Options turns the flags into simulator options.
+func (f *Flags) Options() Options {
+	opts := Options{V2Seconds: f.V2Seconds}
+	if f.V2Seconds <= 0 {
+		opts.V2Seconds = -1 // Done at once (ccusim reads 0 as its default)
+	}
+	if f.Buckets == "unlimited" {
+		b := Unlimited()
+		opts.Buckets = &b
+	}
+	return opts
+}
+
+// Apply arms the faults the flags set on a running simulator.
+func (f *Flags) Apply(sim *Server) {
+	sim.SetLatency(f.Latency)
+	for _, status := range f.Fail {
+		sim.Script(Step{Status: status})
+	}
+	sim.Script(f.Steps...)
+	sim.Refuse(f.Refuse...)
+}
+
+// Describe says, one line each, what the flags make the simulator do.
+func (f *Flags) Describe() string {
+	var b strings.Builder
+	if f.Buckets == "unlimited" {
+		b.WriteString("  rate limits: none (--buckets unlimited)\n")
+	} else {
+		b.WriteString("  rate limits: Akamai's token buckets: requests 100 @ 50/s, URLs 10,000 @ 200/s,\n" +
+			"    CP codes 300 @ 30/min, tags 5,000 @ 500/min (429 when exhausted)\n")
+	}
+	if f.V2Seconds > 0 {
+		fmt.Fprintf(&b, "  CCU v2 purges: In-Progress for %d s, then Done\n", f.V2Seconds)
+	} else {
+		b.WriteString("  CCU v2 purges: Done at once\n")
+	}
+	if f.Latency > 0 {
+		fmt.Fprintf(&b, "  latency: %v added to every request\n", f.Latency)
+	}
+	if len(f.Fail) > 0 {
+		fmt.Fprintf(&b, "  failures: the next %d purge request(s) answer %s, in order\n", len(f.Fail), joinInts(f.Fail))
+	}
+	if len(f.Script) > 0 {
+		after := ""
+		if len(f.Fail) > 0 {
+			after = " after those"
+		}
+		fmt.Fprintf(&b, "  script: the next %d purge request(s)%s get %s, in order\n", len(f.Script), after, strings.Join(f.Script, ", "))
+	}
+	if len(f.Refuse) > 0 {
+		fmt.Fprintf(&b, "  refused (403 unauthorized): %q\n", f.Refuse)
+	}
+	return b.String()
+}
+
+func joinInts(xs []int) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, ", ")
+}
