@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -57,7 +58,7 @@ func newGHAWith(t *testing.T, config string, extra map[string]string, event map[
 	if err := os.WriteFile(g.event, raw, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	g.env = []string{"GITHUB_ACTIONS=true", "GITHUB_EVENT_PATH=" + g.event, "GITHUB_OUTPUT=" + g.output,
+	g.env = []string{"GITHUB_ACTIONS=true", "GITHUB_WORKSPACE=" + dir, "GITHUB_EVENT_PATH=" + g.event, "GITHUB_OUTPUT=" + g.output,
 		"GITHUB_STEP_SUMMARY=" + g.summary, "GITHUB_SHA=" + shas[1], "RUNNER_TEMP=" + tmp, "SSL_CERT_FILE=" + ca}
 	for _, f := range []string{g.output, g.summary} {
 		os.WriteFile(f, nil, 0o644)
@@ -287,10 +288,10 @@ func TestActionInputsDeclared(t *testing.T) {
 		t.Fatal(err)
 	}
 	read := map[string]bool{}
-	for _, m := range regexp.MustCompile(`in\("([a-z-]+)"\)|boolInput\(in, "([a-z-]+)"\)`).FindAllStringSubmatch(string(src), -1) {
-		read[m[1]+m[2]] = true
+	for _, m := range regexp.MustCompile(`in\("([a-z-]+)"\)`).FindAllStringSubmatch(string(src), -1) {
+		read[m[1]] = true
 	}
-	for _, name := range credentialInputs {
+	for _, name := range slices.Concat(credentialInputs, actionInputs) {
 		read[name] = true
 	}
 	var used []string
