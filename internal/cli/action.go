@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -180,10 +181,15 @@ var actionInputs = []string{"config", "from", "to", "state", "api", "network", "
 // its state file comes from the state input alone, not CCU_PURGE_STATE.
 var actionDefaults = map[string]string{"to": "", "state": ""}
 
-// actionFlagSet is purge's flags with the Action's defaults.
+// actionFlagSet is purge's flags with the Action's defaults. The
+// repository is the workspace, where the runner starts the step (read
+// from GITHUB_WORKSPACE, so a test can run the Action in-process).
 func (e *env) actionFlagSet(o *options, pf *purgeFlags) *flag.FlagSet {
 	fs := e.purgeFlagSet(o, pf)
-	for name, v := range actionDefaults {
+	defaults := maps.Clone(actionDefaults)
+	defaults["repo"] = cmp.Or(e.getenv("GITHUB_WORKSPACE"), ".")
+	defaults["ca-cert"] = e.trust
+	for name, v := range defaults {
 		fs.Lookup(name).Value.Set(v) // not fs.Set: the flag was not given
 	}
 	return fs

@@ -1,10 +1,10 @@
 package cli
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -58,7 +58,7 @@ func newGHAWith(t *testing.T, config string, extra map[string]string, event map[
 	if err := os.WriteFile(g.event, raw, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	g.env = []string{"GITHUB_ACTIONS=true", "GITHUB_WORKSPACE=" + dir, "GITHUB_EVENT_PATH=" + g.event, "GITHUB_OUTPUT=" + g.output,
+	g.env = []string{"GITHUB_ACTIONS=true", "GITHUB_EVENT_PATH=" + g.event, "GITHUB_OUTPUT=" + g.output,
 		"GITHUB_STEP_SUMMARY=" + g.summary, "GITHUB_SHA=" + shas[1], "RUNNER_TEMP=" + tmp, "SSL_CERT_FILE=" + ca}
 	for _, f := range []string{g.output, g.summary} {
 		os.WriteFile(f, nil, 0o644)
@@ -66,22 +66,23 @@ func newGHAWith(t *testing.T, config string, extra map[string]string, event map[
 	return g
 }
 
-// run runs the action with these inputs (name → value) and event name.
+// run runs the action in-process with these inputs (name → value) and
+// event name, stdout and stderr in one log as the runner shows them. The
+// environment is g.env (a later entry wins, as in a process's) in the
+// workspace g.dir; its SSL_CERT_FILE is the CA the run trusts.
 func (g *gha) run(eventName string, inputs map[string]string) (int, string) {
-	cmd := exec.Command(os.Args[0], "action")
-	cmd.Dir = g.dir
-	cmd.Env = append(append(os.Environ(), "CCU_PURGE_RUN_MAIN=1", "GITHUB_EVENT_NAME="+eventName), g.env...)
+	vars := map[string]string{"GITHUB_EVENT_NAME": eventName, "GITHUB_WORKSPACE": g.dir}
+	for _, kv := range g.env {
+		k, v, _ := strings.Cut(kv, "=")
+		vars[k] = v
+	}
 	for k, v := range inputs {
-		cmd.Env = append(cmd.Env, "INPUT_"+strings.ToUpper(k)+"="+v)
+		vars["INPUT_"+strings.ToUpper(k)] = v
 	}
-	out, err := cmd.CombinedOutput()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		g.t.Fatal(err)
-	}
-	return code, string(out)
+	log := newLockedBuffer() // simulator_test.go's
+	e := &env{getenv: func(k string) string { return vars[k] }, stdout: log, stderr: log, trust: vars["SSL_CERT_FILE"]}
+	code := e.run(context.Background(), []string{"action"})
+	return code, log.String()
 }
 
 func (g *gha) outputs() map[string]string {

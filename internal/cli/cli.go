@@ -64,6 +64,9 @@ type env struct {
 	stage func(name string)
 	// tick is how often a wait prints progress; 0 = every 10 s.
 	tick time.Duration
+	// trust is a CA certificate the Action trusts, which has no ca-cert
+	// input; only tests set it, as SSL_CERT_FILE does for a process.
+	trust string
 	// redact removes the loaded credentials from every output (see hide
 	// in files.go); nil until they are loaded. rawOut and rawErr are
 	// stdout and stderr before hide wrapped them.
