@@ -40,7 +40,9 @@ func TestActionInputsAsFlags(t *testing.T) {
 		{"CCU_PURGE_STATE is the CLI's alone", map[string]string{"CCU_PURGE_STATE": "s.json"}, defaults, ""},
 		{"outside a runner the repository is the folder", map[string]string{"GITHUB_WORKSPACE": ""}, with(func(s *actionSettings) { s.Repo = "." }), ""},
 		{"range and files", map[string]string{"INPUT_FROM": "v1", "INPUT_TO": "v2", "INPUT_STATE": "s.json", "INPUT_CONFIG": "c.yml", "INPUT_REPORT": "r.json", "INPUT_JUNIT": "j.xml"},
-			with(func(s *actionSettings) { s.From, s.To, s.State, s.Config, s.Report, s.Junit = "v1", "v2", "s.json", "c.yml", "r.json", "j.xml" }), ""},
+			with(func(s *actionSettings) {
+				s.From, s.To, s.State, s.Config, s.Report, s.Junit = "v1", "v2", "s.json", "c.yml", "r.json", "j.xml"
+			}), ""},
 		{"booleans and the delay", map[string]string{"INPUT_DRY-RUN": "true", "INPUT_WAIT": "1", "INPUT_DELAY": "30s"},
 			with(func(s *actionSettings) { s.DryRun, s.Wait, s.Delay = true, true, 30*time.Second }), ""},
 		{"config keys", map[string]string{"INPUT_API": "ccu-v2", "INPUT_NETWORK": "staging", "INPUT_ACTION": "delete", "INPUT_QUEUE": "emergency"},
