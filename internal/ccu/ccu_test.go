@@ -31,7 +31,12 @@ func hostIs(h string) string {
 	return "[ccu]\nhost = " + h + "\nclient_token = ct\nclient_secret = cs\naccess_token = at\n"
 }
 
+// noEnv is an environment without variables: the tests read no AKAMAI_*
+// a developer may have set.
+func noEnv(string) string { return "" }
+
 func TestLoadCredentials(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, file, section string
 		explicit            bool
@@ -58,7 +63,8 @@ func TestLoadCredentials(t *testing.T) {
 		{"colons in a secret are not echoed", hostIs("SECRETVALUE123:a:b"), "ccu", false, "", "write an IPv6 host in brackets: [ADDRESS]:PORT"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg, err := LoadCredentials(Source{Edgerc: writeEdgerc(t, tc.file), Section: tc.section, SectionSet: tc.explicit})
+			t.Parallel()
+			cfg, err := LoadCredentials(Source{Edgerc: writeEdgerc(t, tc.file), Section: tc.section, SectionSet: tc.explicit, Getenv: noEnv})
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !errors.Is(err, ErrNoCredentials) {
 					t.Fatalf("err = %v, want one containing %q", err, tc.wantErr)
@@ -76,7 +82,7 @@ func TestLoadCredentials(t *testing.T) {
 			}
 		})
 	}
-	if _, err := LoadCredentials(Source{Edgerc: filepath.Join(t.TempDir(), "none"), Section: "ccu"}); err == nil || !strings.Contains(err.Error(), "AKAMAI_CCU_*") {
+	if _, err := LoadCredentials(Source{Edgerc: filepath.Join(t.TempDir(), "none"), Section: "ccu", Getenv: noEnv}); err == nil || !strings.Contains(err.Error(), "AKAMAI_CCU_*") {
 		t.Errorf("missing file: %v", err)
 	}
 }
