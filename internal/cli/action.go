@@ -11,28 +11,20 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
-	"time"
-	"unicode"
 
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/ci"
+	"github.com/ccu-purge/ccu-purge/internal/inputs"
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
 )
-
-// Fail-on policies of the GitHub Action.
-var validFailOn = []string{"error", "warning", "never"}
 
 // maxAnnotations caps config-error annotations: GitHub shows only a few
 // per step anyway.
 const maxAnnotations = 20
-
-// credentialInputs are the action inputs that carry secrets.
-var credentialInputs = []string{"host", "client-token", "client-secret", "access-token"}
 
 // action is the GitHub Action's entry point (action.yml's last step runs
 // "ccu-purge action", docker/action.yml the image with the argument
@@ -90,7 +82,7 @@ func (e *env) action(ctx context.Context, args []string) error {
 func (e *env) maskSecrets(tmp string, fs *flag.FlagSet, o *options) error {
 	raw := githubactions.New(githubactions.WithWriter(logWriter{e.stdout}), githubactions.WithGetenv(e.getenv))
 	in := func(name string) string { return strings.TrimSpace(raw.GetInput(name)) }
-	for _, name := range credentialInputs {
+	for _, name := range inputs.Credentials {
 		if v := in(name); v != "" {
 			raw.AddMask(v)
 		}
@@ -105,7 +97,11 @@ func (e *env) maskSecrets(tmp string, fs *flag.FlagSet, o *options) error {
 	named(fs, o)
 	creds, lerr := ccu.LoadCredentials(e.source(o))
 	if lerr != nil {
-		maskLines(raw, in("edgerc")) // edgegrid cannot tell; the run fails at loading anyway
+		// edgegrid cannot tell which lines hold values; the run fails at
+		// loading anyway.
+		for _, v := range inputs.MaskValues(in("edgerc")) {
+			raw.AddMask(v)
+		}
 		return err
 	}
 	secrets := ccu.Secrets(creds)
@@ -116,22 +112,6 @@ func (e *env) maskSecrets(tmp string, fs *flag.FlagSet, o *options) error {
 	}
 	e.hide(secrets...)
 	return err
-}
-
-// maskLines masks each line of an .edgerc that edgegrid cannot load, and
-// the part after its first = or :, so that even a file it refuses shows no
-// value in the log.
-func maskLines(gh *githubactions.Action, content string) {
-	for _, line := range strings.Split(content, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "[") || strings.HasPrefix(line, "#") || strings.HasPrefix(line, ";") {
-			continue
-		}
-		gh.AddMask(line)
-		if i := strings.IndexAny(line, "=:"); i >= 0 && strings.TrimSpace(line[i+1:]) != "" {
-			gh.AddMask(strings.TrimSpace(line[i+1:]))
-		}
-	}
 }
 
 // logWriter is the Action's log for go-githubactions, which panics when
@@ -170,23 +150,12 @@ func (l logWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// actionInputs are the purge flags the Action has an input for, each of
-// the flag's name: an input is set as its flag, so the defaults and the
-// checks are the flags' own.
-var actionInputs = []string{"config", "from", "to", "state", "api", "network", "action", "queue", "dry-run", "wait",
-	"delay", "report", "junit", "section"}
-
-// actionDefaults are the flags whose default differs in the Action: its
-// head is the event's commit (GITHUB_SHA), not the checkout's HEAD, and
-// its state file comes from the state input alone, not CCU_PURGE_STATE.
-var actionDefaults = map[string]string{"to": "", "state": ""}
-
 // actionFlagSet is purge's flags with the Action's defaults. The
 // repository is the workspace, where the runner starts the step (read
 // from GITHUB_WORKSPACE, so a test can run the Action in-process).
 func (e *env) actionFlagSet(o *options, pf *purgeFlags) *flag.FlagSet {
 	fs := e.purgeFlagSet(o, pf)
-	defaults := maps.Clone(actionDefaults)
+	defaults := maps.Clone(inputs.Defaults)
 	defaults["repo"] = cmp.Or(e.getenv("GITHUB_WORKSPACE"), ".")
 	defaults["ca-cert"] = e.trust
 	for name, v := range defaults {
@@ -200,18 +169,18 @@ func (e *env) actionFlagSet(o *options, pf *purgeFlags) *flag.FlagSet {
 // RUNNER_TEMP. edgercErr is why the .edgerc could not be written from
 // the inputs.
 func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, fs *flag.FlagSet, o *options, pf *purgeFlags, tmp string, edgercErr error) (string, error) {
-	if err := singleLine(in); err != nil {
-		return "", err
+	if err := inputs.CheckLines(in); err != nil {
+		return "", usageErr(err)
 	}
 	if edgercErr != nil {
 		return "", edgercErr
 	}
-	failOn := cmp.Or(in("fail-on"), "error")
-	if !slices.Contains(validFailOn, failOn) {
-		return "", usagef("unknown fail-on %q; valid values are %q", failOn, validFailOn)
+	failOn, err := inputs.CheckFailOn(in)
+	if err == nil {
+		err = inputs.SetFlags(fs, in)
 	}
-	if err := setInputs(fs, in); err != nil {
-		return "", err
+	if err != nil {
+		return "", usageErr(err)
 	}
 	if ci.Proposal(ci.Env{Getenv: e.getenv}) {
 		// A pull request or merge queue entry shows what its merge will
@@ -227,81 +196,15 @@ func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, fs
 	return failOn, e.checkOutputs(o, pf)
 }
 
-// setInputs sets the flag of each input given. A value its flag refuses,
-// or a negative duration, is the input's error, named as the input.
-func setInputs(fs *flag.FlagSet, in func(string) string) error {
-	for _, name := range actionInputs {
-		v := in(name)
-		if v == "" {
-			continue
-		}
-		f := fs.Lookup(name)
-		if err := fs.Set(name, v); err != nil || flagValue[time.Duration](f) < 0 {
-			return inputError(f, v)
-		}
-	}
-	return nil
-}
-
-// inputError says what an input of f's type takes.
-func inputError(f *flag.Flag, v string) error {
-	if _, ok := f.Value.(flag.Getter).Get().(time.Duration); ok {
-		return usagef("input %s must be a duration such as 30s or 2m, not %q", f.Name, v)
-	}
-	return usagef("input %s must be true or false, not %q", f.Name, v)
-}
-
-// flagValue is f's value when it is a T, else T's zero value.
-func flagValue[T any](f *flag.Flag) T {
-	var v T
-	if g, ok := f.Value.(flag.Getter); ok {
-		v, _ = g.Get().(T)
-	}
-	return v
-}
-
-// singleInputs are the inputs read from INPUT_* variables on one line:
-// every input but edgerc, whose content has many.
-func singleInputs() []string {
-	return slices.Concat(actionInputs, credentialInputs, []string{"fail-on"})
-}
-
-// singleLine refuses an input holding a control character: a line break
-// in a path (config, state, report) would otherwise reach the log as a
-// line of its own, where the runner obeys "::error::" and the like, and
-// no path, revision or name needs one. The value is not shown: it may be
-// a credential.
-func singleLine(in func(string) string) error {
-	for _, name := range singleInputs() {
-		if strings.IndexFunc(in(name), unicode.IsControl) >= 0 {
-			return usagef("input %s holds a control character (a line break or tab): give it on one line", name)
-		}
-	}
-	return nil
-}
-
-// writeEdgerc writes the credentials from the inputs to a mode-0600 file
-// in tmp (removed at exit), or returns "" when none were given.
+// writeEdgerc writes the .edgerc the inputs give to a mode-0600 file in
+// tmp (removed at exit), or returns "" when they give none.
 func writeEdgerc(in func(string) string, tmp, section string) (string, error) {
-	content := in("edgerc")
-	var given, missing []string
-	for _, name := range credentialInputs {
-		if in(name) != "" {
-			given = append(given, name)
-		} else {
-			missing = append(missing, name)
-		}
+	content, err := inputs.Edgerc(in, section)
+	if err != nil {
+		return "", usageErr(err)
 	}
-	switch {
-	case content != "" && len(given) > 0:
-		return "", usagef("give either the edgerc input or the four credential inputs, not both")
-	case content == "" && len(given) == 0:
+	if content == "" {
 		return "", nil
-	case content == "" && len(missing) > 0:
-		return "", usagef("credential inputs %s are missing (host, client-token, client-secret and access-token go together)", strings.Join(missing, ", "))
-	case content == "":
-		content = fmt.Sprintf("[%s]\nhost = %s\nclient_token = %s\nclient_secret = %s\naccess_token = %s\n",
-			section, in("host"), in("client-token"), in("client-secret"), in("access-token"))
 	}
 	path := filepath.Join(tmp, "edgerc")
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -16,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
+	"github.com/ccu-purge/ccu-purge/internal/inputs"
 )
 
 // gha is one simulated GitHub Actions step: the real binary (this test
@@ -299,7 +299,7 @@ func TestActionInputsDeclared(t *testing.T) {
 	for _, m := range regexp.MustCompile(`in\("([a-z-]+)"\)`).FindAllStringSubmatch(string(src), -1) {
 		read[m[1]] = true
 	}
-	for _, name := range slices.Concat(credentialInputs, actionInputs) {
+	for _, name := range inputs.All() {
 		read[name] = true
 	}
 	var used []string

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ccu-purge/ccu-purge/internal/inputs"
 )
 
 // actionSettings is what the Action's inputs set, as plain data.
@@ -67,7 +69,7 @@ func TestActionInputsAsFlags(t *testing.T) {
 			e := &env{getenv: func(k string) string { return vars[k] }, stdout: io.Discard}
 			o, pf := &options{}, &purgeFlags{}
 			fs := e.actionFlagSet(o, pf)
-			err := setInputs(fs, func(name string) string { return vars["INPUT_"+strings.ToUpper(name)] })
+			err := inputs.SetFlags(fs, func(name string) string { return vars["INPUT_"+strings.ToUpper(name)] })
 			if tc.wantErr != "" {
 				if err == nil || err.Error() != tc.wantErr {
 					t.Fatalf("err = %v, want %q", err, tc.wantErr)
@@ -92,11 +94,11 @@ func TestActionInputsAsFlags(t *testing.T) {
 func TestActionInputsAreFlags(t *testing.T) {
 	t.Parallel()
 	fs := (&env{getenv: func(string) string { return "" }, stdout: io.Discard}).purgeFlagSet(&options{}, &purgeFlags{})
-	own := map[string]bool{"fail-on": true, "edgerc": true}
-	for _, name := range credentialInputs {
+	own := map[string]bool{}
+	for _, name := range append(inputs.Own, inputs.Credentials...) {
 		own[name] = true
 	}
-	for _, name := range actionInputs {
+	for _, name := range inputs.Flags {
 		if fs.Lookup(name) == nil {
 			t.Errorf("input %s sets --%s, which purge does not define", name, name)
 		}
@@ -104,7 +106,7 @@ func TestActionInputsAreFlags(t *testing.T) {
 			t.Errorf("input %s is both a flag's and the Action's own", name)
 		}
 	}
-	for name := range actionDefaults {
+	for name := range inputs.Defaults {
 		if fs.Lookup(name) == nil {
 			t.Errorf("the Action's default for --%s names no purge flag", name)
 		}
