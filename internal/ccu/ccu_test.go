@@ -3,6 +3,7 @@ package ccu
 import (
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,7 +31,12 @@ func hostIs(h string) string {
 	return "[ccu]\nhost = " + h + "\nclient_token = ct\nclient_secret = cs\naccess_token = at\n"
 }
 
+// noEnv is an environment without variables: the tests read no AKAMAI_*
+// a developer may have set.
+func noEnv(string) string { return "" }
+
 func TestLoadCredentials(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, file, section string
 		explicit            bool
@@ -57,7 +63,8 @@ func TestLoadCredentials(t *testing.T) {
 		{"colons in a secret are not echoed", hostIs("SECRETVALUE123:a:b"), "ccu", false, "", "write an IPv6 host in brackets: [ADDRESS]:PORT"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg, err := LoadCredentials(Source{Edgerc: writeEdgerc(t, tc.file), Section: tc.section, SectionSet: tc.explicit})
+			t.Parallel()
+			cfg, err := LoadCredentials(Source{Edgerc: writeEdgerc(t, tc.file), Section: tc.section, SectionSet: tc.explicit, Getenv: noEnv})
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !errors.Is(err, ErrNoCredentials) {
 					t.Fatalf("err = %v, want one containing %q", err, tc.wantErr)
@@ -75,23 +82,85 @@ func TestLoadCredentials(t *testing.T) {
 			}
 		})
 	}
-	if _, err := LoadCredentials(Source{Edgerc: filepath.Join(t.TempDir(), "none"), Section: "ccu"}); err == nil || !strings.Contains(err.Error(), "AKAMAI_CCU_*") {
+	if _, err := LoadCredentials(Source{Edgerc: filepath.Join(t.TempDir(), "none"), Section: "ccu", Getenv: noEnv}); err == nil || !strings.Contains(err.Error(), "AKAMAI_CCU_*") {
 		t.Errorf("missing file: %v", err)
 	}
 }
 
-// edgegrid-golang reads AKAMAI_{SECTION}_* from the process environment
-// before the file.
+// AKAMAI_{SECTION}_* variables, read through Source.Getenv, come before
+// the file.
 func TestLoadCredentialsFromEnv(t *testing.T) {
-	for k, v := range map[string]string{"AKAMAI_CCU_HOST": "env-host.example", "AKAMAI_CCU_CLIENT_TOKEN": "a", "AKAMAI_CCU_CLIENT_SECRET": "b", "AKAMAI_CCU_ACCESS_TOKEN": "c"} {
-		t.Setenv(k, v)
-	}
-	cfg, err := LoadCredentials(Source{Edgerc: filepath.Join(t.TempDir(), "none"), Section: "ccu"})
+	t.Parallel()
+	vars := map[string]string{"AKAMAI_CCU_HOST": "env-host.example", "AKAMAI_CCU_CLIENT_TOKEN": "a", "AKAMAI_CCU_CLIENT_SECRET": "b", "AKAMAI_CCU_ACCESS_TOKEN": "c"}
+	getenv := func(k string) string { return vars[k] }
+	cfg, err := LoadCredentials(Source{Edgerc: filepath.Join(t.TempDir(), "none"), Section: "ccu", Getenv: getenv})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cfg.Host != "env-host.example" || cfg.MaxBody != 131072 {
 		t.Errorf("host %q max body %d", cfg.Host, cfg.MaxBody)
+	}
+}
+
+// TestLoadCredentialsGetenv: which variables are read for which section,
+// how they rank against the file, and HOME for "~/", all through Getenv.
+func TestLoadCredentialsGetenv(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	if err := os.WriteFile(filepath.Join(home, ".edgerc"), []byte(hostIs("file-host.example")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	four := func(prefix, host string) map[string]string {
+		return map[string]string{prefix + "HOST": host, prefix + "CLIENT_TOKEN": "a", prefix + "CLIENT_SECRET": "b", prefix + "ACCESS_TOKEN": "c"}
+	}
+	with := func(m map[string]string, k, v string) map[string]string {
+		m[k] = v
+		return m
+	}
+	for _, tc := range []struct {
+		name                 string
+		vars                 map[string]string
+		section              string
+		fileOnly, sectionSet bool
+		wantHost             string
+		wantMaxBody          int
+		wantAccountKey       string
+	}{
+		{"section variables", four("AKAMAI_CCU_", "ccu-env.example"), "ccu", false, false, "ccu-env.example", 131072, ""},
+		{"max body and account key", with(with(four("AKAMAI_CCU_", "ccu-env.example"), "AKAMAI_CCU_MAX_BODY", "2048"), "AKAMAI_CCU_ACCOUNT_KEY", "1-ABC"), "ccu", false, false, "ccu-env.example", 2048, "1-ABC"},
+		{"max body that is no number", with(four("AKAMAI_CCU_", "ccu-env.example"), "AKAMAI_CCU_MAX_BODY", "big"), "ccu", false, false, "ccu-env.example", 131072, ""},
+		{"one variable missing: the file", with(four("AKAMAI_CCU_", "ccu-env.example"), "AKAMAI_CCU_ACCESS_TOKEN", ""), "ccu", false, false, "file-host.example", 131072, ""},
+		{"--edgerc: the file wins", four("AKAMAI_CCU_", "ccu-env.example"), "ccu", true, false, "file-host.example", 131072, ""},
+		{"default section reads AKAMAI_*", four("AKAMAI_", "plain-env.example"), "default", false, true, "plain-env.example", 131072, ""},
+		{"ccu falls back to AKAMAI_* without a file section", with(four("AKAMAI_", "plain-env.example"), "HOME", t.TempDir()), "ccu", false, false, "plain-env.example", 131072, ""},
+		{"AKAMAI_* is not read for ccu", four("AKAMAI_", "plain-env.example"), "ccu", false, false, "file-host.example", 131072, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			vars := maps.Clone(tc.vars)
+			if _, ok := vars["HOME"]; !ok {
+				vars["HOME"] = home
+			}
+			src := Source{Edgerc: "~/.edgerc", Section: tc.section, FileOnly: tc.fileOnly, SectionSet: tc.sectionSet, Getenv: func(k string) string { return vars[k] }}
+			cfg, err := LoadCredentials(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Host != tc.wantHost || cfg.MaxBody != tc.wantMaxBody || cfg.AccountKey != tc.wantAccountKey {
+				t.Errorf("host %q max body %d account key %q, want %q %d %q", cfg.Host, cfg.MaxBody, cfg.AccountKey, tc.wantHost, tc.wantMaxBody, tc.wantAccountKey)
+			}
+		})
+	}
+}
+
+// TestLoadCredentialsHomeMissing: "~/.edgerc" under a HOME without one
+// says so, naming the file as given.
+func TestLoadCredentialsHomeMissing(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	_, err := LoadCredentials(Source{Edgerc: "~/.edgerc", Section: "ccu", Getenv: func(k string) string { return map[string]string{"HOME": home}[k] }})
+	if want := "~/.edgerc does not exist and AKAMAI_CCU_* variables are not set"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %v, want one containing %q", err, want)
 	}
 }
 

@@ -30,16 +30,29 @@ type Source struct {
 	FileOnly bool
 	// SectionSet is set when --section was given: no fallback to "default".
 	SectionSet bool
+	// Getenv reads the run's environment: the AKAMAI_* variables and HOME
+	// (for a leading "~/" in Edgerc). nil reads the process environment.
+	Getenv func(string) string
 }
 
-// LoadCredentials reads EdgeGrid credentials with edgegrid-golang:
-// AKAMAI_{SECTION}_* variables first (AKAMAI_* for "default") unless
-// FileOnly, then the section of the .edgerc file. When the section was not
-// named and "ccu" is found nowhere, "default" is used.
+// LoadCredentials reads EdgeGrid credentials: AKAMAI_{SECTION}_* variables
+// first (AKAMAI_* for "default") unless FileOnly, then the section of the
+// .edgerc file, read with edgegrid-golang. When the section was not named
+// and "ccu" is found nowhere, "default" is used.
 func LoadCredentials(src Source) (*edgegrid.Config, error) {
+	getenv := src.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
 	edgerc, section := src.Edgerc, src.Section
+	file := expandHome(edgerc, getenv)
 	load := func(section string) (*edgegrid.Config, error) {
-		return edgegrid.New(edgegrid.WithEnv(!src.FileOnly), edgegrid.WithFile(edgerc), edgegrid.WithSection(section))
+		if !src.FileOnly {
+			if cfg, ok := fromEnv(getenv, section); ok {
+				return cfg, nil
+			}
+		}
+		return edgegrid.New(edgegrid.WithEnv(false), edgegrid.WithFile(file), edgegrid.WithSection(section))
 	}
 	cfg, err := load(section)
 	if err != nil && !src.SectionSet && section == DefaultSection && missingSection(err) {
@@ -48,9 +61,45 @@ func LoadCredentials(src Source) (*edgegrid.Config, error) {
 		}
 	}
 	if err != nil {
-		return nil, explain(err, edgerc, section)
+		return nil, explain(err, edgerc, section, exists(file))
 	}
 	return validate(cfg, edgerc, section)
+}
+
+// fromEnv reads the section's credentials from AKAMAI_{SECTION}_HOST,
+// _CLIENT_TOKEN, _CLIENT_SECRET and _ACCESS_TOKEN (AKAMAI_HOST… for
+// "default"), all four required, and the optional _MAX_BODY and
+// _ACCOUNT_KEY, as edgegrid-golang's Config.FromEnv does. It is ours
+// because FromEnv reads only the process environment (os.LookupEnv), and
+// the run's environment is getenv, so tests can run side by side. A
+// variable set to "" counts as unset: getenv cannot tell them apart.
+func fromEnv(getenv func(string) string, section string) (*edgegrid.Config, bool) {
+	prefix := "AKAMAI_" + strings.ToUpper(section) + "_"
+	if section == edgegrid.DefaultSection {
+		prefix = "AKAMAI_"
+	}
+	cfg := &edgegrid.Config{}
+	for field, p := range map[string]*string{"HOST": &cfg.Host, "CLIENT_TOKEN": &cfg.ClientToken, "CLIENT_SECRET": &cfg.ClientSecret, "ACCESS_TOKEN": &cfg.AccessToken} {
+		if *p = getenv(prefix + field); *p == "" {
+			return nil, false
+		}
+	}
+	cfg.MaxBody, _ = strconv.Atoi(getenv(prefix + "MAX_BODY"))
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = edgegrid.MaxBodySize
+	}
+	cfg.AccountKey = getenv(prefix + "ACCOUNT_KEY")
+	return cfg, true
+}
+
+// expandHome reads a leading "~/" in path as the HOME getenv gives. Without
+// HOME (Windows has USERPROFILE), path is left for edgegrid-golang and
+// exists to expand from the process, as they always have.
+func expandHome(path string, getenv func(string) string) string {
+	if rest, ok := strings.CutPrefix(path, "~/"); ok && getenv("HOME") != "" {
+		return filepath.Join(getenv("HOME"), rest)
+	}
+	return path
 }
 
 func validate(cfg *edgegrid.Config, edgerc, section string) (*edgegrid.Config, error) {
@@ -148,13 +197,13 @@ func missingSection(err error) bool {
 
 // explain turns edgegrid-golang's errors into one that says what to do. It
 // never includes values read from the file, only names.
-func explain(err error, edgerc, section string) error {
+func explain(err error, edgerc, section string, found bool) error {
 	env := "AKAMAI_" + upper(section) + "_*"
 	if section == "default" {
 		env = "AKAMAI_*"
 	}
 	switch {
-	case errors.Is(err, edgegrid.ErrLoadingFile) && !exists(edgerc):
+	case errors.Is(err, edgegrid.ErrLoadingFile) && !found:
 		return fmt.Errorf("%w: %s does not exist and %s variables are not set (create the file from an Akamai API client with CCU access, pass --edgerc FILE, or set %s)", ErrNoCredentials, edgerc, env, env)
 	case errors.Is(err, edgegrid.ErrLoadingFile):
 		// ini's own message quotes the offending line, which may hold a secret.

@@ -2,33 +2,29 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
-	"unicode"
 
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/ci"
+	"github.com/ccu-purge/ccu-purge/internal/inputs"
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
 )
-
-// Fail-on policies of the GitHub Action.
-var validFailOn = []string{"error", "warning", "never"}
 
 // maxAnnotations caps config-error annotations: GitHub shows only a few
 // per step anyway.
 const maxAnnotations = 20
-
-// credentialInputs are the action inputs that carry secrets.
-var credentialInputs = []string{"host", "client-token", "client-secret", "access-token"}
 
 // action is the GitHub Action's entry point (action.yml's last step runs
 // "ccu-purge action", docker/action.yml the image with the argument
@@ -45,10 +41,12 @@ func (e *env) action(ctx context.Context, args []string) error {
 	}
 	defer os.RemoveAll(tmp)                                             // the written .edgerc goes with it
 	e.stdout, e.stderr = legacyDefang{e.stdout}, legacyDefang{e.stderr} // under the redaction hide adds
-	edgerc, edgercErr := e.maskSecrets(tmp)
+	o, pf := &options{}, &purgeFlags{}
+	fs := e.actionFlagSet(o, pf)
+	edgercErr := e.maskSecrets(tmp, fs, o)
 	gh := githubactions.New(githubactions.WithWriter(logWriter{e.stdout}), githubactions.WithGetenv(e.getenv))
 	in := func(name string) string { return strings.TrimSpace(gh.GetInput(name)) }
-	o, pf, failOn, err := e.actionOptions(gh, in, tmp, edgerc, edgercErr)
+	failOn, err := e.actionOptions(gh, in, fs, o, pf, tmp, edgercErr)
 	if err == nil {
 		err = e.checkActionFiles(gh)
 	}
@@ -68,7 +66,7 @@ func (e *env) action(ctx context.Context, args []string) error {
 	if open {
 		gh.EndGroup()
 	}
-	annotate(gh, run, err, o.config)
+	annotate(gh, run, err, o.config, e.getenv("GITHUB_WORKSPACE"))
 	return verdict(run, errors.Join(err, e.actionFiles(run, err)), failOn)
 }
 
@@ -78,23 +76,33 @@ func (e *env) action(ctx context.Context, args []string) error {
 // variables, ~/.edgerc). The loaded values are what a server can echo, in
 // whatever syntax the file spelled them (quotes, backticks, "key: value",
 // inline comments), so they are masked, and from then on redacted from
-// every output (hide). It returns the written .edgerc, "" for none.
-func (e *env) maskSecrets(tmp string) (string, error) {
+// every output (hide). The section input and the written .edgerc go
+// into fs as their flags; the error is why the .edgerc could not be
+// written.
+func (e *env) maskSecrets(tmp string, fs *flag.FlagSet, o *options) error {
 	raw := githubactions.New(githubactions.WithWriter(logWriter{e.stdout}), githubactions.WithGetenv(e.getenv))
 	in := func(name string) string { return strings.TrimSpace(raw.GetInput(name)) }
-	for _, name := range credentialInputs {
+	for _, name := range inputs.Credentials {
 		if v := in(name); v != "" {
 			raw.AddMask(v)
 		}
 	}
-	section, sectionSet := e.actionSection(in)
-	edgerc, err := writeEdgerc(in, tmp, section)
-	file, fileSet := e.actionEdgerc(edgerc)
-	src := ccu.Source{Edgerc: file, Section: section, FileOnly: fileSet, SectionSet: sectionSet}
-	creds, lerr := ccu.LoadCredentials(src)
+	if v := in("section"); v != "" {
+		fs.Set("section", v) // a string flag takes any value
+	}
+	edgerc, err := writeEdgerc(in, tmp, o.section)
+	if edgerc != "" {
+		fs.Set("edgerc", edgerc)
+	}
+	named(fs, o)
+	creds, lerr := ccu.LoadCredentials(e.source(o))
 	if lerr != nil {
-		maskLines(raw, in("edgerc")) // edgegrid cannot tell; the run fails at loading anyway
-		return edgerc, err
+		// edgegrid cannot tell which lines hold values; the run fails at
+		// loading anyway.
+		for _, v := range inputs.MaskValues(in("edgerc")) {
+			raw.AddMask(v)
+		}
+		return err
 	}
 	secrets := ccu.Secrets(creds)
 	for _, v := range secrets {
@@ -103,23 +111,7 @@ func (e *env) maskSecrets(tmp string) (string, error) {
 		}
 	}
 	e.hide(secrets...)
-	return edgerc, err
-}
-
-// maskLines masks each line of an .edgerc that edgegrid cannot load, and
-// the part after its first = or :, so that even a file it refuses shows no
-// value in the log.
-func maskLines(gh *githubactions.Action, content string) {
-	for _, line := range strings.Split(content, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "[") || strings.HasPrefix(line, "#") || strings.HasPrefix(line, ";") {
-			continue
-		}
-		gh.AddMask(line)
-		if i := strings.IndexAny(line, "=:"); i >= 0 && strings.TrimSpace(line[i+1:]) != "" {
-			gh.AddMask(strings.TrimSpace(line[i+1:]))
-		}
-	}
+	return err
 }
 
 // logWriter is the Action's log for go-githubactions, which panics when
@@ -158,42 +150,37 @@ func (l logWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// actionOptions turns the inputs into the purge command's options;
-// edgerc is the .edgerc written from them ("" for none) and edgercErr why
-// it could not be.
-func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, tmp, edgerc string, edgercErr error) (*options, *purgeFlags, string, error) {
-	if err := singleLine(in); err != nil {
-		return nil, nil, "", err
+// actionFlagSet is purge's flags with the Action's defaults. The
+// repository is the workspace, where the runner starts the step (read
+// from GITHUB_WORKSPACE, so a test can run the Action in-process).
+func (e *env) actionFlagSet(o *options, pf *purgeFlags) *flag.FlagSet {
+	fs := e.purgeFlagSet(o, pf)
+	defaults := maps.Clone(inputs.Defaults)
+	defaults["repo"] = cmp.Or(e.getenv("GITHUB_WORKSPACE"), ".")
+	defaults["ca-cert"] = e.trust
+	for name, v := range defaults {
+		fs.Lookup(name).Value.Set(v) // not fs.Set: the flag was not given
+	}
+	return fs
+}
+
+// actionOptions sets the inputs' flags in fs, then applies what only the
+// Action has: fail-on, proposals running dry and the report under
+// RUNNER_TEMP. edgercErr is why the .edgerc could not be written from
+// the inputs.
+func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, fs *flag.FlagSet, o *options, pf *purgeFlags, tmp string, edgercErr error) (string, error) {
+	if err := inputs.CheckLines(in); err != nil {
+		return "", usageErr(err)
 	}
 	if edgercErr != nil {
-		return nil, nil, "", edgercErr
+		return "", edgercErr
 	}
-	o := &options{repo: ".", config: in("config"), from: in("from"), to: in("to"), state: in("state")}
-	o.section, o.sectionSet = e.actionSection(in)
-	pf := &purgeFlags{timeout: 10 * time.Minute, concurrency: ccu.DefaultConcurrency, junit: in("junit")}
-	// Inputs that set config keys take the flags' place: they win over
-	// CCU_PURGE_* variables and the file.
-	o.overrides = map[string]string{}
-	for key, v := range map[string]string{"api": in("api"), "network": in("network"), "action": in("action"), "queue": in("queue")} {
-		if v != "" {
-			o.overrides[key] = v
-		}
+	failOn, err := inputs.CheckFailOn(in)
+	if err == nil {
+		err = inputs.SetFlags(fs, in)
 	}
-	failOn := first(in("fail-on"), "error")
-	if !contains(validFailOn, failOn) {
-		return nil, nil, "", usagef("unknown fail-on %q; valid values are %q", failOn, validFailOn)
-	}
-	var err error
-	if o.dryRun, err = boolInput(in, "dry-run"); err != nil {
-		return nil, nil, "", err
-	}
-	if pf.wait, err = boolInput(in, "wait"); err != nil {
-		return nil, nil, "", err
-	}
-	if v := in("delay"); v != "" {
-		if pf.delay, err = time.ParseDuration(v); err != nil || pf.delay < 0 {
-			return nil, nil, "", usagef("input delay must be a duration such as 30s or 2m, not %q", v)
-		}
+	if err != nil {
+		return "", usageErr(err)
 	}
 	if ci.Proposal(ci.Env{Getenv: e.getenv}) {
 		// A pull request or merge queue entry shows what its merge will
@@ -201,78 +188,23 @@ func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, tm
 		o.dryRun = true
 		gh.Noticef("proposed change (%s): planning only (dry run), nothing is purged", e.getenv("GITHUB_EVENT_NAME"))
 	}
-	o.report = first(in("report"), filepath.Join(first(e.getenv("RUNNER_TEMP"), tmp), "ccu-purge-report.json"))
-	o.edgerc, o.edgercSet = e.actionEdgerc(edgerc)
-	if err := checkOutputs(o, pf); err != nil {
-		return nil, nil, "", err
+	o.report = cmp.Or(o.report, filepath.Join(cmp.Or(e.getenv("RUNNER_TEMP"), tmp), "ccu-purge-report.json"))
+	named(fs, o)
+	if err := checkFlags(fs, o); err != nil {
+		return "", err
 	}
-	return o, pf, failOn, nil
+	return failOn, e.checkOutputs(o, pf)
 }
 
-// actionEdgerc is the .edgerc the Action reads, and whether it was named
-// (it then wins over AKAMAI_* credential variables): the file written
-// from the inputs, else AKAMAI_EDGERC as for the CLI, else ~/.edgerc.
-func (e *env) actionEdgerc(written string) (string, bool) {
-	if written != "" {
-		return written, true
-	}
-	if v := e.getenv("AKAMAI_EDGERC"); v != "" {
-		return v, true
-	}
-	return "~/.edgerc", false
-}
-
-// actionSection is the .edgerc section: the section input, else
-// AKAMAI_EDGERC_SECTION, else "ccu" (then "default"); named ones do not
-// fall back.
-func (e *env) actionSection(in func(string) string) (string, bool) {
-	name := first(in("section"), e.getenv("AKAMAI_EDGERC_SECTION"))
-	return first(name, ccu.DefaultSection), name != ""
-}
-
-// singleInputs are the inputs read from INPUT_* variables on one line:
-// every input but edgerc, whose content has many.
-func singleInputs() []string {
-	return []string{"config", "from", "to", "state", "api", "network", "action", "queue", "dry-run", "wait",
-		"delay", "report", "junit", "section", "host", "client-token", "client-secret", "access-token", "fail-on"}
-}
-
-// singleLine refuses an input holding a control character: a line break
-// in a path (config, state, report) would otherwise reach the log as a
-// line of its own, where the runner obeys "::error::" and the like, and
-// no path, revision or name needs one. The value is not shown: it may be
-// a credential.
-func singleLine(in func(string) string) error {
-	for _, name := range singleInputs() {
-		if strings.IndexFunc(in(name), unicode.IsControl) >= 0 {
-			return usagef("input %s holds a control character (a line break or tab): give it on one line", name)
-		}
-	}
-	return nil
-}
-
-// writeEdgerc writes the credentials from the inputs to a mode-0600 file
-// in tmp (removed at exit), or returns "" when none were given.
+// writeEdgerc writes the .edgerc the inputs give to a mode-0600 file in
+// tmp (removed at exit), or returns "" when they give none.
 func writeEdgerc(in func(string) string, tmp, section string) (string, error) {
-	content := in("edgerc")
-	var given, missing []string
-	for _, name := range credentialInputs {
-		if in(name) != "" {
-			given = append(given, name)
-		} else {
-			missing = append(missing, name)
-		}
+	content, err := inputs.Edgerc(in, section)
+	if err != nil {
+		return "", usageErr(err)
 	}
-	switch {
-	case content != "" && len(given) > 0:
-		return "", usagef("give either the edgerc input or the four credential inputs, not both")
-	case content == "" && len(given) == 0:
+	if content == "" {
 		return "", nil
-	case content == "" && len(missing) > 0:
-		return "", usagef("credential inputs %s are missing (host, client-token, client-secret and access-token go together)", strings.Join(missing, ", "))
-	case content == "":
-		content = fmt.Sprintf("[%s]\nhost = %s\nclient_token = %s\nclient_secret = %s\naccess_token = %s\n",
-			section, in("host"), in("client-token"), in("client-secret"), in("access-token"))
 	}
 	path := filepath.Join(tmp, "edgerc")
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
@@ -332,21 +264,9 @@ func runnerText(name string, run *purgeRun, runErr error) (string, error) {
 	return summary(run, runErr), nil
 }
 
-func boolInput(in func(string) string, name string) (bool, error) {
-	v := in(name)
-	if v == "" {
-		return false, nil
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return false, usagef("input %s must be true or false, not %q", name, v)
-	}
-	return b, nil
-}
-
 // annotate puts config errors on their file and line, and warns about
 // unmatched files and fallbacks where reviewers look.
-func annotate(gh *githubactions.Action, run *purgeRun, err error, config string) {
+func annotate(gh *githubactions.Action, run *purgeRun, err error, config, workspace string) {
 	var errs mapper.Errors
 	switch {
 	case errors.As(err, &errs):
@@ -356,7 +276,7 @@ func annotate(gh *githubactions.Action, run *purgeRun, err error, config string)
 			errs = errs[:maxAnnotations]
 		}
 		for _, x := range errs {
-			gh.WithFieldsMap(map[string]string{"file": relPath(x.File, config), "line": strconv.Itoa(x.Line), "col": strconv.Itoa(x.Col)}).Errorf("%s", x.Msg)
+			gh.WithFieldsMap(map[string]string{"file": relPath(x.File, config, workspace), "line": strconv.Itoa(x.Line), "col": strconv.Itoa(x.Col)}).Errorf("%s", x.Msg)
 		}
 	case err != nil:
 		gh.Errorf("%s", oneLine(err.Error()))
@@ -377,10 +297,11 @@ func annotate(gh *githubactions.Action, run *purgeRun, err error, config string)
 	}
 }
 
-// relPath shows a config path relative to the workspace, as annotations need.
-func relPath(file, config string) string {
-	if wd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(wd, file); err == nil && !strings.HasPrefix(rel, "..") {
+// relPath shows a config path relative to the workspace (GITHUB_WORKSPACE,
+// where the runner starts the step), as annotations need.
+func relPath(file, config, workspace string) string {
+	if workspace != "" {
+		if rel, err := filepath.Rel(workspace, file); err == nil && !strings.HasPrefix(rel, "..") {
 			return rel
 		}
 	}
@@ -418,13 +339,4 @@ func first(a, b string) string {
 		return a
 	}
 	return b
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if x == y {
-			return true
-		}
-	}
-	return false
 }

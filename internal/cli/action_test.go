@@ -1,10 +1,10 @@
 package cli
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -15,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
+	"github.com/ccu-purge/ccu-purge/internal/inputs"
 )
 
 // gha is one simulated GitHub Actions step: the real binary (this test
@@ -65,22 +66,23 @@ func newGHAWith(t *testing.T, config string, extra map[string]string, event map[
 	return g
 }
 
-// run runs the action with these inputs (name → value) and event name.
+// run runs the action in-process with these inputs (name → value) and
+// event name, stdout and stderr in one log as the runner shows them. The
+// environment is g.env (a later entry wins, as in a process's) in the
+// workspace g.dir; its SSL_CERT_FILE is the CA the run trusts.
 func (g *gha) run(eventName string, inputs map[string]string) (int, string) {
-	cmd := exec.Command(os.Args[0], "action")
-	cmd.Dir = g.dir
-	cmd.Env = append(append(os.Environ(), "CCU_PURGE_RUN_MAIN=1", "GITHUB_EVENT_NAME="+eventName), g.env...)
+	vars := map[string]string{"GITHUB_EVENT_NAME": eventName, "GITHUB_WORKSPACE": g.dir}
+	for _, kv := range g.env {
+		k, v, _ := strings.Cut(kv, "=")
+		vars[k] = v
+	}
 	for k, v := range inputs {
-		cmd.Env = append(cmd.Env, "INPUT_"+strings.ToUpper(k)+"="+v)
+		vars["INPUT_"+strings.ToUpper(k)] = v
 	}
-	out, err := cmd.CombinedOutput()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		g.t.Fatal(err)
-	}
-	return code, string(out)
+	log := newLockedBuffer() // simulator_test.go's
+	e := &env{getenv: func(k string) string { return vars[k] }, stdout: log, stderr: log, trust: vars["SSL_CERT_FILE"]}
+	code := e.run(context.Background(), []string{"action"})
+	return code, log.String()
 }
 
 func (g *gha) outputs() map[string]string {
@@ -111,6 +113,7 @@ func (g *gha) file(path string) string {
 var pushEv = map[string]any{"before": "$V1", "after": "$V2"}
 
 func TestActionPush(t *testing.T) {
+	t.Parallel()
 	g := newGHA(t, siteConfig, pushEv)
 	code, out := g.run("push", map[string]string{"edgerc": g.edgerc})
 	if code != 0 {
@@ -163,6 +166,7 @@ func checkMasked(t *testing.T, g *gha, out string) {
 }
 
 func TestActionCredentialInputs(t *testing.T) {
+	t.Parallel()
 	g := newGHA(t, siteConfig, pushEv)
 	c := g.sim.Credential()
 	code, out := g.run("push", map[string]string{"host": g.sim.Host(), "client-token": c.ClientToken, "client-secret": c.ClientSecret, "access-token": c.AccessToken})
@@ -179,6 +183,7 @@ func TestActionCredentialInputs(t *testing.T) {
 // Every proposed change (a pull request, a merge queue entry) runs dry:
 // its head is not what the edge will serve.
 func TestActionProposalIsDryRun(t *testing.T) {
+	t.Parallel()
 	pr := map[string]any{"pull_request": map[string]any{"base": map[string]string{"sha": "$V1"}, "head": map[string]string{"sha": "$V2"}}}
 	for _, tc := range []struct {
 		event string
@@ -189,6 +194,7 @@ func TestActionProposalIsDryRun(t *testing.T) {
 		{"merge_group", map[string]any{"merge_group": map[string]string{"base_sha": "$V1", "head_sha": "$V2"}}},
 	} {
 		t.Run(tc.event, func(t *testing.T) {
+			t.Parallel()
 			g := newGHA(t, siteConfig, tc.body)
 			code, out := g.run(tc.event, map[string]string{"edgerc": g.edgerc})
 			if code != 0 || g.sim.Requests() != 0 {
@@ -205,6 +211,7 @@ func TestActionProposalIsDryRun(t *testing.T) {
 }
 
 func TestActionFailures(t *testing.T) {
+	t.Parallel()
 	badConfig := "rules:\n  - match: public/**\n    url: https://x.com/{path}\n"
 	for _, tc := range []struct {
 		name, config string
@@ -226,6 +233,7 @@ func TestActionFailures(t *testing.T) {
 			map[string]string{"state": ".ccu-purge-state.json", "report": ".ccu-purge-state.json"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			g := newGHA(t, tc.config, tc.event)
 			if tc.refuse {
 				g.sim.Refuse("https://www.example.com/index.html")
@@ -277,6 +285,7 @@ func readActionFile(t *testing.T, path string) actionFile {
 // each one as INPUT_<NAME> (a composite action does not set them), and
 // each output is the step's output of the same name.
 func TestActionInputsDeclared(t *testing.T) {
+	t.Parallel()
 	spec := readActionFile(t, "../../action.yml")
 	var declared []string
 	for k := range spec.Inputs {
@@ -287,10 +296,10 @@ func TestActionInputsDeclared(t *testing.T) {
 		t.Fatal(err)
 	}
 	read := map[string]bool{}
-	for _, m := range regexp.MustCompile(`in\("([a-z-]+)"\)|boolInput\(in, "([a-z-]+)"\)`).FindAllStringSubmatch(string(src), -1) {
-		read[m[1]+m[2]] = true
+	for _, m := range regexp.MustCompile(`in\("([a-z-]+)"\)`).FindAllStringSubmatch(string(src), -1) {
+		read[m[1]] = true
 	}
-	for _, name := range credentialInputs {
+	for _, name := range inputs.All() {
 		read[name] = true
 	}
 	var used []string
@@ -355,6 +364,7 @@ func TestActionInputsDeclared(t *testing.T) {
 // The container variant has the same inputs (with the same defaults) and
 // outputs, and runs the published image, never a Dockerfile.
 func TestDockerActionMatches(t *testing.T) {
+	t.Parallel()
 	main := readActionFile(t, "../../action.yml")
 	docker := readActionFile(t, "../../docker/action.yml")
 	if d := cmp.Diff(main.Inputs, docker.Inputs); d != "" {
@@ -406,6 +416,7 @@ func TestGitLabDotenvAndJenkins(t *testing.T) {
 
 // Inputs override the config file: network staging reaches the API.
 func TestActionOverrides(t *testing.T) {
+	t.Parallel()
 	g := newGHA(t, siteConfig, pushEv)
 	code, out := g.run("push", map[string]string{"edgerc": g.edgerc, "network": "staging"})
 	if p := g.sim.Purges(); code != 0 || len(p) != 1 || p[0].Network != "staging" {
@@ -421,6 +432,7 @@ func TestActionOverrides(t *testing.T) {
 // push then takes its base from the state, finds nothing new, and sends
 // nothing.
 func TestActionState(t *testing.T) {
+	t.Parallel()
 	g := newGHA(t, siteConfig, pushEv)
 	path := filepath.Join(t.TempDir(), "state.json")
 	code, out := g.run("push", map[string]string{"edgerc": g.edgerc, "state": path})
@@ -448,6 +460,7 @@ func TestActionState(t *testing.T) {
 // The delay input takes a duration; anything else is an input error that
 // says what is expected, before anything is sent.
 func TestActionDelayInput(t *testing.T) {
+	t.Parallel()
 	g := newGHA(t, siteConfig, pushEv)
 	code, out := g.run("push", map[string]string{"edgerc": g.edgerc, "delay": "soon"})
 	if code != ExitUsage || !strings.Contains(out, `input delay must be a duration such as 30s or 2m, not "soon"`) || len(g.sim.Purges()) != 0 {
@@ -464,6 +477,7 @@ func TestActionDelayInput(t *testing.T) {
 // "##[error]…" or "##[set-output name=…;]…", which the runner obeys
 // anywhere in a line: the Action's log never shows "##[" as it is.
 func TestActionLegacyCommandsInPaths(t *testing.T) {
+	t.Parallel()
 	const evil = "public/##[error]forged ##[set-output name=purge-ids;]forged.html"
 	g := newGHAWith(t, siteConfig, map[string]string{evil: "x"}, pushEv)
 	code, out := g.run("push", map[string]string{"edgerc": g.edgerc, "wait": "false"})

@@ -13,6 +13,7 @@ import (
 // AKAMAI_EDGERC and AKAMAI_EDGERC_SECTION in the environment, or --edgerc
 // and --section before the command; a command's own flags still win.
 func TestAkamaiCLIVariables(t *testing.T) {
+	t.Parallel()
 	dir, _ := site(t, siteConfig, nil)
 	sim, err := ccusim.Start(ccusim.Options{})
 	if err != nil {
@@ -90,6 +91,7 @@ func TestHelpNamesAkamaiVariables(t *testing.T) {
 // the .edgerc AKAMAI_EDGERC names, and the section AKAMAI_EDGERC_SECTION
 // names; the section input wins over the variable.
 func TestActionAkamaiVariables(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name    string
 		env     []string
@@ -102,6 +104,7 @@ func TestActionAkamaiVariables(t *testing.T) {
 		{"the section input wins", []string{"AKAMAI_EDGERC_SECTION=staging"}, "ccu", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			g := newGHA(t, siteConfig, pushEv)
 			path := filepath.Join(t.TempDir(), "edgerc")
 			if err := os.WriteFile(path, []byte(g.edgerc), 0o600); err != nil {

@@ -64,6 +64,9 @@ type env struct {
 	stage func(name string)
 	// tick is how often a wait prints progress; 0 = every 10 s.
 	tick time.Duration
+	// trust is a CA certificate the Action trusts, which has no ca-cert
+	// input; only tests set it, as SSL_CERT_FILE does for a process.
+	trust string
 	// redact removes the loaded credentials from every output (see hide
 	// in files.go); nil until they are loaded. rawOut and rawErr are
 	// stdout and stderr before hide wrapped them.
@@ -276,7 +279,7 @@ type options struct {
 	state                                 string // --state: the last-purged-commit file, "" for none
 	dryRun, verbose                       bool
 	timeout                               time.Duration     // purge's time budget; 0 for plan
-	batchSize                             int               // objects per request; 0 (action) = plan.MaxObjects
+	batchSize                             int               // objects per request
 	help                                  io.Writer         // where -h prints the usage
 	overrides                             map[string]string // config keys set by flags
 }
@@ -298,9 +301,6 @@ func (e *env) flags(name string, o *options) *flag.FlagSet {
 	return fs
 }
 
-// settingFlags registers a flag per overridable config key (--network,
-// --on-unknown-base…); mapper decides precedence: flags > CCU_PURGE_* >
-// file.
 // akamaiDefaults are the .edgerc file and section when no flag names
 // them: AKAMAI_EDGERC and AKAMAI_EDGERC_SECTION, the variables the Akamai
 // CLI reads for itself and its packages, else ~/.edgerc and "ccu". A
@@ -311,9 +311,12 @@ func (e *env) flags(name string, o *options) *flag.FlagSet {
 func (e *env) akamaiDefaults(o *options) (edgerc, section string) {
 	edgerc, section = e.getenv("AKAMAI_EDGERC"), e.getenv("AKAMAI_EDGERC_SECTION")
 	o.edgercSet, o.sectionSet = edgerc != "", section != ""
-	return first(edgerc, "~/.edgerc"), first(section, ccu.DefaultSection)
+	return cmp.Or(edgerc, "~/.edgerc"), cmp.Or(section, ccu.DefaultSection)
 }
 
+// settingFlags registers a flag per overridable config key (--network,
+// --on-unknown-base…); mapper decides precedence: flags > CCU_PURGE_* >
+// file.
 func settingFlags(fs *flag.FlagSet, o *options) {
 	o.overrides = map[string]string{}
 	for _, key := range mapper.OverrideKeys() {
@@ -343,6 +346,14 @@ func parse(fs *flag.FlagSet, args []string, o *options) error {
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q: flags start with --", fs.Arg(0))
 	}
+	named(fs, o)
+	return checkFlags(fs, o)
+}
+
+// named marks the .edgerc file and section as named when a flag (or the
+// Action's input of that name) set them: a named file wins over AKAMAI_*
+// variables, a named section has no fallback.
+func named(fs *flag.FlagSet, o *options) {
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
 		case "section":
@@ -351,6 +362,11 @@ func parse(fs *flag.FlagSet, args []string, o *options) error {
 			o.edgercSet = true
 		}
 	})
+}
+
+// checkFlags checks the values no flag type can: the CLI and the Action
+// both pass through it, so a range is the same for both.
+func checkFlags(fs *flag.FlagSet, o *options) error {
 	if fs.Lookup("batch-size") != nil && (o.batchSize < 1 || o.batchSize > purge.MaxObjects) {
 		return usagef("--batch-size %d is out of range: give 1 to %d objects per request", o.batchSize, purge.MaxObjects)
 	}
@@ -358,4 +374,11 @@ func parse(fs *flag.FlagSet, args []string, o *options) error {
 		return usagef("unknown --output %q; valid values are \"text\" and \"json\"", o.output)
 	}
 	return nil
+}
+
+// source is where the run's credentials come from: the .edgerc and
+// section the flags (or AKAMAI_EDGERC*) name, and AKAMAI_* variables
+// read through the run's getenv.
+func (e *env) source(o *options) ccu.Source {
+	return ccu.Source{Edgerc: o.edgerc, Section: o.section, FileOnly: o.edgercSet, SectionSet: o.sectionSet, Getenv: e.getenv}
 }

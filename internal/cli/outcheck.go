@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/ccu-purge/ccu-purge/internal/outfile"
@@ -14,11 +15,11 @@ import (
 // a report fails to load on every later run, and an .edgerc holding one
 // loses the API client's secret for good. Two outputs naming one file are
 // refused too.
-func checkOutputs(o *options, pf *purgeFlags) error {
+func (e *env) checkOutputs(o *options, pf *purgeFlags) error {
 	inputs := []struct{ name, path string }{
 		{"the state file (--state)", o.state},
 		{"the config file", configPath(o)},
-		{"the credentials file (--edgerc)", homePath(o.edgerc)},
+		{"the credentials file (--edgerc)", homePath(o.edgerc, e.getenv)},
 		{"the CA certificate (--ca-cert)", o.caCert},
 	}
 	outs := outputFiles(o, pf)
@@ -40,12 +41,15 @@ func checkOutputs(o *options, pf *purgeFlags) error {
 }
 
 // homePath is path with a leading "~/" read as the home folder, as the
-// credentials loader reads --edgerc.
-func homePath(path string) string {
-	if rest, ok := strings.CutPrefix(path, "~/"); ok {
-		if home, err := os.UserHomeDir(); err == nil {
-			return filepath.Join(home, rest)
-		}
+// credentials loader reads --edgerc: the folder os.UserHomeDir would
+// name (HOME, USERPROFILE on Windows), from the run's getenv.
+func homePath(path string, getenv func(string) string) string {
+	home := getenv("HOME")
+	if runtime.GOOS == "windows" {
+		home = getenv("USERPROFILE")
+	}
+	if rest, ok := strings.CutPrefix(path, "~/"); ok && home != "" {
+		return filepath.Join(home, rest)
 	}
 	return path
 }

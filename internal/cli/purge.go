@@ -58,7 +58,7 @@ func (e *env) purge(ctx context.Context, args []string) error {
 	if err := parse(fs, args, o); err != nil {
 		return err
 	}
-	if err := checkOutputs(o, pf); err != nil {
+	if err := e.checkOutputs(o, pf); err != nil {
 		return err // before the dotenv below overwrites what it names
 	}
 	run, err := e.runPurge(ctx, o, pf)
@@ -313,7 +313,7 @@ func waitQueues(ctx context.Context, e *env, c *ccu.Client, p *planned) error {
 }
 
 func (e *env) client(o *options) (*ccu.Client, error) {
-	creds, err := ccu.LoadCredentials(ccu.Source{Edgerc: o.edgerc, Section: o.section, FileOnly: o.edgercSet, SectionSet: o.sectionSet})
+	creds, err := ccu.LoadCredentials(e.source(o))
 	if err != nil {
 		return nil, usageErr(err)
 	}

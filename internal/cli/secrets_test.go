@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -44,19 +43,14 @@ func TestSecretsEveryCommand(t *testing.T) {
 			noSecrets(t, "stdout and stderr", r.stdout+r.stderr)
 		})
 	}
-	// Credentials from AKAMAI_CCU_* variables, in a process of its own:
-	// ccu.LoadCredentials reads the process environment, not Run's getenv
-	// (D8 in docs/reliability.md).
-	cmd := exec.Command(os.Args[0], "purge", "--verbose", "--repo", dir, "--from", "v1", "--ca-cert", flags[3], "--timeout", "5s")
-	cmd.Env = append(os.Environ(), "CCU_PURGE_RUN_MAIN=1", "HOME="+t.TempDir())
-	for k, v := range vars {
-		cmd.Env = append(cmd.Env, k+"="+v)
+	// Credentials from AKAMAI_CCU_* variables, which the loader reads
+	// through Run's getenv; HOME has no .edgerc.
+	vars["HOME"] = t.TempDir()
+	r := runQuick(t, vars, "purge", "--verbose", "--repo", dir, "--from", "v1", "--ca-cert", flags[3], "--timeout", "5s")
+	if r.code != 0 || len(sim.Purges()) != 1 {
+		t.Errorf("purge with AKAMAI_CCU_* variables: exit %d, %d purges\n%s%s", r.code, len(sim.Purges()), r.stdout, r.stderr)
 	}
-	out, err := cmd.CombinedOutput()
-	if err != nil || len(sim.Purges()) != 1 {
-		t.Errorf("purge with AKAMAI_CCU_* variables: %v, %d purges\n%s", err, len(sim.Purges()), out)
-	}
-	noSecrets(t, "the output of purge with AKAMAI_CCU_* variables", string(out))
+	noSecrets(t, "the output of purge with AKAMAI_CCU_* variables", r.stdout+r.stderr)
 }
 
 // The GitHub Action as a process, with its inputs in INPUT_* and the

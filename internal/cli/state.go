@@ -69,7 +69,7 @@ func (e *env) stateKey(o *options, repo *diff.Repo, cfg *mapper.Config) state.Ke
 		return state.Key{}
 	}
 	k := state.Key{Network: string(cfg.Network), Config: configID(o.config, repo.Root()), API: string(cfg.API)}
-	creds, err := ccu.LoadCredentials(ccu.Source{Edgerc: o.edgerc, Section: o.section, FileOnly: o.edgercSet, SectionSet: o.sectionSet})
+	creds, err := ccu.LoadCredentials(e.source(o))
 	if err == nil {
 		k.Credentials = state.HostHash(creds.Host)
 	}

@@ -1,0 +1,114 @@
+package cli
+
+import (
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ccu-purge/ccu-purge/internal/inputs"
+)
+
+// actionSettings is what the Action's inputs set, as plain data.
+type actionSettings struct {
+	Repo, Config, From, To, State, Report, Junit, Section, Edgerc string
+	SectionSet, EdgercSet, DryRun, Wait                           bool
+	Delay, Timeout                                                time.Duration
+	Concurrency, BatchSize                                        int
+	Overrides                                                     map[string]string
+}
+
+// TestActionInputsAsFlags: each input is set as purge's flag of its name,
+// so the Action's defaults are the flags' (but for to and state), and a
+// value the flag refuses is the input's error, worded as it always was.
+func TestActionInputsAsFlags(t *testing.T) {
+	t.Parallel()
+	defaults := actionSettings{Repo: "/ws", Edgerc: "~/.edgerc", Section: "ccu", Timeout: 10 * time.Minute, Concurrency: 8, BatchSize: 500, Overrides: map[string]string{}}
+	with := func(f func(*actionSettings)) actionSettings {
+		s := defaults
+		s.Overrides = map[string]string{}
+		f(&s)
+		return s
+	}
+	for _, tc := range []struct {
+		name    string
+		vars    map[string]string
+		want    actionSettings
+		wantErr string
+	}{
+		{"no inputs", nil, defaults, ""},
+		{"CCU_PURGE_STATE is the CLI's alone", map[string]string{"CCU_PURGE_STATE": "s.json"}, defaults, ""},
+		{"outside a runner the repository is the folder", map[string]string{"GITHUB_WORKSPACE": ""}, with(func(s *actionSettings) { s.Repo = "." }), ""},
+		{"range and files", map[string]string{"INPUT_FROM": "v1", "INPUT_TO": "v2", "INPUT_STATE": "s.json", "INPUT_CONFIG": "c.yml", "INPUT_REPORT": "r.json", "INPUT_JUNIT": "j.xml"},
+			with(func(s *actionSettings) {
+				s.From, s.To, s.State, s.Config, s.Report, s.Junit = "v1", "v2", "s.json", "c.yml", "r.json", "j.xml"
+			}), ""},
+		{"booleans and the delay", map[string]string{"INPUT_DRY-RUN": "true", "INPUT_WAIT": "1", "INPUT_DELAY": "30s"},
+			with(func(s *actionSettings) { s.DryRun, s.Wait, s.Delay = true, true, 30*time.Second }), ""},
+		{"config keys", map[string]string{"INPUT_API": "ccu-v2", "INPUT_NETWORK": "staging", "INPUT_ACTION": "delete", "INPUT_QUEUE": "emergency"},
+			with(func(s *actionSettings) {
+				s.Overrides = map[string]string{"api": "ccu-v2", "network": "staging", "action": "delete", "queue": "emergency"}
+			}), ""},
+		{"section input", map[string]string{"INPUT_SECTION": "prod", "AKAMAI_EDGERC_SECTION": "other"}, with(func(s *actionSettings) { s.Section, s.SectionSet = "prod", true }), ""},
+		{"AKAMAI_EDGERC and its section", map[string]string{"AKAMAI_EDGERC": "/e", "AKAMAI_EDGERC_SECTION": "other"},
+			with(func(s *actionSettings) { s.Edgerc, s.EdgercSet, s.Section, s.SectionSet = "/e", true, "other", true }), ""},
+		{"dry-run not a boolean", map[string]string{"INPUT_DRY-RUN": "yes"}, actionSettings{}, `input dry-run must be true or false, not "yes"`},
+		{"wait not a boolean", map[string]string{"INPUT_WAIT": "later"}, actionSettings{}, `input wait must be true or false, not "later"`},
+		{"delay not a duration", map[string]string{"INPUT_DELAY": "x"}, actionSettings{}, `input delay must be a duration such as 30s or 2m, not "x"`},
+		{"negative delay", map[string]string{"INPUT_DELAY": "-1s"}, actionSettings{}, `input delay must be a duration such as 30s or 2m, not "-1s"`},
+		{"the first bad input is named", map[string]string{"INPUT_DELAY": "x", "INPUT_WAIT": "later"}, actionSettings{}, `input wait must be true or false, not "later"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			vars := map[string]string{"GITHUB_WORKSPACE": "/ws"}
+			for k, v := range tc.vars {
+				vars[k] = v
+			}
+			e := &env{getenv: func(k string) string { return vars[k] }, stdout: io.Discard}
+			o, pf := &options{}, &purgeFlags{}
+			fs := e.actionFlagSet(o, pf)
+			err := inputs.SetFlags(fs, func(name string) string { return vars["INPUT_"+strings.ToUpper(name)] })
+			if tc.wantErr != "" {
+				if err == nil || err.Error() != tc.wantErr {
+					t.Fatalf("err = %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			named(fs, o)
+			got := actionSettings{o.repo, o.config, o.from, o.to, o.state, o.report, pf.junit, o.section, o.edgerc,
+				o.sectionSet, o.edgercSet, o.dryRun, pf.wait, pf.delay, pf.timeout, pf.concurrency, o.batchSize, o.overrides}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("settings (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestActionInputsAreFlags: every input the Action sets as a flag is one
+// purge defines, and no input is both a flag's and the Action's own.
+func TestActionInputsAreFlags(t *testing.T) {
+	t.Parallel()
+	fs := (&env{getenv: func(string) string { return "" }, stdout: io.Discard}).purgeFlagSet(&options{}, &purgeFlags{})
+	own := map[string]bool{}
+	for _, name := range append(inputs.Own, inputs.Credentials...) {
+		own[name] = true
+	}
+	for _, name := range inputs.Flags {
+		if fs.Lookup(name) == nil {
+			t.Errorf("input %s sets --%s, which purge does not define", name, name)
+		}
+		if own[name] {
+			t.Errorf("input %s is both a flag's and the Action's own", name)
+		}
+	}
+	for name := range inputs.Defaults {
+		if fs.Lookup(name) == nil {
+			t.Errorf("the Action's default for --%s names no purge flag", name)
+		}
+	}
+}

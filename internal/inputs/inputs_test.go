@@ -1,0 +1,164 @@
+package inputs
+
+import (
+	"flag"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// given reads inputs from a map, as the runner's INPUT_* variables.
+func given(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+// settings are the flags SetFlags can set, as plain data.
+type settings struct {
+	Config, From, To, State, API, Network, Action, Queue, Report, Junit, Section string
+	DryRun, Wait                                                                 bool
+	Delay                                                                        time.Duration
+}
+
+// flags is a FlagSet with one flag of each input, of the type purge gives
+// it, and the defaults purge has.
+func flags(s *settings) *flag.FlagSet {
+	fs := flag.NewFlagSet("purge", flag.ContinueOnError)
+	for name, p := range map[string]*string{"config": &s.Config, "from": &s.From, "state": &s.State, "api": &s.API, "network": &s.Network,
+		"action": &s.Action, "queue": &s.Queue, "report": &s.Report, "junit": &s.Junit} {
+		fs.StringVar(p, name, "", "")
+	}
+	fs.StringVar(&s.To, "to", "HEAD", "")
+	fs.StringVar(&s.Section, "section", "ccu", "")
+	fs.BoolVar(&s.DryRun, "dry-run", false, "")
+	fs.BoolVar(&s.Wait, "wait", false, "")
+	fs.DurationVar(&s.Delay, "delay", 0, "")
+	return fs
+}
+
+func TestSetFlags(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		in      map[string]string
+		want    settings
+		wantErr string
+	}{
+		{"none keeps the defaults", nil, settings{To: "HEAD", Section: "ccu"}, ""},
+		{"strings", map[string]string{"config": "c.yml", "from": "v1", "to": "v2", "state": "s.json", "report": "r.json", "junit": "j.xml", "section": "prod"},
+			settings{Config: "c.yml", From: "v1", To: "v2", State: "s.json", Report: "r.json", Junit: "j.xml", Section: "prod"}, ""},
+		{"config keys", map[string]string{"api": "ccu-v2", "network": "staging", "action": "delete", "queue": "emergency"},
+			settings{To: "HEAD", Section: "ccu", API: "ccu-v2", Network: "staging", Action: "delete", Queue: "emergency"}, ""},
+		{"booleans and a duration", map[string]string{"dry-run": "true", "wait": "0", "delay": "2m"}, settings{To: "HEAD", Section: "ccu", DryRun: true, Delay: 2 * time.Minute}, ""},
+		{"an input that is no flag's is not read", map[string]string{"fail-on": "never", "host": "h"}, settings{To: "HEAD", Section: "ccu"}, ""},
+		{"dry-run not a boolean", map[string]string{"dry-run": "x"}, settings{}, `input dry-run must be true or false, not "x"`},
+		{"wait not a boolean", map[string]string{"wait": "soon"}, settings{}, `input wait must be true or false, not "soon"`},
+		{"delay not a duration", map[string]string{"delay": "x"}, settings{}, `input delay must be a duration such as 30s or 2m, not "x"`},
+		{"negative delay", map[string]string{"delay": "-30s"}, settings{}, `input delay must be a duration such as 30s or 2m, not "-30s"`},
+		{"dry-run is checked before delay", map[string]string{"delay": "x", "dry-run": "x"}, settings{}, `input dry-run must be true or false, not "x"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var got settings
+			err := SetFlags(flags(&got), given(tc.in))
+			if tc.wantErr != "" {
+				if err == nil || err.Error() != tc.wantErr {
+					t.Fatalf("err = %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("settings (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestCheckFailOn(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, want, wantErr string }{
+		{"", "error", ""},
+		{"error", "error", ""},
+		{"warning", "warning", ""},
+		{"never", "never", ""},
+		{"always", "", `unknown fail-on "always"; valid values are ["error" "warning" "never"]`},
+	} {
+		got, err := CheckFailOn(given(map[string]string{"fail-on": tc.in}))
+		if got != tc.want || (err == nil) != (tc.wantErr == "") || err != nil && err.Error() != tc.wantErr {
+			t.Errorf("fail-on %q: %q, %v; want %q, %q", tc.in, got, err, tc.want, tc.wantErr)
+		}
+	}
+}
+
+func TestCheckLines(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		in      map[string]string
+		wantErr string
+	}{
+		{"one line each", map[string]string{"config": "c.yml", "host": "h", "fail-on": "never"}, ""},
+		{"the edgerc input has many", map[string]string{"edgerc": "[ccu]\nhost = h\n"}, ""},
+		{"a line break in a path", map[string]string{"report": "r.json\n::error::x"}, "input report holds a control character (a line break or tab): give it on one line"},
+		{"a tab in a credential", map[string]string{"client-secret": "a\tb"}, "input client-secret holds a control character (a line break or tab): give it on one line"},
+		{"fail-on is checked", map[string]string{"fail-on": "never\r"}, "input fail-on holds a control character (a line break or tab): give it on one line"},
+	} {
+		err := CheckLines(given(tc.in))
+		if (err == nil) != (tc.wantErr == "") || err != nil && err.Error() != tc.wantErr {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.wantErr)
+		}
+	}
+}
+
+func TestEdgerc(t *testing.T) {
+	t.Parallel()
+	four := map[string]string{"host": "akab-h.purge.akamaiapis.net", "client-token": "ct", "client-secret": "cs", "access-token": "at"}
+	for _, tc := range []struct {
+		name, section string
+		in            map[string]string
+		want, wantErr string
+	}{
+		{"none", "ccu", nil, "", ""},
+		{"the edgerc input as it is", "ccu", map[string]string{"edgerc": "[default]\nhost = x\n"}, "[default]\nhost = x\n", ""},
+		{"the four inputs, in the section", "prod", four, "[prod]\nhost = akab-h.purge.akamaiapis.net\nclient_token = ct\nclient_secret = cs\naccess_token = at\n", ""},
+		{"both", "ccu", map[string]string{"edgerc": "[ccu]\n", "host": "h"}, "", "give either the edgerc input or the four credential inputs, not both"},
+		{"some of the four", "ccu", map[string]string{"host": "h", "client-token": "ct"}, "", "credential inputs client-secret, access-token are missing (host, client-token, client-secret and access-token go together)"},
+	} {
+		got, err := Edgerc(given(tc.in), tc.section)
+		if got != tc.want || (err == nil) != (tc.wantErr == "") || err != nil && err.Error() != tc.wantErr {
+			t.Errorf("%s: %q, %v; want %q, %q", tc.name, got, err, tc.want, tc.wantErr)
+		}
+	}
+}
+
+func TestMaskValues(t *testing.T) {
+	t.Parallel()
+	content := "[ccu]\n# a comment\n; another\n\n  client_secret = s3cr3t  \nhost: h.example\nbare-line\nempty =\n"
+	want := []string{"client_secret = s3cr3t", "s3cr3t", "host: h.example", "h.example", "bare-line", "empty ="}
+	if d := cmp.Diff(want, MaskValues(content)); d != "" {
+		t.Errorf("masks (-want +got):\n%s", d)
+	}
+}
+
+// TestAll: every input once, the order of Flags first.
+func TestAll(t *testing.T) {
+	t.Parallel()
+	all := All()
+	if !slices.Equal(all[:len(Flags)], Flags) {
+		t.Errorf("All() = %q does not start with Flags", all)
+	}
+	seen := map[string]bool{}
+	for _, name := range all {
+		if seen[name] {
+			t.Errorf("input %s is listed twice", name)
+		}
+		seen[name] = true
+	}
+	for name := range Defaults {
+		if !slices.Contains(Flags, name) {
+			t.Errorf("Defaults names %s, which is no input's flag", name)
+		}
+	}
+}
