@@ -98,8 +98,8 @@ func fallback() runCase {
 		files = append(files, fmt.Sprintf("posts/%02d.html", i))
 	}
 	p := &plan.Plan{From: "", To: shaB, Changes: changed(files...), Unmatched: []string{}, Ignored: []string{},
-		Fallback: plan.Fallback{Used: true, Reason: "12 URL(s) exceed the threshold of 10: purging CP codes 12345, 67890 instead"},
-		Batches:  []purge.Batch{b},
+		Fallback:   plan.Fallback{Used: true, Reason: "12 URL(s) exceed the threshold of 10: purging CP codes 12345, 67890 instead"},
+		Batches:    []purge.Batch{b},
 		Submodules: []plan.Submodule{{Path: "themes/base", SubmoduleMove: diff.SubmoduleMove{From: shaC, To: shaD}, Covered: true}}}
 	rng := plan.Range{To: shaB, Source: "github:push", Reason: "the push created the branch: no before commit", Policy: "fallback"}
 	return runCase{name: "fallback", rng: rng, plan: p, sent: []ccu.Sent{accepted(0, b, "edcp-fb")}}
@@ -188,7 +188,7 @@ func explanations() []mapper.Explanation {
 	return []mapper.Explanation{
 		{Path: "blog/post.html", Status: "matched", Rule: 2, RuleName: "blog", At: ".ccu-purge.yml:9:5", Pattern: "blog/**",
 			Objects: []mapper.Object{{Kind: purge.URL, Value: url("blog/post.html")}, {Kind: purge.Tag, Value: "blog"}, {Kind: purge.CPCode, Value: "12345"}},
-			Reason: "rule 2 matches blog/**"},
+			Reason:  "rule 2 matches blog/**"},
 		{Path: "README.md", Status: "ignored", At: ".ccu-purge.yml:3:5", Pattern: "*.md", Objects: []mapper.Object{}, Reason: "ignored by *.md"},
 		{Path: "caf\xe9.txt", Status: "unmatched", Objects: []mapper.Object{}, Reason: "no rule matches"},
 		{Path: "x.html", Status: "matched", Rule: 1, At: ".ccu-purge.yml:6:5", Objects: []mapper.Object{{Kind: purge.ARL, Value: "/L/1/12345/1d/www.example.com/x.html"}}, Reason: "rule 1 matches *.html"},
