@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
+	"github.com/ccu-purge/ccu-purge/internal/plan"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files (testdata/*/*.golden), never their inputs")
@@ -72,6 +73,7 @@ func TestGolden(t *testing.T) {
 				var b bytes.Buffer
 				Plan(&b, c.rng, c.plan)
 				golden(t, c.name, "plan", b.Bytes())
+				golden(t, c.name, "plan.json", planJSON(t, c))
 				if c.stopped == nil {
 					golden(t, c.name, "sent", sentLines(t, c))
 				}
@@ -101,6 +103,19 @@ func TestGolden(t *testing.T) {
 			golden(t, c.name, "annotations", annotationLines(Annotations(run, c.config, "/work/site")))
 		})
 	}
+}
+
+// planJSON is plan --output json: the plan with its range.
+func planJSON(t *testing.T, c runCase) []byte {
+	doc := struct {
+		Range plan.Range `json:"range"`
+		*plan.Plan
+	}{c.rng, c.plan}
+	var b bytes.Buffer
+	if err := JSON(&b, doc); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 // sentLines are what a purge prints per request (and, dry, what it would
