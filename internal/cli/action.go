@@ -19,12 +19,8 @@ import (
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/ci"
 	"github.com/ccu-purge/ccu-purge/internal/inputs"
-	"github.com/ccu-purge/ccu-purge/internal/mapper"
+	rpt "github.com/ccu-purge/ccu-purge/internal/report"
 )
-
-// maxAnnotations caps config-error annotations: GitHub shows only a few
-// per step anyway.
-const maxAnnotations = 20
 
 // action is the GitHub Action's entry point (action.yml's last step runs
 // "ccu-purge action", docker/action.yml the image with the argument
@@ -259,56 +255,25 @@ func (e *env) actionFiles(run *purgeRun, runErr error) error {
 // runnerText is what the Action adds to the runner file named name.
 func runnerText(name string, run *purgeRun, runErr error) (string, error) {
 	if name == "GITHUB_OUTPUT" {
-		return githubOutputs(run.outputs())
+		return rpt.GitHubOutputs(run.outputs(), rpt.Delimiter)
 	}
-	return summary(run, runErr), nil
+	return rpt.JobSummary(run.view(runErr)), nil
 }
 
-// annotate puts config errors on their file and line, and warns about
-// unmatched files and fallbacks where reviewers look.
+// annotate hands the run's annotations (report.Annotations) to the
+// runner: config errors on their file and line, warnings where reviewers
+// look.
 func annotate(gh *githubactions.Action, run *purgeRun, err error, config, workspace string) {
-	var errs mapper.Errors
-	switch {
-	case errors.As(err, &errs):
-		// A broken file can have thousands of errors; the log has them all.
-		if len(errs) > maxAnnotations {
-			gh.Errorf("%d problems in %s; the first %d are annotated, the log lists all", len(errs), config, maxAnnotations)
-			errs = errs[:maxAnnotations]
-		}
-		for _, x := range errs {
-			gh.WithFieldsMap(map[string]string{"file": relPath(x.File, config, workspace), "line": strconv.Itoa(x.Line), "col": strconv.Itoa(x.Col)}).Errorf("%s", x.Msg)
-		}
-	case err != nil:
-		gh.Errorf("%s", oneLine(err.Error()))
-	}
-	if run.plan == nil {
-		return
-	}
-	if n := len(run.plan.Unmatched); n > 0 {
-		gh.Warningf("%d changed file(s) match no rule and are not purged: %s", n, capList(run.plan.Unmatched, 10))
-	}
-	if run.plan.Fallback.Used {
-		gh.Warningf("fallback: %s", run.plan.Fallback.Reason)
-	}
-	for _, m := range run.plan.Submodules {
-		if !m.Covered {
-			gh.Warningf("%s: its files are not purged (submodules: warn)", m)
+	for _, a := range rpt.Annotations(run.view(err), config, workspace) {
+		switch {
+		case a.OnFile:
+			gh.WithFieldsMap(map[string]string{"file": a.File, "line": strconv.Itoa(a.Line), "col": strconv.Itoa(a.Col)}).Errorf("%s", a.Msg)
+		case a.Level == rpt.Error:
+			gh.Errorf("%s", a.Msg)
+		default:
+			gh.Warningf("%s", a.Msg)
 		}
 	}
-}
-
-// relPath shows a config path relative to the workspace (GITHUB_WORKSPACE,
-// where the runner starts the step), as annotations need.
-func relPath(file, config, workspace string) string {
-	if workspace != "" {
-		if rel, err := filepath.Rel(workspace, file); err == nil && !strings.HasPrefix(rel, "..") {
-			return rel
-		}
-	}
-	if config != "" {
-		return config
-	}
-	return file
 }
 
 // verdict applies fail-on: error keeps the exit code; warning also fails on
@@ -318,20 +283,11 @@ func verdict(run *purgeRun, err error, failOn string) error {
 	case "never":
 		return nil
 	case "warning":
-		if err == nil && run.plan != nil && (len(run.plan.Unmatched) > 0 || run.plan.Fallback.Used || uncovered(run.plan.Submodules)) {
+		if err == nil && rpt.Warned(run.view(nil).Plan) {
 			return &exitError{ExitFailed, errors.New("warnings with fail-on: warning (unmatched files, a fallback or a submodule not purged, see above)")}
 		}
 	}
 	return err
-}
-
-func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " | ") }
-
-func capList(xs []string, n int) string {
-	if len(xs) <= n {
-		return strings.Join(xs, ", ")
-	}
-	return fmt.Sprintf("%s and %d more", strings.Join(xs[:n], ", "), len(xs)-n)
 }
 
 func first(a, b string) string {

@@ -317,7 +317,7 @@ func TestActionInputsDeclared(t *testing.T) {
 	}
 	var written []string
 	for _, o := range (&purgeRun{}).outputs() {
-		written = append(written, o.name)
+		written = append(written, o.Name)
 	}
 	sort.Strings(outs)
 	sort.Strings(written)

@@ -3,12 +3,12 @@ package cli
 import (
 	"flag"
 	"fmt"
-	"io"
 	"path/filepath"
 	"strings"
 
 	"github.com/ccu-purge/ccu-purge/internal/diff"
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
+	rpt "github.com/ccu-purge/ccu-purge/internal/report"
 )
 
 // explain says, for each path, which rule took it (with file:line:col),
@@ -34,9 +34,9 @@ func (e *env) explain(args []string) error {
 		out.Paths = append(out.Paths, cfg.Explain(cleanArg(p)))
 	}
 	if o.output == "json" {
-		return writeJSON(e.stdout, out)
+		return rpt.JSON(e.stdout, out)
 	}
-	printExplained(e.stdout, out)
+	rpt.Explain(e.stdout, out.Paths)
 	return nil
 }
 
@@ -107,27 +107,4 @@ func explainConfig(o *options) (*mapper.Config, error) {
 		}
 	}
 	return loadConfig(o, repo, head)
-}
-
-func printExplained(w io.Writer, out explained) {
-	for i, x := range out.Paths {
-		if i > 0 {
-			fmt.Fprintln(w)
-		}
-		head := fmt.Sprintf("%q: %s", x.Path, x.Status)
-		if x.Rule > 0 {
-			head += fmt.Sprintf(" by rule %d", x.Rule)
-			if x.RuleName != "" {
-				head += fmt.Sprintf(" (%q)", x.RuleName)
-			}
-		}
-		if x.At != "" {
-			head += " at " + x.At
-		}
-		fmt.Fprintln(w, head)
-		fmt.Fprintf(w, "  %s\n", x.Reason)
-		for _, ob := range x.Objects {
-			fmt.Fprintf(w, "  %-6s %s\n", ob.Kind, ob.Value)
-		}
-	}
 }

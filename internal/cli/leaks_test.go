@@ -14,9 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
+	rpt "github.com/ccu-purge/ccu-purge/internal/report"
 )
 
 // Regression tests of the outside audit's items on secrets and on what
@@ -484,34 +483,6 @@ func parseGitHubOutput(t *testing.T, text string) map[string]string {
 	return out
 }
 
-// Item 9: a value holding go-githubactions' fixed delimiter, or any line
-// break, reads back as itself and forges no other output.
-func TestGitHubOutputsRandomDelimiter(t *testing.T) {
-	t.Parallel()
-	outs := []output{
-		{"report", "/tmp/r.json\n_GitHubActionsFileCommandDelimeter_\nforged<<EOF\nyes\nEOF"},
-		{"support-ids", "a\nforged=1"},
-		{"from", ""},
-		{"to", "c53ae45b2364e431318071396b7524fa9abb85a6"},
-	}
-	text, err := githubOutputs(outs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := parseGitHubOutput(t, text)
-	want := map[string]string{}
-	for _, o := range outs {
-		want[o.name] = o.value
-	}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("outputs read back (-want +got):\n%s", d)
-	}
-	again, _ := githubOutputs(outs[:1])
-	if strings.SplitN(again, "\n", 2)[0] == strings.SplitN(text, "\n", 2)[0] {
-		t.Errorf("the delimiter is the same on two calls: %q", strings.SplitN(text, "\n", 2)[0])
-	}
-}
-
 // Item 5, the one place: once hide has the credentials, stdout, stderr
 // and every file writer drop them, in every form, whoever wrote them (the
 // integration tests above also pass through ccu's own scrubbing).
@@ -527,8 +498,8 @@ func TestHideCoversEveryOutput(t *testing.T) {
 	files := map[string]func(string) error{
 		"writeOut":  func(p string) error { return e.writeOut(p, []byte(leak)) },
 		"appendOut": func(p string) error { return e.appendOut(p, []byte(leak)) },
-		"report":    func(p string) error { return e.writeReport(p, &report{Error: leak}) },
-		"dotenv":    func(p string) error { return e.writeDotenv(p, []output{{"support-ids", leak}}) },
+		"report":    func(p string) error { return e.writeReport(p, &report{&rpt.Report{Error: leak}}) },
+		"dotenv":    func(p string) error { return e.writeDotenv(p, []rpt.Output{{Name: "support-ids", Value: leak}}) },
 	}
 	texts := map[string]string{}
 	for name, write := range files {

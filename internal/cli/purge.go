@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/purge"
+	rpt "github.com/ccu-purge/ccu-purge/internal/report"
 )
 
 // submitter sends the plan's batches: the real client, or the dry run.
@@ -31,7 +31,7 @@ func (d dryRun) Submit(_ context.Context, batches []purge.Batch, _ ccu.SubmitOpt
 		if err != nil {
 			s.Err = err
 		} else {
-			fmt.Fprintf(d.e.stdout, "  dry run: would POST %s (%d objects, %d bytes)\n", path, len(b.Objects), len(body))
+			rpt.WouldPost(d.e.stdout, b, path, body)
 		}
 		out = append(out, s)
 	}
@@ -276,18 +276,7 @@ func isContextErr(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
-func printSent(e *env, p *planned, s ccu.Sent) {
-	b := s.Request
-	fmt.Fprintf(e.stdout, "Batch %d/%d: %s\n", s.Batch+1, len(p.Batches), describe(b))
-	switch {
-	case s.Err != nil && s.Attempts == 0:
-		fmt.Fprintf(e.stdout, "  NOT SENT: %v\n", s.Err)
-	case s.Err != nil:
-		fmt.Fprintf(e.stdout, "  FAILED after %d attempt(s): %v\n", s.Attempts, s.Err)
-	case s.Result.HTTPStatus != 0:
-		fmt.Fprintf(e.stdout, "  accepted: HTTP %d, purgeId %s, supportId %s, estimated %ds\n", s.Result.HTTPStatus, s.Result.PurgeID, s.Result.SupportID, s.Result.EstimatedSeconds)
-	}
-}
+func printSent(e *env, p *planned, s ccu.Sent) { rpt.Sent(e.stdout, len(p.Batches), s) }
 
 // waitQueues makes sure CCU v2's queues have room for the plan before
 // anything is sent, so a full queue does not fail it half-way.
@@ -338,19 +327,6 @@ func (e *env) client(o *options) (*ccu.Client, error) {
 	}
 	return c, nil
 }
-
-func (e *env) writeReport(path string, r *report) error {
-	var b bytes.Buffer
-	if err := writeJSON(&b, r); err != nil {
-		return fmt.Errorf("write report %s: %w", path, err)
-	}
-	if err := e.writeOut(path, b.Bytes()); err != nil {
-		return fmt.Errorf("write report %s: %w", path, err)
-	}
-	return nil
-}
-
-var errNotPurged = errors.New("purge failed")
 
 // warn prints a warning once: an annotation in GitHub Actions, a line on
 // stderr elsewhere. It never changes the exit code.

@@ -1,4 +1,4 @@
-package cli
+package report
 
 import (
 	"encoding/xml"
@@ -8,8 +8,8 @@ import (
 
 // The --junit report: the run as a JUnit XML file, the format Jenkins'
 // junit step and GitLab's artifacts:reports:junit read, so each request
-// shows up as a test case next to the build's other tests. It is written
-// from the same report as --report, so the two never disagree.
+// shows up as a test case next to the build's other tests. It is made
+// from the same Report as --report, so the two never disagree.
 
 // junitSuites is the file's root; the counts are the sums of its one
 // suite's, which readers (Jenkins among them) check against the cases.
@@ -64,18 +64,13 @@ type junitSkipped struct {
 	Message string `xml:"message,attr"`
 }
 
-// writeJUnit writes r as JUnit XML to path, through writeOut (redacted,
-// replaced in one step), like the JSON report.
-func (e *env) writeJUnit(path string, r *report) error {
+// JUnit is r as a JUnit XML file, the XML header first.
+func JUnit(r *Report) ([]byte, error) {
 	data, err := xml.MarshalIndent(junitOf(r), "", "  ")
 	if err != nil {
-		return fmt.Errorf("write JUnit report %s: %w", path, err)
+		return nil, err
 	}
-	data = append([]byte(xml.Header), append(data, '\n')...)
-	if err := e.writeOut(path, data); err != nil {
-		return fmt.Errorf("write JUnit report %s: %w", path, err)
-	}
-	return nil
+	return append([]byte(xml.Header), append(data, '\n')...), nil
 }
 
 // junitOf is the report as one suite: a case per request (a plan batch, or
@@ -84,7 +79,7 @@ func (e *env) writeJUnit(path string, r *report) error {
 // skipped case for each request of a dry run. A run with no request still
 // has one case, so a reader never sees an empty file: "nothing to purge",
 // or the failure that stopped the run before planning.
-func junitOf(r *report) junitSuites {
+func junitOf(r *Report) junitSuites {
 	s := junitSuite{Name: "ccu-purge " + shortRange(r.From, r.To)}
 	for _, p := range []junitProperty{{"from", r.From}, {"to", r.To}, {"dryRun", fmt.Sprint(r.DryRun)}} {
 		if p.Value != "" {
@@ -147,7 +142,7 @@ func xmlChars(s string) string {
 }
 
 // junitCaseOf is request part of n of plan batch b.Index (of total).
-func junitCaseOf(r *report, b batchReport, total, part, n int) junitCase {
+func junitCaseOf(r *Report, b Request, total, part, n int) junitCase {
 	name := fmt.Sprintf("%d/%d %s %s %s %s (%d object%s)", b.Index, total, b.API, b.Action, b.Type, b.Network, len(b.Objects), plural(len(b.Objects)))
 	if n > 1 {
 		name += fmt.Sprintf(", request %d of %d", part, n)
@@ -166,7 +161,7 @@ func junitCaseOf(r *report, b batchReport, total, part, n int) junitCase {
 
 // failureOf says why a request's objects were not purged: the API's
 // status, detail and supportId when it answered, and the objects.
-func failureOf(r *report, b batchReport) *junitFailure {
+func failureOf(r *Report, b Request) *junitFailure {
 	f := &junitFailure{Type: "not purged", Message: oneLine(b.Error)}
 	var text strings.Builder
 	switch {
@@ -205,7 +200,7 @@ func failureOf(r *report, b batchReport) *junitFailure {
 
 // acceptedText is what an accepted request's case prints: the ids to give
 // Akamai support, and the objects.
-func acceptedText(b batchReport) string {
+func acceptedText(b Request) string {
 	var text strings.Builder
 	fmt.Fprintf(&text, "HTTP %d, purgeId %s, supportId %s, estimated %ds\n", b.HTTPStatus, b.PurgeID, b.SupportID, b.EstimatedSeconds)
 	if b.Status != "" {
@@ -218,7 +213,7 @@ func acceptedText(b batchReport) string {
 }
 
 // emptyCase stands for a run that sent no request.
-func emptyCase(r *report) junitCase {
+func emptyCase(r *Report) junitCase {
 	c := junitCase{Name: "0/0 nothing to purge", Classname: "ccu-purge"}
 	if r.Error != "" {
 		c.Name = "0/0 nothing sent"

@@ -1,4 +1,4 @@
-package cli
+package report
 
 import (
 	"fmt"
@@ -10,27 +10,27 @@ import (
 // file has them all.
 const summaryObjects = 200
 
-// summary is the job summary's Markdown: range and how it was chosen,
+// JobSummary is the job summary's Markdown: range and how it was chosen,
 // counts, each request, the fallback decision, unmatched files, and the
 // objects in a collapsed list.
-func summary(run *purgeRun, err error) string {
+func JobSummary(run Run) string {
 	var b strings.Builder
 	b.WriteString("## ccu-purge\n\n")
-	if run.plan == nil {
-		fmt.Fprintf(&b, "**Failed before planning:** %s\n", code(oneLine(fmt.Sprint(err))))
+	if run.Plan == nil {
+		fmt.Fprintf(&b, "**Failed before planning:** %s\n", code(oneLine(fmt.Sprint(run.Err))))
 		return b.String()
 	}
-	p := run.plan
-	fmt.Fprintf(&b, "**Range:** %s..%s, from %s", code(short(p.Range.From, "unknown")), code(short(p.Range.To, "")), code(p.Range.Source))
-	if p.Range.Reason != "" {
-		fmt.Fprintf(&b, " (%s)", html.EscapeString(p.Range.Reason))
+	p, rng := run.Plan, run.Range
+	fmt.Fprintf(&b, "**Range:** %s..%s, from %s", code(short(rng.From, "unknown")), code(short(rng.To, "")), code(rng.Source))
+	if rng.Reason != "" {
+		fmt.Fprintf(&b, " (%s)", html.EscapeString(rng.Reason))
 	}
 	b.WriteString("\n\n")
-	fmt.Fprintf(&b, "**Result:** %s\n\n", outcome(run, err))
+	fmt.Fprintf(&b, "**Result:** %s\n\n", outcome(run))
 	if p.Fallback.Used {
 		fmt.Fprintf(&b, "**Fallback:** %s\n\n", html.EscapeString(p.Fallback.Reason))
 	}
-	requestTable(&b, run)
+	requestTable(&b, run.Report)
 	if len(p.Unmatched) > 0 {
 		fmt.Fprintf(&b, "**Unmatched files (%d), not purged:** %s\n\n", len(p.Unmatched), codeList(p.Unmatched, 20))
 	}
@@ -41,11 +41,11 @@ func summary(run *purgeRun, err error) string {
 	return b.String()
 }
 
-func outcome(run *purgeRun, err error) string {
-	r := run.report
+func outcome(run Run) string {
+	r := run.Report
 	switch {
 	case r == nil:
-		return "not sent: " + html.EscapeString(oneLine(fmt.Sprint(err)))
+		return "not sent: " + html.EscapeString(oneLine(fmt.Sprint(run.Err)))
 	case r.DryRun:
 		return fmt.Sprintf("dry run, %d object(s) in %d request(s) would be purged", len(r.NotPurged), len(r.Batches))
 	case len(r.NotPurged) > 0:
@@ -56,12 +56,12 @@ func outcome(run *purgeRun, err error) string {
 	return fmt.Sprintf("✅ %d object(s) purged in %d request(s)", len(r.Purged), len(r.Batches))
 }
 
-func requestTable(b *strings.Builder, run *purgeRun) {
-	if run.report == nil || len(run.report.Batches) == 0 {
+func requestTable(b *strings.Builder, rep *Report) {
+	if rep == nil || len(rep.Batches) == 0 {
 		return
 	}
 	b.WriteString("| batch | type | objects | status | purgeId | supportId |\n|---|---|---:|---|---|---|\n")
-	for _, r := range run.report.Batches {
+	for _, r := range rep.Batches {
 		status := "dry run"
 		switch {
 		case r.Error != "":
@@ -74,9 +74,9 @@ func requestTable(b *strings.Builder, run *purgeRun) {
 	b.WriteString("\n")
 }
 
-func objectList(b *strings.Builder, run *purgeRun) {
+func objectList(b *strings.Builder, run Run) {
 	var objs []string
-	for _, batch := range run.plan.Batches {
+	for _, batch := range run.Plan.Batches {
 		objs = append(objs, batch.Objects...)
 	}
 	if len(objs) == 0 {

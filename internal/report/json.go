@@ -1,6 +1,25 @@
-package cli
+package report
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+)
+
+// JSON writes v indented, HTML characters unescaped, in one write: the
+// --report file, plan --output json and explain --output json. It encodes
+// compactly and indents with appendIndent, which gives
+// json.Encoder.SetIndent's bytes at a fraction of its cost on a large plan.
+func JSON(w io.Writer, v any) error {
+	var compact bytes.Buffer
+	enc := json.NewEncoder(&compact)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(appendIndent(make([]byte, 0, 2*compact.Len()), compact.Bytes()))
+	return err
+}
 
 // appendIndent appends src, one valid JSON value (as encoding/json writes
 // it), to dst indented with two spaces, byte for byte as

@@ -1,0 +1,152 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/ccu-purge/ccu-purge/internal/ccu"
+	"github.com/ccu-purge/ccu-purge/internal/mapper"
+	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
+)
+
+// Plan writes the plan for a person: range, changes, what no rule
+// covered, the fallback decision and each batch's objects.
+func Plan(w io.Writer, rng plan.Range, p *plan.Plan) {
+	from := rng.From
+	if from == "" {
+		from = "(unknown)"
+	}
+	fmt.Fprintf(w, "Range: %.12s..%.12s from %s\n", from, rng.To, rng.Source)
+	if rng.Reason != "" {
+		fmt.Fprintf(w, "  %s\n", rng.Reason)
+	}
+	if rng.Policy != "" {
+		fmt.Fprintf(w, "  on_unknown_base: %s\n", rng.Policy)
+	}
+	changes(w, p)
+	submodules(w, p.Submodules)
+	if p.Fallback.Used {
+		fmt.Fprintf(w, "Fallback: %s\n", p.Fallback.Reason)
+	}
+	batches(w, p)
+}
+
+// changes lists the diff, what no rule covered and how much was ignored.
+func changes(w io.Writer, p *plan.Plan) {
+	fmt.Fprintf(w, "Changes (%d):\n", len(p.Changes))
+	for _, c := range p.Changes {
+		if c.OldPath != "" {
+			fmt.Fprintf(w, "  %s %q -> %q\n", c.Status, c.OldPath, c.Path)
+			continue
+		}
+		fmt.Fprintf(w, "  %s %q\n", c.Status, c.Path)
+	}
+	if len(p.Unmatched) > 0 {
+		fmt.Fprintf(w, "Unmatched, not purged (%d): no rule covers them\n", len(p.Unmatched))
+		for _, u := range p.Unmatched {
+			fmt.Fprintf(w, "  %q\n", u)
+		}
+	}
+	if len(p.Ignored) > 0 {
+		fmt.Fprintf(w, "Ignored (%d)\n", len(p.Ignored))
+	}
+}
+
+func batches(w io.Writer, p *plan.Plan) {
+	if len(p.Batches) == 0 {
+		fmt.Fprintln(w, "Nothing to purge.")
+		return
+	}
+	fmt.Fprintf(w, "Batches (%d, %d objects):\n", len(p.Batches), p.ObjectCount())
+	for i, b := range p.Batches {
+		fmt.Fprintf(w, "  %d. %s\n", i+1, describe(b))
+		for _, o := range b.Objects {
+			fmt.Fprintf(w, "     %s\n", o)
+		}
+	}
+}
+
+// submodules lists the submodules the range moved: their files are
+// not in the diff, so the plan says which moved, whether the fallback
+// purges them and, when it does not, the fix (the plan's own warning
+// says the same; the text plan does not print warnings, whose unmatched
+// list it already shows).
+func submodules(w io.Writer, subs []plan.Submodule) {
+	if len(subs) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "Submodules moved (%d): their files changed in another repository, which the diff does not read\n", len(subs))
+	for _, m := range subs {
+		fmt.Fprintf(w, "  %s %s\n", m, covered(m))
+	}
+	if uncovered(subs) {
+		fmt.Fprintln(w, "Warning: a submodule's files are not purged (submodules: warn): set submodules: cpcode with cpcodes: to purge the CP codes instead, or ignore: a submodule that serves nothing")
+	}
+}
+
+func covered(m plan.Submodule) string {
+	if m.Covered {
+		return "(purged by the fallback)"
+	}
+	return "(its files are NOT purged)"
+}
+
+// uncovered reports a moved submodule whose files no fallback purges.
+func uncovered(subs []plan.Submodule) bool {
+	return slices.ContainsFunc(subs, func(m plan.Submodule) bool { return !m.Covered })
+}
+
+func describe(b purge.Batch) string {
+	s := fmt.Sprintf("%s %s %s on %s, %d object(s)", b.API, b.Action, b.Type, b.Network, len(b.Objects))
+	if b.Queue != "" {
+		s += ", queue " + string(b.Queue)
+	}
+	return s
+}
+
+// Sent writes how one request of a plan of total batches ended, as it
+// ends: sent and accepted, failed, or never sent.
+func Sent(w io.Writer, total int, s ccu.Sent) {
+	fmt.Fprintf(w, "Batch %d/%d: %s\n", s.Batch+1, total, describe(s.Request))
+	switch {
+	case s.Err != nil && s.Attempts == 0:
+		fmt.Fprintf(w, "  NOT SENT: %v\n", s.Err)
+	case s.Err != nil:
+		fmt.Fprintf(w, "  FAILED after %d attempt(s): %v\n", s.Attempts, s.Err)
+	case s.Result.HTTPStatus != 0:
+		fmt.Fprintf(w, "  accepted: HTTP %d, purgeId %s, supportId %s, estimated %ds\n", s.Result.HTTPStatus, s.Result.PurgeID, s.Result.SupportID, s.Result.EstimatedSeconds)
+	}
+}
+
+// WouldPost writes what a dry run would send for b: the API path and the
+// size of the request body.
+func WouldPost(w io.Writer, b purge.Batch, path string, body []byte) {
+	fmt.Fprintf(w, "  dry run: would POST %s (%d objects, %d bytes)\n", path, len(b.Objects), len(body))
+}
+
+// Explain writes explain's answer for each path: the rule that took it
+// (with file:line:col), what it purges, or why nothing.
+func Explain(w io.Writer, paths []mapper.Explanation) {
+	for i, x := range paths {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		head := fmt.Sprintf("%q: %s", x.Path, x.Status)
+		if x.Rule > 0 {
+			head += fmt.Sprintf(" by rule %d", x.Rule)
+			if x.RuleName != "" {
+				head += fmt.Sprintf(" (%q)", x.RuleName)
+			}
+		}
+		if x.At != "" {
+			head += " at " + x.At
+		}
+		fmt.Fprintln(w, head)
+		fmt.Fprintf(w, "  %s\n", x.Reason)
+		for _, ob := range x.Objects {
+			fmt.Fprintf(w, "  %-6s %s\n", ob.Kind, ob.Value)
+		}
+	}
+}
