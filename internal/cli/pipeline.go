@@ -74,7 +74,7 @@ func (e *env) buildPlan(ctx context.Context, o *options) (*planned, error) {
 		settings.SiteFiles = len(all)
 	}
 	settings.ForceFallback = chosen.ForceFallback
-	changes, err := changes(ctx, repo, chosen.DiffFrom(), to)
+	changes, err := changesFrom(ctx, repo, chosen.DiffFrom(), to)
 	if err != nil {
 		return nil, usageErr(err)
 	}
@@ -130,9 +130,9 @@ func credentialHost(o *options) string {
 	return creds.Host
 }
 
-// changes diffs the range from from ("" for no files at all: the policy
-// purges CP codes).
-func changes(ctx context.Context, repo *diff.Repo, from, to string) ([]diff.Change, error) {
+// changesFrom diffs the head against from ("" for no files at all: the
+// policy purges CP codes).
+func changesFrom(ctx context.Context, repo *diff.Repo, from, to string) ([]diff.Change, error) {
 	if from == "" {
 		return []diff.Change{}, nil
 	}
