@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/ccu-purge/ccu-purge/internal/base"
+	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/ci"
 	"github.com/ccu-purge/ccu-purge/internal/diff"
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
@@ -32,10 +34,8 @@ type planned struct {
 // open, resolve, load the config, diff, map, batch. Every error here is the
 // user's input.
 func (e *env) buildPlan(ctx context.Context, o *options) (*planned, error) {
-	rng, err := ci.Detect(o.from, o.to, ci.Env{Getenv: e.getenv, ReadFile: os.ReadFile})
-	// Without a CI context, a state file may still name the base.
-	noContext := errors.Is(err, ci.ErrNoContext) && o.state != ""
-	if err != nil && !noContext {
+	req, err := base.Detect(base.Flags{From: o.from, To: o.to, State: o.state}, ci.Env{Getenv: e.getenv, ReadFile: os.ReadFile})
+	if err != nil {
 		return nil, usageErr(err)
 	}
 	repo, err := diff.Open(o.repo)
@@ -43,7 +43,7 @@ func (e *env) buildPlan(ctx context.Context, o *options) (*planned, error) {
 		return nil, usageErr(err)
 	}
 	defer repo.Close()
-	to, err := repo.Resolve(rng.To)
+	to, err := repo.Resolve(req.To())
 	if err != nil {
 		return nil, usagef("--to: %w", err)
 	}
@@ -54,16 +54,11 @@ func (e *env) buildPlan(ctx context.Context, o *options) (*planned, error) {
 	if err := cfg.Override(mapper.Overrides{Env: mapper.OverridesFromEnv(e.getenv).Env, Flags: o.overrides}); err != nil {
 		return nil, usageErr(err)
 	}
-	key := e.stateKey(o, repo, cfg)
-	st, rng, err := e.fromState(o.state, key, rng, noContext)
+	chosen, err := e.chooseBase(ctx, o, repo, cfg, req, to)
 	if err != nil {
 		return nil, err
 	}
-	from, err := e.base(ctx, repo, cfg, rng)
-	if err != nil {
-		return nil, err
-	}
-	info := plan.Range{From: from.sha, To: to, Source: rng.Source, Reason: first(from.reason, rng.Reason)}
+	from := chosen.Range.From
 	settings := plan.Settings{
 		API: cfg.API, Action: cfg.Action, Network: cfg.Network, Queue: cfg.Queue,
 		Threshold: cfg.Threshold, FallbackCPCodes: cfg.CPCodes,
@@ -78,13 +73,8 @@ func (e *env) buildPlan(ctx context.Context, o *options) (*planned, error) {
 		}
 		settings.SiteFiles = len(all)
 	}
-	if from.sha == "" {
-		info.Policy = cfg.OnUnknownBase
-		if cfg.OnUnknownBase == mapper.UnknownBaseCPCode {
-			settings.ForceFallback = fmt.Sprintf("the base commit is unknown (%s), and on_unknown_base is cpcode", from.reason)
-		}
-	}
-	changes, err := e.changes(ctx, repo, cfg, from.sha, to)
+	settings.ForceFallback = chosen.ForceFallback
+	changes, err := changesFrom(ctx, repo, chosen.DiffFrom(), to)
 	if err != nil {
 		return nil, usageErr(err)
 	}
@@ -93,8 +83,8 @@ func (e *env) buildPlan(ctx context.Context, o *options) (*planned, error) {
 		paths = append(paths, c.Paths()...)
 	}
 	res := cfg.Map(paths)
-	p, err := checkBudget(plan.Build(from.sha, to, changes, res, settings), settings, o.timeout, func(s plan.Settings) *plan.Plan {
-		return plan.Build(from.sha, to, changes, res, s)
+	p, err := checkBudget(plan.Build(from, to, changes, res, settings), settings, o.timeout, func(s plan.Settings) *plan.Plan {
+		return plan.Build(from, to, changes, res, s)
 	})
 	if err != nil {
 		return nil, err
@@ -102,17 +92,52 @@ func (e *env) buildPlan(ctx context.Context, o *options) (*planned, error) {
 	if err := p.Err(); err != nil {
 		return nil, usageErr(err)
 	}
-	return &planned{Range: info, Plan: p, state: st, key: key}, nil
+	return &planned{Range: chosen.Range, Plan: p, state: chosen.State, key: chosen.Key}, nil
 }
 
-// changes diffs the range; with an unknown base, on_unknown_base: all
-// takes every file of the head commit, and cpcode needs no files at all.
-func (e *env) changes(ctx context.Context, repo *diff.Repo, cfg *mapper.Config, from, to string) ([]diff.Change, error) {
+// chooseBase asks base for the range and prints its notes. Its errors
+// are the user's input, except an interrupt during the fetch of a missing
+// base, which planStopped reports.
+func (e *env) chooseBase(ctx context.Context, o *options, repo *diff.Repo, cfg *mapper.Config, req base.Request, to string) (base.Choice, error) {
+	c, err := req.Choose(ctx, repo, base.Settings{
+		Head: to, Network: cfg.Network, API: cfg.API, Config: o.config, Root: repo.Root(), Host: e.credentialHost(o),
+		Fetch: cfg.Fetch, OnUnknownBase: cfg.OnUnknownBase, Token: e.getenv("GITHUB_TOKEN"),
+		Notify: e.printNote,
+	})
+	if err != nil && !errors.Is(err, ctx.Err()) {
+		err = usageErr(err)
+	}
+	return c, err
+}
+
+// printNote prints one of base's notes on stderr as it is made.
+func (e *env) printNote(n base.Note) {
+	label := "ccu-purge: "
+	if n.Level != base.Progress {
+		label += string(n.Level) + ": "
+	}
+	fmt.Fprintf(e.stderr, "%s%s\n", label, n.Text)
+}
+
+// credentialHost is the credentials' API host for the state's key: the
+// account. It is "" without --state, and when no credentials load, as for
+// a plan without them.
+func (e *env) credentialHost(o *options) string {
+	if o.state == "" {
+		return ""
+	}
+	creds, err := ccu.LoadCredentials(e.source(o))
+	if err != nil {
+		return ""
+	}
+	return creds.Host
+}
+
+// changesFrom diffs the head against from ("" for no files at all: the
+// policy purges CP codes).
+func changesFrom(ctx context.Context, repo *diff.Repo, from, to string) ([]diff.Change, error) {
 	if from == "" {
-		if cfg.OnUnknownBase != mapper.UnknownBaseAll {
-			return []diff.Change{}, nil
-		}
-		from = diff.EmptyTree
+		return []diff.Change{}, nil
 	}
 	return repo.Changes(ctx, from, to)
 }
