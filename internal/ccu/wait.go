@@ -49,9 +49,10 @@ type Pending struct {
 
 // Outcome is how the wait for one purge ended: Status.PurgeStatus "Done"
 // when it took effect, or Err when it was not confirmed. Err is the status
-// call's error, or wraps ctx's error when waiting ended first (the caller
-// words why: its time budget, an interrupt). The zero Outcome means there
-// was nothing to wait for: Fast Purge estimated 0 seconds.
+// call's error, or is (Fast Purge) or wraps (CCU v2, naming the purge)
+// ctx's error when waiting ended first: the caller words why, its time
+// budget or an interrupt. The zero Outcome means there was nothing to wait
+// for: Fast Purge estimated 0 seconds.
 type Outcome struct {
 	Status PurgeStatus
 	Err    error

@@ -34,7 +34,7 @@ func waitPurges(run, ctx context.Context, timeout time.Duration, e *env, c *ccu.
 		Ended: func(i int, o ccu.Outcome) {
 			pending.Add(-1)
 			switch {
-			case ps[i].API != purge.CCUv2:
+			case ps[i].API != purge.CCUv2: // Fast Purge ends all at once, said below
 			case o.Err != nil:
 				out.Line("  %s", waitStatus(run, ctx, timeout, ps[i].API, o))
 			default:
