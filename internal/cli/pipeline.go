@@ -83,12 +83,8 @@ func (e *env) buildPlan(ctx context.Context, o *options) (*planned, error) {
 		paths = append(paths, c.Paths()...)
 	}
 	res := cfg.Map(paths)
-	p, err := checkBudget(plan.Build(from, to, changes, res, settings), settings, o.timeout, func(s plan.Settings) *plan.Plan {
-		return plan.Build(from, to, changes, res, s)
-	})
-	if err != nil {
-		return nil, err
-	}
+	settings.Timeout = o.timeout
+	p := plan.Build(from, to, changes, res, settings)
 	if err := p.Err(); err != nil {
 		return nil, usageErr(err)
 	}

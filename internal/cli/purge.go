@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
+	"github.com/ccu-purge/ccu-purge/internal/progress"
 	"github.com/ccu-purge/ccu-purge/internal/purge"
 	rpt "github.com/ccu-purge/ccu-purge/internal/report"
 )
@@ -203,7 +204,7 @@ func (e *env) send(ctx context.Context, o *options, pf *purgeFlags, p *planned) 
 		e.enter("Wait")
 		// --verbose logs requests to stderr, which would run into a line
 		// rewritten in place on the same terminal: log lines instead.
-		live := isTerminal(e.stdout) && !o.verbose
+		live := progress.IsTerminal(e.stdout) && !o.verbose
 		waitPurges(ctx, budget, pf.timeout, e, client, rep, pf.concurrency, live)
 	}
 	rep.summarize(e.stdout)
@@ -279,26 +280,11 @@ func isContextErr(err error) bool {
 func printSent(e *env, p *planned, s ccu.Sent) { rpt.Sent(e.stdout, len(p.Batches), s) }
 
 // waitQueues makes sure CCU v2's queues have room for the plan before
-// anything is sent, so a full queue does not fail it half-way.
+// anything is sent (see ccu.Client.WaitQueues), and says so while it waits.
 func waitQueues(ctx context.Context, e *env, c *ccu.Client, p *planned) error {
-	need := map[purge.Queue]int{}
-	for _, b := range p.Batches {
-		if b.API == purge.CCUv2 {
-			need[b.Queue] += len(b.Objects)
-		}
-	}
-	for _, q := range purge.Queues {
-		if need[q] == 0 {
-			continue
-		}
-		err := c.WaitQueue(ctx, q, need[q], 5*time.Second, func(length int) {
-			fmt.Fprintf(e.stdout, "Waiting for the %s queue to drain: %d of %d objects queued, %d to add\n", q, length, q.Capacity(), need[q])
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return c.WaitQueues(ctx, p.Batches, ccu.QueuePoll, func(q purge.Queue, length, adding int) {
+		fmt.Fprintf(e.stdout, "Waiting for the %s queue to drain: %d of %d objects queued, %d to add\n", q, length, q.Capacity(), adding)
+	})
 }
 
 func (e *env) client(o *options) (*ccu.Client, error) {

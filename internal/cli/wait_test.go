@@ -60,28 +60,3 @@ func TestWaitManyV2Purges(t *testing.T) {
 		}
 	}
 }
-
-// On a terminal the status line is rewritten in place and erased before
-// any other line, so messages never run into it.
-func TestWaitOutputLive(t *testing.T) {
-	var buf bytes.Buffer
-	o := &waitOutput{w: &buf, live: true}
-	o.status("still waiting for 2")
-	o.status("still waiting for 1")
-	o.line("purge %s: Done", "p1")
-	o.line("next")
-	o.status("still waiting for 0")
-	o.clear()
-	want := "\r\033[Kstill waiting for 2\r\033[Kstill waiting for 1\r\033[Kpurge p1: Done\nnext\n\r\033[Kstill waiting for 0\r\033[K"
-	if got := buf.String(); got != want {
-		t.Errorf("terminal output\n got %q\nwant %q", got, want)
-	}
-	buf.Reset()
-	o = &waitOutput{w: &buf}
-	o.status("still waiting for 1")
-	o.line("done")
-	o.clear()
-	if got, want := buf.String(), "still waiting for 1\ndone\n"; got != want {
-		t.Errorf("log output %q, want %q", got, want)
-	}
-}

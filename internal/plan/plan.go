@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/ccu-purge/ccu-purge/internal/diff"
@@ -117,6 +118,14 @@ type Settings struct {
 	Unmatched string
 	// Submodules is the submodules policy: warn (""), cpcode or error.
 	Submodules string
+	// Timeout is the time budget of the purge (--timeout): a Fast Purge
+	// plan the rate buckets cannot let through within it falls back to
+	// FallbackCPCodes, or fails (Err). 0 = not checked (plan prints a plan
+	// for no particular run).
+	Timeout time.Duration
+	// Buckets are the account's Fast Purge rate buckets the time budget is
+	// measured against; nil = purge.AkamaiBuckets.
+	Buckets *purge.Buckets
 }
 
 // ErrUnmatched, ErrTooMany and ErrSubmodule are wrapped by Plan.Err.
@@ -180,7 +189,23 @@ func RawNames(names []string) [][]byte {
 
 // Build makes the plan for changes mapped by res. A plan that must not be
 // sent (see Err) is still complete, so it can be printed with its reasons.
+// A plan the API cannot take whole (see budget) fails, or is made again
+// with the fallback CP codes, so plan, --dry-run and purge agree on it.
 func Build(from, to string, changes []diff.Change, res mapper.Result, s Settings) *Plan {
+	p := build(from, to, changes, res, s)
+	fallback, err := s.budget(p)
+	switch {
+	case err != nil:
+		p.fail(err)
+	case fallback != "":
+		s.ForceFallback = fallback
+		return build(from, to, changes, res, s)
+	}
+	return p
+}
+
+// build is Build without the budget check.
+func build(from, to string, changes []diff.Change, res mapper.Result, s Settings) *Plan {
 	p := &Plan{From: from, To: to, Changes: changes, Unmatched: res.Unmatched, Ignored: res.Ignored}
 	if p.Changes == nil {
 		p.Changes = []diff.Change{}
@@ -341,7 +366,8 @@ func (p *Plan) fail(err error) {
 }
 
 // Err is why the plan must not be sent (exit 2), or nil; it wraps
-// ErrUnmatched, ErrTooMany or ErrSubmodule.
+// ErrUnmatched, ErrTooMany or ErrSubmodule, or says which budget the plan
+// exceeds (see budget).
 func (p *Plan) Err() error { return errors.Join(p.errs...) }
 
 func quoteList(xs []string) string {
