@@ -7,12 +7,9 @@ import (
 	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ci"
+	"github.com/ccu-purge/ccu-purge/internal/mapper"
 	"github.com/ccu-purge/ccu-purge/internal/state"
 )
-
-// rootConfig is how the state's key names the config file at the
-// repository root, the one read when --config is not given.
-const rootConfig = ".ccu-purge.yml"
 
 // fromState applies the state file to the range. Explicit flags win, and
 // a pull or merge request compares with its target, not with the edge;
@@ -73,7 +70,7 @@ func (c *chooser) key(path string) state.Key {
 // configID names the config file for the state's key.
 func configID(config, root string) string {
 	if config == "" {
-		return rootConfig // at the root, or committed (a bare repository)
+		return mapper.FileName // at the root, or committed (a bare repository)
 	}
 	abs := realPath(config)
 	if root != "" {

@@ -19,6 +19,7 @@ import (
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/ci"
 	"github.com/ccu-purge/ccu-purge/internal/inputs"
+	"github.com/ccu-purge/ccu-purge/internal/options"
 	rpt "github.com/ccu-purge/ccu-purge/internal/report"
 )
 
@@ -37,12 +38,12 @@ func (e *env) action(ctx context.Context, args []string) error {
 	}
 	defer os.RemoveAll(tmp)                                             // the written .edgerc goes with it
 	e.stdout, e.stderr = legacyDefang{e.stdout}, legacyDefang{e.stderr} // under the redaction hide adds
-	o, pf := &options{}, &purgeFlags{}
-	fs := e.actionFlagSet(o, pf)
+	o := &options.Options{}
+	fs := e.actionFlagSet(o)
 	edgercErr := e.maskSecrets(tmp, fs, o)
 	gh := githubactions.New(githubactions.WithWriter(logWriter{e.stdout}), githubactions.WithGetenv(e.getenv))
 	in := func(name string) string { return strings.TrimSpace(gh.GetInput(name)) }
-	failOn, err := e.actionOptions(gh, in, fs, o, pf, tmp, edgercErr)
+	failOn, err := e.actionOptions(gh, in, fs, o, tmp, edgercErr)
 	if err == nil {
 		err = e.checkActionFiles(gh)
 	}
@@ -58,11 +59,11 @@ func (e *env) action(ctx context.Context, args []string) error {
 		gh.Group("ccu-purge: " + name)
 		open = true
 	}
-	run, err := e.runPurge(ctx, o, pf)
+	run, err := e.runPurge(ctx, o)
 	if open {
 		gh.EndGroup()
 	}
-	annotate(gh, run, err, o.config, e.getenv("GITHUB_WORKSPACE"))
+	annotate(gh, run, err, o.Config, e.getenv("GITHUB_WORKSPACE"))
 	return verdict(run, errors.Join(err, e.actionFiles(run, err)), failOn)
 }
 
@@ -75,7 +76,7 @@ func (e *env) action(ctx context.Context, args []string) error {
 // every output (hide). The section input and the written .edgerc go
 // into fs as their flags; the error is why the .edgerc could not be
 // written.
-func (e *env) maskSecrets(tmp string, fs *flag.FlagSet, o *options) error {
+func (e *env) maskSecrets(tmp string, fs *flag.FlagSet, o *options.Options) error {
 	raw := githubactions.New(githubactions.WithWriter(logWriter{e.stdout}), githubactions.WithGetenv(e.getenv))
 	in := func(name string) string { return strings.TrimSpace(raw.GetInput(name)) }
 	for _, name := range inputs.Credentials {
@@ -86,11 +87,11 @@ func (e *env) maskSecrets(tmp string, fs *flag.FlagSet, o *options) error {
 	if v := in("section"); v != "" {
 		fs.Set("section", v) // a string flag takes any value
 	}
-	edgerc, err := writeEdgerc(in, tmp, o.section)
+	edgerc, err := writeEdgerc(in, tmp, o.Section)
 	if edgerc != "" {
 		fs.Set("edgerc", edgerc)
 	}
-	named(fs, o)
+	options.Named(fs, o)
 	creds, lerr := ccu.LoadCredentials(e.source(o))
 	if lerr != nil {
 		// edgegrid cannot tell which lines hold values; the run fails at
@@ -149,8 +150,8 @@ func (l logWriter) Write(p []byte) (int, error) {
 // actionFlagSet is purge's flags with the Action's defaults. The
 // repository is the workspace, where the runner starts the step (read
 // from GITHUB_WORKSPACE, so a test can run the Action in-process).
-func (e *env) actionFlagSet(o *options, pf *purgeFlags) *flag.FlagSet {
-	fs := e.purgeFlagSet(o, pf)
+func (e *env) actionFlagSet(o *options.Options) *flag.FlagSet {
+	fs := options.Purge(e.getenv, o)
 	defaults := maps.Clone(inputs.Defaults)
 	defaults["repo"] = cmp.Or(e.getenv("GITHUB_WORKSPACE"), ".")
 	defaults["ca-cert"] = e.trust
@@ -164,7 +165,7 @@ func (e *env) actionFlagSet(o *options, pf *purgeFlags) *flag.FlagSet {
 // Action has: fail-on, proposals running dry and the report under
 // RUNNER_TEMP. edgercErr is why the .edgerc could not be written from
 // the inputs.
-func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, fs *flag.FlagSet, o *options, pf *purgeFlags, tmp string, edgercErr error) (string, error) {
+func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, fs *flag.FlagSet, o *options.Options, tmp string, edgercErr error) (string, error) {
 	if err := inputs.CheckLines(in); err != nil {
 		return "", usageErr(err)
 	}
@@ -181,15 +182,15 @@ func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, fs
 	if ci.Proposal(ci.Env{Getenv: e.getenv}) {
 		// A pull request or merge queue entry shows what its merge will
 		// purge; its head is not what the edge serves yet.
-		o.dryRun = true
+		o.DryRun = true
 		gh.Noticef("proposed change (%s): planning only (dry run), nothing is purged", e.getenv("GITHUB_EVENT_NAME"))
 	}
-	o.report = cmp.Or(o.report, filepath.Join(cmp.Or(e.getenv("RUNNER_TEMP"), tmp), "ccu-purge-report.json"))
-	named(fs, o)
-	if err := checkFlags(fs, o); err != nil {
-		return "", err
+	o.Report = cmp.Or(o.Report, filepath.Join(cmp.Or(e.getenv("RUNNER_TEMP"), tmp), "ccu-purge-report.json"))
+	options.Named(fs, o)
+	if err := options.Check(fs, o); err != nil {
+		return "", usageErr(err)
 	}
-	return failOn, e.checkOutputs(o, pf)
+	return failOn, e.checkOutputs(o)
 }
 
 // writeEdgerc writes the .edgerc the inputs give to a mode-0600 file in

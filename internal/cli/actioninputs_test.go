@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ccu-purge/ccu-purge/internal/inputs"
+	"github.com/ccu-purge/ccu-purge/internal/options"
 )
 
 // actionSettings is what the Action's inputs set, as plain data.
@@ -67,8 +68,8 @@ func TestActionInputsAsFlags(t *testing.T) {
 				vars[k] = v
 			}
 			e := &env{getenv: func(k string) string { return vars[k] }, stdout: io.Discard}
-			o, pf := &options{}, &purgeFlags{}
-			fs := e.actionFlagSet(o, pf)
+			o := &options.Options{}
+			fs := e.actionFlagSet(o)
 			err := inputs.SetFlags(fs, func(name string) string { return vars["INPUT_"+strings.ToUpper(name)] })
 			if tc.wantErr != "" {
 				if err == nil || err.Error() != tc.wantErr {
@@ -79,9 +80,9 @@ func TestActionInputsAsFlags(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			named(fs, o)
-			got := actionSettings{o.repo, o.config, o.from, o.to, o.state, o.report, pf.junit, o.section, o.edgerc,
-				o.sectionSet, o.edgercSet, o.dryRun, pf.wait, pf.delay, pf.timeout, pf.concurrency, o.batchSize, o.overrides}
+			options.Named(fs, o)
+			got := actionSettings{o.Repo, o.Config, o.From, o.To, o.State, o.Report, o.JUnit, o.Section, o.Edgerc,
+				o.SectionSet, o.EdgercSet, o.DryRun, o.Wait, o.Delay, o.Timeout, o.Concurrency, o.BatchSize, o.Overrides}
 			if d := cmp.Diff(tc.want, got); d != "" {
 				t.Errorf("settings (-want +got):\n%s", d)
 			}
@@ -93,7 +94,7 @@ func TestActionInputsAsFlags(t *testing.T) {
 // purge defines, and no input is both a flag's and the Action's own.
 func TestActionInputsAreFlags(t *testing.T) {
 	t.Parallel()
-	fs := (&env{getenv: func(string) string { return "" }, stdout: io.Discard}).purgeFlagSet(&options{}, &purgeFlags{})
+	fs := options.Purge(func(string) string { return "" }, &options.Options{})
 	own := map[string]bool{}
 	for _, name := range append(inputs.Own, inputs.Credentials...) {
 		own[name] = true

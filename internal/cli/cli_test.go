@@ -18,6 +18,7 @@ import (
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
 	"github.com/ccu-purge/ccu-purge/internal/gitfixture"
+	"github.com/ccu-purge/ccu-purge/internal/options"
 	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
@@ -497,7 +498,7 @@ func TestHelpShowsDefaults(t *testing.T) {
 		"--timeout 10m ",
 		fmt.Sprintf("--batch-size %d ", purge.MaxObjects),
 	} {
-		if !strings.Contains(usageText, want) {
+		if !strings.Contains(options.Usage, want) {
 			t.Errorf("help does not show %q", want)
 		}
 	}

@@ -1,13 +1,13 @@
 package cli
 
 import (
-	"flag"
 	"fmt"
 	"path/filepath"
 	"strings"
 
 	"github.com/ccu-purge/ccu-purge/internal/diff"
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
+	"github.com/ccu-purge/ccu-purge/internal/options"
 	rpt "github.com/ccu-purge/ccu-purge/internal/report"
 )
 
@@ -15,11 +15,11 @@ import (
 // what it purges, or why nothing: no repository access beyond finding the
 // config, so paths that do not exist (yet) can be tried.
 func (e *env) explain(args []string) error {
-	o := &options{}
+	o := &options.Options{}
 	fs := e.flags("explain", o)
-	fs.StringVar(&o.output, "output", "text", "text or json")
-	flags, paths := splitArgs(fs, args)
-	if err := parse(fs, flags, o); err != nil {
+	options.Output(fs, o)
+	flags, paths := options.SplitArgs(fs, args)
+	if err := e.parse(fs, flags, o); err != nil {
 		return err
 	}
 	if len(paths) == 0 {
@@ -33,7 +33,7 @@ func (e *env) explain(args []string) error {
 	for _, p := range paths {
 		out.Paths = append(out.Paths, cfg.Explain(cleanArg(p)))
 	}
-	if o.output == "json" {
+	if o.Output == "json" {
 		return rpt.JSON(e.stdout, out)
 	}
 	rpt.Explain(e.stdout, out.Paths)
@@ -44,39 +44,6 @@ func (e *env) explain(args []string) error {
 type explained struct {
 	Config string               `json:"config"`
 	Paths  []mapper.Explanation `json:"paths"`
-}
-
-// splitArgs separates flags from paths so flags may follow paths
-// (explain a.html --output json), where the flag package alone would stop
-// at the first path; "--" ends the flags.
-func splitArgs(fs *flag.FlagSet, args []string) (flags, paths []string) {
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			return flags, append(paths, args[i+1:]...)
-		}
-		if len(a) < 2 || a[0] != '-' {
-			paths = append(paths, a)
-			continue
-		}
-		flags = append(flags, a)
-		name := strings.TrimLeft(a, "-")
-		if strings.Contains(name, "=") || isBool(fs, name) || i+1 == len(args) {
-			continue
-		}
-		i++
-		flags = append(flags, args[i])
-	}
-	return flags, paths
-}
-
-func isBool(fs *flag.FlagSet, name string) bool {
-	f := fs.Lookup(name)
-	if f == nil {
-		return true // unknown: parse reports it; do not swallow a path
-	}
-	b, ok := f.Value.(interface{ IsBoolFlag() bool })
-	return ok && b.IsBoolFlag()
 }
 
 // cleanArg accepts what a shell completes: ./public/x.html, or a
@@ -91,11 +58,11 @@ func cleanArg(p string) string {
 
 // explainConfig loads --config, or the repository's config (from HEAD in a
 // bare repository).
-func explainConfig(o *options) (*mapper.Config, error) {
-	if o.config != "" {
-		return mapper.Load(o.config)
+func explainConfig(o *options.Options) (*mapper.Config, error) {
+	if o.Config != "" {
+		return mapper.Load(o.Config)
 	}
-	repo, err := diff.Open(o.repo)
+	repo, err := diff.Open(o.Repo)
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"gopkg.in/yaml.v3"
+
+	"github.com/ccu-purge/ccu-purge/internal/options"
 )
 
 // The GitLab CI/CD component, templates/purge.yml: a spec document with
@@ -152,7 +154,7 @@ func scriptLines(t *testing.T, job map[string]any) []string {
 // after a boolean. It returns flag → values.
 func parseArgs(t *testing.T, args []string) map[string][]string {
 	t.Helper()
-	fs := (&env{getenv: func(string) string { return "" }, stdout: io.Discard}).purgeFlagSet(&options{}, &purgeFlags{})
+	fs := options.Purge(func(string) string { return "" }, &options.Options{})
 	if len(args) == 0 || args[0] != "purge" {
 		t.Fatalf("the script runs ccu-purge %q, want the purge command first", args)
 	}

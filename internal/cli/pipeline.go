@@ -12,12 +12,10 @@ import (
 	"github.com/ccu-purge/ccu-purge/internal/ci"
 	"github.com/ccu-purge/ccu-purge/internal/diff"
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
+	"github.com/ccu-purge/ccu-purge/internal/options"
 	"github.com/ccu-purge/ccu-purge/internal/plan"
 	"github.com/ccu-purge/ccu-purge/internal/state"
 )
-
-// configName is the config file at the repository root.
-const configName = ".ccu-purge.yml"
 
 // planned is a plan with the range it covers: the plan's JSON document.
 type planned struct {
@@ -33,12 +31,12 @@ type planned struct {
 // buildPlan runs the one-way pipeline up to the plan: choose the range,
 // open, resolve, load the config, diff, map, batch. Every error here is the
 // user's input.
-func (e *env) buildPlan(ctx context.Context, o *options) (*planned, error) {
-	req, err := base.Detect(base.Flags{From: o.from, To: o.to, State: o.state}, ci.Env{Getenv: e.getenv, ReadFile: os.ReadFile})
+func (e *env) buildPlan(ctx context.Context, o *options.Options) (*planned, error) {
+	req, err := base.Detect(base.Flags{From: o.From, To: o.To, State: o.State}, ci.Env{Getenv: e.getenv, ReadFile: os.ReadFile})
 	if err != nil {
 		return nil, usageErr(err)
 	}
-	repo, err := diff.Open(o.repo)
+	repo, err := diff.Open(o.Repo)
 	if err != nil {
 		return nil, usageErr(err)
 	}
@@ -51,7 +49,7 @@ func (e *env) buildPlan(ctx context.Context, o *options) (*planned, error) {
 	if err != nil {
 		return nil, usageErr(err)
 	}
-	if err := cfg.Override(mapper.Overrides{Env: mapper.OverridesFromEnv(e.getenv).Env, Flags: o.overrides}); err != nil {
+	if err := cfg.Override(mapper.Overrides{Env: mapper.OverridesFromEnv(e.getenv).Env, Flags: o.Overrides}); err != nil {
 		return nil, usageErr(err)
 	}
 	chosen, err := e.chooseBase(ctx, o, repo, cfg, req, to)
@@ -63,7 +61,7 @@ func (e *env) buildPlan(ctx context.Context, o *options) (*planned, error) {
 		API: cfg.API, Action: cfg.Action, Network: cfg.Network, Queue: cfg.Queue,
 		Threshold: cfg.Threshold, FallbackCPCodes: cfg.CPCodes,
 		FallbackTags: cfg.Tags, ThresholdShare: cfg.ThresholdShare, MaxTotal: cfg.MaxObjects, Unmatched: cfg.Unmatched,
-		MaxObjects: o.batchSize, Submodules: cfg.Submodules,
+		MaxObjects: o.BatchSize, Submodules: cfg.Submodules,
 	}
 	if cfg.ThresholdShare > 0 {
 		// The share needs the site's size: the head commit's file count.
@@ -83,7 +81,7 @@ func (e *env) buildPlan(ctx context.Context, o *options) (*planned, error) {
 		paths = append(paths, c.Paths()...)
 	}
 	res := cfg.Map(paths)
-	settings.Timeout = o.timeout
+	settings.Timeout = o.Timeout
 	p := plan.Build(from, to, changes, res, settings)
 	if err := p.Err(); err != nil {
 		return nil, usageErr(err)
@@ -94,9 +92,9 @@ func (e *env) buildPlan(ctx context.Context, o *options) (*planned, error) {
 // chooseBase asks base for the range and prints its notes. Its errors
 // are the user's input, except an interrupt during the fetch of a missing
 // base, which planStopped reports.
-func (e *env) chooseBase(ctx context.Context, o *options, repo *diff.Repo, cfg *mapper.Config, req base.Request, to string) (base.Choice, error) {
+func (e *env) chooseBase(ctx context.Context, o *options.Options, repo *diff.Repo, cfg *mapper.Config, req base.Request, to string) (base.Choice, error) {
 	c, err := req.Choose(ctx, repo, base.Settings{
-		Head: to, Network: cfg.Network, API: cfg.API, Config: o.config, Root: repo.Root(), Host: e.credentialHost(o),
+		Head: to, Network: cfg.Network, API: cfg.API, Config: o.Config, Root: repo.Root(), Host: e.credentialHost(o),
 		Fetch: cfg.Fetch, OnUnknownBase: cfg.OnUnknownBase, Token: e.getenv("GITHUB_TOKEN"),
 		Notify: e.printNote,
 	})
@@ -118,8 +116,8 @@ func (e *env) printNote(n base.Note) {
 // credentialHost is the credentials' API host for the state's key: the
 // account. It is "" without --state, and when no credentials load, as for
 // a plan without them.
-func (e *env) credentialHost(o *options) string {
-	if o.state == "" {
+func (e *env) credentialHost(o *options.Options) string {
+	if o.State == "" {
 		return ""
 	}
 	creds, err := ccu.LoadCredentials(e.source(o))
@@ -140,37 +138,37 @@ func changesFrom(ctx context.Context, repo *diff.Repo, from, to string) ([]diff.
 
 // loadConfig reads --config, else .ccu-purge.yml in the worktree, else
 // (bare repository) the file as committed in the --to commit.
-func loadConfig(o *options, repo *diff.Repo, to string) (*mapper.Config, error) {
-	if o.config != "" {
-		return mapper.Load(o.config)
+func loadConfig(o *options.Options, repo *diff.Repo, to string) (*mapper.Config, error) {
+	if o.Config != "" {
+		return mapper.Load(o.Config)
 	}
 	if repo.Root() != "" {
-		return mapper.Load(filepath.Join(repo.Root(), configName))
+		return mapper.Load(filepath.Join(repo.Root(), mapper.FileName))
 	}
-	data, err := repo.ReadFile(to, configName)
+	data, err := repo.ReadFile(to, mapper.FileName)
 	if err != nil {
-		return nil, fmt.Errorf("%w: the bare repository has no %s in commit %.12s (commit one, or pass --config FILE)", mapper.ErrNoConfig, configName, to)
+		return nil, fmt.Errorf("%w: the bare repository has no %s in commit %.12s (commit one, or pass --config FILE)", mapper.ErrNoConfig, mapper.FileName, to)
 	}
-	return mapper.Parse(to[:12]+":"+configName, data)
+	return mapper.Parse(to[:12]+":"+mapper.FileName, data)
 }
 
 // validate checks a config and lists every problem.
 func (e *env) validate(args []string) error {
-	o := &options{}
+	o := &options.Options{}
 	fs := e.flags("validate", o)
-	if err := parse(fs, args, o); err != nil {
+	if err := e.parse(fs, args, o); err != nil {
 		return err
 	}
-	path := o.config
+	path := o.Config
 	if path == "" {
-		repo, err := diff.Open(o.repo)
+		repo, err := diff.Open(o.Repo)
 		if err != nil {
 			return usageErr(err)
 		}
 		if repo.Root() == "" {
 			return usagef("bare repository: pass --config FILE to validate")
 		}
-		path = filepath.Join(repo.Root(), configName)
+		path = filepath.Join(repo.Root(), mapper.FileName)
 	}
 	cfg, err := mapper.Load(path)
 	var errs mapper.Errors

@@ -4,22 +4,23 @@ import (
 	"context"
 	"io"
 
+	"github.com/ccu-purge/ccu-purge/internal/options"
 	rpt "github.com/ccu-purge/ccu-purge/internal/report"
 )
 
 func (e *env) plan(ctx context.Context, args []string) error {
-	o := &options{}
+	o := &options.Options{}
 	fs := e.flags("plan", o)
-	e.rangeFlags(fs, o)
-	fs.StringVar(&o.output, "output", "text", "text or json")
-	if err := parse(fs, args, o); err != nil {
+	options.Range(fs, e.getenv, o)
+	options.Output(fs, o)
+	if err := e.parse(fs, args, o); err != nil {
 		return err
 	}
 	p, err := e.buildPlan(ctx, o)
 	if err != nil {
 		return planStopped(ctx, err)
 	}
-	if o.output == "json" {
+	if o.Output == "json" {
 		return rpt.JSON(e.stdout, p)
 	}
 	printPlan(e.stdout, p)

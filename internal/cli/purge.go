@@ -3,13 +3,13 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
+	"github.com/ccu-purge/ccu-purge/internal/options"
 	"github.com/ccu-purge/ccu-purge/internal/progress"
 	"github.com/ccu-purge/ccu-purge/internal/purge"
 	rpt "github.com/ccu-purge/ccu-purge/internal/report"
@@ -39,53 +39,22 @@ func (d dryRun) Submit(_ context.Context, batches []purge.Batch, _ ccu.SubmitOpt
 	return out
 }
 
-// purgeFlags are purge's own flags.
-type purgeFlags struct {
-	dotenv      string
-	junit       string // --junit: the JUnit XML report, "" for none
-	wait        bool
-	timeout     time.Duration
-	concurrency int
-	// delay is a pause before the first request, so origins (NetStorage
-	// replicas, several origin servers) can finish syncing the deploy:
-	// purging before they have it lets the edge re-cache the old files.
-	delay time.Duration
-}
-
 func (e *env) purge(ctx context.Context, args []string) error {
-	o := &options{}
-	pf := &purgeFlags{}
-	fs := e.purgeFlagSet(o, pf)
-	if err := parse(fs, args, o); err != nil {
+	o := &options.Options{}
+	fs := options.Purge(e.getenv, o)
+	if err := e.parse(fs, args, o); err != nil {
 		return err
 	}
-	if err := e.checkOutputs(o, pf); err != nil {
+	if err := e.checkOutputs(o); err != nil {
 		return err // before the dotenv below overwrites what it names
 	}
-	run, err := e.runPurge(ctx, o, pf)
-	if pf.dotenv != "" {
-		if derr := e.writeDotenv(pf.dotenv, run.outputs()); derr != nil {
+	run, err := e.runPurge(ctx, o)
+	if o.Dotenv != "" {
+		if derr := e.writeDotenv(o.Dotenv, run.outputs()); derr != nil {
 			return errors.Join(err, &exitError{ExitFailed, derr})
 		}
 	}
 	return err
-}
-
-// purgeFlagSet is purge's flags: the common ones, the range and settings,
-// and purge's own. The GitLab component's test reads it, so an input can
-// never map onto a flag that does not exist.
-func (e *env) purgeFlagSet(o *options, pf *purgeFlags) *flag.FlagSet {
-	fs := e.flags("purge", o)
-	e.rangeFlags(fs, o)
-	fs.BoolVar(&o.dryRun, "dry-run", false, "print what would be sent, send nothing")
-	fs.StringVar(&o.report, "report", "", "write a JSON report of every batch to FILE")
-	fs.StringVar(&pf.dotenv, "dotenv", "", "write the outputs as KEY=value lines to FILE (GitLab's dotenv report)")
-	fs.StringVar(&pf.junit, "junit", "", "write a JUnit XML report, a test case per request, to FILE")
-	fs.BoolVar(&pf.wait, "wait", false, "wait until the purges have taken effect")
-	fs.DurationVar(&pf.timeout, "timeout", 10*time.Minute, "time budget for submitting (and --wait)")
-	fs.IntVar(&pf.concurrency, "concurrency", ccu.DefaultConcurrency, "requests in flight")
-	fs.DurationVar(&pf.delay, "delay", 0, "wait this long before purging (origin replication)")
-	return fs
 }
 
 // purgeRun is what one purge did, as far as it got: the plan (nil when
@@ -101,32 +70,28 @@ type purgeRun struct {
 // happens once it is created: a run that stops before sending lists every
 // planned object in notPurged and says why, so CI never keeps an empty or
 // stale report.
-func (e *env) runPurge(ctx context.Context, o *options, pf *purgeFlags) (*purgeRun, error) {
-	run := &purgeRun{path: o.report}
-	if pf.timeout <= 0 || pf.concurrency <= 0 {
-		return run, usagef("--timeout and --concurrency must be positive")
+func (e *env) runPurge(ctx context.Context, o *options.Options) (*purgeRun, error) {
+	run := &purgeRun{path: o.Report}
+	if err := options.CheckPurge(o); err != nil {
+		return run, usageErr(err)
 	}
-	if pf.delay < 0 {
-		return run, usagef("--delay %v is negative: give a duration such as 30s, or 0 for none", pf.delay)
-	}
-	o.timeout = pf.timeout
 	// Found unwritable now, not after everything was purged; the files
 	// themselves are replaced only at the end (writeOut).
-	for _, out := range outputFiles(o, pf) {
-		if out.path == "" {
+	for _, out := range options.Outputs(o) {
+		if out.Path == "" {
 			continue
 		}
-		if err := checkOutput(out.flag, out.path); err != nil {
+		if err := checkOutput(out.Flag, out.Path); err != nil {
 			return run, err
 		}
 	}
-	err := e.planAndSend(ctx, o, pf, run)
+	err := e.planAndSend(ctx, o, run)
 	var werrs []error
-	if o.report != "" {
-		werrs = append(werrs, e.writeReport(o.report, run.fileReport(err)))
+	if o.Report != "" {
+		werrs = append(werrs, e.writeReport(o.Report, run.fileReport(err)))
 	}
-	if pf.junit != "" {
-		werrs = append(werrs, e.writeJUnit(pf.junit, run.fileReport(err)))
+	if o.JUnit != "" {
+		werrs = append(werrs, e.writeJUnit(o.JUnit, run.fileReport(err)))
 	}
 	if werr := errors.Join(werrs...); werr != nil {
 		if err == nil {
@@ -137,23 +102,23 @@ func (e *env) runPurge(ctx context.Context, o *options, pf *purgeFlags) (*purgeR
 	return run, err
 }
 
-func (e *env) planAndSend(ctx context.Context, o *options, pf *purgeFlags, run *purgeRun) error {
+func (e *env) planAndSend(ctx context.Context, o *options.Options, run *purgeRun) error {
 	e.enter("Plan")
 	p, err := e.buildPlan(ctx, o)
 	if err != nil {
 		return planStopped(ctx, err)
 	}
 	run.plan = p
-	if p.state != nil && !o.dryRun {
+	if p.state != nil && !o.DryRun {
 		// Found now, not after everything was purged.
 		if err := p.state.CheckWritable(); err != nil {
 			return usageErr(fmt.Errorf("--state: %w", err))
 		}
 	}
-	if run.report, err = e.send(ctx, o, pf, p); err != nil {
+	if run.report, err = e.send(ctx, o, p); err != nil {
 		return err
 	}
-	if err := run.report.err(); err != nil || o.dryRun {
+	if err := run.report.err(); err != nil || o.DryRun {
 		return err
 	}
 	return e.record(p)
@@ -162,10 +127,10 @@ func (e *env) planAndSend(ctx context.Context, o *options, pf *purgeFlags, run *
 // send submits the plan (or dry-runs it) within the time budget and
 // returns the report; it fails before sending anything on a config or
 // credential problem.
-func (e *env) send(ctx context.Context, o *options, pf *purgeFlags, p *planned) (*report, error) {
+func (e *env) send(ctx context.Context, o *options.Options, p *planned) (*report, error) {
 	var sub submitter = dryRun{e}
 	var client *ccu.Client
-	if !o.dryRun && len(p.Batches) > 0 {
+	if !o.DryRun && len(p.Batches) > 0 {
 		var err error
 		if client, err = e.client(o); err != nil {
 			return nil, err
@@ -174,41 +139,41 @@ func (e *env) send(ctx context.Context, o *options, pf *purgeFlags, p *planned) 
 		sub = client
 	}
 	printPlan(e.stdout, p)
-	if pf.delay > 0 && len(p.Batches) > 0 {
+	if o.Delay > 0 && len(p.Batches) > 0 {
 		if client == nil {
-			fmt.Fprintf(e.stdout, "Dry run: would wait %v before purging (--delay).\n", pf.delay)
+			fmt.Fprintf(e.stdout, "Dry run: would wait %v before purging (--delay).\n", o.Delay)
 		} else {
 			e.enter("Delay")
-			pause(ctx, e, pf.delay) // an interrupt here leaves everything unsent, and says so
+			pause(ctx, e, o.Delay) // an interrupt here leaves everything unsent, and says so
 		}
 	}
 	e.enter("Purge")
-	budget, cancel := context.WithTimeout(ctx, pf.timeout)
+	budget, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	if client != nil {
 		if err := waitQueues(budget, e, client, p); err != nil {
-			return nil, &exitError{ExitFailed, stopped(ctx, budget, pf.timeout, err)}
+			return nil, &exitError{ExitFailed, stopped(ctx, budget, o.Timeout, err)}
 		}
 	}
 	so := e.waits
-	so.Concurrency = pf.concurrency
+	so.Concurrency = o.Concurrency
 	so.OnSent = func(s ccu.Sent) { // in plan order, one at a time
-		printSent(e, p, explainStop(ctx, budget, pf.timeout, s))
+		printSent(e, p, explainStop(ctx, budget, o.Timeout, s))
 	}
 	sent := sub.Submit(budget, p.Batches, so)
 	for i := range sent {
-		sent[i] = explainStop(ctx, budget, pf.timeout, sent[i])
+		sent[i] = explainStop(ctx, budget, o.Timeout, sent[i])
 	}
-	rep := newReport(p.Plan, sent, o.dryRun)
-	if pf.wait && client != nil {
+	rep := newReport(p.Plan, sent, o.DryRun)
+	if o.Wait && client != nil {
 		e.enter("Wait")
 		// --verbose logs requests to stderr, which would run into a line
 		// rewritten in place on the same terminal: log lines instead.
-		live := progress.IsTerminal(e.stdout) && !o.verbose
-		waitPurges(ctx, budget, pf.timeout, e, client, rep, pf.concurrency, live)
+		live := progress.IsTerminal(e.stdout) && !o.Verbose
+		waitPurges(ctx, budget, o.Timeout, e, client, rep, o.Concurrency, live)
 	}
 	rep.summarize(e.stdout)
-	if pf.wait && ctx.Err() != nil && rep.err() == nil {
+	if o.Wait && ctx.Err() != nil && rep.err() == nil {
 		return rep, &exitError{ExitFailed, errors.New("interrupted while waiting for the purges to take effect: every request was accepted (the report has their purgeIds), but not every purge was confirmed Done")}
 	}
 	return rep, nil
@@ -287,17 +252,17 @@ func waitQueues(ctx context.Context, e *env, c *ccu.Client, p *planned) error {
 	})
 }
 
-func (e *env) client(o *options) (*ccu.Client, error) {
+func (e *env) client(o *options.Options) (*ccu.Client, error) {
 	creds, err := ccu.LoadCredentials(e.source(o))
 	if err != nil {
 		return nil, usageErr(err)
 	}
 	e.hide(ccu.Secrets(creds)...) // before any answer can echo them
-	if w := ccu.PermissionWarning(o.edgerc); w != "" {
+	if w := ccu.PermissionWarning(o.Edgerc); w != "" {
 		e.warn(w)
 	}
-	opts := ccu.Options{CAFile: o.caCert, UserAgent: "ccu-purge/" + version()}
-	if o.verbose {
+	opts := ccu.Options{CAFile: o.CACert, UserAgent: "ccu-purge/" + version()}
+	if o.Verbose {
 		// Requests in flight log from their own goroutines: one line at a
 		// time, since stderr may be any io.Writer (a buffer in tests).
 		var mu sync.Mutex

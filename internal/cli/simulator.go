@@ -12,6 +12,7 @@ import (
 
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
 	"github.com/ccu-purge/ccu-purge/internal/demo"
+	"github.com/ccu-purge/ccu-purge/internal/options"
 )
 
 // simulator runs the local CCU simulator until the context ends (Ctrl-C).
@@ -96,9 +97,9 @@ func demoRepo(dir, tmp string, stdout io.Writer) (string, error) {
 // repository, start the simulator in-process, then plan and purge v1..v2
 // through the same code paths as a real run.
 func (e *env) demo(ctx context.Context, args []string) error {
-	o := &options{}
+	o := &options.Options{}
 	fs := e.flags("demo", o)
-	if err := parse(fs, args, o); err != nil {
+	if err := e.parse(fs, args, o); err != nil {
 		return err
 	}
 	tmp, err := os.MkdirTemp("", "ccu-purge-demo-")
@@ -106,11 +107,11 @@ func (e *env) demo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	repo, err := demoRepo(o.repo, tmp, e.stdout)
+	repo, err := demoRepo(o.Repo, tmp, e.stdout)
 	if err != nil {
 		return err
 	}
-	sim, edgerc, ca, err := startSimulator(filepath.Join(tmp, "sim"), ccusim.Options{V2Seconds: ccusim.DefaultV2Seconds}, o.verbose, e)
+	sim, edgerc, ca, err := startSimulator(filepath.Join(tmp, "sim"), ccusim.Options{V2Seconds: ccusim.DefaultV2Seconds}, o.Verbose, e)
 	if err != nil {
 		return err
 	}
@@ -122,7 +123,7 @@ func (e *env) demo(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "\n$ ccu-purge purge --repo %s --from v1 --to v2 --edgerc %s --ca-cert %s\n", repo, edgerc, ca)
 	purgeArgs := []string{"--repo", repo, "--from", "v1", "--to", "v2", "--edgerc", edgerc, "--section", "ccu", "--ca-cert", ca}
-	if o.verbose {
+	if o.Verbose {
 		purgeArgs = append(purgeArgs, "--verbose")
 	}
 	if err := e.purge(ctx, purgeArgs); err != nil {

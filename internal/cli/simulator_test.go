@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
+	"github.com/ccu-purge/ccu-purge/internal/options"
 )
 
 // The command prints what its flags do, and stops when the context ends.
@@ -81,7 +82,7 @@ func TestSimulatorHelp(t *testing.T) {
 			if r.code != ExitOK || r.stderr != "" {
 				t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 			}
-			if strings.Contains(r.stdout, usageText) || !strings.HasPrefix(r.stdout, "Usage: ccu-purge simulator") {
+			if strings.Contains(r.stdout, options.Usage) || !strings.HasPrefix(r.stdout, "Usage: ccu-purge simulator") {
 				t.Errorf("not the simulator's own usage:\n%s", r.stdout)
 			}
 			lines := strings.Split(r.stdout, "\n")

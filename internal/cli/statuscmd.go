@@ -7,24 +7,24 @@ import (
 	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
+	"github.com/ccu-purge/ccu-purge/internal/options"
 	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 // queryFlags parses the flags of status and queue, which may come before
 // or after the argument (ccu-purge status ID --edgerc FILE), and returns the
 // arguments and the time budget.
-func (e *env) queryFlags(name string, args []string, o *options) ([]string, time.Duration, error) {
+func (e *env) queryFlags(name string, args []string, o *options.Options) ([]string, time.Duration, error) {
 	fs := e.flags(name, o)
-	var timeout time.Duration
-	fs.DurationVar(&timeout, "timeout", time.Minute, "time budget for the request")
-	flags, rest := splitArgs(fs, args)
-	if err := parse(fs, flags, o); err != nil {
+	options.Query(fs, o)
+	flags, rest := options.SplitArgs(fs, args)
+	if err := e.parse(fs, flags, o); err != nil {
 		return nil, 0, err
 	}
-	if timeout <= 0 {
-		return nil, 0, usagef("--timeout must be positive")
+	if err := options.CheckQuery(o); err != nil {
+		return nil, 0, usageErr(err)
 	}
-	return rest, timeout, nil
+	return rest, o.Timeout, nil
 }
 
 // query runs one read-only API call within the time budget and names the
@@ -40,7 +40,7 @@ func query(ctx context.Context, timeout time.Duration, call func(context.Context
 
 // status prints a CCU v2 purge's status: `ccu-purge status ID|progressUri`.
 func (e *env) status(ctx context.Context, args []string) error {
-	o := &options{}
+	o := &options.Options{}
 	rest, timeout, err := e.queryFlags("status", args, o)
 	if err != nil {
 		return err
@@ -84,7 +84,7 @@ func (e *env) status(ctx context.Context, args []string) error {
 
 // queue prints a CCU v2 queue's length: `ccu-purge queue [default|emergency]`.
 func (e *env) queue(ctx context.Context, args []string) error {
-	o := &options{}
+	o := &options.Options{}
 	rest, timeout, err := e.queryFlags("queue", args, o)
 	if err != nil {
 		return err

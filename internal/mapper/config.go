@@ -69,6 +69,10 @@ var ErrNoConfig = errors.New("config file not found")
 // the log and the CI annotations.
 const MaxConfigBytes = 1 << 20
 
+// FileName is the config file at the root of a repository (or, in a bare
+// repository, committed in the head commit).
+const FileName = ".ccu-purge.yml"
+
 // Load reads and parses the config file at path. It reads at most
 // MaxConfigBytes+1 bytes, so a huge file or a device is refused without
 // being read into memory.

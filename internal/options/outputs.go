@@ -1,39 +1,41 @@
-package cli
+package options
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 
+	"github.com/ccu-purge/ccu-purge/internal/mapper"
 	"github.com/ccu-purge/ccu-purge/internal/outfile"
 )
 
-// checkOutputs refuses a --report, --dotenv or --junit that is a file the
+// CheckOutputs refuses a --report, --dotenv or --junit that is a file the
 // run reads: the state file, the config file, the credentials or the CA
 // certificate. The run would overwrite what it reads: a state file holding
 // a report fails to load on every later run, and an .edgerc holding one
 // loses the API client's secret for good. Two outputs naming one file are
 // refused too.
-func (e *env) checkOutputs(o *options, pf *purgeFlags) error {
+func CheckOutputs(o *Options, getenv func(string) string) error {
 	inputs := []struct{ name, path string }{
-		{"the state file (--state)", o.state},
+		{"the state file (--state)", o.State},
 		{"the config file", configPath(o)},
-		{"the credentials file (--edgerc)", homePath(o.edgerc, e.getenv)},
-		{"the CA certificate (--ca-cert)", o.caCert},
+		{"the credentials file (--edgerc)", homePath(o.Edgerc, getenv)},
+		{"the CA certificate (--ca-cert)", o.CACert},
 	}
-	outs := outputFiles(o, pf)
+	outs := Outputs(o)
 	for i, out := range outs {
 		for _, in := range inputs {
-			if samePath(out.path, in.path) {
-				return usagef("%s %s is %s %s: writing it would destroy that file; give %s another path", out.flag, out.path, in.name, in.path, out.flag)
+			if samePath(out.Path, in.path) {
+				return fmt.Errorf("%s %s is %s %s: writing it would destroy that file; give %s another path", out.Flag, out.Path, in.name, in.path, out.Flag)
 			}
 		}
 		// Two outputs in one file: the last written would replace the
 		// other (a device such as /dev/stdout takes both).
 		for _, other := range outs[:i] {
-			if samePath(out.path, other.path) && !isDevice(out.path) {
-				return usagef("%s and %s name one file, %s: give each its own path", other.flag, out.flag, out.path)
+			if samePath(out.Path, other.Path) && !isDevice(out.Path) {
+				return fmt.Errorf("%s and %s name one file, %s: give each its own path", other.Flag, out.Flag, out.Path)
 			}
 		}
 	}
@@ -54,25 +56,25 @@ func homePath(path string, getenv func(string) string) string {
 	return path
 }
 
-// outputFile is a file the run writes, by the flag that names it.
-type outputFile struct{ flag, path string }
+// OutputFile is a file the run writes, by the flag that names it.
+type OutputFile struct{ Flag, Path string }
 
-// outputFiles are the files a purge writes at its end, each checked
-// before anything is sent ("" when not asked for).
-func outputFiles(o *options, pf *purgeFlags) []outputFile {
-	return []outputFile{{"--report", o.report}, {"--dotenv", pf.dotenv}, {"--junit", pf.junit}}
+// Outputs are the files a purge writes at its end, each checked before
+// anything is sent (Path "" when not asked for).
+func Outputs(o *Options) []OutputFile {
+	return []OutputFile{{"--report", o.Report}, {"--dotenv", o.Dotenv}, {"--junit", o.JUnit}}
 }
 
 // configPath is the config file the run will read: --config, else
 // .ccu-purge.yml at the root of the worktree holding --repo ("" when none
 // is found, as in a bare repository, whose config is committed).
-func configPath(o *options) string {
-	if o.config != "" {
-		return o.config
+func configPath(o *Options) string {
+	if o.Config != "" {
+		return o.Config
 	}
-	for dir := realPath(o.repo); ; dir = filepath.Dir(dir) {
+	for dir := realPath(o.Repo); ; dir = filepath.Dir(dir) {
 		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
-			return filepath.Join(dir, configName)
+			return filepath.Join(dir, mapper.FileName)
 		}
 		if filepath.Dir(dir) == dir {
 			return ""
@@ -96,7 +98,7 @@ func samePath(a, b string) bool {
 }
 
 // isDevice reports whether path is an existing file that is not a regular
-// one (/dev/stdout, a pipe): writeOut writes those in place.
+// one (/dev/stdout, a pipe): outfile writes those in place.
 func isDevice(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && !fi.Mode().IsRegular()

@@ -1,0 +1,220 @@
+// Package options holds every command's flags: their names, defaults and
+// validation, the checks of the files a purge writes against the files it
+// reads, and the help text. The command line and the GitHub Action (whose
+// inputs are set as these same flags) parse through it, so a default or a
+// range can never differ between them. It reads the environment only
+// through the getenv it is given, and returns errors without printing:
+// every error it returns is the user's to fix (exit 2), and flag.ErrHelp
+// means -h was asked for.
+package options
+
+import (
+	"cmp"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/ccu-purge/ccu-purge/internal/ccu"
+	"github.com/ccu-purge/ccu-purge/internal/mapper"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
+)
+
+// Options are the flags of one run; a command registers the ones it takes.
+type Options struct {
+	Repo, Config, Edgerc, Section, CACert string
+	// EdgercSet and SectionSet are true when a flag, AKAMAI_EDGERC(_SECTION)
+	// or the Action's input named the file or section: a named file wins
+	// over AKAMAI_* variables, a named section has no fallback.
+	EdgercSet, SectionSet bool
+	From, To              string
+	State                 string // --state: the last-purged-commit file, "" for none
+	Output                string // plan and explain: text or json
+	DryRun, Verbose       bool
+	BatchSize             int               // objects per request
+	Overrides             map[string]string // config keys set by flags
+	// Report, Dotenv and JUnit are the files a purge writes at its end.
+	Report, Dotenv, JUnit string
+	Wait                  bool
+	// Timeout is the time budget of a purge (retries, pacing, queue waits,
+	// --wait) or of a status or queue call; 0 for plan, which sends nothing.
+	Timeout     time.Duration
+	Concurrency int
+	// Delay is a pause before the first request, so origins (NetStorage
+	// replicas, several origin servers) can finish syncing the deploy:
+	// purging before they have it lets the edge re-cache the old files.
+	Delay time.Duration
+}
+
+// Common is a flag set with the flags every command but the simulator
+// takes. getenv supplies AKAMAI_EDGERC and AKAMAI_EDGERC_SECTION.
+func Common(name string, getenv func(string) string, o *Options) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	// The caller prints the error once with a hint; the flag package would
+	// print it again with the whole usage.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.StringVar(&o.Repo, "repo", ".", "repository folder")
+	fs.StringVar(&o.Config, "config", "", "config file")
+	edgerc, section := akamaiDefaults(getenv, o)
+	fs.StringVar(&o.Edgerc, "edgerc", edgerc, ".edgerc file")
+	fs.StringVar(&o.Section, "section", section, ".edgerc section")
+	fs.StringVar(&o.CACert, "ca-cert", "", "extra CA certificate to trust")
+	fs.BoolVar(&o.Verbose, "verbose", false, "log requests")
+	return fs
+}
+
+// akamaiDefaults are the .edgerc file and section when no flag names
+// them: AKAMAI_EDGERC and AKAMAI_EDGERC_SECTION, the variables the Akamai
+// CLI reads for itself and its packages, else ~/.edgerc and "ccu". A
+// variable names its file or section as explicitly as the flag does (the
+// Akamai CLI turns its own --edgerc into either), so it is marked set:
+// the file wins over AKAMAI_CCU_* credentials, and a named section has no
+// fallback to "default".
+func akamaiDefaults(getenv func(string) string, o *Options) (edgerc, section string) {
+	edgerc, section = getenv("AKAMAI_EDGERC"), getenv("AKAMAI_EDGERC_SECTION")
+	o.EdgercSet, o.SectionSet = edgerc != "", section != ""
+	return cmp.Or(edgerc, "~/.edgerc"), cmp.Or(section, ccu.DefaultSection)
+}
+
+// Range adds the flags that choose what to purge (plan and purge): the
+// range, the state file, the batch size and a flag per overridable config
+// key (--network, --on-unknown-base…; mapper decides precedence: flags >
+// CCU_PURGE_* > file).
+func Range(fs *flag.FlagSet, getenv func(string) string, o *Options) {
+	o.Overrides = map[string]string{}
+	for _, key := range mapper.OverrideKeys() {
+		fs.Func(strings.TrimPrefix(mapper.FlagName(key), "--"), "overrides "+key+" of the config", func(v string) error {
+			o.Overrides[key] = v
+			return nil
+		})
+	}
+	fs.StringVar(&o.From, "from", "", "base revision (the last deployed commit)")
+	fs.StringVar(&o.To, "to", "HEAD", "head revision")
+	fs.StringVar(&o.State, "state", getenv("CCU_PURGE_STATE"), "file that records the last purged commit per network")
+	fs.IntVar(&o.BatchSize, "batch-size", purge.MaxObjects, "objects per request, at most 500")
+}
+
+// Purge is purge's flag set: the common flags, the range and settings,
+// and purge's own. The Action sets its inputs into it, and the GitLab
+// component's test reads it, so an input can never map onto a flag that
+// does not exist.
+func Purge(getenv func(string) string, o *Options) *flag.FlagSet {
+	fs := Common("purge", getenv, o)
+	Range(fs, getenv, o)
+	fs.BoolVar(&o.DryRun, "dry-run", false, "print what would be sent, send nothing")
+	fs.StringVar(&o.Report, "report", "", "write a JSON report of every batch to FILE")
+	fs.StringVar(&o.Dotenv, "dotenv", "", "write the outputs as KEY=value lines to FILE (GitLab's dotenv report)")
+	fs.StringVar(&o.JUnit, "junit", "", "write a JUnit XML report, a test case per request, to FILE")
+	fs.BoolVar(&o.Wait, "wait", false, "wait until the purges have taken effect")
+	fs.DurationVar(&o.Timeout, "timeout", 10*time.Minute, "time budget for submitting (and --wait)")
+	fs.IntVar(&o.Concurrency, "concurrency", ccu.DefaultConcurrency, "requests in flight")
+	fs.DurationVar(&o.Delay, "delay", 0, "wait this long before purging (origin replication)")
+	return fs
+}
+
+// Output adds --output (plan, explain).
+func Output(fs *flag.FlagSet, o *Options) {
+	fs.StringVar(&o.Output, "output", "text", "text or json")
+}
+
+// Query adds the time budget of a status or queue call.
+func Query(fs *flag.FlagSet, o *Options) {
+	fs.DurationVar(&o.Timeout, "timeout", time.Minute, "time budget for the request")
+}
+
+// Parse parses args into fs and checks the values: flag.ErrHelp for -h,
+// else an error saying what to fix.
+func Parse(fs *flag.FlagSet, args []string, o *Options) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%s: %w (see 'ccu-purge help')", fs.Name(), err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q: flags start with --", fs.Arg(0))
+	}
+	Named(fs, o)
+	return Check(fs, o)
+}
+
+// Named marks the .edgerc file and section as named when a flag (or the
+// Action's input of that name) set them: a named file wins over AKAMAI_*
+// variables, a named section has no fallback.
+func Named(fs *flag.FlagSet, o *Options) {
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "section":
+			o.SectionSet = true
+		case "edgerc":
+			o.EdgercSet = true
+		}
+	})
+}
+
+// Check checks the values no flag type can: the CLI and the Action both
+// pass through it, so a range is the same for both.
+func Check(fs *flag.FlagSet, o *Options) error {
+	if fs.Lookup("batch-size") != nil && (o.BatchSize < 1 || o.BatchSize > purge.MaxObjects) {
+		return fmt.Errorf("--batch-size %d is out of range: give 1 to %d objects per request", o.BatchSize, purge.MaxObjects)
+	}
+	if o.Output != "" && o.Output != "text" && o.Output != "json" {
+		return fmt.Errorf("unknown --output %q; valid values are \"text\" and \"json\"", o.Output)
+	}
+	return nil
+}
+
+// CheckQuery checks a status or queue call's time budget.
+func CheckQuery(o *Options) error {
+	if o.Timeout <= 0 {
+		return errors.New("--timeout must be positive")
+	}
+	return nil
+}
+
+// CheckPurge checks purge's budget and pauses.
+func CheckPurge(o *Options) error {
+	if o.Timeout <= 0 || o.Concurrency <= 0 {
+		return errors.New("--timeout and --concurrency must be positive")
+	}
+	if o.Delay < 0 {
+		return fmt.Errorf("--delay %v is negative: give a duration such as 30s, or 0 for none", o.Delay)
+	}
+	return nil
+}
+
+// SplitArgs separates flags from arguments so flags may follow them
+// (explain a.html --output json, status ID --timeout 2m), where the flag
+// package alone would stop at the first argument; "--" ends the flags.
+func SplitArgs(fs *flag.FlagSet, args []string) (flags, rest []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return flags, append(rest, args[i+1:]...)
+		}
+		if len(a) < 2 || a[0] != '-' {
+			rest = append(rest, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") || isBool(fs, name) || i+1 == len(args) {
+			continue
+		}
+		i++
+		flags = append(flags, args[i])
+	}
+	return flags, rest
+}
+
+func isBool(fs *flag.FlagSet, name string) bool {
+	f := fs.Lookup(name)
+	if f == nil {
+		return true // unknown: Parse reports it; do not swallow an argument
+	}
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
