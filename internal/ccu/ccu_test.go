@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -228,5 +229,23 @@ func TestRequestBodies(t *testing.T) {
 		if d := cmp.Diff([]string{tc.path, tc.wantBody}, []string{path, string(body)}); d != "" {
 			t.Errorf("(-want +got):\n%s", d)
 		}
+	}
+}
+
+// DryRun builds every request as Submit would and sends none; a batch
+// that cannot be built ends with its error and is not handed on.
+func TestDryRun(t *testing.T) {
+	t.Parallel()
+	good := purge.Batch{API: purge.FastPurge, Action: purge.Invalidate, Network: purge.Staging, Type: purge.URL, Objects: []string{"https://www.example.com/a"}}
+	bad := purge.Batch{API: purge.FastPurge, Action: purge.Invalidate, Network: purge.Staging, Type: purge.CPCode, Objects: []string{"12x"}}
+	var would []string
+	sent := DryRun([]purge.Batch{good, bad}, func(b purge.Batch, path string, body []byte) {
+		would = append(would, path+" "+string(body))
+	})
+	if want := []string{`/ccu/v3/invalidate/url/staging {"objects":["https://www.example.com/a"]}`}; !slices.Equal(would, want) {
+		t.Errorf("would send %q, want %q", would, want)
+	}
+	if len(sent) != 2 || sent[0].Err != nil || sent[0].Attempts != 0 || sent[1].Batch != 1 || sent[1].Err == nil || !strings.Contains(sent[1].Err.Error(), `CP code "12x" is not a number`) {
+		t.Errorf("sent = %+v", sent)
 	}
 }

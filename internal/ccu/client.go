@@ -310,6 +310,24 @@ func supportID(data []byte) string {
 	return ""
 }
 
+// DryRun is Submit without sending: each batch's request is built as it
+// would be sent and handed to would; a batch that cannot be built (a CP
+// code that is not a number) ends with that error, as it would.
+func DryRun(batches []purge.Batch, would func(b purge.Batch, path string, body []byte)) []Sent {
+	out := make([]Sent, 0, len(batches))
+	for i, b := range batches {
+		s := Sent{Batch: i, Request: b}
+		path, body, err := Request(b)
+		if err != nil {
+			s.Err = err
+		} else {
+			would(b, path, body)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
 // Request returns the endpoint path and exact JSON body a batch is sent as.
 func Request(b purge.Batch) (string, []byte, error) {
 	objects, err := wireObjects(b)

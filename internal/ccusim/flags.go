@@ -201,3 +201,18 @@ func joinInts(xs []int) string {
 	}
 	return strings.Join(s, ", ")
 }
+
+// Banner is what the simulator command prints once it listens at url,
+// with its .edgerc and CA certificate written: what the flags make it do,
+// and how to point purge at it.
+func (f *Flags) Banner(url, edgerc, ca string) string {
+	return fmt.Sprintf(`CCU simulator (Fast Purge v3 and CCU v2) listening on %s
+  credentials: %s (sections [ccu] and [default])
+  CA certificate: %s
+%sPoint purge at it:
+  SSL_CERT_FILE=%s ccu-purge purge --edgerc %s --from REV
+or
+  ccu-purge purge --edgerc %s --ca-cert %s --from REV
+Press Ctrl-C to stop.
+`, url, edgerc, ca, f.Describe(), ca, edgerc, edgerc, ca)
+}

@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -16,9 +14,9 @@ import (
 
 	"github.com/sethvargo/go-githubactions"
 
+	"github.com/ccu-purge/ccu-purge/internal/action"
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/ci"
-	"github.com/ccu-purge/ccu-purge/internal/inputs"
 	"github.com/ccu-purge/ccu-purge/internal/options"
 	rpt "github.com/ccu-purge/ccu-purge/internal/report"
 )
@@ -36,12 +34,12 @@ func (e *env) action(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)                                             // the written .edgerc goes with it
-	e.stdout, e.stderr = legacyDefang{e.stdout}, legacyDefang{e.stderr} // under the redaction hide adds
+	defer os.RemoveAll(tmp)                                               // the written .edgerc goes with it
+	e.stdout, e.stderr = action.Defang(e.stdout), action.Defang(e.stderr) // under the redaction hide adds
 	o := &options.Options{}
 	fs := e.actionFlagSet(o)
 	edgercErr := e.maskSecrets(tmp, fs, o)
-	gh := githubactions.New(githubactions.WithWriter(logWriter{e.stdout}), githubactions.WithGetenv(e.getenv))
+	gh := githubactions.New(githubactions.WithWriter(action.Log(e.stdout)), githubactions.WithGetenv(e.getenv))
 	in := func(name string) string { return strings.TrimSpace(gh.GetInput(name)) }
 	failOn, err := e.actionOptions(gh, in, fs, o, tmp, edgercErr)
 	if err == nil {
@@ -77,9 +75,9 @@ func (e *env) action(ctx context.Context, args []string) error {
 // into fs as their flags; the error is why the .edgerc could not be
 // written.
 func (e *env) maskSecrets(tmp string, fs *flag.FlagSet, o *options.Options) error {
-	raw := githubactions.New(githubactions.WithWriter(logWriter{e.stdout}), githubactions.WithGetenv(e.getenv))
+	raw := githubactions.New(githubactions.WithWriter(action.Log(e.stdout)), githubactions.WithGetenv(e.getenv))
 	in := func(name string) string { return strings.TrimSpace(raw.GetInput(name)) }
-	for _, name := range inputs.Credentials {
+	for _, name := range action.Credentials {
 		if v := in(name); v != "" {
 			raw.AddMask(v)
 		}
@@ -96,7 +94,7 @@ func (e *env) maskSecrets(tmp string, fs *flag.FlagSet, o *options.Options) erro
 	if lerr != nil {
 		// edgegrid cannot tell which lines hold values; the run fails at
 		// loading anyway.
-		for _, v := range inputs.MaskValues(in("edgerc")) {
+		for _, v := range action.MaskValues(in("edgerc")) {
 			raw.AddMask(v)
 		}
 		return err
@@ -111,48 +109,12 @@ func (e *env) maskSecrets(tmp string, fs *flag.FlagSet, o *options.Options) erro
 	return err
 }
 
-// logWriter is the Action's log for go-githubactions, which panics when
-// a write fails: a log the runner no longer reads (a closed pipe) must not
-// crash a run that is purging, so write errors are dropped here.
-// legacyDefang writes "##[" as "# #[": the runner obeys its legacy
-// command form ("##[error]…", "##[set-output name=…;]…",
-// "##[stop-commands]…") anywhere in a line of stdout or stderr, and a
-// log line may quote a path a fork's pull request chose. Nothing the
-// Action writes on purpose uses that form (go-githubactions writes
-// "::name::"), so every write is rewritten.
-type legacyDefang struct{ w io.Writer }
-
-func (l legacyDefang) Write(p []byte) (int, error) {
-	if !bytes.Contains(p, []byte("##[")) {
-		return l.w.Write(p)
-	}
-	s := string(p)
-	for strings.Contains(s, "##[") {
-		s = strings.ReplaceAll(s, "##[", "# #[")
-	}
-	if _, err := io.WriteString(l.w, s); err != nil {
-		return 0, err
-	}
-	return len(p), nil
-}
-
-// Unwrap returns the writer being defanged, so a caller can still ask
-// whether it is a terminal.
-func (l legacyDefang) Unwrap() io.Writer { return l.w }
-
-type logWriter struct{ w io.Writer }
-
-func (l logWriter) Write(p []byte) (int, error) {
-	l.w.Write(p)
-	return len(p), nil
-}
-
 // actionFlagSet is purge's flags with the Action's defaults. The
 // repository is the workspace, where the runner starts the step (read
 // from GITHUB_WORKSPACE, so a test can run the Action in-process).
 func (e *env) actionFlagSet(o *options.Options) *flag.FlagSet {
 	fs := options.Purge(e.getenv, o)
-	defaults := maps.Clone(inputs.Defaults)
+	defaults := maps.Clone(action.Defaults)
 	defaults["repo"] = cmp.Or(e.getenv("GITHUB_WORKSPACE"), ".")
 	defaults["ca-cert"] = e.trust
 	for name, v := range defaults {
@@ -166,15 +128,15 @@ func (e *env) actionFlagSet(o *options.Options) *flag.FlagSet {
 // RUNNER_TEMP. edgercErr is why the .edgerc could not be written from
 // the inputs.
 func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, fs *flag.FlagSet, o *options.Options, tmp string, edgercErr error) (string, error) {
-	if err := inputs.CheckLines(in); err != nil {
+	if err := action.CheckLines(in); err != nil {
 		return "", usageErr(err)
 	}
 	if edgercErr != nil {
 		return "", edgercErr
 	}
-	failOn, err := inputs.CheckFailOn(in)
+	failOn, err := action.CheckFailOn(in)
 	if err == nil {
-		err = inputs.SetFlags(fs, in)
+		err = action.SetFlags(fs, in)
 	}
 	if err != nil {
 		return "", usageErr(err)
@@ -196,7 +158,7 @@ func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, fs
 // writeEdgerc writes the .edgerc the inputs give to a mode-0600 file in
 // tmp (removed at exit), or returns "" when they give none.
 func writeEdgerc(in func(string) string, tmp, section string) (string, error) {
-	content, err := inputs.Edgerc(in, section)
+	content, err := action.Edgerc(in, section)
 	if err != nil {
 		return "", usageErr(err)
 	}

@@ -14,8 +14,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"gopkg.in/yaml.v3"
 
+	"github.com/ccu-purge/ccu-purge/internal/action"
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
-	"github.com/ccu-purge/ccu-purge/internal/inputs"
 )
 
 // gha is one simulated GitHub Actions step: the real binary (this test
@@ -299,7 +299,7 @@ func TestActionInputsDeclared(t *testing.T) {
 	for _, m := range regexp.MustCompile(`in\("([a-z-]+)"\)`).FindAllStringSubmatch(string(src), -1) {
 		read[m[1]] = true
 	}
-	for _, name := range inputs.All() {
+	for _, name := range action.All() {
 		read[name] = true
 	}
 	var used []string

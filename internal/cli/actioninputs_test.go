@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/ccu-purge/ccu-purge/internal/inputs"
+	"github.com/ccu-purge/ccu-purge/internal/action"
 	"github.com/ccu-purge/ccu-purge/internal/options"
 )
 
@@ -70,7 +70,7 @@ func TestActionInputsAsFlags(t *testing.T) {
 			e := &env{getenv: func(k string) string { return vars[k] }, stdout: io.Discard}
 			o := &options.Options{}
 			fs := e.actionFlagSet(o)
-			err := inputs.SetFlags(fs, func(name string) string { return vars["INPUT_"+strings.ToUpper(name)] })
+			err := action.SetFlags(fs, func(name string) string { return vars["INPUT_"+strings.ToUpper(name)] })
 			if tc.wantErr != "" {
 				if err == nil || err.Error() != tc.wantErr {
 					t.Fatalf("err = %v, want %q", err, tc.wantErr)
@@ -96,10 +96,10 @@ func TestActionInputsAreFlags(t *testing.T) {
 	t.Parallel()
 	fs := options.Purge(func(string) string { return "" }, &options.Options{})
 	own := map[string]bool{}
-	for _, name := range append(inputs.Own, inputs.Credentials...) {
+	for _, name := range append(action.Own, action.Credentials...) {
 		own[name] = true
 	}
-	for _, name := range inputs.Flags {
+	for _, name := range action.Flags {
 		if fs.Lookup(name) == nil {
 			t.Errorf("input %s sets --%s, which purge does not define", name, name)
 		}
@@ -107,7 +107,7 @@ func TestActionInputsAreFlags(t *testing.T) {
 			t.Errorf("input %s is both a flag's and the Action's own", name)
 		}
 	}
-	for name := range inputs.Defaults {
+	for name := range action.Defaults {
 		if fs.Lookup(name) == nil {
 			t.Errorf("the Action's default for --%s names no purge flag", name)
 		}

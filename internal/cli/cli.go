@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
@@ -145,31 +144,12 @@ func (e *env) dispatch(ctx context.Context, args []string) error {
 }
 
 // akamaiGlobals takes the flags the Akamai CLI puts before the command
-// when it runs this tool as a package: "akamai --edgerc F ccu-purge purge
-// …" (or AKAMAI_EDGERC=F) runs "akamai-ccu-purge --edgerc F purge …". They
-// stand for AKAMAI_EDGERC and AKAMAI_EDGERC_SECTION, so a command's own
-// --edgerc and --section still win. An account switch key is refused, not
-// dropped: purging another account than the one asked for is worse than
-// not purging.
+// (see options.AkamaiGlobals); they stand for AKAMAI_EDGERC and
+// AKAMAI_EDGERC_SECTION, so the run's getenv answers them from now on.
 func (e *env) akamaiGlobals(args []string) ([]string, error) {
-	vars := map[string]string{}
-	for len(args) > 0 && strings.HasPrefix(args[0], "--") {
-		name, value, inline := strings.Cut(strings.TrimPrefix(args[0], "--"), "=")
-		envName, ok := map[string]string{"edgerc": "AKAMAI_EDGERC", "section": "AKAMAI_EDGERC_SECTION", "accountkey": ""}[name]
-		if !ok {
-			break // not the Akamai CLI's: "unknown command" below
-		}
-		args = args[1:]
-		if !inline {
-			if len(args) == 0 {
-				return nil, usagef("--%s before the command needs a value", name)
-			}
-			value, args = args[0], args[1:]
-		}
-		if name == "accountkey" {
-			return nil, usagef("--accountkey (AKAMAI_EDGERC_ACCOUNT_KEY) is not supported: put account_key = KEY in the .edgerc section instead")
-		}
-		vars[envName] = value
+	args, vars, err := options.AkamaiGlobals(args)
+	if err != nil {
+		return nil, usageErr(err)
 	}
 	if len(vars) > 0 {
 		getenv := e.getenv

@@ -167,10 +167,10 @@ func TestJUnitRedacted(t *testing.T) {
 		e.hide(hardCred.ClientToken, hardCred.ClientSecret, hardCred.AccessToken)
 		leak := strings.Join(credForms(), " ")
 		b := purge.Batch{API: "fast-purge", Action: "invalidate", Type: "url", Network: "production", Objects: []string{"https://www.example.com/" + hardCred.AccessToken}}
-		rep := &report{&rpt.Report{Error: leak, Batches: []batchReport{
+		rep := &rpt.Report{Error: leak, Batches: []rpt.Request{
 			{Index: 1, Batch: b, Attempts: 1, Error: leak, HTTPStatus: 400, SupportID: hardCred.ClientToken, APIError: &ccu.APIError{Status: 400, Title: leak, Detail: leak}},
 			{Index: 2, Batch: b, HTTPStatus: 201, PurgeID: hardCred.ClientSecret, SupportID: leak},
-		}}}
+		}}
 		path := filepath.Join(t.TempDir(), "junit.xml")
 		if err := e.writeJUnit(path, rep); err != nil {
 			t.Fatal(err)

@@ -498,7 +498,7 @@ func TestHideCoversEveryOutput(t *testing.T) {
 	files := map[string]func(string) error{
 		"writeOut":  func(p string) error { return e.writeOut(p, []byte(leak)) },
 		"appendOut": func(p string) error { return e.appendOut(p, []byte(leak)) },
-		"report":    func(p string) error { return e.writeReport(p, &report{&rpt.Report{Error: leak}}) },
+		"report":    func(p string) error { return e.writeReport(p, &rpt.Report{Error: leak}) },
 		"dotenv":    func(p string) error { return e.writeDotenv(p, []rpt.Output{{Name: "support-ids", Value: leak}}) },
 	}
 	texts := map[string]string{}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
+	"github.com/ccu-purge/ccu-purge/internal/deadline"
 	"github.com/ccu-purge/ccu-purge/internal/options"
 	"github.com/ccu-purge/ccu-purge/internal/progress"
 	"github.com/ccu-purge/ccu-purge/internal/purge"
@@ -20,23 +21,12 @@ type submitter interface {
 	Submit(ctx context.Context, batches []purge.Batch, o ccu.SubmitOptions) []ccu.Sent
 }
 
-// dryRun prints what would be sent and sends nothing: the rest of the
-// pipeline is the same as a real run.
+// dryRun prints what would be sent and sends nothing (ccu.DryRun): the
+// rest of the pipeline is the same as a real run.
 type dryRun struct{ e *env }
 
 func (d dryRun) Submit(_ context.Context, batches []purge.Batch, _ ccu.SubmitOptions) []ccu.Sent {
-	var out []ccu.Sent
-	for i, b := range batches {
-		s := ccu.Sent{Batch: i, Request: b}
-		path, body, err := ccu.Request(b)
-		if err != nil {
-			s.Err = err
-		} else {
-			rpt.WouldPost(d.e.stdout, b, path, body)
-		}
-		out = append(out, s)
-	}
-	return out
+	return ccu.DryRun(batches, func(b purge.Batch, path string, body []byte) { rpt.WouldPost(d.e.stdout, b, path, body) })
 }
 
 func (e *env) purge(ctx context.Context, args []string) error {
@@ -61,7 +51,7 @@ func (e *env) purge(ctx context.Context, args []string) error {
 // planning failed) and the report (nil when nothing was sent).
 type purgeRun struct {
 	plan   *planned
-	report *report
+	report *rpt.Report
 	path   string // the report file, "" when none
 }
 
@@ -118,7 +108,7 @@ func (e *env) planAndSend(ctx context.Context, o *options.Options, run *purgeRun
 	if run.report, err = e.send(ctx, o, p); err != nil {
 		return err
 	}
-	if err := run.report.err(); err != nil || o.DryRun {
+	if err := reportErr(run.report); err != nil || o.DryRun {
 		return err
 	}
 	return e.record(p)
@@ -127,7 +117,7 @@ func (e *env) planAndSend(ctx context.Context, o *options.Options, run *purgeRun
 // send submits the plan (or dry-runs it) within the time budget and
 // returns the report; it fails before sending anything on a config or
 // credential problem.
-func (e *env) send(ctx context.Context, o *options.Options, p *planned) (*report, error) {
+func (e *env) send(ctx context.Context, o *options.Options, p *planned) (*rpt.Report, error) {
 	var sub submitter = dryRun{e}
 	var client *ccu.Client
 	if !o.DryRun && len(p.Batches) > 0 {
@@ -152,19 +142,19 @@ func (e *env) send(ctx context.Context, o *options.Options, p *planned) (*report
 	defer cancel()
 	if client != nil {
 		if err := waitQueues(budget, e, client, p); err != nil {
-			return nil, &exitError{ExitFailed, stopped(ctx, budget, o.Timeout, err)}
+			return nil, &exitError{ExitFailed, deadline.Wrap(ctx, budget, o.Timeout, err)}
 		}
 	}
 	so := e.waits
 	so.Concurrency = o.Concurrency
 	so.OnSent = func(s ccu.Sent) { // in plan order, one at a time
-		printSent(e, p, explainStop(ctx, budget, o.Timeout, s))
+		printSent(e, p, deadline.Sent(ctx, budget, o.Timeout, s))
 	}
 	sent := sub.Submit(budget, p.Batches, so)
 	for i := range sent {
-		sent[i] = explainStop(ctx, budget, o.Timeout, sent[i])
+		sent[i] = deadline.Sent(ctx, budget, o.Timeout, sent[i])
 	}
-	rep := newReport(p.Plan, sent, o.DryRun)
+	rep := rpt.New(p.Plan, sent, o.DryRun)
 	if o.Wait && client != nil {
 		e.enter("Wait")
 		// --verbose logs requests to stderr, which would run into a line
@@ -172,8 +162,8 @@ func (e *env) send(ctx context.Context, o *options.Options, p *planned) (*report
 		live := progress.IsTerminal(e.stdout) && !o.Verbose
 		waitPurges(ctx, budget, o.Timeout, e, client, rep, o.Concurrency, live)
 	}
-	rep.summarize(e.stdout)
-	if o.Wait && ctx.Err() != nil && rep.err() == nil {
+	rep.Summary(e.stdout)
+	if o.Wait && ctx.Err() != nil && rep.Err() == nil {
 		return rep, &exitError{ExitFailed, errors.New("interrupted while waiting for the purges to take effect: every request was accepted (the report has their purgeIds), but not every purge was confirmed Done")}
 	}
 	return rep, nil
@@ -191,55 +181,14 @@ func pause(ctx context.Context, e *env, d time.Duration) {
 	}
 }
 
-// explainStop says, in the user's terms, why a request ended with the
-// run's context (ccu reports a bare "context canceled"): the time budget
-// ran out or the run was interrupted, and whether the request was sent, in
-// which case Akamai may have applied it without the answer arriving.
-func explainStop(run, budget context.Context, timeout time.Duration, s ccu.Sent) ccu.Sent {
-	var answered *ccu.APIError
-	if s.Err == nil || !isContextErr(s.Err) || budget.Err() == nil || errors.As(s.Err, &answered) {
-		return s // the API's own answer, with ccu's note on the budget
-	}
-	if s.Attempts == 0 {
-		s.Err = stopped(run, budget, timeout, s.Err) // ccu's error already says "not sent"
-		return s
-	}
-	s.Err = stopped(run, budget, timeout, fmt.Errorf("no answer, so whether it was applied is unknown: %w", s.Err))
-	return s
-}
-
-// stopped prefixes err with why the run's time ran out, when it did.
-func stopped(run, budget context.Context, timeout time.Duration, err error) error {
-	if why := stopReason(run, budget, timeout); why != "" {
-		return fmt.Errorf("%s: %w", why, err)
-	}
-	return err
-}
-
-// stopReason says in words why the run's time ran out ("" while it has
-// not): Go's own "context canceled" tells the user nothing.
-func stopReason(run, budget context.Context, timeout time.Duration) string {
-	switch {
-	case run.Err() != nil:
-		return "interrupted"
-	case budget.Err() != nil:
-		return fmt.Sprintf("the time budget (--timeout %s) ran out", timeout)
-	}
-	return ""
-}
-
 // planStopped turns a planning error caused by an interrupt (the diff and
 // the fetch stop with the run's context) into exit 1 "interrupted": it is
 // not the user's input, and Go's bare "context canceled" says nothing.
 func planStopped(ctx context.Context, err error) error {
-	if ctx.Err() == nil || !isContextErr(err) {
+	if ctx.Err() == nil || !deadline.IsContextErr(err) {
 		return err
 	}
 	return &exitError{ExitFailed, errors.New("interrupted while planning: nothing was sent")}
-}
-
-func isContextErr(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 func printSent(e *env, p *planned, s ccu.Sent) { rpt.Sent(e.stdout, len(p.Batches), s) }

@@ -3,55 +3,33 @@ package cli
 import (
 	"bytes"
 	"fmt"
-	"io"
 
-	"github.com/ccu-purge/ccu-purge/internal/ccu"
-	"github.com/ccu-purge/ccu-purge/internal/plan"
 	rpt "github.com/ccu-purge/ccu-purge/internal/report"
 )
-
-// report is the run's report (package report formats it) with the cli's
-// exit code on failure. It stays a type of its own while the wait sets
-// each request's Status through batchReport.
-type report struct{ *rpt.Report }
-
-// batchReport is one request of the report.
-type batchReport = rpt.Request
-
-func newReport(p *plan.Plan, sent []ccu.Sent, dry bool) *report {
-	return &report{rpt.New(p, sent, dry)}
-}
 
 // fileReport is what --report holds after a run that ended with err: the
 // report of what was sent, or, when the run stopped before sending, every
 // planned object in notPurged with the reason.
-func (run *purgeRun) fileReport(err error) *report {
+func (run *purgeRun) fileReport(err error) *rpt.Report {
 	if run.report != nil {
 		return run.report
 	}
-	return &report{rpt.NotSent(run.view(err).Plan, err)}
+	return rpt.NotSent(run.view(err).Plan, err)
 }
 
-func (r *report) summarize(w io.Writer) { r.Summary(w) }
-
-// err is the run's outcome: exit 1 naming every failed request.
-func (r *report) err() error {
+// reportErr is the run's outcome: exit 1 naming every failed request.
+func reportErr(r *rpt.Report) error {
 	if err := r.Err(); err != nil {
 		return &exitError{ExitFailed, err}
 	}
 	return nil
 }
 
-func (r *report) accepted() int { return r.Accepted() }
-
 // view is the run as the report package reads it.
 func (run *purgeRun) view(err error) rpt.Run {
-	v := rpt.Run{Path: run.path, Err: err}
+	v := rpt.Run{Path: run.path, Err: err, Report: run.report}
 	if run.plan != nil {
 		v.Range, v.Plan = run.plan.Range, run.plan.Plan
-	}
-	if run.report != nil {
-		v.Report = run.report.Report
 	}
 	return v
 }
@@ -60,38 +38,38 @@ func (run *purgeRun) view(err error) rpt.Run {
 // show them.
 func (run *purgeRun) outputs() []rpt.Output { return rpt.Outputs(run.view(nil)) }
 
-func (e *env) writeReport(path string, r *report) error {
+// writeReport writes r as the --report JSON, through writeOut (redacted,
+// replaced in one step).
+func (e *env) writeReport(path string, r *rpt.Report) error {
 	var b bytes.Buffer
-	if err := rpt.JSON(&b, r.Report); err != nil {
-		return fmt.Errorf("write report %s: %w", path, err)
-	}
-	if err := e.writeOut(path, b.Bytes()); err != nil {
-		return fmt.Errorf("write report %s: %w", path, err)
-	}
-	return nil
+	err := rpt.JSON(&b, r)
+	return e.writeFormat("report", path, b.Bytes(), err)
 }
 
-// writeJUnit writes r as JUnit XML to path, through writeOut (redacted,
-// replaced in one step), like the JSON report.
-func (e *env) writeJUnit(path string, r *report) error {
-	data, err := rpt.JUnit(r.Report)
-	if err == nil {
-		err = e.writeOut(path, data)
-	}
-	if err != nil {
-		return fmt.Errorf("write JUnit report %s: %w", path, err)
-	}
-	return nil
+// writeJUnit writes r as JUnit XML, like the JSON report.
+func (e *env) writeJUnit(path string, r *rpt.Report) error {
+	data, err := rpt.JUnit(r)
+	return e.writeFormat("JUnit report", path, data, err)
 }
 
-// writeDotenv writes GitLab's dotenv report through writeOut.
+// writeDotenv writes GitLab's dotenv report. A value that cannot be
+// written as one (a line break) is an error of its own.
 func (e *env) writeDotenv(path string, outs []rpt.Output) error {
 	data, err := rpt.Dotenv(outs)
 	if err != nil {
 		return err
 	}
-	if err := e.writeOut(path, data); err != nil {
-		return fmt.Errorf("write dotenv report %s: %w", path, err)
+	return e.writeFormat("dotenv report", path, data, nil)
+}
+
+// writeFormat writes what a format gave through writeOut, naming the
+// file when either failed.
+func (e *env) writeFormat(what, path string, data []byte, err error) error {
+	if err == nil {
+		err = e.writeOut(path, data)
+	}
+	if err != nil {
+		return fmt.Errorf("write %s %s: %w", what, path, err)
 	}
 	return nil
 }

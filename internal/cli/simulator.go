@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -31,15 +30,7 @@ func (e *env) simulator(ctx context.Context, args []string) error {
 	}
 	defer sim.Close()
 	f.Apply(sim)
-	fmt.Fprintf(e.stdout, `CCU simulator (Fast Purge v3 and CCU v2) listening on %s
-  credentials: %s (sections [ccu] and [default])
-  CA certificate: %s
-%sPoint purge at it:
-  SSL_CERT_FILE=%s ccu-purge purge --edgerc %s --from REV
-or
-  ccu-purge purge --edgerc %s --ca-cert %s --from REV
-Press Ctrl-C to stop.
-`, sim.URL(), edgerc, ca, f.Describe(), ca, edgerc, edgerc, ca)
+	fmt.Fprint(e.stdout, f.Banner(sim.URL(), edgerc, ca))
 	<-ctx.Done()
 	fmt.Fprintf(e.stdout, "Stopped after %d purge(s).\n", len(sim.Purges()))
 	return nil
@@ -72,27 +63,6 @@ func startSimulator(dir string, opts ccusim.Options, verbose bool, e *env) (*ccu
 	return sim, edgerc, ca, nil
 }
 
-// demoRepo is the example repository the demo runs on: without --repo a
-// fresh one in tmp; with --repo DIR, DIR, built there first when it does
-// not exist, so `make demo` needs no generator of its own (one compile on
-// a fresh machine) and later runs reuse it.
-func demoRepo(dir, tmp string, stdout io.Writer) (string, error) {
-	if dir == "." {
-		repo := filepath.Join(tmp, "demo-site.git")
-		_, err := demo.Build(repo)
-		return repo, err
-	}
-	if _, err := os.Stat(dir); err == nil || !errors.Is(err, os.ErrNotExist) {
-		return dir, nil // there (or unreadable: plan says why)
-	}
-	shas, err := demo.Build(dir)
-	if err != nil {
-		return "", fmt.Errorf("build the example repository in %q: %w", dir, err)
-	}
-	fmt.Fprintf(stdout, "built %s: v1 %s, v2 %s\n", dir, shas[0], shas[len(shas)-1])
-	return dir, nil
-}
-
 // demo runs the main job on the bundled example: build the example
 // repository, start the simulator in-process, then plan and purge v1..v2
 // through the same code paths as a real run.
@@ -107,9 +77,12 @@ func (e *env) demo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	repo, err := demoRepo(o.Repo, tmp, e.stdout)
+	repo, shas, err := demo.Repo(o.Repo, tmp)
 	if err != nil {
 		return err
+	}
+	if len(shas) > 0 && repo == o.Repo {
+		fmt.Fprintf(e.stdout, "built %s: v1 %s, v2 %s\n", repo, shas[0], shas[len(shas)-1])
 	}
 	sim, edgerc, ca, err := startSimulator(filepath.Join(tmp, "sim"), ccusim.Options{V2Seconds: ccusim.DefaultV2Seconds}, o.Verbose, e)
 	if err != nil {

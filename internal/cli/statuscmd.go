@@ -7,8 +7,10 @@ import (
 	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
+	"github.com/ccu-purge/ccu-purge/internal/deadline"
 	"github.com/ccu-purge/ccu-purge/internal/options"
 	"github.com/ccu-purge/ccu-purge/internal/purge"
+	rpt "github.com/ccu-purge/ccu-purge/internal/report"
 )
 
 // queryFlags parses the flags of status and queue, which may come before
@@ -33,7 +35,7 @@ func query(ctx context.Context, timeout time.Duration, call func(context.Context
 	budget, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	if err := call(budget); err != nil {
-		return &exitError{ExitFailed, stopped(ctx, budget, timeout, err)}
+		return &exitError{ExitFailed, deadline.Wrap(ctx, budget, timeout, err)}
 	}
 	return nil
 }
@@ -65,20 +67,7 @@ func (e *env) status(ctx context.Context, args []string) error {
 	}); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "purge %s: %s\n", st.PurgeID, st.PurgeStatus)
-	if st.SubmissionTime != "" {
-		fmt.Fprintf(e.stdout, "  submitted %s\n", st.SubmissionTime)
-	}
-	if st.CompletionTime != "" {
-		fmt.Fprintf(e.stdout, "  completed %s\n", st.CompletionTime)
-	}
-	if st.PurgeStatus != "Done" && st.PingAfterSeconds > 0 {
-		fmt.Fprintf(e.stdout, "  ask again in %ds\n", st.PingAfterSeconds)
-	}
-	if st.Detail != "" {
-		fmt.Fprintf(e.stdout, "  %s\n", st.Detail)
-	}
-	fmt.Fprintf(e.stdout, "  supportId %s\n", st.SupportID)
+	rpt.Status(e.stdout, st)
 	return nil
 }
 
@@ -114,6 +103,6 @@ func (e *env) queue(ctx context.Context, args []string) error {
 	}); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "CCU v2 %s queue: %d object(s) waiting (capacity %d)\n", name, n, name.Capacity())
+	rpt.Queue(e.stdout, name, n)
 	return nil
 }

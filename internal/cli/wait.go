@@ -7,8 +7,10 @@ import (
 	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
+	"github.com/ccu-purge/ccu-purge/internal/deadline"
 	"github.com/ccu-purge/ccu-purge/internal/progress"
 	"github.com/ccu-purge/ccu-purge/internal/purge"
+	rpt "github.com/ccu-purge/ccu-purge/internal/report"
 )
 
 // waitPurges waits until the report's accepted purges have taken effect
@@ -16,9 +18,9 @@ import (
 // Status: Done, or why it was not confirmed.
 // run is the run's own context (an interrupt ends it), ctx the time budget.
 // live shows progress as one line rewritten in place (a terminal).
-func waitPurges(run, ctx context.Context, timeout time.Duration, e *env, c *ccu.Client, r *report, inFlight int, live bool) {
+func waitPurges(run, ctx context.Context, timeout time.Duration, e *env, c *ccu.Client, r *rpt.Report, inFlight int, live bool) {
 	out := progress.New(e.stdout, live)
-	accepted, ps := pendingPurges(r)
+	accepted, ps := r.Pending()
 	var pending atomic.Int64
 	pending.Store(int64(len(ps)))
 	stop := out.Tick(e.tick, func(elapsed time.Duration) string {
@@ -49,25 +51,8 @@ func waitPurges(run, ctx context.Context, timeout time.Duration, e *env, c *ccu.
 		stoppedFast = stoppedFast || (o.Err != nil && ps[i].API != purge.CCUv2)
 	}
 	if stoppedFast {
-		out.Line("  stopped waiting: %s", stopReason(run, ctx, timeout))
+		out.Line("  stopped waiting: %s", deadline.Reason(run, ctx, timeout))
 	}
-}
-
-// pendingPurges are the report's accepted requests, and the purges to
-// wait for, in the same order.
-func pendingPurges(r *report) ([]*batchReport, []ccu.Pending) {
-	var accepted []*batchReport
-	var ps []ccu.Pending
-	for i := range r.Batches {
-		b := &r.Batches[i]
-		if b.Error != "" || b.PurgeID == "" {
-			continue
-		}
-		accepted = append(accepted, b)
-		ps = append(ps, ccu.Pending{API: b.API, Result: ccu.Result{PurgeID: b.PurgeID, ProgressURI: b.ProgressURI,
-			PingAfterSeconds: b.PingAfterSeconds, EstimatedSeconds: b.EstimatedSeconds}})
-	}
-	return accepted, ps
 }
 
 // waitStatus is a purge's Status after the wait: Done, "" when there was
@@ -77,7 +62,7 @@ func waitStatus(run, ctx context.Context, timeout time.Duration, api purge.API, 
 	case o.Err == nil:
 		return o.Status.PurgeStatus
 	case api == purge.CCUv2:
-		return "not confirmed: " + stopped(run, ctx, timeout, o.Err).Error()
+		return "not confirmed: " + deadline.Wrap(run, ctx, timeout, o.Err).Error()
 	}
-	return "not confirmed: " + stopReason(run, ctx, timeout)
+	return "not confirmed: " + deadline.Reason(run, ctx, timeout)
 }

@@ -4,7 +4,10 @@
 package demo
 
 import (
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/ccu-purge/ccu-purge/internal/gitfixture"
 )
@@ -77,4 +80,24 @@ func Build(dir string) ([]string, error) {
 		return nil, fmt.Errorf("build the demo repository: %w", err)
 	}
 	return shas, nil
+}
+
+// Repo is the example repository the demo runs on: with dir ".", a fresh
+// one in tmp; else dir, built there first when it does not exist, so
+// `make demo` needs no generator of its own (one compile on a fresh
+// machine) and later runs reuse it. shas are the commits it built, none
+// when dir was there already (or unreadable: planning says why).
+func Repo(dir, tmp string) (repo string, shas []string, err error) {
+	if dir == "." {
+		repo := filepath.Join(tmp, "demo-site.git")
+		shas, err := Build(repo)
+		return repo, shas, err
+	}
+	if _, err := os.Stat(dir); err == nil || !errors.Is(err, os.ErrNotExist) {
+		return dir, nil, nil
+	}
+	if shas, err = Build(dir); err != nil {
+		return "", nil, fmt.Errorf("build the example repository in %q: %w", dir, err)
+	}
+	return dir, shas, nil
 }

@@ -218,3 +218,34 @@ func isBool(fs *flag.FlagSet, name string) bool {
 	b, ok := f.Value.(interface{ IsBoolFlag() bool })
 	return ok && b.IsBoolFlag()
 }
+
+// AkamaiGlobals takes the flags the Akamai CLI puts before the command
+// when it runs this tool as a package: "akamai --edgerc F ccu-purge purge
+// …" (or AKAMAI_EDGERC=F) runs "akamai-ccu-purge --edgerc F purge …". It
+// returns the rest of the arguments and the variables the flags stand
+// for (AKAMAI_EDGERC and AKAMAI_EDGERC_SECTION), so a command's own
+// --edgerc and --section still win. An account switch key is refused, not
+// dropped: purging another account than the one asked for is worse than
+// not purging.
+func AkamaiGlobals(args []string) ([]string, map[string]string, error) {
+	vars := map[string]string{}
+	for len(args) > 0 && strings.HasPrefix(args[0], "--") {
+		name, value, inline := strings.Cut(strings.TrimPrefix(args[0], "--"), "=")
+		envName, ok := map[string]string{"edgerc": "AKAMAI_EDGERC", "section": "AKAMAI_EDGERC_SECTION", "accountkey": ""}[name]
+		if !ok {
+			break // not the Akamai CLI's: the command (or an unknown one) starts here
+		}
+		args = args[1:]
+		if !inline {
+			if len(args) == 0 {
+				return nil, nil, fmt.Errorf("--%s before the command needs a value", name)
+			}
+			value, args = args[0], args[1:]
+		}
+		if name == "accountkey" {
+			return nil, nil, errors.New("--accountkey (AKAMAI_EDGERC_ACCOUNT_KEY) is not supported: put account_key = KEY in the .edgerc section instead")
+		}
+		vars[envName] = value
+	}
+	return args, vars, nil
+}

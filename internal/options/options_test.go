@@ -156,6 +156,30 @@ func TestCheckOutputs(t *testing.T) {
 	}
 }
 
+func TestAkamaiGlobals(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args, rest []string
+		vars       map[string]string
+		err        string
+	}{
+		{[]string{"purge", "--edgerc", "x"}, []string{"purge", "--edgerc", "x"}, map[string]string{}, ""},
+		{[]string{"--edgerc", "/e", "--section=s", "purge"}, []string{"purge"}, map[string]string{"AKAMAI_EDGERC": "/e", "AKAMAI_EDGERC_SECTION": "s"}, ""},
+		{[]string{"--verbose", "plan"}, []string{"--verbose", "plan"}, map[string]string{}, ""},
+		{[]string{"--section"}, nil, nil, "--section before the command needs a value"},
+		{[]string{"--accountkey", "K", "purge"}, nil, nil, "--accountkey (AKAMAI_EDGERC_ACCOUNT_KEY) is not supported: put account_key = KEY in the .edgerc section instead"},
+	} {
+		rest, vars, err := AkamaiGlobals(tc.args)
+		if got := errText(err); got != tc.err {
+			t.Errorf("AkamaiGlobals(%q): error %q, want %q", tc.args, got, tc.err)
+			continue
+		}
+		if d := cmp.Diff([]any{tc.rest, tc.vars}, []any{rest, vars}); d != "" {
+			t.Errorf("AkamaiGlobals(%q) (-want +got):\n%s", tc.args, d)
+		}
+	}
+}
+
 func errText(err error) string {
 	if err == nil {
 		return ""

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files (testdata/*/*.golden), never their inputs")
@@ -155,6 +156,21 @@ func annotationLines(as []Annotation) []byte {
 		b.WriteByte('\n')
 	}
 	return []byte(b.String())
+}
+
+// TestGoldenStatus: what status and queue print, for a purge in
+// progress, one done, one with a detail, and both queues.
+func TestGoldenStatus(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	Status(&b, ccu.PurgeStatus{PurgeID: "e535071c-26b2-11e7-94d7-276f2f54d938", PurgeStatus: "In-Progress",
+		SubmissionTime: "2026-12-02T01:00:00Z", PingAfterSeconds: 60, SupportID: "17PY1492793544958045-219026624"})
+	Status(&b, ccu.PurgeStatus{PurgeID: "p2", PurgeStatus: "Done", SubmissionTime: "2026-12-02T01:00:00Z",
+		CompletionTime: "2026-12-02T01:05:00Z", PingAfterSeconds: 60, SupportID: "s2"})
+	Status(&b, ccu.PurgeStatus{PurgeID: "p3", PurgeStatus: "Unknown", Detail: "No purge request found with ID p3", SupportID: "s3"})
+	Queue(&b, purge.DefaultQueue, 42)
+	Queue(&b, purge.EmergencyQueue, 0)
+	golden(t, "status", "text", b.Bytes())
 }
 
 // TestGoldenExplain: explain's text for each kind of answer.

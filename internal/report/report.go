@@ -182,13 +182,26 @@ func (r *Report) Err() error {
 
 // Accepted counts the requests the API accepted.
 func (r *Report) Accepted() int {
-	n := 0
-	for _, b := range r.Batches {
-		if b.Error == "" && b.PurgeID != "" {
-			n++
+	accepted, _ := r.Pending()
+	return len(accepted)
+}
+
+// Pending are the requests the API accepted, and the purges to wait for
+// (see ccu.Client.Wait), in the same order: whoever waits sets each
+// request's Status from the outcome of its purge.
+func (r *Report) Pending() ([]*Request, []ccu.Pending) {
+	var accepted []*Request
+	var ps []ccu.Pending
+	for i := range r.Batches {
+		b := &r.Batches[i]
+		if b.Error != "" || b.PurgeID == "" {
+			continue
 		}
+		accepted = append(accepted, b)
+		ps = append(ps, ccu.Pending{API: b.API, Result: ccu.Result{PurgeID: b.PurgeID, ProgressURI: b.ProgressURI,
+			PingAfterSeconds: b.PingAfterSeconds, EstimatedSeconds: b.EstimatedSeconds}})
 	}
-	return n
+	return accepted, ps
 }
 
 // oneLine keeps a multi-line error on one line, where a log, a table cell

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/diff"
 	"github.com/ccu-purge/ccu-purge/internal/plan"
 	"github.com/ccu-purge/ccu-purge/internal/purge"
@@ -148,5 +149,36 @@ func TestRelPath(t *testing.T) {
 		if got := relPath(tc.file, tc.config, tc.wd); got != tc.want {
 			t.Errorf("relPath(%q, %q, %q) = %q, want %q", tc.file, tc.config, tc.wd, got, tc.want)
 		}
+	}
+}
+
+// Pending pairs each accepted request, in the report itself (a Status set
+// through it is the report's), with the purge to wait for.
+func TestPending(t *testing.T) {
+	t.Parallel()
+	r, _ := partial().build()
+	accepted, ps := r.Pending()
+	if len(accepted) != 2 || len(ps) != 2 {
+		t.Fatalf("Pending = %d requests, %d purges; want 2 and 2", len(accepted), len(ps))
+	}
+	for i, b := range accepted {
+		if b.PurgeID == "" || b.Error != "" {
+			t.Errorf("request %d is not an accepted one: %+v", i, b)
+		}
+		want := ccu.Pending{API: b.API, Result: ccu.Result{PurgeID: b.PurgeID, ProgressURI: b.ProgressURI,
+			PingAfterSeconds: b.PingAfterSeconds, EstimatedSeconds: b.EstimatedSeconds}}
+		if ps[i] != want {
+			t.Errorf("purge %d = %+v, want %+v", i, ps[i], want)
+		}
+		b.Status = "Done"
+	}
+	done := 0
+	for _, b := range r.Batches {
+		if b.Status == "Done" {
+			done++
+		}
+	}
+	if done != 2 {
+		t.Errorf("%d of the report's requests have the Status set through Pending, want 2", done)
 	}
 }

@@ -150,3 +150,27 @@ func Explain(w io.Writer, paths []mapper.Explanation) {
 		}
 	}
 }
+
+// Status writes what `ccu-purge status` prints: a CCU v2 purge's status,
+// its times, when to ask again while it is not Done, and the supportId.
+func Status(w io.Writer, st ccu.PurgeStatus) {
+	fmt.Fprintf(w, "purge %s: %s\n", st.PurgeID, st.PurgeStatus)
+	if st.SubmissionTime != "" {
+		fmt.Fprintf(w, "  submitted %s\n", st.SubmissionTime)
+	}
+	if st.CompletionTime != "" {
+		fmt.Fprintf(w, "  completed %s\n", st.CompletionTime)
+	}
+	if st.PurgeStatus != "Done" && st.PingAfterSeconds > 0 {
+		fmt.Fprintf(w, "  ask again in %ds\n", st.PingAfterSeconds)
+	}
+	if st.Detail != "" {
+		fmt.Fprintf(w, "  %s\n", st.Detail)
+	}
+	fmt.Fprintf(w, "  supportId %s\n", st.SupportID)
+}
+
+// Queue writes what `ccu-purge queue` prints: a CCU v2 queue's length.
+func Queue(w io.Writer, q purge.Queue, length int) {
+	fmt.Fprintf(w, "CCU v2 %s queue: %d object(s) waiting (capacity %d)\n", q, length, q.Capacity())
+}

@@ -1,11 +1,14 @@
-// Package inputs reads the GitHub Action's inputs. Most set one of purge's
-// flags, through the very FlagSet the command line parses, so a default or
-// a check cannot differ between the CLI and the Action; the rest are the
-// Action's own: the credentials (written to an .edgerc) and fail-on.
+// Package action holds the GitHub Action's side of a run. It reads the
+// Action's inputs: most set one of purge's flags, through the very FlagSet
+// the command line parses, so a default or a check cannot differ between
+// the CLI and the Action; the rest are the Action's own: the credentials
+// (written to an .edgerc) and fail-on. And it keeps the runner's log safe:
+// no legacy "##[" command gets through (Defang), and a log that can no
+// longer be written never crashes the run (Log).
 //
 // An input is read with a func(name) string, the trimmed INPUT_<NAME>
 // variable, so the package reads no environment itself.
-package inputs
+package action
 
 import (
 	"errors"
