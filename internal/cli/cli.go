@@ -3,18 +3,17 @@
 package cli
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"runtime/debug"
 	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/options"
 	"github.com/ccu-purge/ccu-purge/internal/redact"
+	ver "github.com/ccu-purge/ccu-purge/internal/version"
 )
 
 // Exit codes, mapped in one place.
@@ -134,7 +133,7 @@ func (e *env) dispatch(ctx context.Context, args []string) error {
 	case "demo":
 		return e.demo(ctx, rest)
 	case "version", "--version", "-version":
-		fmt.Fprintln(e.stdout, versionLine())
+		fmt.Fprintln(e.stdout, ver.Line(Version, Commit, Date))
 		return nil
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(e.stdout, options.Usage)
@@ -163,32 +162,8 @@ func (e *env) akamaiGlobals(args []string) ([]string, error) {
 	return args, nil
 }
 
-func version() string {
-	if Version != "" {
-		return Version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
-
-// versionLine is what `ccu-purge version` prints: the version, the commit
-// and the build date, so a bug report names the exact release binary.
-func versionLine() string {
-	commit, date := Commit, Date
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			switch {
-			case s.Key == "vcs.revision" && commit == "":
-				commit = s.Value
-			case s.Key == "vcs.time" && date == "":
-				date = s.Value
-			}
-		}
-	}
-	return fmt.Sprintf("ccu-purge %s (commit %s, built %s)", version(), cmp.Or(commit, "unknown"), cmp.Or(date, "unknown"))
-}
+// version is the build's version (see package version).
+func version() string { return ver.Name(Version) }
 
 // flags is a flag set with the flags every command shares.
 func (e *env) flags(name string, o *options.Options) *flag.FlagSet {

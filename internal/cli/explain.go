@@ -29,7 +29,7 @@ func (e *env) explain(args []string) error {
 	if err != nil {
 		return usageErr(err)
 	}
-	out := explained{Config: cfg.File, Paths: []mapper.Explanation{}}
+	out := rpt.Explained{Config: cfg.File, Paths: []mapper.Explanation{}}
 	for _, p := range paths {
 		out.Paths = append(out.Paths, cfg.Explain(cleanArg(p)))
 	}
@@ -38,12 +38,6 @@ func (e *env) explain(args []string) error {
 	}
 	rpt.Explain(e.stdout, out.Paths)
 	return nil
-}
-
-// explained is the JSON document of explain --output json.
-type explained struct {
-	Config string               `json:"config"`
-	Paths  []mapper.Explanation `json:"paths"`
 }
 
 // cleanArg accepts what a shell completes: ./public/x.html, or a
@@ -73,5 +67,5 @@ func explainConfig(o *options.Options) (*mapper.Config, error) {
 			return nil, fmt.Errorf("bare repository without HEAD: pass --config FILE: %w", err)
 		}
 	}
-	return loadConfig(o, repo, head)
+	return mapper.Find(o.Config, repo, head)
 }

@@ -45,7 +45,7 @@ func (e *env) buildPlan(ctx context.Context, o *options.Options) (*planned, erro
 	if err != nil {
 		return nil, usagef("--to: %w", err)
 	}
-	cfg, err := loadConfig(o, repo, to)
+	cfg, err := mapper.Find(o.Config, repo, to)
 	if err != nil {
 		return nil, usageErr(err)
 	}
@@ -57,12 +57,8 @@ func (e *env) buildPlan(ctx context.Context, o *options.Options) (*planned, erro
 		return nil, err
 	}
 	from := chosen.Range.From
-	settings := plan.Settings{
-		API: cfg.API, Action: cfg.Action, Network: cfg.Network, Queue: cfg.Queue,
-		Threshold: cfg.Threshold, FallbackCPCodes: cfg.CPCodes,
-		FallbackTags: cfg.Tags, ThresholdShare: cfg.ThresholdShare, MaxTotal: cfg.MaxObjects, Unmatched: cfg.Unmatched,
-		MaxObjects: o.BatchSize, Submodules: cfg.Submodules,
-	}
+	settings := plan.SettingsOf(cfg)
+	settings.MaxObjects, settings.Timeout = o.BatchSize, o.Timeout
 	if cfg.ThresholdShare > 0 {
 		// The share needs the site's size: the head commit's file count.
 		all, err := repo.Changes(ctx, diff.EmptyTree, to)
@@ -80,9 +76,7 @@ func (e *env) buildPlan(ctx context.Context, o *options.Options) (*planned, erro
 	for _, c := range changes {
 		paths = append(paths, c.Paths()...)
 	}
-	res := cfg.Map(paths)
-	settings.Timeout = o.Timeout
-	p := plan.Build(from, to, changes, res, settings)
+	p := plan.Build(from, to, changes, cfg.Map(paths), settings)
 	if err := p.Err(); err != nil {
 		return nil, usageErr(err)
 	}
@@ -136,22 +130,6 @@ func changesFrom(ctx context.Context, repo *diff.Repo, from, to string) ([]diff.
 	return repo.Changes(ctx, from, to)
 }
 
-// loadConfig reads --config, else .ccu-purge.yml in the worktree, else
-// (bare repository) the file as committed in the --to commit.
-func loadConfig(o *options.Options, repo *diff.Repo, to string) (*mapper.Config, error) {
-	if o.Config != "" {
-		return mapper.Load(o.Config)
-	}
-	if repo.Root() != "" {
-		return mapper.Load(filepath.Join(repo.Root(), mapper.FileName))
-	}
-	data, err := repo.ReadFile(to, mapper.FileName)
-	if err != nil {
-		return nil, fmt.Errorf("%w: the bare repository has no %s in commit %.12s (commit one, or pass --config FILE)", mapper.ErrNoConfig, mapper.FileName, to)
-	}
-	return mapper.Parse(to[:12]+":"+mapper.FileName, data)
-}
-
 // validate checks a config and lists every problem.
 func (e *env) validate(args []string) error {
 	o := &options.Options{}
@@ -165,6 +143,7 @@ func (e *env) validate(args []string) error {
 		if err != nil {
 			return usageErr(err)
 		}
+		defer repo.Close()
 		if repo.Root() == "" {
 			return usagef("bare repository: pass --config FILE to validate")
 		}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
@@ -212,14 +211,9 @@ func (e *env) client(o *options.Options) (*ccu.Client, error) {
 	}
 	opts := ccu.Options{CAFile: o.CACert, UserAgent: "ccu-purge/" + version()}
 	if o.Verbose {
-		// Requests in flight log from their own goroutines: one line at a
-		// time, since stderr may be any io.Writer (a buffer in tests).
-		var mu sync.Mutex
-		opts.Logf = func(format string, args ...any) {
-			mu.Lock()
-			defer mu.Unlock()
-			fmt.Fprintf(e.stderr, "ccu-purge: "+format+"\n", args...)
-		}
+		// Requests in flight log from their own goroutines: whole lines.
+		log := progress.New(e.stderr, false)
+		opts.Logf = func(format string, args ...any) { log.Line("ccu-purge: "+format, args...) }
 	}
 	c, err := ccu.New(creds, opts)
 	if err != nil {

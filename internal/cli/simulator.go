@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
 	"github.com/ccu-purge/ccu-purge/internal/demo"
 	"github.com/ccu-purge/ccu-purge/internal/options"
+	"github.com/ccu-purge/ccu-purge/internal/progress"
 )
 
 // simulator runs the local CCU simulator until the context ends (Ctrl-C).
@@ -43,13 +43,9 @@ func startSimulator(dir string, opts ccusim.Options, verbose bool, e *env) (*ccu
 		return nil, "", "", usagef("simulator folder: %w", err)
 	}
 	if verbose {
-		// Handlers log from their own goroutines; stderr may be any io.Writer (a buffer in tests).
-		var mu sync.Mutex
-		opts.Logf = func(format string, args ...any) {
-			mu.Lock()
-			defer mu.Unlock()
-			fmt.Fprintf(e.stderr, "simulator: "+format+"\n", args...)
-		}
+		// Handlers log from their own goroutines: whole lines.
+		log := progress.New(e.stderr, false)
+		opts.Logf = func(format string, args ...any) { log.Line("simulator: "+format, args...) }
 	}
 	sim, err := ccusim.Start(opts)
 	if err != nil {

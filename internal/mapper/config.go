@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -72,6 +73,29 @@ const MaxConfigBytes = 1 << 20
 // FileName is the config file at the root of a repository (or, in a bare
 // repository, committed in the head commit).
 const FileName = ".ccu-purge.yml"
+
+// Repo is where Find looks for the config when no file is named: the root
+// of a worktree, or in a bare repository (Root "") a commit.
+type Repo interface {
+	Root() string
+	ReadFile(rev, name string) ([]byte, error)
+}
+
+// Find loads file when one is named, else FileName at the worktree's
+// root, else (a bare repository) FileName as committed in rev, a full SHA.
+func Find(file string, repo Repo, rev string) (*Config, error) {
+	if file != "" {
+		return Load(file)
+	}
+	if repo.Root() != "" {
+		return Load(filepath.Join(repo.Root(), FileName))
+	}
+	data, err := repo.ReadFile(rev, FileName)
+	if err != nil {
+		return nil, fmt.Errorf("%w: the bare repository has no %s in commit %.12s (commit one, or pass --config FILE)", ErrNoConfig, FileName, rev)
+	}
+	return Parse(rev[:min(12, len(rev))]+":"+FileName, data)
+}
 
 // Load reads and parses the config file at path. It reads at most
 // MaxConfigBytes+1 bytes, so a huge file or a device is refused without

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
 	"github.com/ccu-purge/ccu-purge/internal/purge"
@@ -122,5 +123,19 @@ func TestBudget(t *testing.T) {
 				t.Errorf("batches (-want +got):\n%s", d)
 			}
 		})
+	}
+}
+
+// SettingsOf carries every setting of the config into the plan's.
+func TestSettingsOf(t *testing.T) {
+	t.Parallel()
+	cfg := &mapper.Config{API: purge.CCUv2, Action: purge.Delete, Network: purge.Staging, Queue: purge.EmergencyQueue,
+		Threshold: 7, CPCodes: []int64{1, 2}, Tags: []string{"t"}, ThresholdShare: 0.5, MaxObjects: 900,
+		Unmatched: mapper.UnmatchedError, Submodules: mapper.SubmodulesCPCode}
+	want := Settings{API: purge.CCUv2, Action: purge.Delete, Network: purge.Staging, Queue: purge.EmergencyQueue,
+		Threshold: 7, FallbackCPCodes: []int64{1, 2}, FallbackTags: []string{"t"}, ThresholdShare: 0.5, MaxTotal: 900,
+		Unmatched: mapper.UnmatchedError, Submodules: mapper.SubmodulesCPCode}
+	if d := cmp.Diff(want, SettingsOf(cfg), cmpopts.IgnoreUnexported(Settings{})); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
 	}
 }

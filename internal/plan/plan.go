@@ -128,6 +128,18 @@ type Settings struct {
 	Buckets *purge.Buckets
 }
 
+// SettingsOf is the config's settings for a plan; the caller adds what
+// the command line decides (MaxObjects, Timeout) and the run finds out
+// (SiteFiles, ForceFallback).
+func SettingsOf(cfg *mapper.Config) Settings {
+	return Settings{
+		API: cfg.API, Action: cfg.Action, Network: cfg.Network, Queue: cfg.Queue,
+		Threshold: cfg.Threshold, FallbackCPCodes: cfg.CPCodes, FallbackTags: cfg.Tags,
+		ThresholdShare: cfg.ThresholdShare, MaxTotal: cfg.MaxObjects, Unmatched: cfg.Unmatched,
+		Submodules: cfg.Submodules,
+	}
+}
+
 // ErrUnmatched, ErrTooMany and ErrSubmodule are wrapped by Plan.Err.
 var (
 	ErrUnmatched = errors.New("changed files no rule covers")

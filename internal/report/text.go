@@ -151,6 +151,13 @@ func Explain(w io.Writer, paths []mapper.Explanation) {
 	}
 }
 
+// Explained is the JSON document of explain --output json: the config
+// read and what each path meets.
+type Explained struct {
+	Config string               `json:"config"`
+	Paths  []mapper.Explanation `json:"paths"`
+}
+
 // Status writes what `ccu-purge status` prints: a CCU v2 purge's status,
 // its times, when to ask again while it is not Done, and the supportId.
 func Status(w io.Writer, st ccu.PurgeStatus) {
