@@ -1,5 +1,7 @@
 // Command ccu-purge purges from Akamai's edge cache exactly what a
-// static-site deploy changed. All behaviour lives in internal/cli.
+// static-site deploy changed. main only connects the process to cli.Run
+// (arguments, environment, stdout, stderr, signals, memory settings);
+// docs/architecture.md shows where everything else lives.
 package main
 
 import (

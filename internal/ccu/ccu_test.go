@@ -105,6 +105,48 @@ func TestLoadCredentialsFromEnv(t *testing.T) {
 
 // TestLoadCredentialsGetenv: which variables are read for which section,
 // how they rank against the file, and HOME for "~/", all through Getenv.
+// Some of a section's variables set and others empty (a CI secret that
+// is missing expands to "") is refused, naming the empty ones: falling
+// back to the .edgerc would purge with whatever account it holds.
+func TestLoadCredentialsPartialEnv(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	if err := os.WriteFile(filepath.Join(home, ".edgerc"), []byte(hostIs("file-host.example")+"\n[default]\n"+section), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, section string
+		vars          map[string]string
+		want          string
+	}{
+		{"ccu secret empty", "ccu", map[string]string{"AKAMAI_CCU_HOST": "h.example", "AKAMAI_CCU_CLIENT_TOKEN": "akab-t", "AKAMAI_CCU_ACCESS_TOKEN": "akab-a"},
+			"AKAMAI_CCU_CLIENT_SECRET empty or unset while the other AKAMAI_CCU variables are set: set all four (AKAMAI_CCU_HOST, _CLIENT_TOKEN, _CLIENT_SECRET, _ACCESS_TOKEN), or none to read the .edgerc"},
+		{"only the host", "ccu", map[string]string{"AKAMAI_CCU_HOST": "h.example"},
+			"AKAMAI_CCU_CLIENT_TOKEN, AKAMAI_CCU_CLIENT_SECRET, AKAMAI_CCU_ACCESS_TOKEN empty or unset"},
+		{"default, after ccu", "ccu", map[string]string{"AKAMAI_HOST": "h.example", "AKAMAI_CLIENT_SECRET": "s3cr3t"},
+			"AKAMAI_CLIENT_TOKEN, AKAMAI_ACCESS_TOKEN empty or unset while the other AKAMAI variables are set"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			home := home
+			if tc.name == "default, after ccu" {
+				home = t.TempDir() // no file: ccu is found nowhere, default is tried
+			}
+			vars := maps.Clone(tc.vars)
+			vars["HOME"] = home
+			_, err := LoadCredentials(Source{Edgerc: "~/.edgerc", Section: tc.section, Getenv: func(k string) string { return vars[k] }})
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, ErrNoCredentials) {
+				t.Fatalf("error %v, want one with %q wrapping ErrNoCredentials", err, tc.want)
+			}
+			for _, v := range tc.vars {
+				if strings.Contains(err.Error(), v) {
+					t.Errorf("the error shows the value %q: %v", v, err)
+				}
+			}
+		})
+	}
+}
+
 func TestLoadCredentialsGetenv(t *testing.T) {
 	t.Parallel()
 	home := t.TempDir()
@@ -130,7 +172,7 @@ func TestLoadCredentialsGetenv(t *testing.T) {
 		{"section variables", four("AKAMAI_CCU_", "ccu-env.example"), "ccu", false, false, "ccu-env.example", 131072, ""},
 		{"max body and account key", with(with(four("AKAMAI_CCU_", "ccu-env.example"), "AKAMAI_CCU_MAX_BODY", "2048"), "AKAMAI_CCU_ACCOUNT_KEY", "1-ABC"), "ccu", false, false, "ccu-env.example", 2048, "1-ABC"},
 		{"max body that is no number", with(four("AKAMAI_CCU_", "ccu-env.example"), "AKAMAI_CCU_MAX_BODY", "big"), "ccu", false, false, "ccu-env.example", 131072, ""},
-		{"one variable missing: the file", with(four("AKAMAI_CCU_", "ccu-env.example"), "AKAMAI_CCU_ACCESS_TOKEN", ""), "ccu", false, false, "file-host.example", 131072, ""},
+		{"--edgerc with a variable empty: the file", with(four("AKAMAI_CCU_", "ccu-env.example"), "AKAMAI_CCU_ACCESS_TOKEN", ""), "ccu", true, false, "file-host.example", 131072, ""},
 		{"--edgerc: the file wins", four("AKAMAI_CCU_", "ccu-env.example"), "ccu", true, false, "file-host.example", 131072, ""},
 		{"default section reads AKAMAI_*", four("AKAMAI_", "plain-env.example"), "default", false, true, "plain-env.example", 131072, ""},
 		{"ccu falls back to AKAMAI_* without a file section", with(four("AKAMAI_", "plain-env.example"), "HOME", t.TempDir()), "ccu", false, false, "plain-env.example", 131072, ""},

@@ -48,16 +48,23 @@ func LoadCredentials(src Source) (*edgegrid.Config, error) {
 	file := expandHome(edgerc, getenv)
 	load := func(section string) (*edgegrid.Config, error) {
 		if !src.FileOnly {
-			if cfg, ok := fromEnv(getenv, section); ok {
-				return cfg, nil
+			if cfg, err := fromEnv(getenv, section); cfg != nil || err != nil {
+				return cfg, err
 			}
 		}
 		return edgegrid.New(edgegrid.WithEnv(false), edgegrid.WithFile(file), edgegrid.WithSection(section))
 	}
 	cfg, err := load(section)
+	if errors.Is(err, errPartialEnv) {
+		return nil, err
+	}
 	if err != nil && !src.SectionSet && section == DefaultSection && missingSection(err) {
-		if cfg, err2 := load("default"); err2 == nil {
+		cfg, err2 := load("default")
+		switch {
+		case err2 == nil:
 			return validate(cfg, edgerc, "default")
+		case errors.Is(err2, errPartialEnv):
+			return nil, err2
 		}
 	}
 	if err != nil {
@@ -66,30 +73,51 @@ func LoadCredentials(src Source) (*edgegrid.Config, error) {
 	return validate(cfg, edgerc, section)
 }
 
+// errPartialEnv is wrapped when some of a section's variables are set and
+// others are not.
+var errPartialEnv = fmt.Errorf("%w: only some of the AKAMAI_* variables are set", ErrNoCredentials)
+
+// envFields are the variables a section's credentials need, in order.
+var envFields = []string{"HOST", "CLIENT_TOKEN", "CLIENT_SECRET", "ACCESS_TOKEN"}
+
 // fromEnv reads the section's credentials from AKAMAI_{SECTION}_HOST,
 // _CLIENT_TOKEN, _CLIENT_SECRET and _ACCESS_TOKEN (AKAMAI_HOST… for
 // "default"), all four required, and the optional _MAX_BODY and
 // _ACCOUNT_KEY, as edgegrid-golang's Config.FromEnv does. It is ours
 // because FromEnv reads only the process environment (os.LookupEnv), and
-// the run's environment is getenv, so tests can run side by side. A
-// variable set to "" counts as unset: getenv cannot tell them apart.
-func fromEnv(getenv func(string) string, section string) (*edgegrid.Config, bool) {
+// the run's environment is getenv, so tests can run side by side. It
+// returns nil, nil when none of the four is set, for the .edgerc to be
+// read. getenv cannot tell a variable set to "" from an unset one, and a
+// CI secret that is missing expands to "", so some set and others empty
+// is an error: falling back to the file would purge with whatever
+// account the file holds.
+func fromEnv(getenv func(string) string, section string) (*edgegrid.Config, error) {
 	prefix := "AKAMAI_" + strings.ToUpper(section) + "_"
 	if section == edgegrid.DefaultSection {
 		prefix = "AKAMAI_"
 	}
-	cfg := &edgegrid.Config{}
-	for field, p := range map[string]*string{"HOST": &cfg.Host, "CLIENT_TOKEN": &cfg.ClientToken, "CLIENT_SECRET": &cfg.ClientSecret, "ACCESS_TOKEN": &cfg.AccessToken} {
-		if *p = getenv(prefix + field); *p == "" {
-			return nil, false
+	var values, empty []string
+	for _, f := range envFields {
+		v := getenv(prefix + f)
+		values = append(values, v)
+		if v == "" {
+			empty = append(empty, prefix+f)
 		}
 	}
+	switch len(empty) {
+	case len(envFields):
+		return nil, nil
+	case 0:
+	default:
+		return nil, fmt.Errorf("%w: %s empty or unset while the other %s variables are set: set all four (%s_HOST, _CLIENT_TOKEN, _CLIENT_SECRET, _ACCESS_TOKEN), or none to read the .edgerc", errPartialEnv, strings.Join(empty, ", "), strings.TrimSuffix(prefix, "_"), strings.TrimSuffix(prefix, "_"))
+	}
+	cfg := &edgegrid.Config{Host: values[0], ClientToken: values[1], ClientSecret: values[2], AccessToken: values[3]}
 	cfg.MaxBody, _ = strconv.Atoi(getenv(prefix + "MAX_BODY"))
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = edgegrid.MaxBodySize
 	}
 	cfg.AccountKey = getenv(prefix + "ACCOUNT_KEY")
-	return cfg, true
+	return cfg, nil
 }
 
 // expandHome reads a leading "~/" in path as the HOME getenv gives. Without
@@ -198,7 +226,7 @@ func missingSection(err error) bool {
 // explain turns edgegrid-golang's errors into one that says what to do. It
 // never includes values read from the file, only names.
 func explain(err error, edgerc, section string, found bool) error {
-	env := "AKAMAI_" + upper(section) + "_*"
+	env := "AKAMAI_" + strings.ToUpper(section) + "_*"
 	if section == "default" {
 		env = "AKAMAI_*"
 	}
@@ -231,27 +259,18 @@ func exists(path string) bool {
 	return err == nil
 }
 
-func upper(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'a' && c <= 'z' {
-			b[i] = c - 32
-		}
-	}
-	return string(b)
-}
-
 // PermissionWarning returns a one-line warning when the .edgerc file at
-// path can be read or written by other users than its owner, as
+// path ("~/" read with getenv's HOME, as LoadCredentials reads it) can be
+// read or written by other users than its owner, as
 // ssh does for private keys: the file holds an API client's secret. It
 // returns "" when the mode is fine, the file does not exist, or the
 // system has no Unix permissions (Windows).
-func PermissionWarning(path string) string {
+func PermissionWarning(path string, getenv func(string) string) string {
 	if runtime.GOOS == "windows" {
 		return ""
 	}
-	full := path
-	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+	full := expandHome(path, getenv) // the file LoadCredentials read
+	if rest, ok := strings.CutPrefix(full, "~/"); ok {
 		home, err := os.UserHomeDir()
 		if err != nil {
 			return ""

@@ -1,6 +1,7 @@
 package ccu
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -188,7 +189,7 @@ func (c *Client) waitDone(ctx context.Context, r Result, gate chan struct{}) (Pu
 		case <-ctx.Done():
 			return ended()
 		}
-		st, err := c.Status(ctx, first(r.ProgressURI, r.PurgeID))
+		st, err := c.Status(ctx, cmp.Or(r.ProgressURI, r.PurgeID))
 		<-gate
 		if err != nil && retryable(err) && ctx.Err() == nil {
 			continue // a passing 429, 5xx or dropped connection: ask again
@@ -204,11 +205,4 @@ func (c *Client) waitDone(ctx context.Context, r Result, gate chan struct{}) (Pu
 		// into hundreds of requests a second.
 		ping = max(time.Duration(st.PingAfterSeconds)*time.Second, 2*time.Second)
 	}
-}
-
-func first(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

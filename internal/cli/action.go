@@ -252,10 +252,3 @@ func verdict(run *purgeRun, err error, failOn string) error {
 	}
 	return err
 }
-
-func first(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}

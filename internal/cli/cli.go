@@ -1,5 +1,7 @@
-// Package cli is the ccu-purge command line: flags, environment, wiring of
-// the pipeline (diff → mapper → plan → ccu → report) and exit codes.
+// Package cli is the ccu-purge front door: it dispatches the commands and
+// wires the rooms together (options → base → diff → mapper → plan → ccu →
+// report → outfile), redacts every output once credentials are loaded,
+// and maps errors to exit codes. The rules live in those packages.
 package cli
 
 import (

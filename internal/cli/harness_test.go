@@ -18,7 +18,7 @@ import (
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
 )
 
-// Helpers of the fault campaign (hardening_test.go, repofaults_test.go,
+// Helpers of the fault campaign (faults_test.go, repofaults_test.go,
 // stress_test.go): a CLI run with short waits, and the checks every case
 // makes: exit code, one clear message, no goroutine left behind, a report
 // that accounts for every planned object exactly once, no secret anywhere.
@@ -263,9 +263,8 @@ func plannedObjects(t *testing.T, args ...string) []string {
 // waits (polling, at most 5s) until every goroutine started since has
 // ended, and fails naming those that did not. The simulator's own
 // goroutines (its server side) are not the CLI's and are left to its
-// Close. Idle keep-alive connections of ccu.Client are tolerated while the
-// client offers no way to close them (defect D7 in docs/reliability.md);
-// once it does, this check becomes strict by itself.
+// Close. The client's own connections, idle ones too, must be gone: the
+// run closes its client (ccu.Client.Close).
 func leakCheck(t *testing.T) func() {
 	t.Helper()
 	before := goroutines()
@@ -275,7 +274,7 @@ func leakCheck(t *testing.T) func() {
 		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
 			left = left[:0]
 			for id, stack := range goroutines() {
-				if _, old := before[id]; !old && !serverSide(stack) && !(idleConn(stack) && !clientCloses()) && !strings.Contains(stack, "leakCheck") {
+				if _, old := before[id]; !old && !serverSide(stack) && !strings.Contains(stack, "leakCheck") {
 					left = append(left, stack)
 				}
 			}
@@ -315,21 +314,6 @@ func serverSide(stack string) bool {
 		}
 	}
 	return false
-}
-
-func idleConn(stack string) bool {
-	for _, s := range []string{"(*persistConn).readLoop", "(*persistConn).writeLoop", "(*http2ClientConn).readLoop"} {
-		if strings.Contains(stack, s) {
-			return true
-		}
-	}
-	return false
-}
-
-// clientCloses reports whether ccu.Client can release its connections.
-func clientCloses() bool {
-	_, ok := any(&ccu.Client{}).(interface{ CloseIdleConnections() })
-	return ok || os.Getenv("CCU_PURGE_STRICT_LEAKS") == "1" // shows D7: go test -run TestFaultsPurge/none ./internal/cli/
 }
 
 // gitCmd runs the git binary in dir with a fixed identity and no user

@@ -18,8 +18,9 @@ import (
 	rpt "github.com/ccu-purge/ccu-purge/internal/report"
 )
 
-// Regression tests of the outside audit's items on secrets and on what
-// the tool writes out (items 5 to 11 and 16 of issue 11).
+// Secrets never reach what the tool writes out (stdout, stderr, every
+// output file), whatever a server echoes; and the files it writes are
+// replaced in one step, through links, never over what it reads.
 
 // credForms are the known credentials in every form a server could echo
 // them, spelled here independently of internal/redact.

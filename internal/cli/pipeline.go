@@ -14,13 +14,13 @@ import (
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
 	"github.com/ccu-purge/ccu-purge/internal/options"
 	"github.com/ccu-purge/ccu-purge/internal/plan"
+	rpt "github.com/ccu-purge/ccu-purge/internal/report"
 	"github.com/ccu-purge/ccu-purge/internal/state"
 )
 
 // planned is a plan with the range it covers: the plan's JSON document.
 type planned struct {
-	Range plan.Range `json:"range"`
-	*plan.Plan
+	rpt.PlanDoc
 	// state, when set, records the head once every object is purged; it
 	// is nil without --state and for proposals (pull and merge requests),
 	// whose head is not what the edge will serve.
@@ -80,7 +80,7 @@ func (e *env) buildPlan(ctx context.Context, o *options.Options) (*planned, erro
 	if err := p.Err(); err != nil {
 		return nil, usageErr(err)
 	}
-	return &planned{Range: chosen.Range, Plan: p, state: chosen.State, key: chosen.Key}, nil
+	return &planned{PlanDoc: rpt.PlanDoc{Range: chosen.Range, Plan: p}, state: chosen.State, key: chosen.Key}, nil
 }
 
 // chooseBase asks base for the range and prints its notes. Its errors

@@ -206,7 +206,7 @@ func (e *env) client(o *options.Options) (*ccu.Client, error) {
 		return nil, usageErr(err)
 	}
 	e.hide(ccu.Secrets(creds)...) // before any answer can echo them
-	if w := ccu.PermissionWarning(o.Edgerc); w != "" {
+	if w := ccu.PermissionWarning(o.Edgerc, e.getenv); w != "" {
 		e.warn(w)
 	}
 	opts := ccu.Options{CAFile: o.CACert, UserAgent: "ccu-purge/" + version()}

@@ -13,6 +13,7 @@ import (
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
 	"github.com/ccu-purge/ccu-purge/internal/gitfixture"
 	"github.com/ccu-purge/ccu-purge/internal/plan"
+	rpt "github.com/ccu-purge/ccu-purge/internal/report"
 	"github.com/ccu-purge/ccu-purge/internal/state"
 )
 
@@ -293,7 +294,7 @@ func TestStateSaveFailsAfterPurge(t *testing.T) {
 	var out, errb bytes.Buffer
 	e := &env{stdout: &out, stderr: &errb}
 	to := strings.Repeat("c", 40)
-	err = e.record(&planned{Range: plan.Range{To: to}, state: st, key: state.Key{Network: "production", Config: ".ccu-purge.yml"}})
+	err = e.record(&planned{PlanDoc: rpt.PlanDoc{Range: plan.Range{To: to}}, state: st, key: state.Key{Network: "production", Config: ".ccu-purge.yml"}})
 	var ee *exitError
 	if !errors.As(err, &ee) || ee.code != ExitFailed {
 		t.Fatalf("record = %v, want exit 1", err)

@@ -16,7 +16,7 @@ import (
 )
 
 // TestDamagedPackExits2 runs plan and purge on repositories whose pack
-// lies about a size (the audit's 9-byte delta used to end the process
+// lies about a size (a 9-byte delta claiming 32 TiB used to end the process
 // with "fatal error: out of memory") or lacks an object: exit 2, one
 // message naming the object, the pack and git fsck, nothing sent, and no
 // hint to fetch what a full clone cannot fetch.

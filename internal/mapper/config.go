@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -251,12 +253,7 @@ func (p *parser) fields(n *yaml.Node, what string, set map[string]func(v *yaml.N
 }
 
 func keys(m map[string]func(*yaml.Node)) string {
-	var ks []string
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return strings.Join(ks, ", ")
+	return strings.Join(slices.Sorted(maps.Keys(m)), ", ")
 }
 
 func (p *parser) config(n *yaml.Node, c *Config) {
@@ -453,7 +450,7 @@ func (p *parser) bases(baseURL, hosts *yaml.Node, what string) []string {
 			p.errorf(e, "%v", err)
 			return
 		}
-		if !contains(out, b) {
+		if !slices.Contains(out, b) {
 			out = append(out, b)
 		}
 	}
@@ -476,13 +473,4 @@ func (p *parser) bases(baseURL, hosts *yaml.Node, what string) []string {
 		}
 	}
 	return out
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if x == y {
-			return true
-		}
-	}
-	return false
 }

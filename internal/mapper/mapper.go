@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -277,14 +278,14 @@ func appendNew(out []Object, o Object) []Object {
 // ("blog/", "blog"), a pretty file its name without extension ("about").
 func (r *Rule) forms(rel string, out []string) []string {
 	name := path.Base(rel)
-	if contains(r.Index, name) {
+	if slices.Contains(r.Index, name) {
 		dir := rel[:len(rel)-len(name)]
 		for _, f := range r.IndexForms {
 			out = append(out, indexForm(f, dir, rel))
 		}
 		return out
 	}
-	if ext := path.Ext(name); ext != "" && contains(r.Pretty, ext) {
+	if ext := path.Ext(name); ext != "" && slices.Contains(r.Pretty, ext) {
 		for _, f := range r.PrettyForms {
 			if f == "bare" {
 				out = append(out, rel[:len(rel)-len(ext)])

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strings"
 
 	"github.com/gobwas/glob"
@@ -297,7 +298,7 @@ func (p *parser) forms(v *yaml.Node, what, key string, names, valid []string) []
 	}
 	var out []string
 	for _, e := range p.list(v, what+" "+key+"_forms") {
-		if !contains(valid, e.Value) {
+		if !slices.Contains(valid, e.Value) {
 			p.errorf(e, "%s: unknown %s form %q; valid forms are %q", what, key, e.Value, valid)
 			continue
 		}

@@ -12,8 +12,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"github.com/ccu-purge/ccu-purge/internal/state"
 )
 
 // Check finds, before anything is sent, an output file that could not be
@@ -36,7 +34,7 @@ func Check(what, path string) error {
 		// Writable is not enough: in a sticky folder (as /tmp) a file
 		// another user left there cannot be replaced by the rename.
 		t := Target(path)
-		if err := state.CheckReplace(filepath.Dir(t), t); err != nil {
+		if err := CheckReplace(filepath.Dir(t), t); err != nil {
 			return fmt.Errorf("%s %s cannot be replaced: %w (choose another path, or have its owner remove it)", what, path, err)
 		}
 	case !errors.Is(err, os.ErrNotExist):

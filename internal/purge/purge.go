@@ -2,8 +2,9 @@
 // action, network and queue a request uses, the kinds of object it names,
 // one request (Batch), and the limits Akamai sets on them. It holds data
 // and the rules that follow from Akamai's documentation, nothing else, so
-// that the config, the planner and the API client agree on them without
-// importing one another (the client links neither go-git nor YAML).
+// that the config, the planner and the API client agree on them, and the
+// client needs neither the planner nor the config (it links neither
+// go-git nor YAML).
 package purge
 
 import "slices"

@@ -13,7 +13,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
-	"github.com/ccu-purge/ccu-purge/internal/plan"
 	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
@@ -108,10 +107,7 @@ func TestGolden(t *testing.T) {
 
 // planJSON is plan --output json: the plan with its range.
 func planJSON(t *testing.T, c runCase) []byte {
-	doc := struct {
-		Range plan.Range `json:"range"`
-		*plan.Plan
-	}{c.rng, c.plan}
+	doc := PlanDoc{Range: c.rng, Plan: c.plan}
 	var b bytes.Buffer
 	if err := JSON(&b, doc); err != nil {
 		t.Fatal(err)
@@ -184,4 +180,24 @@ func TestGoldenExplain(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "explain", "json", js.Bytes())
+}
+
+// TestGoldenFilesHaveCases: every golden file belongs to a case that
+// writes it, so a case renamed or dropped cannot leave a stale file that
+// checks nothing.
+func TestGoldenFilesHaveCases(t *testing.T) {
+	t.Parallel()
+	dirs := map[string]bool{"explain": true, "status": true}
+	for _, c := range cases() {
+		dirs[c.name] = true
+	}
+	files, err := filepath.Glob(filepath.Join("testdata", "*", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if dir := filepath.Base(filepath.Dir(f)); !dirs[dir] {
+			t.Errorf("%s belongs to no case: remove it, or add case %q", f, dir)
+		}
+	}
 }

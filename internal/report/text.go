@@ -151,6 +151,13 @@ func Explain(w io.Writer, paths []mapper.Explanation) {
 	}
 }
 
+// PlanDoc is the JSON document of plan --output json: the plan with the
+// range it covers and how that was chosen.
+type PlanDoc struct {
+	Range plan.Range `json:"range"`
+	*plan.Plan
+}
+
 // Explained is the JSON document of explain --output json: the config
 // read and what each path meets.
 type Explained struct {

@@ -30,6 +30,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/ccu-purge/ccu-purge/internal/outfile"
 	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
@@ -333,7 +334,7 @@ func (f *File) CheckWritable() error {
 	if err := os.Remove(tmp.Name()); err != nil {
 		return fmt.Errorf("the state file %s cannot be written: %w (%s)", f.path, err, fix)
 	}
-	if err := CheckReplace(dir, f.real); err != nil {
+	if err := outfile.CheckReplace(dir, f.real); err != nil {
 		return fmt.Errorf("the state file %s cannot be written: %w: give the run its own --state path, or have its owner remove the file", f.path, err)
 	}
 	return nil

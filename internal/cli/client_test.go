@@ -11,12 +11,13 @@ import (
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
 )
 
-// The outside audit's client cases (items 18, 19, 20, 21), end to end:
-// what reaches the exit code and the user.
+// The client's limits end to end (an oversized object, an IPv6 host, a
+// plain-HTTP host, a huge estimatedSeconds): what reaches the exit code
+// and the user.
 
 // An object whose request alone exceeds 50,000 bytes is refused at plan
 // time (exit 2, nothing sent) by plan, purge --dry-run and purge alike.
-func TestAuditOversizedObject(t *testing.T) {
+func TestOversizedObjectRefused(t *testing.T) {
 	cfg := "api: fast-purge\nnetwork: production\nbase_url: https://www.example.com/" + strings.Repeat("p", 50000) +
 		"\nrules:\n  - match: \"public/**\"\n    strip: public/\n    urls: \"{base}/{path}\"\n"
 	dir, _ := site(t, cfg, nil)
@@ -33,7 +34,7 @@ func TestAuditOversizedObject(t *testing.T) {
 }
 
 // An unbracketed IPv6 .edgerc host is a config error with the fix.
-func TestAuditUnbracketedIPv6Host(t *testing.T) {
+func TestUnbracketedIPv6Host(t *testing.T) {
 	dir, _ := site(t, siteConfig, nil)
 	r := runQuick(t, nil, "purge", "--repo", dir, "--from", "v1", "--edgerc", edgercFor(t, "::1:8443", hardCred.ClientSecret))
 	oneMessage(t, r, ExitUsage, "write an IPv6 host in brackets: [::1]:8443")
@@ -41,7 +42,7 @@ func TestAuditUnbracketedIPv6Host(t *testing.T) {
 
 // A host that speaks plain HTTP fails at once (exit 1, saying so), not
 // after the whole budget of retries.
-func TestAuditPlainHTTPHost(t *testing.T) {
+func TestPlainHTTPHost(t *testing.T) {
 	plain := httptest.NewServer(http.NotFoundHandler())
 	defer plain.Close()
 	dir, _ := site(t, siteConfig, nil)
@@ -55,7 +56,7 @@ func TestAuditPlainHTTPHost(t *testing.T) {
 
 // A huge estimatedSeconds does not make --wait say Done at once: it
 // waits until the budget ends and says the purge is not confirmed.
-func TestAuditWaitHugeEstimate(t *testing.T) {
+func TestWaitHugeEstimate(t *testing.T) {
 	dir, _ := site(t, siteConfig, nil)
 	sim, flags := simulator(t, ccusim.Options{})
 	// 1e10 and a literal past int64 are the same figure written as JSON

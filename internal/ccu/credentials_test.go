@@ -68,7 +68,7 @@ func TestPermissionWarning(t *testing.T) {
 			if err := os.Chmod(path, tc.mode); err != nil {
 				t.Fatal(err)
 			}
-			got := PermissionWarning(path)
+			got := PermissionWarning(path, noEnv)
 			if tc.want == "" {
 				if got != "" {
 					t.Fatalf("warning for mode %o: %q", tc.mode, got)
@@ -80,17 +80,17 @@ func TestPermissionWarning(t *testing.T) {
 			}
 		})
 	}
-	if got := PermissionWarning(filepath.Join(dir, "none")); got != "" {
+	if got := PermissionWarning(filepath.Join(dir, "none"), noEnv); got != "" {
 		t.Errorf("missing file: %q", got)
 	}
-	if got := PermissionWarning(dir); got != "" {
+	if got := PermissionWarning(dir, noEnv); got != "" {
 		t.Errorf("a folder: %q", got)
 	}
 	odd := filepath.Join(dir, "my edgerc's")
 	if err := os.WriteFile(odd, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if got := PermissionWarning(odd); !strings.HasSuffix(got, `chmod 600 'my edgerc'\''s'`) && !strings.Contains(got, `'`+dir) {
+	if got := PermissionWarning(odd, noEnv); !strings.HasSuffix(got, `chmod 600 'my edgerc'\''s'`) && !strings.Contains(got, `'`+dir) {
 		t.Errorf("path not quoted for the shell: %q", got)
 	}
 }

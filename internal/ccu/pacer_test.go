@@ -15,13 +15,12 @@ import (
 	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
-// Behaviours that worked but that no test checked: the pacer's corrections from the server's
-// answers, the concurrency bound, every request type, and "never twice after a 201" across
-// several batches.
+// The pacer's corrections from the server's answers, the concurrency bound, every request
+// type, and "never twice after a 201" across several batches.
 
 // The pacer's copies of the buckets only ever go down to what the server reports, and each
 // report lowers the bucket it is about.
-func TestCoveragePacerCorrections(t *testing.T) {
+func TestPacerCorrections(t *testing.T) {
 	t.Parallel()
 	full := map[string]float64{"requests": 100, "url": 10000, "cpcode": 300, "tag": 5000}
 	with := func(changes map[string]float64) map[string]float64 {
@@ -170,7 +169,7 @@ func TestPacerGiveBackCappedByHeaders(t *testing.T) {
 }
 
 // A corrected copy makes the pacer wait for the refill instead of sending into a 429.
-func TestCoveragePacerWaitsAfterCorrection(t *testing.T) {
+func TestPacerWaitsAfterCorrection(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	p := newPacer(purge.AkamaiBuckets, func() time.Time { return at })
@@ -192,7 +191,7 @@ func TestCoveragePacerWaitsAfterCorrection(t *testing.T) {
 // Both requests go out at once (the default concurrency), so the one 429 is unavoidable: the
 // fresh pacer knows nothing yet. A second one would mean the correction was credited with the
 // refill that happened while the request was on the wire, or the refused tokens stayed spent.
-func TestCoveragePacerSharedAccount(t *testing.T) {
+func TestPacerSharedAccount(t *testing.T) {
 	buckets := purge.AkamaiBuckets
 	buckets.URL.PerSecond = 1000
 	sb := ccusim.RealBuckets()
@@ -246,7 +245,7 @@ func TestCoveragePacerSharedAccount(t *testing.T) {
 // held by a scripted delay; Started says when the server took it and OnServed (which runs before
 // the client can see the answer) when it ended, so started minus ended, read as each start is
 // reported, can only under-count what was in flight, never over-count it.
-func TestCoverageConcurrencyLimit(t *testing.T) {
+func TestSubmitConcurrencyLimit(t *testing.T) {
 	for _, limit := range []int{1, 3} {
 		t.Run(fmt.Sprint(limit), func(t *testing.T) {
 			var ended atomic.Int64
@@ -293,7 +292,7 @@ func unlimited() *ccusim.Buckets {
 
 // Every request type the client builds is one the simulator accepts and records as that type:
 // the path, body form and CP code numbers must all be right for it to pass.
-func TestCoverageRequestTypes(t *testing.T) {
+func TestSubmitRequestTypes(t *testing.T) {
 	tests := []struct {
 		name  string
 		batch purge.Batch
@@ -336,7 +335,7 @@ func TestCoverageRequestTypes(t *testing.T) {
 // once, and nothing is sent after the 201 that confirmed its batch. (TestSubmitFaults checks a
 // single batch; here a retry of one batch must not resend another.) Lost 201s are left out: the
 // retry after one purges again, by design.
-func TestCoverageNoResubmitAcrossBatches(t *testing.T) {
+func TestSubmitNoResubmitAcrossBatches(t *testing.T) {
 	for _, concurrency := range []int{1, 4} {
 		t.Run(fmt.Sprint("concurrency ", concurrency), func(t *testing.T) {
 			sim, c := start(t, ccusim.Options{Buckets: unlimited()})

@@ -16,8 +16,8 @@ import (
 	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
-// Behaviours of the CLI that worked but that no test checked: the rate-budget check and its
-// CP code fallback, the emergency queue's limit, and the wait for a full CCU v2 queue.
+// End to end: the rate-budget check and its CP code fallback, the emergency queue's limit,
+// and the wait for a full CCU v2 queue.
 
 // bigConfig maps each file under public/big/ to 50 URLs, so 210 files make 10,500 URLs: more
 // than Fast Purge's URL bucket (10,000, refilled at 200/s) lets through in one second. Few
@@ -43,7 +43,7 @@ func bigSite(t *testing.T, config string) string {
 
 // A plan the rate buckets cannot let through within --timeout is refused before anything is
 // sent, or, when the config has CP codes, replaced by a CP code purge that says why.
-func TestCoverageBudgetFallback(t *testing.T) {
+func TestBudgetFallback(t *testing.T) {
 	const why = "purging these url objects needs about 3s of Akamai's rate budget, more than --timeout 1s"
 	tests := []struct {
 		name     string
@@ -93,7 +93,7 @@ func TestCoverageBudgetFallback(t *testing.T) {
 
 // CCU v2's emergency queue holds 10 objects: a bigger plan is refused by plan and by purge,
 // with the numbers, before any request; 10 objects pass.
-func TestCoverageEmergencyQueue(t *testing.T) {
+func TestEmergencyQueue(t *testing.T) {
 	cfg := strings.Replace(siteConfig, "api: fast-purge", "api: ccu-v2\nqueue: emergency", 1)
 	tests := []struct {
 		name     string
@@ -169,7 +169,7 @@ func fillQueue(t *testing.T, flags []string, n int) {
 // says so: it goes on once the queue drains, and fails with the numbers when --timeout comes
 // first. The simulator's clock moves on (finishing the other user's purges) when the first
 // length is read, so the wait is one poll interval (5 s), never a guess of how long to sleep.
-func TestCoverageQueueWait(t *testing.T) {
+func TestQueueWait(t *testing.T) {
 	cfg := strings.Replace(siteConfig, "api: fast-purge", "api: ccu-v2", 1)
 	const queued = 9998 // the plan adds 5 objects: 10,003 > 10,000
 	tests := []struct {
