@@ -51,8 +51,8 @@ var (
 	// key is the state's key for the default settings with --state.
 	key = state.Key{Network: "production", Config: ".ccu-purge.yml", API: "fast-purge"}
 
-	absent  = fmt.Errorf("check commit: %w", diff.ErrCommitMissing)
-	damaged = fmt.Errorf("read commit: %w", diff.ErrDamaged)
+	errAbsent  = fmt.Errorf("check commit: %w", diff.ErrCommitMissing)
+	errDamaged = fmt.Errorf("read commit: %w", diff.ErrDamaged)
 	// errInterrupt makes the fake's Fetch cancel the run, as SIGTERM does.
 	errInterrupt = errors.New("interrupt")
 )
@@ -211,13 +211,13 @@ func TestChoose(t *testing.T) {
 		{
 			name:  "flags with a missing commit",
 			flags: base.Flags{From: missing},
-			repo:  fakeRepo{shallow: no, revs: map[string]string{missing: missing}, commits: map[string]error{missing: absent}},
+			repo:  fakeRepo{shallow: no, revs: map[string]string{missing: missing}, commits: map[string]error{missing: errAbsent}},
 			err:   "--from: check commit: commit not in the local repository",
 		},
 		{
 			name:  "flags with a damaged commit",
 			flags: base.Flags{From: "v1"},
-			repo:  fakeRepo{revs: map[string]string{"v1": before}, commits: map[string]error{before: damaged}},
+			repo:  fakeRepo{revs: map[string]string{"v1": before}, commits: map[string]error{before: errDamaged}},
 			err:   "--from: read commit: the repository is damaged",
 		},
 		{
@@ -229,7 +229,7 @@ func TestChoose(t *testing.T) {
 		{
 			name:  "flags naming a commit a shallow clone lacks: fetched",
 			flags: base.Flags{From: missing},
-			repo:  fakeRepo{shallow: yes, origin: yes, commits: map[string]error{missing: absent}, fetch: map[string]error{missing: nil}},
+			repo:  fakeRepo{shallow: yes, origin: yes, commits: map[string]error{missing: errAbsent}, fetch: map[string]error{missing: nil}},
 			want: outcome{Range: plan.Range{From: missing, To: head, Source: "flags"}, DiffFrom: missing,
 				Notes: []base.Note{{Level: base.Progress, Text: "the shallow clone lacks the base commit dddddddddddd: fetching it from origin"}}},
 		},
@@ -307,14 +307,14 @@ func TestChoose(t *testing.T) {
 		{
 			name: "CI context base missing in a full clone",
 			env:  gitlabPush,
-			repo: fakeRepo{shallow: no, commits: map[string]error{before: absent}},
+			repo: fakeRepo{shallow: no, commits: map[string]error{before: errAbsent}},
 			err:  "the base commit bbbbbbbbbbbb is not in the repository (a force push or garbage collection dropped it)" + failHint,
 		},
 		{
 			name:  "state's commit missing in a full clone, cpcode",
 			flags: base.Flags{State: statePath},
 			state: entry,
-			repo:  fakeRepo{shallow: no, commits: map[string]error{last: absent}},
+			repo:  fakeRepo{shallow: no, commits: map[string]error{last: errAbsent}},
 			set:   base.Settings{OnUnknownBase: "cpcode"},
 			want: outcome{
 				Range: plan.Range{To: head, Source: "state", Policy: "cpcode",
@@ -327,7 +327,7 @@ func TestChoose(t *testing.T) {
 		{
 			name: "shallow clone, fetch auto: fetched with the token",
 			env:  gitlabPush,
-			repo: fakeRepo{shallow: yes, origin: yes, commits: map[string]error{before: absent}, fetch: map[string]error{before: nil}, token: "ghs_token"},
+			repo: fakeRepo{shallow: yes, origin: yes, commits: map[string]error{before: errAbsent}, fetch: map[string]error{before: nil}, token: "ghs_token"},
 			set:  base.Settings{Token: "ghs_token"},
 			want: outcome{Range: plan.Range{From: before, To: head, Source: "gitlab:push"}, DiffFrom: before,
 				Notes: []base.Note{{Level: base.Progress, Text: "the shallow clone lacks the base commit bbbbbbbbbbbb: fetching it from origin"}}},
@@ -335,27 +335,27 @@ func TestChoose(t *testing.T) {
 		{
 			name: "shallow clone, fetch never",
 			env:  gitlabPush,
-			repo: fakeRepo{shallow: yes, commits: map[string]error{before: absent}},
+			repo: fakeRepo{shallow: yes, commits: map[string]error{before: errAbsent}},
 			set:  base.Settings{Fetch: "never"},
 			err:  `the shallow clone lacks the base commit bbbbbbbbbbbb and fetch is "never"` + failHint + depthHint,
 		},
 		{
 			name: "shallow clone without origin",
 			env:  gitlabPush,
-			repo: fakeRepo{shallow: yes, origin: no, commits: map[string]error{before: absent}},
+			repo: fakeRepo{shallow: yes, origin: no, commits: map[string]error{before: errAbsent}},
 			err:  "the shallow clone lacks the base commit bbbbbbbbbbbb and has no origin remote to fetch it from" + failHint + depthHint,
 		},
 		{
 			name: "shallow clone, fetch fails",
 			env:  gitlabPush,
-			repo: fakeRepo{shallow: yes, origin: yes, commits: map[string]error{before: absent}, fetch: map[string]error{before: errors.New("remote: not our ref")}},
+			repo: fakeRepo{shallow: yes, origin: yes, commits: map[string]error{before: errAbsent}, fetch: map[string]error{before: errors.New("remote: not our ref")}},
 			err:  "the shallow clone lacks the base commit bbbbbbbbbbbb and fetching it failed: remote: not our ref" + failHint + depthHint,
 			want: outcome{Notes: []base.Note{{Level: base.Progress, Text: "the shallow clone lacks the base commit bbbbbbbbbbbb: fetching it from origin"}}},
 		},
 		{
 			name: "shallow clone, fetch fails, cpcode",
 			env:  gitlabPush,
-			repo: fakeRepo{shallow: yes, origin: yes, commits: map[string]error{before: absent}, fetch: map[string]error{before: errors.New("remote: not our ref")}},
+			repo: fakeRepo{shallow: yes, origin: yes, commits: map[string]error{before: errAbsent}, fetch: map[string]error{before: errors.New("remote: not our ref")}},
 			set:  base.Settings{OnUnknownBase: "cpcode"},
 			want: outcome{
 				Range: plan.Range{To: head, Source: "gitlab:push", Policy: "cpcode", Reason: "the shallow clone lacks the base commit bbbbbbbbbbbb and fetching it failed: remote: not our ref"},
@@ -369,7 +369,7 @@ func TestChoose(t *testing.T) {
 		{
 			name:  "shallow clone, fetch interrupted: not the policy's",
 			env:   gitlabPush,
-			repo:  fakeRepo{shallow: yes, origin: yes, commits: map[string]error{before: absent}, fetch: map[string]error{before: errInterrupt}},
+			repo:  fakeRepo{shallow: yes, origin: yes, commits: map[string]error{before: errAbsent}, fetch: map[string]error{before: errInterrupt}},
 			set:   base.Settings{OnUnknownBase: "all"},
 			err:   "context canceled",
 			wraps: context.Canceled,
@@ -600,7 +600,7 @@ func TestNotify(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	fake := &fakeRepo{shallow: yes, origin: yes, commits: map[string]error{missing: absent}, fetch: map[string]error{missing: nil},
+	fake := &fakeRepo{shallow: yes, origin: yes, commits: map[string]error{missing: errAbsent}, fetch: map[string]error{missing: nil},
 		t: t, cancel: cancel, used: map[string]bool{}}
 	var told []base.Note
 	repo := &notifyRepo{fakeRepo: fake, told: &told}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ccu-purge/ccu-purge/internal/ci"
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
+	"github.com/ccu-purge/ccu-purge/internal/outfile"
 	"github.com/ccu-purge/ccu-purge/internal/state"
 )
 
@@ -72,27 +73,12 @@ func configID(config, root string) string {
 	if config == "" {
 		return mapper.FileName // at the root, or committed (a bare repository)
 	}
-	abs := realPath(config)
+	abs := outfile.RealPath(config)
 	if root != "" {
-		rel, err := filepath.Rel(realPath(root), abs)
+		rel, err := filepath.Rel(outfile.RealPath(root), abs)
 		if err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 			return filepath.ToSlash(rel)
 		}
 	}
 	return filepath.ToSlash(abs)
-}
-
-// realPath is path made absolute, symbolic links resolved where they can
-// be, so two spellings of one file give one key.
-func realPath(path string) string {
-	if abs, err := filepath.Abs(path); err == nil {
-		path = abs
-	}
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		return real
-	}
-	if real, err := filepath.EvalSymlinks(filepath.Dir(path)); err == nil {
-		return filepath.Join(real, filepath.Base(path))
-	}
-	return path
 }

@@ -94,7 +94,7 @@ func echoAnswers(e *echoer) map[string]http.HandlerFunc {
 	}
 }
 
-// Item 5: a server that echoes the Authorization header and the
+// A server that echoes the Authorization header and the
 // credentials leaves them in no output: stdout, stderr, the report and
 // the dotenv report.
 func TestEchoedSecretsRedactedCLI(t *testing.T) {
@@ -126,7 +126,7 @@ func TestEchoedSecretsRedactedCLI(t *testing.T) {
 	}
 }
 
-// Item 5 in the Action: the log after the masks, the step outputs
+// In the Action: the log after the masks, the step outputs
 // (support-ids, purge-ids), the job summary and the report.
 func TestEchoedSecretsRedactedAction(t *testing.T) {
 	for name := range echoAnswers(&echoer{}) {
@@ -159,7 +159,7 @@ func TestEchoedSecretsRedactedAction(t *testing.T) {
 	}
 }
 
-// Item 7: the Action masks the values edgegrid-golang loads, whatever the
+// The Action masks the values edgegrid-golang loads, whatever the
 // .edgerc syntax: quoted, in backticks, "key: value", inline comments.
 func TestActionMasksLoadedValues(t *testing.T) {
 	for _, tc := range []struct{ name, token, secret, access string }{
@@ -224,7 +224,7 @@ func v2Hostile(purgeStatus string) http.HandlerFunc {
 	}
 }
 
-// Item 8: status, queue and purge --wait print no string of an answer
+// Status, queue and purge --wait print no string of an answer
 // raw, GETs included.
 func TestHostileStatusAnswersDefanged(t *testing.T) {
 	dir, _ := site(t, siteConfig, nil)
@@ -250,7 +250,7 @@ func TestHostileStatusAnswersDefanged(t *testing.T) {
 	}
 }
 
-// Item 9: an Action input that names a path and holds a line break is
+// An Action input that names a path and holds a line break is
 // refused before anything is sent or printed from it, and no input can
 // forge a step output.
 func TestActionInputInjection(t *testing.T) {
@@ -280,7 +280,7 @@ func TestActionInputInjection(t *testing.T) {
 	}
 }
 
-// Item 10: a token in the .edgerc host field (the lines swapped) is
+// A token in the .edgerc host field (the lines swapped) is
 // refused up front (exit 2), and never printed, as DNS's error would.
 func TestSwappedHostNotPrinted(t *testing.T) {
 	dir, _ := site(t, siteConfig, nil)
@@ -310,7 +310,7 @@ func TestSwappedHostNotPrinted(t *testing.T) {
 	})
 }
 
-// Item 11, the file part: the report is not truncated up front; the
+// Files: the report is not truncated up front; the
 // previous one stays whole while batches are in flight, and the new one
 // replaces it at the end (through a symlink, its target).
 func TestReportReplacedAtTheEnd(t *testing.T) {
@@ -392,7 +392,7 @@ func TestOutputLinkToNewFile(t *testing.T) {
 	}
 }
 
-// Item 16: every output path is checked before anything is sent (exit 2,
+// Every output path is checked before anything is sent (exit 2,
 // naming it), and the Action does not panic without GITHUB_OUTPUT or
 // GITHUB_STEP_SUMMARY.
 func TestOutputPathsCheckedUpFront(t *testing.T) {
@@ -440,7 +440,7 @@ func TestOutputPathsCheckedUpFront(t *testing.T) {
 	}
 }
 
-// Item 6, through the CLI: the shallow-fetch warning shows the remote's
+// Through the CLI: the shallow-fetch warning shows the remote's
 // URL without the token in its user name or query.
 func TestShallowFetchWarningHidesURLToken(t *testing.T) {
 	dir, shas := site(t, siteConfig+"on_unknown_base: cpcode\ncpcodes: [12345]\n", nil)
@@ -459,32 +459,7 @@ func TestShallowFetchWarningHidesURLToken(t *testing.T) {
 	}
 }
 
-// parseGitHubOutput reads GITHUB_OUTPUT as the runner does: name=value
-// lines, or name<<DELIM, value lines, DELIM.
-func parseGitHubOutput(t *testing.T, text string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-	for i := 0; i < len(lines); i++ {
-		name, delim, ok := strings.Cut(lines[i], "<<")
-		if !ok {
-			k, v, _ := strings.Cut(lines[i], "=")
-			out[k] = v
-			continue
-		}
-		var value []string
-		for i++; i < len(lines) && lines[i] != delim; i++ {
-			value = append(value, lines[i])
-		}
-		if i == len(lines) {
-			t.Fatalf("output %s: delimiter %q never closes", name, delim)
-		}
-		out[name] = strings.Join(value, "\n")
-	}
-	return out
-}
-
-// Item 5, the one place: once hide has the credentials, stdout, stderr
+// The one place: once hide has the credentials, stdout, stderr
 // and every file writer drop them, in every form, whoever wrote them (the
 // integration tests above also pass through ccu's own scrubbing).
 func TestHideCoversEveryOutput(t *testing.T) {
@@ -524,7 +499,7 @@ func TestHideCoversEveryOutput(t *testing.T) {
 	}
 }
 
-// Item 5: a token the server puts where ccu cuts a field to length is
+// A token the server puts where ccu cuts a field to length is
 // removed before the cut; cut first, its first half would pass redaction.
 func TestEchoCutMidTokenRedacted(t *testing.T) {
 	dir, _ := site(t, siteConfig, nil)

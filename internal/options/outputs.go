@@ -72,7 +72,7 @@ func configPath(o *Options) string {
 	if o.Config != "" {
 		return o.Config
 	}
-	for dir := realPath(o.Repo); ; dir = filepath.Dir(dir) {
+	for dir := outfile.RealPath(o.Repo); ; dir = filepath.Dir(dir) {
 		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
 			return filepath.Join(dir, mapper.FileName)
 		}
@@ -94,7 +94,7 @@ func samePath(a, b string) bool {
 		return os.SameFile(ia, ib)
 	}
 	// A link to a file not written yet leads to that file (see target).
-	return realPath(outfile.Target(a)) == realPath(outfile.Target(b))
+	return outfile.RealPath(outfile.Target(a)) == outfile.RealPath(outfile.Target(b))
 }
 
 // isDevice reports whether path is an existing file that is not a regular
@@ -102,19 +102,4 @@ func samePath(a, b string) bool {
 func isDevice(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && !fi.Mode().IsRegular()
-}
-
-// realPath is path made absolute, symbolic links resolved where they can
-// be, so two spellings of one file compare equal.
-func realPath(path string) string {
-	if abs, err := filepath.Abs(path); err == nil {
-		path = abs
-	}
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		return real
-	}
-	if real, err := filepath.EvalSymlinks(filepath.Dir(path)); err == nil {
-		return filepath.Join(real, filepath.Base(path))
-	}
-	return path
 }

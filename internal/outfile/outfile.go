@@ -154,3 +154,19 @@ func writeClose(f *os.File, data []byte, sync bool) error {
 	}
 	return err
 }
+
+// RealPath is path made absolute, symbolic links resolved where they can
+// be (also for a file not written yet, through its folder), so two
+// spellings of one file compare equal.
+func RealPath(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		return real
+	}
+	if real, err := filepath.EvalSymlinks(filepath.Dir(path)); err == nil {
+		return filepath.Join(real, filepath.Base(path))
+	}
+	return path
+}

@@ -111,3 +111,20 @@ func TestAppend(t *testing.T) {
 		t.Errorf("file holds %q", got)
 	}
 }
+
+// Two spellings of one file, through a link to its folder, and a file
+// not written yet, give one RealPath.
+func TestRealPath(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(RealPath(dir), "new.json")
+	for _, p := range []string{filepath.Join(dir, "new.json"), filepath.Join(dir, ".", "x", "..", "new.json"), filepath.Join(link, "new.json")} {
+		if got := RealPath(p); got != want {
+			t.Errorf("RealPath(%s) = %s, want %s", p, got, want)
+		}
+	}
+}
