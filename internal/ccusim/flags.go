@@ -89,6 +89,10 @@ func ParseFlags(args []string) (*Flags, error) {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
 		}
+		// In the tool's --flag spelling, as ccu-purge's own commands say it.
+		if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: "); ok {
+			return nil, fmt.Errorf("unknown flag --%s for simulator (see 'ccu-purge simulator --help')", strings.TrimLeft(name, "-"))
+		}
 		return nil, fmt.Errorf("simulator: %w (see 'ccu-purge simulator --help')", err)
 	}
 	if fs.NArg() > 0 {

@@ -27,7 +27,7 @@ func TestSimulatorFlags(t *testing.T) {
 			`unknown script step "boom"; valid steps are an HTTP status 400 to 599, "ok", "reset"`},
 		{"script with a success status", []string{"--script", "201"}, Flags{}, "400 to 599"},
 		{"empty script", []string{"--script", ""}, Flags{}, "empty script"},
-		{"a repository flag", []string{"--repo", "."}, Flags{}, "flag provided but not defined: -repo (see 'ccu-purge simulator --help')"},
+		{"a repository flag", []string{"--repo", "."}, Flags{}, "unknown flag --repo for simulator (see 'ccu-purge simulator --help')"},
 		{"an argument", []string{"now"}, Flags{}, `unexpected argument "now"`},
 		{"unknown buckets", []string{"--buckets", "fast"}, Flags{}, `valid values are "real" and "unlimited"`},
 		{"fail with a success status", []string{"--fail", "200"}, Flags{}, "valid statuses are 400 to 599"},

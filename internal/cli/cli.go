@@ -111,37 +111,48 @@ func (e *env) dispatch(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(args) == 0 {
-		fmt.Fprint(e.stderr, options.Usage)
+		fmt.Fprint(e.stderr, options.Overview())
 		return usagef("no command given: try 'ccu-purge plan --from REV'")
 	}
-	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "plan":
-		return e.plan(ctx, rest)
-	case "purge":
-		return e.purge(ctx, rest)
-	case "validate":
-		return e.validate(rest)
-	case "explain":
-		return e.explain(rest)
-	case "action":
-		return e.action(ctx, rest)
-	case "status":
-		return e.status(ctx, rest)
-	case "queue":
-		return e.queue(ctx, rest)
-	case "simulator":
-		return e.simulator(ctx, rest)
-	case "demo":
-		return e.demo(ctx, rest)
-	case "version", "--version", "-version":
-		fmt.Fprintln(e.stdout, ver.Line(Version, Commit, Date))
-		return nil
-	case "help", "-h", "--help", "-help":
-		fmt.Fprint(e.stdout, options.Usage)
-		return nil
+	c, err := options.Find(args[0])
+	if err != nil {
+		return usageErr(err)
 	}
-	return usagef("unknown command %q; valid commands are plan, purge, validate, explain, status, queue, simulator, demo, version, help", cmd)
+	return e.commands()[c.Name](ctx, args[1:])
+}
+
+// commands run options.Commands by name; TestEveryCommandHasHelp checks
+// that the two lists agree.
+func (e *env) commands() map[string]func(context.Context, []string) error {
+	return map[string]func(context.Context, []string) error{
+		"plan": e.plan, "purge": e.purge, "action": e.action, "status": e.status, "queue": e.queue,
+		"simulator": e.simulator, "demo": e.demo, "version": e.printVersion, "help": e.help,
+		"validate": func(_ context.Context, a []string) error { return e.validate(a) },
+		"explain":  func(_ context.Context, a []string) error { return e.explain(a) },
+	}
+}
+
+// help prints the overview or a command's help (see options.HelpText).
+func (e *env) help(ctx context.Context, args []string) error {
+	text, err := options.HelpText(args, e.getenv)
+	if errors.Is(err, options.ErrOwnHelp) {
+		return e.commands()[args[0]](ctx, []string{"--help"})
+	}
+	if err != nil {
+		return usageErr(err)
+	}
+	fmt.Fprint(e.stdout, text)
+	return nil
+}
+
+// printVersion prints the build's version line.
+func (e *env) printVersion(_ context.Context, args []string) error {
+	o := &options.Options{}
+	err := e.parse(e.flags("version", o), args, o)
+	if err == nil {
+		fmt.Fprintln(e.stdout, ver.Line(Version, Commit, Date))
+	}
+	return err
 }
 
 // akamaiGlobals takes the flags the Akamai CLI puts before the command
@@ -167,18 +178,18 @@ func (e *env) akamaiGlobals(args []string) ([]string, error) {
 // version is the build's version (see package version).
 func version() string { return ver.Name(Version) }
 
-// flags is a flag set with the flags every command shares.
+// flags is the named command's flag set (see options.FlagSet).
 func (e *env) flags(name string, o *options.Options) *flag.FlagSet {
-	return options.Common(name, e.getenv, o)
+	return options.FlagSet(name, e.getenv, o)
 }
 
-// parse parses args into fs (see options.Parse): -h prints the help,
-// every other error is the user's (exit 2).
+// parse parses args into fs (see options.Parse): -h prints the command's
+// help, made from fs; every other error is the user's (exit 2).
 func (e *env) parse(fs *flag.FlagSet, args []string, o *options.Options) error {
 	err := options.Parse(fs, args, o)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
-		fmt.Fprint(e.stdout, options.Usage)
+		fmt.Fprint(e.stdout, options.Help(fs))
 		return err
 	case err != nil:
 		return usageErr(err)

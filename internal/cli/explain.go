@@ -17,7 +17,6 @@ import (
 func (e *env) explain(args []string) error {
 	o := &options.Options{}
 	fs := e.flags("explain", o)
-	options.Output(fs, o)
 	flags, paths := options.SplitArgs(fs, args)
 	if err := e.parse(fs, flags, o); err != nil {
 		return err

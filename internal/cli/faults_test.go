@@ -301,7 +301,7 @@ func TestQueryUsage(t *testing.T) {
 		{[]string{"status", "x", "--timeout", "0s"}, "--timeout must be positive"},
 		{[]string{"queue", "urgent"}, `unknown queue "urgent"`},
 		{[]string{"queue", "default", "emergency"}, "at most one queue name"},
-		{[]string{"queue", "--nope"}, "flag provided but not defined: -nope"},
+		{[]string{"queue", "--nope"}, "unknown flag --nope for queue (see 'ccu-purge help queue')"},
 	} {
 		r := runQuick(t, nil, append(tc.args, flags...)...)
 		oneMessage(t, r, ExitUsage, tc.want)

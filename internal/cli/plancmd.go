@@ -11,8 +11,6 @@ import (
 func (e *env) plan(ctx context.Context, args []string) error {
 	o := &options.Options{}
 	fs := e.flags("plan", o)
-	options.Range(fs, e.getenv, o)
-	options.Output(fs, o)
 	if err := e.parse(fs, args, o); err != nil {
 		return err
 	}

@@ -82,7 +82,7 @@ func TestSimulatorHelp(t *testing.T) {
 			if r.code != ExitOK || r.stderr != "" {
 				t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 			}
-			if strings.Contains(r.stdout, options.Usage) || !strings.HasPrefix(r.stdout, "Usage: ccu-purge simulator") {
+			if strings.Contains(r.stdout, options.Overview()) || !strings.HasPrefix(r.stdout, "Usage: ccu-purge simulator") {
 				t.Errorf("not the simulator's own usage:\n%s", r.stdout)
 			}
 			lines := strings.Split(r.stdout, "\n")

@@ -18,7 +18,6 @@ import (
 // arguments and the time budget.
 func (e *env) queryFlags(name string, args []string, o *options.Options) ([]string, time.Duration, error) {
 	fs := e.flags(name, o)
-	options.Query(fs, o)
 	flags, rest := options.SplitArgs(fs, args)
 	if err := e.parse(fs, flags, o); err != nil {
 		return nil, 0, err

@@ -21,6 +21,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/ccu-purge/ccu-purge/internal/purge"
+	"github.com/ccu-purge/ccu-purge/internal/suggest"
 )
 
 // Config is a loaded, validated and compiled .ccu-purge.yml.
@@ -242,7 +243,7 @@ func (p *parser) fields(n *yaml.Node, what string, set map[string]func(v *yaml.N
 		f, ok := set[k.Value]
 		switch {
 		case !ok:
-			p.errorf(k, "unknown key %q in %s; valid keys are %s", k.Value, what, keys(set))
+			p.errorf(k, "unknown key %q in %s;%s valid keys are %s", k.Value, what, suggest.Hint(k.Value, slices.Sorted(maps.Keys(set))), keys(set))
 		case seen[k.Value]:
 			p.errorf(k, "key %q appears twice in %s", k.Value, what)
 		default:

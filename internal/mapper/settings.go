@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ccu-purge/ccu-purge/internal/purge"
+	"github.com/ccu-purge/ccu-purge/internal/suggest"
 )
 
 // What to do when the base commit is unknown (first push, zero SHA) or
@@ -60,7 +61,7 @@ func enumSetting[T ~string](key string, valid []T, field func(*Config) *T) setti
 			*field(c) = T(v)
 			return nil
 		}
-		return fmt.Errorf("unknown %s %q; valid values are %q", key, v, valid)
+		return fmt.Errorf("unknown %s %q;%s valid values are %q", key, v, suggest.Hint(v, valid), valid)
 	}
 }
 

@@ -132,7 +132,7 @@ func Parse(fs *flag.FlagSet, args []string, o *Options) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
-		return fmt.Errorf("%s: %w (see 'ccu-purge help')", fs.Name(), err)
+		return flagError(fs, err)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q: flags start with --", fs.Arg(0))

@@ -37,7 +37,7 @@ func TestParsePurge(t *testing.T) {
 				Timeout: 10 * time.Minute, Concurrency: 8, Overrides: map[string]string{"network": "staging", "on_unknown_base": "all"}}},
 		{name: "batch size 0", args: []string{"--batch-size", "0"}, err: "--batch-size 0 is out of range: give 1 to 500 objects per request"},
 		{name: "batch size 501", args: []string{"--batch-size", "501"}, err: "--batch-size 501 is out of range: give 1 to 500 objects per request"},
-		{name: "unknown flag", args: []string{"--form", "v1"}, err: "purge: flag provided but not defined: -form (see 'ccu-purge help')"},
+		{name: "unknown flag", args: []string{"--form", "v1"}, err: "unknown flag --form for purge; did you mean --from? (see 'ccu-purge help purge')"},
 		{name: "an argument", args: []string{"v1"}, err: `unexpected argument "v1": flags start with --`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,63 +1,180 @@
 package options
 
-// Usage is the tool's help: every command, the flags they share, how
-// the base is chosen, and the exit codes.
-const Usage = `ccu-purge: purge from Akamai's cache exactly what a deploy changed.
+import (
+	"cmp"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
 
-Usage:
-  ccu-purge plan     --from REV|--state FILE [--to REV] [--output text|json]
-                                                                  show what would be purged
-  ccu-purge purge    --from REV|--state FILE [--to REV] [--dry-run] [--report FILE]
-  ccu-purge validate [--config FILE]                              check the config, list every problem
-  ccu-purge explain PATH...                                       which rule a path meets, and what it purges
-  ccu-purge status ID|progressUri [--timeout 1m]                  a CCU v2 purge's status
-  ccu-purge queue [default|emergency] [--timeout 1m]              a CCU v2 queue's length
-  ccu-purge simulator [--dir DIR] [--script LIST]                 run the local CCU simulator (simulator --help)
-  ccu-purge demo [--repo DIR]                                     plan and purge the bundled example (built in DIR if missing)
-  ccu-purge version | help
+	"github.com/ccu-purge/ccu-purge/internal/mapper"
+)
 
-Common flags:
-  --repo DIR        repository (default ".", parents are searched)
-  --config FILE     rules (default .ccu-purge.yml at the repository root;
-                    in a bare repository, read from the --to commit)
-  --edgerc FILE     Akamai credentials (default $AKAMAI_EDGERC, else ~/.edgerc);
-                    without --edgerc or AKAMAI_EDGERC, AKAMAI_CCU_* or
-                    AKAMAI_* variables are read first
-  --section NAME    .edgerc section (default $AKAMAI_EDGERC_SECTION, else
-                    "ccu", then "default")
-  --ca-cert FILE    also trust this CA certificate (e.g. the simulator's)
-  --verbose         log each request (never credentials)
+// exitCodes end the overview and every command's help.
+const exitCodes = `Exit codes: 0 success or nothing to purge, 1 a purge failed,
+2 usage, config or input error (nothing was sent).
+`
 
-Choosing the base (plan and purge), first that applies:
+// Overview is the tool's help: every command in one line, where each
+// command's own help is, and the exit codes.
+func Overview() string {
+	var b strings.Builder
+	b.WriteString("ccu-purge: purge from Akamai's cache exactly what a deploy changed.\n\n")
+	b.WriteString("Usage: ccu-purge COMMAND [flags]\n\nCommands:\n")
+	for _, c := range Commands {
+		fmt.Fprintf(&b, "  %-10s %s\n", c.Name, c.Summary)
+	}
+	b.WriteString("\nRun 'ccu-purge help COMMAND' or 'ccu-purge COMMAND --help' for its flags and examples.\n\n")
+	b.WriteString("Examples:\n  $ ccu-purge plan --from v1.4.0\n")
+	b.WriteString("  $ ccu-purge purge --from \"$LAST_DEPLOYED\" --to HEAD --report purge-report.json\n\n")
+	b.WriteString(exitCodes)
+	return b.String()
+}
+
+// Help is the help of the command fs is named after, listing fs's flags:
+// the flag set the command parses with, so a flag added to it appears
+// here by itself.
+func Help(fs *flag.FlagSet) string {
+	c, ok := Lookup(fs.Name())
+	if !ok {
+		c = Command{Name: fs.Name()}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Usage: ccu-purge %s\n", strings.TrimSpace(c.Name+" "+c.Args))
+	if about := cmp.Or(c.About, c.Summary); about != "" {
+		fmt.Fprintf(&b, "\n%s\n", about)
+	}
+	if flags := flagLines(fs); flags != "" {
+		fmt.Fprintf(&b, "\nFlags:\n%s", flags)
+	}
+	b.WriteString(notes(c, fs))
+	if len(c.Examples) > 0 {
+		b.WriteString("\nExamples:\n")
+		for _, ex := range c.Examples {
+			fmt.Fprintf(&b, "  $ %s\n", ex)
+		}
+	}
+	b.WriteString("\n" + exitCodes)
+	return b.String()
+}
+
+// flagLines is one line per flag of fs, in name order: --name, its value
+// (FILE, N…), what it does and its default when not the zero value.
+func flagLines(fs *flag.FlagSet) string {
+	type line struct{ left, right string }
+	var lines []line
+	width := 0
+	fs.VisitAll(func(f *flag.Flag) {
+		l := line{"--" + f.Name, f.Usage}
+		if v := placeholder(f); v != "" {
+			l.left += " " + v
+		}
+		if d := defaultText(f); d != "" {
+			l.right += " (default " + d + ")"
+		}
+		width = max(width, len(l.left))
+		lines = append(lines, l)
+	})
+	var b strings.Builder
+	for _, l := range lines {
+		fmt.Fprintf(&b, "  %-*s  %s\n", width, l.left, l.right)
+	}
+	return b.String()
+}
+
+// placeholders name the values of flags whose type alone says little.
+// They are kept here, not as `FILE` in the flags' usage strings, so the
+// flag definitions stay as they are; a flag missing here gets its type,
+// or the word its usage quotes in backquotes (flag.UnquoteUsage).
+var placeholders = map[string]string{
+	"repo": "DIR", "config": "FILE", "edgerc": "FILE", "section": "NAME", "ca-cert": "FILE",
+	"from": "REV", "to": "REV", "state": "FILE", "report": "FILE", "dotenv": "FILE", "junit": "FILE",
+	"output": "text|json",
+}
+
+// placeholder is the word after --name in the help: "" for a boolean.
+func placeholder(f *flag.Flag) string {
+	kind, _ := flag.UnquoteUsage(f)
+	if p, ok := placeholders[f.Name]; ok && kind != "" {
+		return p
+	}
+	switch kind {
+	case "string", "value":
+		return "VALUE"
+	case "int", "uint", "int64", "uint64":
+		return "N"
+	}
+	return strings.ToUpper(kind)
+}
+
+// defaultText is a flag's default as the help shows it: "" for the zero
+// value, a duration without its trailing zero units (10m, not 10m0s).
+func defaultText(f *flag.Flag) string {
+	switch d := f.DefValue; d {
+	case "", "0", "false", "0s":
+		return ""
+	default:
+		if kind, _ := flag.UnquoteUsage(f); kind == "duration" {
+			for _, zero := range []string{"m0s", "h0m"} {
+				if strings.HasSuffix(d, zero) {
+					d = d[:len(d)-2]
+				}
+			}
+		}
+		return d
+	}
+}
+
+// notes explain the flags whose meaning a line cannot hold, for the
+// commands that take them: where credentials come from, how the base is
+// chosen, and which flags override the config.
+func notes(c Command, fs *flag.FlagSet) string {
+	var b strings.Builder
+	if c.Sends && fs.Lookup("edgerc") != nil {
+		b.WriteString(`
+Credentials: --edgerc FILE, else $AKAMAI_EDGERC, else ~/.edgerc, in the
+section --section NAME, else $AKAMAI_EDGERC_SECTION, else "ccu", then
+"default"; without --edgerc or AKAMAI_EDGERC, AKAMAI_CCU_* or AKAMAI_*
+variables are read first. Credentials never appear in any output.
+`)
+	}
+	if fs.Lookup("from") != nil {
+		b.WriteString(`
+Choosing the base, first that applies:
   --from REV        the commit the edge serves now
   --state FILE      the last commit purged on the network, recorded in FILE
                     by the last run that purged everything (also
                     CCU_PURGE_STATE); pull and merge requests skip it
   the CI context    GitHub push/pull_request/merge_group, GitLab, Jenkins
   on_unknown_base   when none names a usable base: fail, cpcode or all
+`)
+	}
+	if keys := mapper.OverrideKeys(); len(keys) > 0 && fs.Lookup(strings.TrimPrefix(mapper.FlagName(keys[0]), "--")) != nil {
+		fmt.Fprintf(&b, "\nConfig settings: flags > CCU_PURGE_* variables > the file, e.g. --network\nstaging or CCU_PURGE_NETWORK=staging.\n")
+	}
+	return b.String()
+}
 
-Config settings (flags > CCU_PURGE_* variables > the file):
-  --api, --network, --action, --queue, --threshold, --on-unknown-base,
-  --fetch, --unmatched   e.g. --network staging or CCU_PURGE_NETWORK=staging
+// ErrOwnHelp means the command prints its own help (the simulator):
+// run it with --help.
+var ErrOwnHelp = errors.New("the command prints its own help")
 
-purge flags:
-  --dry-run         print what would be sent, send nothing (no credentials needed)
-  --report FILE     JSON report: every request, purged and notPurged objects
-  --junit FILE      JUnit XML report, a test case per request (Jenkins' junit
-                    step, GitLab's artifacts:reports:junit)
-  --dotenv FILE     the outputs as KEY=value lines (GitLab's dotenv report)
-  --wait            wait until purges take effect (v2: poll; Fast Purge: estimatedSeconds)
-  --timeout 10m     time budget for retries, pacing, queue waits and --wait
-  --concurrency 8   requests in flight
-  --delay 0         wait before purging, e.g. 30s, so origins finish syncing
-  --batch-size 500  objects per request (also for plan); Fast Purge CP codes
-                    go at most 300 a request (the account's bucket)
-
-Examples:
-  ccu-purge plan --from v1.4.0
-  ccu-purge purge --from "$LAST_DEPLOYED" --to HEAD --report purge-report.json
-  ccu-purge purge --state .ccu-purge-state.json   # after a first run with --from
-
-Exit codes: 0 success or nothing to purge, 1 a purge failed,
-2 usage, config or input error (nothing was sent).
-`
+// HelpText is what `ccu-purge help [COMMAND]` prints: the overview, or
+// the command's help made from the flag set it parses with. An unknown
+// command is an error with a suggestion.
+func HelpText(args []string, getenv func(string) string) (string, error) {
+	if len(args) == 0 {
+		return Overview(), nil
+	}
+	if len(args) > 1 {
+		return "", fmt.Errorf("help takes one command, not %d: ccu-purge help %s", len(args), args[0])
+	}
+	c, err := Find(args[0])
+	switch {
+	case err != nil:
+		return "", err
+	case c.Flags == nil:
+		return "", ErrOwnHelp
+	}
+	return Help(FlagSet(c.Name, getenv, &Options{})), nil
+}

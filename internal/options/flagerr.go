@@ -1,0 +1,38 @@
+package options
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/ccu-purge/ccu-purge/internal/suggest"
+)
+
+// flagError rewrites the flag package's error in the tool's own spelling
+// (--from, not Go's -from) and points at the command's help; an unknown
+// flag gets the nearest of the command's flags as a suggestion. The flag
+// package's errors carry no sentinel to wrap, only their text.
+func flagError(fs *flag.FlagSet, err error) error {
+	see := fmt.Sprintf("(see 'ccu-purge help %s')", fs.Name())
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		name = strings.TrimLeft(name, "-")
+		if s, ok := suggest.Nearest(name, flagNames(fs)); ok {
+			return fmt.Errorf("unknown flag --%s for %s; did you mean --%s? %s", name, fs.Name(), s, see)
+		}
+		return fmt.Errorf("unknown flag --%s for %s %s", name, fs.Name(), see)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return fmt.Errorf("--%s needs a value %s", strings.TrimLeft(name, "-"), see)
+	}
+	// invalid value "x" for flag -batch-size: parse error
+	msg = strings.Replace(msg, " for flag -", " for --", 1)
+	return fmt.Errorf("%s: %s %s", fs.Name(), msg, see)
+}
+
+// flagNames are the names of fs's flags, in name order.
+func flagNames(fs *flag.FlagSet) []string {
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	return names
+}
