@@ -23,9 +23,16 @@ func (e *env) plan(ctx context.Context, args []string) error {
 	if o.Output == "json" {
 		return rpt.JSON(e.stdout, p)
 	}
-	printPlan(e.stdout, p)
+	printPlan(e.stdout, p, o.Quiet)
 	return nil
 }
 
-// printPlan writes the plan for a person (see report.Plan).
-func printPlan(w io.Writer, p *planned) { rpt.Plan(w, p.Range, p.Plan) }
+// printPlan writes the plan for a person (see report.Plan), without its
+// long lists when quiet.
+func printPlan(w io.Writer, p *planned, quiet bool) {
+	if quiet {
+		rpt.QuietPlan(w, p.Range, p.Plan)
+		return
+	}
+	rpt.Plan(w, p.Range, p.Plan)
+}

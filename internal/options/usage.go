@@ -52,6 +52,8 @@ purge flags:
   --delay 0         wait before purging, e.g. 30s, so origins finish syncing
   --batch-size 500  objects per request (also for plan); Fast Purge CP codes
                     go at most 300 a request (the account's bucket)
+  --quiet           the plan without its lists of changes, objects and ignored
+                    files (also for plan); warnings, errors and the summary stay
 
 Examples:
   ccu-purge plan --from v1.4.0
