@@ -27,12 +27,5 @@ func (e *env) plan(ctx context.Context, args []string) error {
 	return nil
 }
 
-// printPlan writes the plan for a person (see report.Plan), without its
-// long lists when quiet.
-func printPlan(w io.Writer, p *planned, quiet bool) {
-	if quiet {
-		rpt.QuietPlan(w, p.Range, p.Plan)
-		return
-	}
-	rpt.Plan(w, p.Range, p.Plan)
-}
+// printPlan writes the plan for a person (see report.Plan, QuietPlan).
+func printPlan(w io.Writer, p *planned, quiet bool) { rpt.PlanText(quiet)(w, p.Range, p.Plan) }

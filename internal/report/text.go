@@ -23,6 +23,14 @@ func Plan(w io.Writer, rng plan.Range, p *plan.Plan) { textPlan(w, rng, p, false
 // range, submodules, fallback, each request's line and the summary stay.
 func QuietPlan(w io.Writer, rng plan.Range, p *plan.Plan) { textPlan(w, rng, p, true) }
 
+// PlanText is QuietPlan when quiet (--quiet), else Plan.
+func PlanText(quiet bool) func(io.Writer, plan.Range, *plan.Plan) {
+	if quiet {
+		return QuietPlan
+	}
+	return Plan
+}
+
 // quietUnmatched is how many unmatched files a quiet plan still names:
 // enough to see what kind of file the rules miss.
 const quietUnmatched = 3
