@@ -23,7 +23,18 @@ import (
 // Flags are the purge flags the Action has an input for, each of the
 // flag's name, in the order their values are checked.
 var Flags = []string{"config", "from", "to", "state", "api", "network", "action", "queue", "dry-run", "wait",
-	"delay", "report", "junit", "section"}
+	"delay", "report", "junit", "section", "timeout", "threshold", "unmatched", "on-unknown-base", "fetch",
+	"batch-size", "concurrency", "verbose", "quiet"}
+
+// NoInput are the purge flags the Action has no input for, and why: a
+// test fails on any other flag without one, so a new flag gets an input
+// or a reason here.
+var NoInput = map[string]string{
+	"repo":    "the repository is the workspace the runner checked out (GITHUB_WORKSPACE)",
+	"edgerc":  "the edgerc input takes the file's content from a secret, not a path on the runner",
+	"ca-cert": "Akamai's API has a publicly trusted certificate; only the simulator needs another",
+	"dotenv":  "GitLab's dotenv report: the Action writes step outputs and the job summary instead",
+}
 
 // Defaults are the flags whose default differs in the Action: its head is
 // the event's commit (GITHUB_SHA), not the checkout's HEAD, and its state
@@ -45,8 +56,8 @@ var Own = []string{"edgerc", "fail-on"}
 func All() []string { return slices.Concat(Flags, Credentials, Own) }
 
 // SetFlags sets in fs the flag of each input given (an empty one keeps the
-// default). A value the flag refuses, or a negative duration (no input
-// takes one), is that input's error, worded for the input.
+// default). A value the flag refuses, or one out of range for its type
+// (see outOfRange), is that input's error, worded for the input.
 func SetFlags(fs *flag.FlagSet, in func(string) string) error {
 	for _, name := range Flags {
 		v := in(name)
@@ -54,29 +65,40 @@ func SetFlags(fs *flag.FlagSet, in func(string) string) error {
 			continue
 		}
 		f := fs.Lookup(name)
-		if err := fs.Set(name, v); err != nil || value[time.Duration](f) < 0 {
+		if err := fs.Set(name, v); err != nil || outOfRange(f) {
 			return invalid(f, v)
 		}
 	}
 	return nil
 }
 
-// invalid says what an input of f's type takes: only booleans and
-// durations can be refused.
+// invalid says what an input of f's type takes: only booleans,
+// durations and whole numbers can be refused (the config settings'
+// inputs are checked with the config).
 func invalid(f *flag.Flag, v string) error {
-	if _, ok := f.Value.(flag.Getter).Get().(time.Duration); ok {
+	switch f.Value.(flag.Getter).Get().(type) {
+	case time.Duration:
 		return fmt.Errorf("input %s must be a duration such as 30s or 2m, not %q", f.Name, v)
+	case int:
+		return fmt.Errorf("input %s must be a positive whole number, not %q", f.Name, v)
 	}
 	return fmt.Errorf("input %s must be true or false, not %q", f.Name, v)
 }
 
-// value is f's value when it is a T, else T's zero value.
-func value[T any](f *flag.Flag) T {
-	var v T
-	if g, ok := f.Value.(flag.Getter); ok {
-		v, _ = g.Get().(T)
+// outOfRange reports a value of f's type that no input takes: a negative
+// duration, or a number below 1 (batch-size, concurrency).
+func outOfRange(f *flag.Flag) bool {
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return false
 	}
-	return v
+	switch v := g.Get().(type) {
+	case time.Duration:
+		return v < 0
+	case int:
+		return v < 1
+	}
+	return false
 }
 
 // CheckFailOn returns the fail-on policy, "error" when none is given.

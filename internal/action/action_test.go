@@ -15,8 +15,10 @@ func given(m map[string]string) func(string) string { return func(k string) stri
 // settings are the flags SetFlags can set, as plain data.
 type settings struct {
 	Config, From, To, State, API, Network, Action, Queue, Report, Junit, Section string
-	DryRun, Wait                                                                 bool
-	Delay                                                                        time.Duration
+	Threshold, Unmatched, OnUnknownBase, Fetch                                   string
+	DryRun, Wait, Verbose, Quiet                                                 bool
+	Delay, Timeout                                                               time.Duration
+	BatchSize, Concurrency                                                       int
 }
 
 // flags is a FlagSet with one flag of each input, of the type purge gives
@@ -24,7 +26,8 @@ type settings struct {
 func flags(s *settings) *flag.FlagSet {
 	fs := flag.NewFlagSet("purge", flag.ContinueOnError)
 	for name, p := range map[string]*string{"config": &s.Config, "from": &s.From, "state": &s.State, "api": &s.API, "network": &s.Network,
-		"action": &s.Action, "queue": &s.Queue, "report": &s.Report, "junit": &s.Junit} {
+		"action": &s.Action, "queue": &s.Queue, "report": &s.Report, "junit": &s.Junit,
+		"threshold": &s.Threshold, "unmatched": &s.Unmatched, "on-unknown-base": &s.OnUnknownBase, "fetch": &s.Fetch} {
 		fs.StringVar(p, name, "", "")
 	}
 	fs.StringVar(&s.To, "to", "HEAD", "")
@@ -32,6 +35,11 @@ func flags(s *settings) *flag.FlagSet {
 	fs.BoolVar(&s.DryRun, "dry-run", false, "")
 	fs.BoolVar(&s.Wait, "wait", false, "")
 	fs.DurationVar(&s.Delay, "delay", 0, "")
+	fs.DurationVar(&s.Timeout, "timeout", 10*time.Minute, "")
+	fs.IntVar(&s.BatchSize, "batch-size", 500, "")
+	fs.IntVar(&s.Concurrency, "concurrency", 8, "")
+	fs.BoolVar(&s.Verbose, "verbose", false, "")
+	fs.BoolVar(&s.Quiet, "quiet", false, "")
 	return fs
 }
 
@@ -43,13 +51,22 @@ func TestSetFlags(t *testing.T) {
 		want    settings
 		wantErr string
 	}{
-		{"none keeps the defaults", nil, settings{To: "HEAD", Section: "ccu"}, ""},
+		{"none keeps the defaults", nil, settings{To: "HEAD", Section: "ccu", Timeout: 10 * time.Minute, BatchSize: 500, Concurrency: 8}, ""},
 		{"strings", map[string]string{"config": "c.yml", "from": "v1", "to": "v2", "state": "s.json", "report": "r.json", "junit": "j.xml", "section": "prod"},
-			settings{Config: "c.yml", From: "v1", To: "v2", State: "s.json", Report: "r.json", Junit: "j.xml", Section: "prod"}, ""},
+			settings{Config: "c.yml", From: "v1", To: "v2", State: "s.json", Report: "r.json", Junit: "j.xml", Section: "prod", Timeout: 10 * time.Minute, BatchSize: 500, Concurrency: 8}, ""},
 		{"config keys", map[string]string{"api": "ccu-v2", "network": "staging", "action": "delete", "queue": "emergency"},
-			settings{To: "HEAD", Section: "ccu", API: "ccu-v2", Network: "staging", Action: "delete", Queue: "emergency"}, ""},
-		{"booleans and a duration", map[string]string{"dry-run": "true", "wait": "0", "delay": "2m"}, settings{To: "HEAD", Section: "ccu", DryRun: true, Delay: 2 * time.Minute}, ""},
-		{"an input that is no flag's is not read", map[string]string{"fail-on": "never", "host": "h"}, settings{To: "HEAD", Section: "ccu"}, ""},
+			settings{To: "HEAD", Section: "ccu", Timeout: 10 * time.Minute, BatchSize: 500, Concurrency: 8, API: "ccu-v2", Network: "staging", Action: "delete", Queue: "emergency"}, ""},
+		{"booleans and a duration", map[string]string{"dry-run": "true", "wait": "0", "delay": "2m"}, settings{To: "HEAD", Section: "ccu", Timeout: 10 * time.Minute, BatchSize: 500, Concurrency: 8, DryRun: true, Delay: 2 * time.Minute}, ""},
+		{"an input that is no flag's is not read", map[string]string{"fail-on": "never", "host": "h"}, settings{To: "HEAD", Section: "ccu", Timeout: 10 * time.Minute, BatchSize: 500, Concurrency: 8}, ""},
+		{"settings", map[string]string{"threshold": "100", "unmatched": "error", "on-unknown-base": "cpcode", "fetch": "never"},
+			settings{To: "HEAD", Section: "ccu", Timeout: 10 * time.Minute, BatchSize: 500, Concurrency: 8, Threshold: "100", Unmatched: "error", OnUnknownBase: "cpcode", Fetch: "never"}, ""},
+		{"budget, sizes and output", map[string]string{"timeout": "2m", "batch-size": "50", "concurrency": "2", "verbose": "true", "quiet": "true"},
+			settings{To: "HEAD", Section: "ccu", Timeout: 2 * time.Minute, BatchSize: 50, Concurrency: 2, Verbose: true, Quiet: true}, ""},
+		{"batch-size not a number", map[string]string{"batch-size": "many"}, settings{}, `input batch-size must be a positive whole number, not "many"`},
+		{"batch-size zero", map[string]string{"batch-size": "0"}, settings{}, `input batch-size must be a positive whole number, not "0"`},
+		{"concurrency negative", map[string]string{"concurrency": "-2"}, settings{}, `input concurrency must be a positive whole number, not "-2"`},
+		{"timeout not a duration", map[string]string{"timeout": "10"}, settings{}, `input timeout must be a duration such as 30s or 2m, not "10"`},
+		{"quiet not a boolean", map[string]string{"quiet": "very"}, settings{}, `input quiet must be true or false, not "very"`},
 		{"dry-run not a boolean", map[string]string{"dry-run": "x"}, settings{}, `input dry-run must be true or false, not "x"`},
 		{"wait not a boolean", map[string]string{"wait": "soon"}, settings{}, `input wait must be true or false, not "soon"`},
 		{"delay not a duration", map[string]string{"delay": "x"}, settings{}, `input delay must be a duration such as 30s or 2m, not "x"`},

@@ -501,3 +501,34 @@ func TestActionLegacyCommandsInPaths(t *testing.T) {
 		t.Errorf("purge-ids output = %q", got)
 	}
 }
+
+// The inputs that tune a run reach purge: batch-size splits the five URLs
+// into requests of two, quiet drops the plan's lists, threshold falls back
+// to the config's CP code, unmatched: error refuses the plan, and a bad
+// number is the input's error, before anything is sent.
+func TestActionTuningInputs(t *testing.T) {
+	t.Parallel()
+	g := newGHA(t, siteConfig+"cpcodes: [777]\n", pushEv)
+	code, out := g.run("push", map[string]string{"edgerc": g.edgerc, "batch-size": "2", "quiet": "true", "timeout": "1m", "concurrency": "1", "verbose": "true"})
+	if p := g.sim.Purges(); code != 0 || len(p) != 3 {
+		t.Fatalf("exit %d, %d purges, want 3 of at most 2 URLs\n%s", code, len(p), out)
+	}
+	if strings.Contains(out, "https://www.example.com/index.html\n") || !strings.Contains(out, "5 changes → 5 objects in 3 requests (1 unmatched, 0 ignored, no fallback)") {
+		t.Errorf("quiet: the log lists the objects, or lacks the summary line:\n%s", out)
+	}
+	if n := strings.Count(out, "ccu-purge: POST /ccu/v3/invalidate/url/production -> 201"); n != 3 {
+		t.Errorf("verbose: %d requests logged, want 3:\n%s", n, out)
+	}
+	code, out = g.run("push", map[string]string{"edgerc": g.edgerc, "threshold": "3"})
+	if p := g.sim.Purges(); code != 0 || len(p) != 4 || p[3].Type != "cpcode" {
+		t.Errorf("threshold 3: exit %d, purges %+v\n%s", code, p, out)
+	}
+	code, out = g.run("push", map[string]string{"edgerc": g.edgerc, "unmatched": "error"})
+	if code != ExitUsage || !strings.Contains(out, "unmatched: error") || len(g.sim.Purges()) != 4 {
+		t.Errorf("unmatched error: exit %d, %d purges:\n%s", code, len(g.sim.Purges()), out)
+	}
+	code, out = g.run("push", map[string]string{"edgerc": g.edgerc, "batch-size": "0"})
+	if code != ExitUsage || !strings.Contains(out, `input batch-size must be a positive whole number, not "0"`) || len(g.sim.Purges()) != 4 {
+		t.Errorf("batch-size 0: exit %d, %d purges:\n%s", code, len(g.sim.Purges()), out)
+	}
+}

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"flag"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +17,7 @@ import (
 // actionSettings is what the Action's inputs set, as plain data.
 type actionSettings struct {
 	Repo, Config, From, To, State, Report, Junit, Section, Edgerc string
-	SectionSet, EdgercSet, DryRun, Wait                           bool
+	SectionSet, EdgercSet, DryRun, Wait, Verbose, Quiet           bool
 	Delay, Timeout                                                time.Duration
 	Concurrency, BatchSize                                        int
 	Overrides                                                     map[string]string
@@ -52,6 +54,15 @@ func TestActionInputsAsFlags(t *testing.T) {
 			with(func(s *actionSettings) {
 				s.Overrides = map[string]string{"api": "ccu-v2", "network": "staging", "action": "delete", "queue": "emergency"}
 			}), ""},
+		{"settings of the config", map[string]string{"INPUT_THRESHOLD": "100", "INPUT_UNMATCHED": "error", "INPUT_ON-UNKNOWN-BASE": "cpcode", "INPUT_FETCH": "never"},
+			with(func(s *actionSettings) {
+				s.Overrides = map[string]string{"threshold": "100", "unmatched": "error", "on_unknown_base": "cpcode", "fetch": "never"}
+			}), ""},
+		{"budget, sizes and output", map[string]string{"INPUT_TIMEOUT": "2m", "INPUT_BATCH-SIZE": "50", "INPUT_CONCURRENCY": "2", "INPUT_VERBOSE": "true", "INPUT_QUIET": "true"},
+			with(func(s *actionSettings) {
+				s.Timeout, s.BatchSize, s.Concurrency, s.Verbose, s.Quiet = 2*time.Minute, 50, 2, true, true
+			}), ""},
+		{"batch-size not a number", map[string]string{"INPUT_BATCH-SIZE": "all"}, actionSettings{}, `input batch-size must be a positive whole number, not "all"`},
 		{"section input", map[string]string{"INPUT_SECTION": "prod", "AKAMAI_EDGERC_SECTION": "other"}, with(func(s *actionSettings) { s.Section, s.SectionSet = "prod", true }), ""},
 		{"AKAMAI_EDGERC and its section", map[string]string{"AKAMAI_EDGERC": "/e", "AKAMAI_EDGERC_SECTION": "other"},
 			with(func(s *actionSettings) { s.Edgerc, s.EdgercSet, s.Section, s.SectionSet = "/e", true, "other", true }), ""},
@@ -82,7 +93,7 @@ func TestActionInputsAsFlags(t *testing.T) {
 			}
 			options.Named(fs, o)
 			got := actionSettings{o.Repo, o.Config, o.From, o.To, o.State, o.Report, o.JUnit, o.Section, o.Edgerc,
-				o.SectionSet, o.EdgercSet, o.DryRun, o.Wait, o.Delay, o.Timeout, o.Concurrency, o.BatchSize, o.Overrides}
+				o.SectionSet, o.EdgercSet, o.DryRun, o.Wait, o.Verbose, o.Quiet, o.Delay, o.Timeout, o.Concurrency, o.BatchSize, o.Overrides}
 			if d := cmp.Diff(tc.want, got); d != "" {
 				t.Errorf("settings (-want +got):\n%s", d)
 			}
@@ -110,6 +121,28 @@ func TestActionInputsAreFlags(t *testing.T) {
 	for name := range action.Defaults {
 		if fs.Lookup(name) == nil {
 			t.Errorf("the Action's default for --%s names no purge flag", name)
+		}
+	}
+}
+
+// TestEveryPurgeFlagHasAnInput: each of purge's flags is set by an Action
+// input of its name, or listed in action.NoInput with the reason, so a new
+// flag cannot be forgotten in the Action.
+func TestEveryPurgeFlagHasAnInput(t *testing.T) {
+	t.Parallel()
+	fs := options.Purge(func(string) string { return "" }, &options.Options{})
+	fs.VisitAll(func(f *flag.Flag) {
+		_, exempt := action.NoInput[f.Name]
+		switch has := slices.Contains(action.Flags, f.Name); {
+		case !has && !exempt:
+			t.Errorf("purge's --%s has no Action input: add it to action.Flags and action.yml, or to action.NoInput with the reason", f.Name)
+		case has && exempt:
+			t.Errorf("--%s has an Action input and is in action.NoInput: remove it from NoInput", f.Name)
+		}
+	})
+	for name, why := range action.NoInput {
+		if fs.Lookup(name) == nil || why == "" {
+			t.Errorf("action.NoInput lists %s (%q): name a purge flag, with the reason it has no input", name, why)
 		}
 	}
 }

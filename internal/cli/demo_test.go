@@ -5,8 +5,11 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // `make demo` runs `ccu-purge demo --repo testdata/repos/demo-site.git`
@@ -30,5 +33,47 @@ func TestDemoBuildsMissingRepo(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, "HEAD")); err != nil {
 			t.Errorf("run %d: no repository in %s: %v", i+1, dir, err)
 		}
+	}
+}
+
+// demoMasks replace what differs between runs of the demo: the temporary
+// folder, the simulator's port and the purge IDs it makes up.
+var demoMasks = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`\S*ccu-purge-demo-\d+`), "TMP"},
+	{regexp.MustCompile(`https://127\.0\.0\.1:\d+`), "https://127.0.0.1:PORT"},
+	{regexp.MustCompile(`edup-[0-9A-Za-z]+`), "PURGE-ID"},
+}
+
+// TestDemoGolden: the demo's whole output, masked (testdata/demo.golden,
+// -update rewrites it): the config it uses, one explain answer, and the
+// plan once, ending with its summary, before the purge's lines.
+func TestDemoGolden(t *testing.T) {
+	r := run(t, "demo")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d, stderr %s", r.code, r.stderr)
+	}
+	got := r.stdout
+	for _, m := range demoMasks {
+		got = m.re.ReplaceAllString(got, m.with)
+	}
+	got = filepath.ToSlash(got)
+	golden := filepath.Join("testdata", "demo.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(string(want), got); d != "" {
+		t.Errorf("demo output (-golden +got), rerun with -update if intended:\n%s", d)
+	}
+	if n := strings.Count(r.stdout, "\nRange: "); n != 1 {
+		t.Errorf("the demo prints the plan %d times, want once", n)
 	}
 }

@@ -218,7 +218,7 @@ func TestComponentInputs(t *testing.T) {
 // every input at its default, and checks the command line each gives.
 func TestComponentFlags(t *testing.T) {
 	inputs, body := readComponent(t)
-	dir, _ := site(t, siteConfig, nil)
+	dir, _ := site(t, siteConfig+"cpcodes: [777]\n", nil) // the threshold input needs what to purge instead
 	tmp := t.TempDir()
 	// A value per input that the CLI accepts on the site repository.
 	set := map[string]string{
@@ -227,6 +227,8 @@ func TestComponentFlags(t *testing.T) {
 		"api": "fast-purge", "network": "staging", "action": "invalidate", "wait": "true", "dry-run": "true",
 		"delay": "1ms", "timeout": "2m", "report": filepath.Join(tmp, "report.json"), "dotenv": filepath.Join(tmp, "purge.env"),
 		"junit": filepath.Join(tmp, "junit 'x'.xml"), "edgerc": filepath.Join(tmp, "edgerc"), "section": "ccu",
+		"queue": "default", "threshold": "100", "unmatched": "warn", "on-unknown-base": "fail", "fetch": "auto",
+		"batch-size": "50", "concurrency": "2", "verbose": "true", "quiet": "true",
 	}
 	var names []string
 	for name := range inputs {

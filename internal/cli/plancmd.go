@@ -21,9 +21,9 @@ func (e *env) plan(ctx context.Context, args []string) error {
 	if o.Output == "json" {
 		return rpt.JSON(e.stdout, p)
 	}
-	printPlan(e.stdout, p)
+	printPlan(e.stdout, p, o.Quiet)
 	return nil
 }
 
-// printPlan writes the plan for a person (see report.Plan).
-func printPlan(w io.Writer, p *planned) { rpt.Plan(w, p.Range, p.Plan) }
+// printPlan writes the plan for a person (see report.Plan, QuietPlan).
+func printPlan(w io.Writer, p *planned, quiet bool) { rpt.PlanText(quiet)(w, p.Range, p.Plan) }

@@ -127,7 +127,7 @@ func (e *env) send(ctx context.Context, o *options.Options, p *planned) (*rpt.Re
 		defer client.Close()
 		sub = client
 	}
-	printPlan(e.stdout, p)
+	printPlan(e.stdout, p, o.Quiet)
 	if o.Delay > 0 && len(p.Batches) > 0 {
 		if client == nil {
 			fmt.Fprintf(e.stdout, "Dry run: would wait %v before purging (--delay).\n", o.Delay)

@@ -59,9 +59,9 @@ func startSimulator(dir string, opts ccusim.Options, verbose bool, e *env) (*ccu
 	return sim, edgerc, ca, nil
 }
 
-// demo runs the main job on the bundled example: build the example
-// repository, start the simulator in-process, then plan and purge v1..v2
-// through the same code paths as a real run.
+// demo runs the main job on the bundled example: build it, start the
+// simulator in-process, show the config and what one changed file purges,
+// then purge v1..v2 (its plan printed once) as a real run does.
 func (e *env) demo(ctx context.Context, args []string) error {
 	o := &options.Options{}
 	fs := e.flags("demo", o)
@@ -86,8 +86,13 @@ func (e *env) demo(ctx context.Context, args []string) error {
 	}
 	defer sim.Close()
 	fmt.Fprintf(e.stdout, "== Demo: the example site %s, purged against the local CCU simulator at %s\n\n", repo, sim.URL())
-	fmt.Fprintf(e.stdout, "$ ccu-purge plan --repo %s --from v1 --to v2\n", repo)
-	if err := e.plan(ctx, []string{"--repo", repo, "--from", "v1", "--to", "v2"}); err != nil {
+	cfg, err := demo.CommittedConfig(repo, "v2")
+	if err != nil {
+		return usageErr(err)
+	}
+	fmt.Fprintf(e.stdout, "$ git --git-dir %s show v2:%s\n%s\n", repo, demo.ConfigFile, cfg)
+	fmt.Fprintf(e.stdout, "$ ccu-purge explain --repo %s %s\n", repo, demo.Explained)
+	if err := e.explain([]string{"--repo", repo, demo.Explained}); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "\n$ ccu-purge purge --repo %s --from v1 --to v2 --edgerc %s --ca-cert %s\n", repo, edgerc, ca)

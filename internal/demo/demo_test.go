@@ -3,6 +3,7 @@ package demo
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -24,5 +25,21 @@ func TestRepo(t *testing.T) {
 	}
 	if repo, shas, err = Repo(dir, tmp); err != nil || repo != dir || shas != nil {
 		t.Errorf("Repo(existing) = %q, %v, %v; want it reused, nothing built", repo, shas, err)
+	}
+}
+
+// CommittedConfig reads the rules the demo's plan uses from the commit,
+// and says which revision a repository lacks.
+func TestCommittedConfig(t *testing.T) {
+	t.Parallel()
+	repo, _, err := Repo(".", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := CommittedConfig(repo, "v2"); err != nil || got != Config {
+		t.Errorf("CommittedConfig(v2) = %q, %v; want Config", got, err)
+	}
+	if _, err := CommittedConfig(repo, "v9"); err == nil || !strings.Contains(err.Error(), "has no v9") {
+		t.Errorf("CommittedConfig(v9) = %v, want an error naming v9", err)
 	}
 }

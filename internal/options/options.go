@@ -33,6 +33,7 @@ type Options struct {
 	State                 string // --state: the last-purged-commit file, "" for none
 	Output                string // plan and explain: text or json
 	DryRun, Verbose       bool
+	Quiet                 bool              // plan and purge: the text plan without its long lists
 	BatchSize             int               // objects per request
 	Overrides             map[string]string // config keys set by flags
 	// Report, Dotenv and JUnit are the files a purge writes at its end.
@@ -80,9 +81,9 @@ func akamaiDefaults(getenv func(string) string, o *Options) (edgerc, section str
 }
 
 // Range adds the flags that choose what to purge (plan and purge): the
-// range, the state file, the batch size and a flag per overridable config
-// key (--network, --on-unknown-base…; mapper decides precedence: flags >
-// CCU_PURGE_* > file).
+// range, the state file, the batch size, --quiet (how the plan prints) and
+// a flag per overridable config key (--network, --on-unknown-base…; mapper
+// decides precedence: flags > CCU_PURGE_* > file).
 func Range(fs *flag.FlagSet, getenv func(string) string, o *Options) {
 	o.Overrides = map[string]string{}
 	for _, key := range mapper.OverrideKeys() {
@@ -95,6 +96,7 @@ func Range(fs *flag.FlagSet, getenv func(string) string, o *Options) {
 	fs.StringVar(&o.To, "to", "HEAD", "head revision")
 	fs.StringVar(&o.State, "state", getenv("CCU_PURGE_STATE"), "file that records the last purged commit per network")
 	fs.IntVar(&o.BatchSize, "batch-size", purge.MaxObjects, "objects per request, at most 500")
+	fs.BoolVar(&o.Quiet, "quiet", false, "print the plan without its lists of changes, objects and ignored files")
 }
 
 // Purge is purge's flag set: the common flags, the range and settings,

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -286,8 +287,15 @@ func (s Settings) fallbackWhat() string {
 	return strings.Join(parts, " and ")
 }
 
+// percent writes a share for a person: rounded to one decimal (1/3 is
+// 33.3%, 0.25 is 25%), and, below 0.05%, to one significant digit, so a
+// share above zero never reads as 0%.
 func percent(f float64) string {
-	return strconv.FormatFloat(f*100, 'f', -1, 64) + "%"
+	r := math.Round(f*1000) / 10
+	if r == 0 && f > 0 {
+		return strconv.FormatFloat(f*100, 'g', 1, 64) + "%"
+	}
+	return strconv.FormatFloat(r, 'f', -1, 64) + "%"
 }
 
 // countMatched is the number of paths a rule took (not ignored, not

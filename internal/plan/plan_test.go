@@ -196,6 +196,12 @@ func TestFallbackLimits(t *testing.T) {
 			"", nil, 30, ""},
 		{"share with unknown site size", matched(30), func(s *Settings) { s.ThresholdShare, s.FallbackTags = 0.3, []string{"site"} },
 			"", nil, 30, "threshold_share 30% is not applied: the number of the site's files is unknown"},
+		{"share of a third, rounded", matched(34), func(s *Settings) { s.ThresholdShare, s.SiteFiles, s.FallbackTags = 1.0/3, 100, []string{"site"} },
+			"34 changed files of 100 in the site (34%) exceed threshold_share 33.3%: purging cache tags site instead", nil, 1, ""},
+		{"share of an odd site, rounded", matched(2), func(s *Settings) { s.ThresholdShare, s.SiteFiles, s.FallbackTags = 0.25, 7, []string{"site"} },
+			"2 changed files of 7 in the site (28.6%) exceed threshold_share 25%: purging cache tags site instead", nil, 1, ""},
+		{"unknown site size, a third", matched(3), func(s *Settings) { s.ThresholdShare, s.FallbackTags = 1.0/3, []string{"site"} },
+			"", nil, 3, "threshold_share 33.3% is not applied: the number of the site's files is unknown"},
 		{"max_objects falls back", matched(11), func(s *Settings) { s.MaxTotal, s.FallbackTags = 10, []string{"site"} },
 			"11 objects exceed max_objects 10: purging cache tags site instead", nil, 1, ""},
 		{"max_objects without fallback fails", matched(11), func(s *Settings) { s.MaxTotal = 10 },
@@ -268,6 +274,23 @@ func TestPlanJSONOmitsEmptyNewFields(t *testing.T) {
 	for _, k := range []string{`"warnings"`, `"errors"`} {
 		if strings.Contains(string(b), k) {
 			t.Errorf("plan JSON has %s when empty: %s", k, b)
+		}
+	}
+}
+
+// TestPercent: a share prints rounded to at most one decimal, without a
+// trailing ".0" or float noise, and a tiny share does not read as 0%.
+func TestPercent(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		share float64
+		want  string
+	}{
+		{1.0 / 3, "33.3%"}, {0.25, "25%"}, {0.3, "30%"}, {0.29, "29%"}, {2.0 / 3, "66.7%"},
+		{1, "100%"}, {0.123456, "12.3%"}, {0.9999, "100%"}, {0.0001, "0.01%"}, {0.00044, "0.04%"},
+	} {
+		if got := percent(tc.share); got != tc.want {
+			t.Errorf("percent(%v) = %q, want %q", tc.share, got, tc.want)
 		}
 	}
 }

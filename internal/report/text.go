@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
@@ -12,8 +13,29 @@ import (
 )
 
 // Plan writes the plan for a person: range, changes, what no rule
-// covered, the fallback decision and each batch's objects.
-func Plan(w io.Writer, rng plan.Range, p *plan.Plan) {
+// covered, what was ignored, the fallback decision and each batch's
+// objects, then one summary line, so the last line of a long plan is the
+// one to read.
+func Plan(w io.Writer, rng plan.Range, p *plan.Plan) { textPlan(w, rng, p, false) }
+
+// QuietPlan is Plan without the long lists (--quiet): no changes, no
+// objects, no ignored files and only the first few unmatched ones; the
+// range, submodules, fallback, each request's line and the summary stay.
+func QuietPlan(w io.Writer, rng plan.Range, p *plan.Plan) { textPlan(w, rng, p, true) }
+
+// PlanText is QuietPlan when quiet (--quiet), else Plan.
+func PlanText(quiet bool) func(io.Writer, plan.Range, *plan.Plan) {
+	if quiet {
+		return QuietPlan
+	}
+	return Plan
+}
+
+// quietUnmatched is how many unmatched files a quiet plan still names:
+// enough to see what kind of file the rules miss.
+const quietUnmatched = 3
+
+func textPlan(w io.Writer, rng plan.Range, p *plan.Plan, quiet bool) {
 	from := rng.From
 	if from == "" {
 		from = "(unknown)"
@@ -25,15 +47,22 @@ func Plan(w io.Writer, rng plan.Range, p *plan.Plan) {
 	if rng.Policy != "" {
 		fmt.Fprintf(w, "  on_unknown_base: %s\n", rng.Policy)
 	}
-	changes(w, p)
+	if !quiet {
+		changes(w, p)
+	}
+	unmatchedFiles(w, p, quiet)
+	if !quiet {
+		ignored(w, p)
+	}
 	submodules(w, p.Submodules)
 	if p.Fallback.Used {
 		fmt.Fprintf(w, "Fallback: %s\n", p.Fallback.Reason)
 	}
-	batches(w, p)
+	batches(w, p, quiet)
+	fmt.Fprintln(w, PlanSummary(p))
 }
 
-// changes lists the diff, what no rule covered and how much was ignored.
+// changes lists the diff.
 func changes(w io.Writer, p *plan.Plan) {
 	fmt.Fprintf(w, "Changes (%d):\n", len(p.Changes))
 	for _, c := range p.Changes {
@@ -43,18 +72,40 @@ func changes(w io.Writer, p *plan.Plan) {
 		}
 		fmt.Fprintf(w, "  %s %q\n", c.Status, c.Path)
 	}
-	if len(p.Unmatched) > 0 {
-		fmt.Fprintf(w, "Unmatched, not purged (%d): no rule covers them\n", len(p.Unmatched))
-		for _, u := range p.Unmatched {
-			fmt.Fprintf(w, "  %q\n", u)
-		}
+}
+
+// unmatchedFiles lists what no rule covered; quiet, only the first few, as a
+// sample of what the rules miss.
+func unmatchedFiles(w io.Writer, p *plan.Plan, quiet bool) {
+	if len(p.Unmatched) == 0 {
+		return
 	}
-	if len(p.Ignored) > 0 {
-		fmt.Fprintf(w, "Ignored (%d)\n", len(p.Ignored))
+	fmt.Fprintf(w, "Unmatched, not purged (%d): no rule covers them\n", len(p.Unmatched))
+	shown := p.Unmatched
+	if quiet && len(shown) > quietUnmatched {
+		shown = shown[:quietUnmatched]
+	}
+	for _, u := range shown {
+		fmt.Fprintf(w, "  %q\n", u)
+	}
+	if n := len(p.Unmatched) - len(shown); n > 0 {
+		fmt.Fprintf(w, "  and %d more (the plan without --quiet lists them)\n", n)
 	}
 }
 
-func batches(w io.Writer, p *plan.Plan) {
+// ignored lists the changed files an ignore glob dropped, so a glob
+// that drops too much shows in the plan.
+func ignored(w io.Writer, p *plan.Plan) {
+	if len(p.Ignored) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "Ignored, not purged (%d): an ignore glob drops them\n", len(p.Ignored))
+	for _, f := range p.Ignored {
+		fmt.Fprintf(w, "  %q\n", f)
+	}
+}
+
+func batches(w io.Writer, p *plan.Plan, quiet bool) {
 	if len(p.Batches) == 0 {
 		fmt.Fprintln(w, "Nothing to purge.")
 		return
@@ -62,10 +113,62 @@ func batches(w io.Writer, p *plan.Plan) {
 	fmt.Fprintf(w, "Batches (%d, %d objects):\n", len(p.Batches), p.ObjectCount())
 	for i, b := range p.Batches {
 		fmt.Fprintf(w, "  %d. %s\n", i+1, describe(b))
+		if quiet {
+			continue
+		}
 		for _, o := range b.Objects {
 			fmt.Fprintf(w, "     %s\n", o)
 		}
 	}
+}
+
+// PlanSummary is the plan in one line, the text plan's last: 974 changes
+// → 856 objects in 3 requests (2 unmatched, 20 ignored, no fallback).
+// With a fallback, it says what is purged instead and why: (…, fallback:
+// 2 CP codes, 120 URLs exceed threshold 100).
+func PlanSummary(p *plan.Plan) string {
+	return fmt.Sprintf("%s → %s in %s (%d unmatched, %d ignored, %s)",
+		count(len(p.Changes), "change"), count(p.ObjectCount(), "object"), count(len(p.Batches), "request"),
+		len(p.Unmatched), len(p.Ignored), fallbackSummary(p))
+}
+
+// fallbackSummary is "no fallback", or what the fallback purges and the
+// limit that fired: the reason up to its ": purging … instead", on one line.
+func fallbackSummary(p *plan.Plan) string {
+	if !p.Fallback.Used {
+		return "no fallback"
+	}
+	var what []string
+	for _, k := range []purge.Kind{purge.CPCode, purge.Tag} {
+		if n := countKind(p, k); n > 0 {
+			what = append(what, count(n, kindNames[k]))
+		}
+	}
+	why, _, _ := strings.Cut(p.Fallback.Reason, ": purging ")
+	why = strings.Join(strings.Fields(why), " ")
+	return "fallback: " + strings.Join(append(what, why), ", ")
+}
+
+// kindNames name the objects a fallback purges, in the singular.
+var kindNames = map[purge.Kind]string{purge.CPCode: "CP code", purge.Tag: "cache tag"}
+
+// countKind counts the plan's objects of kind k.
+func countKind(p *plan.Plan, k purge.Kind) int {
+	n := 0
+	for _, b := range p.Batches {
+		if b.Type == k {
+			n += len(b.Objects)
+		}
+	}
+	return n
+}
+
+// count is n and noun, plural unless n is 1: 1 request, 3 requests.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // submodules lists the submodules the range moved: their files are
