@@ -12,6 +12,7 @@ Usage:
   ccu-purge explain PATH...                                       which rule a path meets, and what it purges
   ccu-purge status ID|progressUri [--timeout 1m]                  a CCU v2 purge's status
   ccu-purge queue [default|emergency] [--timeout 1m]              a CCU v2 queue's length
+  ccu-purge limits [url|cpcode|tag] [--timeout 1m]                Fast Purge's rate limits: the account's buckets now
   ccu-purge simulator [--dir DIR] [--script LIST]                 run the local CCU simulator (simulator --help)
   ccu-purge demo [--repo DIR]                                     plan and purge the bundled example (built in DIR if missing)
   ccu-purge version | help
