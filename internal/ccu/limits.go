@@ -88,3 +88,42 @@ func (p *pacer) seed(rl RateLimit) {
 	set(p.buckets["requests"], rl.Requests)
 	set(p.bucket(rl.Type), rl.Objects)
 }
+
+// LimitKinds are the purge types whose figures a run of batches should
+// read first (RateLimitStatus) to seed its pacing: every Fast Purge type
+// it sends when always (--limits), else those with more than
+// LimitsBefore objects. ARLs count as URLs.
+func LimitKinds(batches []purge.Batch, always bool) []purge.Kind {
+	n := map[purge.Kind]int{}
+	for _, b := range batches {
+		if b.API != purge.FastPurge {
+			continue
+		}
+		k := b.Type
+		if k.IsURL() {
+			k = purge.URL
+		}
+		n[k] += len(b.Objects)
+	}
+	var kinds []purge.Kind
+	for _, k := range []purge.Kind{purge.URL, purge.CPCode, purge.Tag} {
+		if n[k] > 0 && (always || n[k] > LimitsBefore) {
+			kinds = append(kinds, k)
+		}
+	}
+	return kinds
+}
+
+// RateLimits reads the figures of every kind in turn (RateLimitStatus)
+// and stops at the first call that fails, with what it read before.
+func (c *Client) RateLimits(ctx context.Context, kinds []purge.Kind) ([]RateLimit, error) {
+	var ls []RateLimit
+	for _, k := range kinds {
+		rl, err := c.RateLimitStatus(ctx, k)
+		if err != nil {
+			return ls, fmt.Errorf("read the %s rate limits: %w", k, err)
+		}
+		ls = append(ls, rl)
+	}
+	return ls, nil
+}

@@ -160,3 +160,27 @@ func TestSubmitSeededFromLimits(t *testing.T) {
 		}
 	}
 }
+
+func TestLimitKinds(t *testing.T) {
+	t.Parallel()
+	b := func(api purge.API, k purge.Kind, n int) purge.Batch {
+		return purge.Batch{API: api, Type: k, Objects: make([]string, n)}
+	}
+	fp := purge.FastPurge
+	big := []purge.Batch{b(fp, purge.URL, 500), b(fp, purge.URL, 500), b(fp, purge.ARL, 1), b(fp, purge.Tag, 3)}
+	for _, tc := range []struct {
+		name    string
+		batches []purge.Batch
+		always  bool
+		want    []purge.Kind
+	}{
+		{"small: none", []purge.Batch{b(fp, purge.URL, 500), b(fp, purge.CPCode, 2)}, false, nil},
+		{"past 1,000 of a kind, ARLs with URLs", big, false, []purge.Kind{purge.URL}},
+		{"--limits: every kind sent", big, true, []purge.Kind{purge.URL, purge.Tag}},
+		{"CCU v2 has no such call", []purge.Batch{b(purge.CCUv2, purge.URL, 500), b(purge.CCUv2, purge.URL, 501)}, true, nil},
+	} {
+		if d := cmp.Diff(tc.want, LimitKinds(tc.batches, tc.always)); d != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.name, d)
+		}
+	}
+}

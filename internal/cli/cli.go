@@ -54,6 +54,7 @@ func usagef(format string, args ...any) error { return usageErr(fmt.Errorf(forma
 type env struct {
 	getenv         func(string) string
 	stdout, stderr io.Writer
+	stdin          io.Reader // --objects-from -; nil = os.Stdin
 	// waits shortens the client's backoff and interrupt grace; only
 	// tests set it, so a fault campaign runs in seconds, not minutes.
 	// The zero value keeps ccu's defaults (1s–30s backoff, 5s grace).
@@ -130,6 +131,8 @@ func (e *env) dispatch(ctx context.Context, args []string) error {
 		return e.status(ctx, rest)
 	case "queue":
 		return e.queue(ctx, rest)
+	case "limits":
+		return e.limits(ctx, rest)
 	case "simulator":
 		return e.simulator(ctx, rest)
 	case "demo":
@@ -141,7 +144,7 @@ func (e *env) dispatch(ctx context.Context, args []string) error {
 		fmt.Fprint(e.stdout, options.Usage)
 		return nil
 	}
-	return usagef("unknown command %q; valid commands are plan, purge, validate, explain, status, queue, simulator, demo, version, help", cmd)
+	return usagef("unknown command %q; valid commands are plan, purge, validate, explain, status, queue, limits, simulator, demo, version, help", cmd)
 }
 
 // akamaiGlobals takes the flags the Akamai CLI puts before the command

@@ -28,4 +28,4 @@ func (e *env) plan(ctx context.Context, args []string) error {
 }
 
 // printPlan writes the plan for a person (see report.Plan).
-func printPlan(w io.Writer, p *planned) { rpt.Plan(w, p.Range, p.Plan) }
+func printPlan(w io.Writer, p *planned) { rpt.PlanOf(w, p.Range, p.Plan) }

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -125,3 +128,51 @@ func objectLine(text string) (purge.Kind, string) {
 // every setting at its default, no rules; flags and CCU_PURGE_* variables
 // still override it (Override).
 func Default() *Config { return defaults("") }
+
+// Named is what an ad-hoc purge's flags name: --url, --cpcode and --tag
+// values, and From, the --objects-from list ("-" reads Stdin).
+type Named struct {
+	URLs, CPCodes, Tags []string
+	From                string
+	Stdin               io.Reader
+}
+
+// Objects checks and returns every object named, the flags' first, and
+// where they came from ("--url", "objects.txt", "stdin"), for the plan.
+func (n Named) Objects() (objs []Object, from []string, err error) {
+	for i, vs := range [][]string{n.URLs, n.CPCodes, n.Tags} {
+		if len(vs) > 0 {
+			from = append(from, []string{"--url", "--cpcode", "--tag"}[i])
+		}
+	}
+	objs, err = FlagObjects(n.URLs, n.CPCodes, n.Tags)
+	if err != nil || n.From == "" {
+		return objs, from, err
+	}
+	name, r := n.From, n.Stdin
+	if name == "-" {
+		name = "stdin"
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--objects-from: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	more, err := ParseObjects(name, r)
+	return append(objs, more...), append(from, name), err
+}
+
+// FindIn is an ad-hoc purge's config, which is optional: file when one
+// is named, else FileName in dir when it exists, else Default.
+func FindIn(file, dir string) (*Config, error) {
+	if file != "" {
+		return Load(file)
+	}
+	path := filepath.Join(dir, FileName)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return Default(), nil
+	}
+	return Load(path)
+}

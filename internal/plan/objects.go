@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
 	"github.com/ccu-purge/ccu-purge/internal/purge"
@@ -42,4 +44,50 @@ func unique(objs []mapper.Object) []mapper.Object {
 		}
 	}
 	return out
+}
+
+// SourceObjects is the Range.Source of an ad-hoc plan, which has no range.
+const SourceObjects = "objects"
+
+// ObjectsRange is an ad-hoc plan's Range: where its objects were named
+// (--url, objects.txt…) and which config file gave its settings ("" for
+// none: the defaults, flags and CCU_PURGE_* variables).
+func ObjectsRange(named []string, config string) Range {
+	why := "named by " + strings.Join(named, ", ")
+	if config == "" {
+		return Range{Source: SourceObjects, Reason: why + "; no config file, default settings"}
+	}
+	return Range{Source: SourceObjects, Reason: why + "; settings from " + config}
+}
+
+// Adhoc is what an ad-hoc purge asks for: the objects named, where its
+// settings come from, and the command line's batch size and budget.
+type Adhoc struct {
+	mapper.Named
+	Config, Dir string            // --config, and the folder searched without it (--repo)
+	Overrides   map[string]string // config keys set by flags
+	Getenv      func(string) string
+	MaxObjects  int
+	Timeout     time.Duration
+}
+
+// Plan checks the objects, loads the optional config (mapper.FindIn) with
+// the flags' and CCU_PURGE_* overrides, and plans the objects
+// (FromObjects). Every error is the user's to fix: nothing was sent.
+func (a Adhoc) Plan() (Range, *Plan, error) {
+	objs, named, err := a.Objects()
+	if err != nil {
+		return Range{}, nil, err
+	}
+	cfg, err := mapper.FindIn(a.Config, a.Dir)
+	if err == nil {
+		err = cfg.Override(mapper.Overrides{Env: mapper.OverridesFromEnv(a.Getenv).Env, Flags: a.Overrides})
+	}
+	if err != nil {
+		return Range{}, nil, err
+	}
+	s := SettingsOf(cfg)
+	s.MaxObjects, s.Timeout = a.MaxObjects, a.Timeout
+	p := FromObjects(objs, s)
+	return ObjectsRange(named, cfg.File), p, p.Err()
 }

@@ -14,6 +14,9 @@ import (
 // bucket, each with what is left, its size, its refill and when it is
 // full again.
 func Limits(w io.Writer, ls []ccu.RateLimit) {
+	if len(ls) == 0 {
+		return // the call failed: its error says so
+	}
 	fmt.Fprintln(w, "Fast Purge rate limits, shared by every client of the account:")
 	for _, l := range ls {
 		fmt.Fprintf(w, "  %-7s requests %s\n", l.Type, bucket(l.Requests))
@@ -21,8 +24,13 @@ func Limits(w io.Writer, ls []ccu.RateLimit) {
 	}
 }
 
-// PacingFrom says, before a purge, which figures it paces from.
-func PacingFrom(w io.Writer, ls []ccu.RateLimit) {
+// PacingFrom says, before a purge, which figures it paces from: the
+// account's, read with ccu.RateLimits, and Akamai's published ones where
+// that failed with err.
+func PacingFrom(w io.Writer, ls []ccu.RateLimit, err error) {
+	if err != nil {
+		fmt.Fprintf(w, "Pacing from Akamai's published rate limits: could not %v.\n", err)
+	}
 	for _, l := range ls {
 		fmt.Fprintf(w, "Pacing %s purges from the account's rate limits: %s of %s objects left (%s), %s of %s requests (%s).\n",
 			l.Type, count(l.Objects.Remaining), count(l.Objects.Limit), rate(l.Objects.PerSecond),

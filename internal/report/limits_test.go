@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"errors"
 	"testing"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
@@ -24,6 +25,16 @@ func TestLimitsGolden(t *testing.T) {
 	var text, pacing bytes.Buffer
 	Limits(&text, limitsCase)
 	golden(t, "limits", "text", text.Bytes())
-	PacingFrom(&pacing, limitsCase[:1])
+	PacingFrom(&pacing, limitsCase[:1], errors.New("read the cpcode rate limits: POST /ccu/v3/rate-limit-status/cpcode: 500 internal error"))
 	golden(t, "limits", "pacing", pacing.Bytes())
+}
+
+func TestLimitsNothingRead(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	Limits(&b, nil)
+	PacingFrom(&b, nil, nil)
+	if b.Len() != 0 {
+		t.Errorf("printed %q", b.String())
+	}
 }
