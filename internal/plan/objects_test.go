@@ -16,7 +16,9 @@ import (
 func TestFromObjects(t *testing.T) {
 	t.Parallel()
 	fp := Settings{API: purge.FastPurge, Action: purge.Invalidate, Network: purge.Production}
-	u := func(i int) mapper.Object { return mapper.Object{Kind: purge.URL, Value: fmt.Sprintf("https://www.example.com/%d", i)} }
+	u := func(i int) mapper.Object {
+		return mapper.Object{Kind: purge.URL, Value: fmt.Sprintf("https://www.example.com/%d", i)}
+	}
 	cp := func(i int) mapper.Object { return mapper.Object{Kind: purge.CPCode, Value: fmt.Sprint(i)} }
 	many := func(n int, f func(int) mapper.Object) []mapper.Object {
 		var out []mapper.Object
