@@ -24,7 +24,7 @@ import (
 // flag's name, in the order their values are checked.
 var Flags = []string{"config", "from", "to", "state", "api", "network", "action", "queue", "dry-run", "wait",
 	"delay", "report", "junit", "section", "timeout", "threshold", "unmatched", "on-unknown-base", "fetch",
-	"batch-size", "concurrency", "verbose", "quiet"}
+	"batch-size", "concurrency", "verbose", "quiet", "limits"}
 
 // NoInput are the purge flags the Action has no input for, and why: a
 // test fails on any other flag without one, so a new flag gets an input
@@ -34,6 +34,12 @@ var NoInput = map[string]string{
 	"edgerc":  "the edgerc input takes the file's content from a secret, not a path on the runner",
 	"ca-cert": "Akamai's API has a publicly trusted certificate; only the simulator needs another",
 	"dotenv":  "GitLab's dotenv report: the Action writes step outputs and the job summary instead",
+	// The objects of an ad-hoc purge: the Action purges what a push
+	// changed; a one-off purge is `ccu-purge purge --url …` in a run step.
+	"url":          "an ad-hoc purge names its objects on the command line; the Action purges what the push changed",
+	"cpcode":       "as url",
+	"tag":          "as url",
+	"objects-from": "as url",
 }
 
 // Defaults are the flags whose default differs in the Action: its head is

@@ -29,12 +29,18 @@ type tokens struct {
 	at   time.Time
 }
 
-func newPacer(b purge.Buckets, now func() time.Time) *pacer {
+// newPacer makes full copies of b, then sets those the account's figures
+// (seeds, from RateLimitStatus) describe to them.
+func newPacer(b purge.Buckets, now func() time.Time, seeds ...RateLimit) *pacer {
 	t := now()
 	mk := func(x purge.Bucket) *tokens { return &tokens{Bucket: x, have: x.Burst, at: t} }
-	return &pacer{now: now, buckets: map[string]*tokens{
+	p := &pacer{now: now, buckets: map[string]*tokens{
 		"requests": mk(b.Requests), "url": mk(b.URL), "cpcode": mk(b.CPCode), "tag": mk(b.Tag),
 	}}
+	for _, rl := range seeds {
+		p.seed(rl)
+	}
+	return p
 }
 
 func (t *tokens) refill(now time.Time) {
@@ -124,16 +130,23 @@ func (p *pacer) observe(kind purge.Kind, h http.Header) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
-	if v, ok := figure(h.Get("X-Ratelimit-Remaining")); ok {
-		b := p.buckets["requests"]
+	for suffix, b := range map[string]*tokens{"": p.buckets["requests"], "-Objects": p.bucket(kind)} {
 		b.refill(now)
-		b.have = math.Min(b.have, v)
+		if v, ok := figure(h.Get("X-Ratelimit-Remaining" + suffix)); ok {
+			b.have = math.Min(b.have, v)
+		}
+		if v, ok := figure(h.Get("X-Ratelimit-Seconds-To-Refresh-Limit" + suffix)); ok {
+			b.have = math.Min(b.have, refreshed(b, v))
+		}
 	}
-	if v, ok := figure(h.Get("X-Ratelimit-Remaining-Objects")); ok {
-		b := p.bucket(kind)
-		b.refill(now)
-		b.have = math.Min(b.have, v)
-	}
+}
+
+// refreshed is what a bucket holds when the server says it is full again
+// in secs seconds (X-Ratelimit-Seconds-To-Refresh-Limit*): a server that
+// sends only that figure, and not the remaining count, still paces the
+// client. Never below 0: a bucket holds no debt.
+func refreshed(b *tokens, secs float64) float64 {
+	return math.Max(0, b.Burst-math.Min(secs, maxWait.Seconds())*b.PerSecond)
 }
 
 // figure reads an X-Ratelimit-* header as a count of tokens: a finite

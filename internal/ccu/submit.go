@@ -25,6 +25,7 @@ const DefaultConcurrency = 8
 type SubmitOptions struct {
 	Concurrency int            // requests in flight, default DefaultConcurrency
 	Buckets     *purge.Buckets // Fast Purge pacing; nil = AkamaiBuckets
+	Limits      []RateLimit    // the account's figures now (RateLimitStatus): they seed the pacing
 	// MinBackoff and MaxBackoff bound the wait between retries (1s and 30s
 	// by default; tests shorten them).
 	MinBackoff, MaxBackoff time.Duration
@@ -73,7 +74,7 @@ type Sent struct {
 // object of every batch ends in exactly one Sent: accepted, or with an error.
 func (c *Client) Submit(ctx context.Context, batches []purge.Batch, o SubmitOptions) []Sent {
 	o.defaults()
-	s := &submission{c: c, o: o, pace: newPacer(*o.Buckets, c.now)}
+	s := &submission{c: c, o: o, pace: newPacer(*o.Buckets, c.now, o.Limits...)}
 	s.reqCtx, s.stop = graceContext(ctx, o.Grace)
 	defer s.stop()
 	results := make([][]Sent, len(batches))

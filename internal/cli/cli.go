@@ -54,6 +54,7 @@ func usagef(format string, args ...any) error { return usageErr(fmt.Errorf(forma
 type env struct {
 	getenv         func(string) string
 	stdout, stderr io.Writer
+	stdin          io.Reader // --objects-from -; nil = os.Stdin
 	// waits shortens the client's backoff and interrupt grace; only
 	// tests set it, so a fault campaign runs in seconds, not minutes.
 	// The zero value keeps ccu's defaults (1s–30s backoff, 5s grace).
@@ -126,7 +127,7 @@ func (e *env) dispatch(ctx context.Context, args []string) error {
 func (e *env) commands() map[string]func(context.Context, []string) error {
 	return map[string]func(context.Context, []string) error{
 		"plan": e.plan, "purge": e.purge, "action": e.action, "status": e.status, "queue": e.queue,
-		"simulator": e.simulator, "demo": e.demo, "version": e.printVersion, "help": e.help,
+		"limits": e.limits, "simulator": e.simulator, "demo": e.demo, "version": e.printVersion, "help": e.help,
 		"validate": func(_ context.Context, a []string) error { return e.validate(a) },
 		"explain":  func(_ context.Context, a []string) error { return e.explain(a) },
 	}

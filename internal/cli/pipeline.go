@@ -32,6 +32,9 @@ type planned struct {
 // open, resolve, load the config, diff, map, batch. Every error here is the
 // user's input.
 func (e *env) buildPlan(ctx context.Context, o *options.Options) (*planned, error) {
+	if o.Adhoc() {
+		return e.adhocPlan(o)
+	}
 	req, err := base.Detect(base.Flags{From: o.From, To: o.To, State: o.State}, ci.Env{Getenv: e.getenv, ReadFile: os.ReadFile})
 	if err != nil {
 		return nil, usageErr(err)

@@ -25,5 +25,5 @@ func (e *env) plan(ctx context.Context, args []string) error {
 	return nil
 }
 
-// printPlan writes the plan for a person (see report.Plan, QuietPlan).
-func printPlan(w io.Writer, p *planned, quiet bool) { rpt.PlanText(quiet)(w, p.Range, p.Plan) }
+// printPlan writes the plan for a person (see report.PlanOf).
+func printPlan(w io.Writer, p *planned, quiet bool) { rpt.PlanOf(w, p.Range, p.Plan, quiet) }

@@ -146,6 +146,7 @@ func (e *env) send(ctx context.Context, o *options.Options, p *planned) (*rpt.Re
 	}
 	so := e.waits
 	so.Concurrency = o.Concurrency
+	so.Limits = e.limitsFor(budget, o, client, p)
 	so.OnSent = func(s ccu.Sent) { // in plan order, one at a time
 		printSent(e, p, deadline.Sent(ctx, budget, o.Timeout, s))
 	}

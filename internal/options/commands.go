@@ -43,19 +43,22 @@ var Commands = []Command{
 		Flags:    Plan,
 	},
 	{
-		Name: "purge", Args: "--from REV|--state FILE [--to REV] [--dry-run] [--report FILE]",
-		Summary: "purge what changed between two commits",
+		Name: "purge", Args: "--from REV|--state FILE|--url URL... [--to REV] [--dry-run] [--report FILE]",
+		Summary: "purge what changed between two commits, or the objects named",
 		About: "Plans as plan does, then sends the requests, signed with the .edgerc\n" +
 			"credentials, within Akamai's rate limits, retrying what may be retried.\n" +
 			"Exits 1 when anything was not purged; --report lists what was and was not.\n" +
 			"--dry-run prints each request instead and needs no credentials. --wait\n" +
 			"polls CCU v2 until done, or waits out Fast Purge's estimatedSeconds.\n" +
 			"--timeout bounds retries, pacing, queue waits and --wait. Fast Purge\n" +
-			"takes at most 300 CP codes a request, whatever --batch-size says.",
+			"takes at most 300 CP codes a request, whatever --batch-size says.\n" +
+			"With --url, --cpcode, --tag or --objects-from it purges those objects\n" +
+			"instead, with no repository (the config is optional).",
 		Examples: []string{
 			"ccu-purge purge --from \"$LAST_DEPLOYED\" --to HEAD --report purge-report.json",
 			"ccu-purge purge --state .ccu-purge-state.json   # after a first run with --from",
 			"ccu-purge purge --from v1 --dry-run",
+			"ccu-purge purge --url https://www.example.com/ --objects-from urls.txt",
 		},
 		Sends: true,
 		Flags: Purge,
@@ -92,6 +95,17 @@ var Commands = []Command{
 		Summary:  "a CCU v2 queue's length",
 		About:    "Asks CCU v2 how many objects wait in the queue (default unless named).",
 		Examples: []string{"ccu-purge queue", "ccu-purge queue emergency --section staging"},
+		Sends:    true,
+		Flags:    queryFlags,
+	},
+	{
+		Name: "limits", Args: "[url|cpcode|tag] [--timeout 1m]",
+		Summary: "the Fast Purge rate limits left on the account",
+		About: "Asks Fast Purge (rate-limit-status) how much of each rate bucket is\n" +
+			"left: requests and objects per purge type, their sizes and refill rates.\n" +
+			"A purge reads the same figures before a large Fast Purge plan (or with\n" +
+			"--limits) to pace from them.",
+		Examples: []string{"ccu-purge limits", "ccu-purge limits url --section ccu"},
 		Sends:    true,
 		Flags:    queryFlags,
 	},

@@ -47,6 +47,13 @@ type Options struct {
 	// replicas, several origin servers) can finish syncing the deploy:
 	// purging before they have it lets the edge re-cache the old files.
 	Delay time.Duration
+	// URLs, CPCodes, Tags and ObjectsFrom name an ad-hoc purge's objects
+	// (see Adhoc); ObjectsFrom is a file, "-" for stdin.
+	URLs, CPCodes, Tags []string
+	ObjectsFrom         string
+	// Limits reads the account's rate limits before a Fast Purge run and
+	// paces from them (ccu.Client.RateLimitStatus).
+	Limits bool
 }
 
 // Common is a flag set with the flags every command but the simulator
@@ -114,6 +121,7 @@ func Purge(getenv func(string) string, o *Options) *flag.FlagSet {
 	fs.DurationVar(&o.Timeout, "timeout", 10*time.Minute, "time budget for submitting (and --wait)")
 	fs.IntVar(&o.Concurrency, "concurrency", ccu.DefaultConcurrency, "requests in flight")
 	fs.DurationVar(&o.Delay, "delay", 0, "wait this long before purging (origin replication)")
+	Objects(fs, o)
 	return fs
 }
 
@@ -162,6 +170,9 @@ func Named(fs *flag.FlagSet, o *Options) {
 func Check(fs *flag.FlagSet, o *Options) error {
 	if fs.Lookup("batch-size") != nil && (o.BatchSize < 1 || o.BatchSize > purge.MaxObjects) {
 		return fmt.Errorf("--batch-size %d is out of range: give 1 to %d objects per request", o.BatchSize, purge.MaxObjects)
+	}
+	if err := checkAdhoc(fs, o); err != nil {
+		return err
 	}
 	if o.Output != "" && o.Output != "text" && o.Output != "json" {
 		return fmt.Errorf("unknown --output %q; valid values are \"text\" and \"json\"", o.Output)

@@ -187,7 +187,7 @@ func TestGoldenExplain(t *testing.T) {
 // checks nothing.
 func TestGoldenFilesHaveCases(t *testing.T) {
 	t.Parallel()
-	dirs := map[string]bool{"explain": true, "status": true, "quiet": true}
+	dirs := map[string]bool{"explain": true, "status": true, "quiet": true, "limits": true, "objects": true}
 	for _, c := range cases() {
 		dirs[c.name] = true
 	}
