@@ -161,6 +161,9 @@ func Parse(name string, data []byte) (*Config, error) {
 type parser struct {
 	file string
 	errs Errors
+	// badBases marks whose base_url or hosts (configBases, or a rule's
+	// label) had no valid entry; see markBases.
+	badBases map[string]bool
 }
 
 // document decodes the one YAML document of a config. A second document
@@ -281,7 +284,7 @@ func (p *parser) config(n *yaml.Node, c *Config) {
 	if c.Submodules == "" {
 		c.Submodules = defaultSubmodules(c)
 	}
-	c.Bases = p.bases(basesNode, hostsNode, "the config")
+	c.Bases = p.bases(basesNode, hostsNode, configBases)
 	if rulesNode == nil {
 		p.errorf(n, "no rules: add a rules: list that maps files to URLs")
 		return
@@ -472,5 +475,6 @@ func (p *parser) bases(baseURL, hosts *yaml.Node, what string) []string {
 			add(e, "https://"+e.Value)
 		}
 	}
+	p.markBases(what, baseURL != nil || hosts != nil, out)
 	return out
 }
