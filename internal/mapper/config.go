@@ -173,7 +173,7 @@ func (p *parser) document(data []byte) (*yaml.Node, *Error) {
 	var doc, next yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
-		return nil, p.yamlError(err)
+		return nil, p.yamlError(err, data)
 	}
 	if emptyDoc(&doc) {
 		doc.Content = nil
@@ -182,7 +182,7 @@ func (p *parser) document(data []byte) (*yaml.Node, *Error) {
 	case errors.Is(err, io.EOF) || err == nil && emptyDoc(&next):
 		return &doc, nil
 	case err != nil:
-		return nil, p.yamlError(err)
+		return nil, p.yamlError(err, data)
 	}
 	return nil, &Error{File: p.file, Line: next.Line, Col: 1, Msg: "the config holds more than one YAML document (a second ---): keep one, with every setting and rule in it"}
 }
@@ -218,8 +218,9 @@ func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
 	p.errs = append(p.errs, &Error{File: p.file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)})
 }
 
-// yamlError turns yaml.v3's "yaml: line N: msg" into a positioned Error.
-func (p *parser) yamlError(err error) *Error {
+// yamlError turns yaml.v3's "yaml: line N: msg" into a positioned Error,
+// at the line that broke the syntax when syntaxHint finds it.
+func (p *parser) yamlError(err error, data []byte) *Error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 1
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
@@ -228,6 +229,9 @@ func (p *parser) yamlError(err error) *Error {
 				line, msg = n, strings.TrimSpace(rest[i+1:])
 			}
 		}
+	}
+	if h := syntaxHint(data, line); h != nil {
+		return &Error{File: p.file, Line: h.line, Col: h.col, Msg: "invalid YAML: " + h.msg}
 	}
 	return &Error{File: p.file, Line: line, Col: 1, Msg: "invalid YAML: " + msg}
 }
