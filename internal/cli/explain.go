@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/ccu-purge/ccu-purge/internal/diff"
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
@@ -23,15 +22,24 @@ func (e *env) explain(args []string) error {
 		return err
 	}
 	if len(paths) == 0 {
-		return usagef("no paths given: name the files to explain, relative to the repository root (ccu-purge explain public/index.html)")
+		return usagef("no paths given: name the files to explain, relative to the current folder or the repository root (ccu-purge explain public/index.html)")
 	}
-	cfg, err := explainConfig(o)
+	cfg, root, err := explainConfig(o)
+	if err != nil {
+		return usageErr(err)
+	}
+	// filepath.Abs, not os.Getwd: the standard library reads the folder.
+	cwd, err := filepath.Abs(".")
 	if err != nil {
 		return usageErr(err)
 	}
 	out := rpt.Explained{Config: cfg.File, Paths: []mapper.Explanation{}}
 	for _, p := range paths {
-		out.Paths = append(out.Paths, cfg.Explain(cleanArg(p)))
+		rel, err := mapper.RepoPath(root, cwd, p)
+		if err != nil {
+			return usageErr(err)
+		}
+		out.Paths = append(out.Paths, cfg.Explain(rel))
 	}
 	if o.Output == "json" {
 		return rpt.JSON(e.stdout, out)
@@ -40,32 +48,25 @@ func (e *env) explain(args []string) error {
 	return nil
 }
 
-// cleanArg accepts what a shell completes: ./public/x.html, or a
-// Windows-style path.
-func cleanArg(p string) string {
-	p = filepath.ToSlash(p)
-	for strings.HasPrefix(p, "./") {
-		p = p[2:]
-	}
-	return p
-}
-
 // explainConfig loads --config, or the repository's config (from HEAD in a
-// bare repository).
-func explainConfig(o *options.Options) (*mapper.Config, error) {
+// bare repository), with the worktree's top that paths are relative to
+// ("" with --config, whose paths stay relative to the repository root).
+func explainConfig(o *options.Options) (*mapper.Config, string, error) {
 	if o.Config != "" {
-		return mapper.Load(o.Config)
+		cfg, err := mapper.Load(o.Config)
+		return cfg, "", err
 	}
 	repo, err := diff.Open(o.Repo)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	defer repo.Close()
 	head := ""
 	if repo.Root() == "" {
 		if head, err = repo.Resolve("HEAD"); err != nil {
-			return nil, fmt.Errorf("bare repository without HEAD: pass --config FILE: %w", err)
+			return nil, "", fmt.Errorf("bare repository without HEAD: pass --config FILE: %w", err)
 		}
 	}
-	return mapper.Find(o.Config, repo, head)
+	cfg, err := mapper.Find(o.Config, repo, head)
+	return cfg, repo.Root(), err
 }
