@@ -121,7 +121,7 @@ func (e *env) dispatch(ctx context.Context, args []string) error {
 	case "purge":
 		return e.purge(ctx, rest)
 	case "validate":
-		return e.validate(rest)
+		return e.validate(ctx, rest)
 	case "explain":
 		return e.explain(rest)
 	case "action":

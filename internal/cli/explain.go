@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
 	"path/filepath"
 
@@ -24,23 +25,11 @@ func (e *env) explain(args []string) error {
 	if len(paths) == 0 {
 		return usagef("no paths given: name the files to explain, relative to the current folder or the repository root (ccu-purge explain public/index.html)")
 	}
-	cfg, root, err := explainConfig(o)
+	cfg, paths, err := explainConfig(o, paths)
 	if err != nil {
 		return usageErr(err)
 	}
-	// filepath.Abs, not os.Getwd: the standard library reads the folder.
-	cwd, err := filepath.Abs(".")
-	if err != nil {
-		return usageErr(err)
-	}
-	out := rpt.Explained{Config: cfg.File, Paths: []mapper.Explanation{}}
-	for _, p := range paths {
-		rel, err := mapper.RepoPath(root, cwd, p)
-		if err != nil {
-			return usageErr(err)
-		}
-		out.Paths = append(out.Paths, cfg.Explain(rel))
-	}
+	out := rpt.Explained{Config: cfg.File, Paths: cfg.ExplainAll(paths)}
 	if o.Output == "json" {
 		return rpt.JSON(e.stdout, out)
 	}
@@ -48,25 +37,27 @@ func (e *env) explain(args []string) error {
 	return nil
 }
 
-// explainConfig loads --config, or the repository's config (from HEAD in a
-// bare repository), with the worktree's top that paths are relative to
-// ("" with --config, whose paths stay relative to the repository root).
-func explainConfig(o *options.Options) (*mapper.Config, string, error) {
+// explainConfig loads --config (paths as given), or the repository's config
+// (from HEAD if bare) with paths taken from the current folder, which
+// filepath.Abs reads, inside the worktree (mapper.RepoPath).
+func explainConfig(o *options.Options, paths []string) (*mapper.Config, []string, error) {
 	if o.Config != "" {
 		cfg, err := mapper.Load(o.Config)
-		return cfg, "", err
+		return cfg, paths, err
 	}
 	repo, err := diff.Open(o.Repo)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	defer repo.Close()
 	head := ""
 	if repo.Root() == "" {
 		if head, err = repo.Resolve("HEAD"); err != nil {
-			return nil, "", fmt.Errorf("bare repository without HEAD: pass --config FILE: %w", err)
+			return nil, nil, fmt.Errorf("bare repository without HEAD: pass --config FILE: %w", err)
 		}
 	}
 	cfg, err := mapper.Find(o.Config, repo, head)
-	return cfg, repo.Root(), err
+	cwd, _ := filepath.Abs(".") // on failure "": paths stay relative to the root
+	rels, perr := mapper.RepoPaths(repo.Root(), cwd, paths)
+	return cfg, rels, cmp.Or(err, perr)
 }

@@ -66,6 +66,17 @@ func (c *Config) unmatchedReason(p string) string {
 	return s + ": add a rule, or an ignore glob if it is never served"
 }
 
+// ExplainAll explains each path, in order, as a shell completes it
+// (./public/x.html, or a Windows-style path); never nil, so the JSON
+// document lists [] for none.
+func (c *Config) ExplainAll(paths []string) []Explanation {
+	out := make([]Explanation, len(paths))
+	for i, p := range paths {
+		out[i] = c.Explain(slashPath(p))
+	}
+	return out
+}
+
 func (c *Config) pos(line, col int) string { return fmt.Sprintf("%s:%d:%d", c.File, line, col) }
 
 func (c *Config) matchReason(r *Rule, num int, by string, n int) string {

@@ -18,6 +18,19 @@ type Warning struct {
 
 func (w Warning) String() string { return w.At + ": warning: " + w.Msg }
 
+// Warnings are Lint's findings, in rule order.
+type Warnings []Warning
+
+// At is the warnings as lines for the commit sha they were found at, each
+// ending in a newline; "" for none.
+func (ws Warnings) At(sha string) string {
+	var b strings.Builder
+	for _, w := range ws {
+		fmt.Fprintf(&b, "%s (at %.12s)\n", w, sha)
+	}
+	return b.String()
+}
+
 // ruleUse is what Lint counts for one rule.
 type ruleUse struct {
 	matched  int   // files the rule's match or regex fits
@@ -29,10 +42,10 @@ type ruleUse struct {
 // that matches none of them (with the nearest existing folder when a
 // folder of its glob is misspelt), and a rule shadowed by earlier ones.
 // Files the top-level ignore drops are not counted.
-func (c *Config) Lint(files []string) []Warning {
+func (c *Config) Lint(files []string) Warnings {
 	uses := c.ruleUses(files)
 	tree := folders(files)
-	var out []Warning
+	var out Warnings
 	for i, r := range c.Rules {
 		u := uses[i]
 		switch {
@@ -164,4 +177,14 @@ func closest(s string, candidates []string) string {
 		}
 	}
 	return best
+}
+
+// LintChanges is Lint for the files of a commit as diff lists them
+// against the empty tree (anything with Paths, so mapper needs no git).
+func LintChanges[C interface{ Paths() []string }](c *Config, changes []C) Warnings {
+	var files []string
+	for _, ch := range changes {
+		files = append(files, ch.Paths()...)
+	}
+	return c.Lint(files)
 }
