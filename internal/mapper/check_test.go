@@ -20,6 +20,8 @@ func TestBadBaseReportedOnce(t *testing.T) {
 		{"every hosts entry bad", "hosts: [a.com/x, 'b.com:80']\n" + rules, []string{
 			`c.yml:1:9: hosts entry "a.com/x" must be a host name such as www.example.com; use base_url for a scheme, port or path`,
 			`c.yml:1:18: hosts entry "b.com:80" must be a host name such as www.example.com; use base_url for a scheme, port or path`}},
+		{"a host with a space", "hosts: [www.exa mple.com]\n" + rules, []string{
+			`c.yml:1:9: hosts entry "www.exa mple.com" has a space: write the host name as browsers request it, such as www.example.com`}},
 		{"a rule's own base_url", "base_url: https://www.example.com\nrules:\n  - match: a/**\n    base_url: ftp://a.com\n    urls: '{base}/{path}'\n  - match: b/**\n    urls: 'x/{path}'\n", []string{
 			`c.yml:4:15: base_url "ftp://a.com" is not an absolute http(s) URL: write it as https://www.example.com`,
 			`c.yml:7:11: rule 2: template "x/{path}" does not make an absolute http(s) URL or an ARL (it gives "x/dir/file.html"); start it with https://HOST/ or {base}/`}},

@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 
@@ -474,6 +475,11 @@ func (p *parser) bases(baseURL, hosts *yaml.Node, what string) []string {
 			}
 			if err := checkHost(e.Value); err != nil {
 				p.errorf(e, "hosts entry %q: %v", e.Value, err)
+				continue
+			}
+			// Checked here, or url.Parse would report the base_url it builds.
+			if strings.ContainsFunc(e.Value, unicode.IsSpace) {
+				p.errorf(e, "hosts entry %q has a space: write the host name as browsers request it, such as www.example.com", e.Value)
 				continue
 			}
 			add(e, "https://"+e.Value)
