@@ -17,8 +17,11 @@ func rootGlob(src string) error {
 	if !ok && (len(src) < 2 || src[0] != '/') {
 		return nil
 	}
-	rest = strings.TrimLeft(strings.TrimPrefix(rest, "/"), "/")
-	return fmt.Errorf("glob %q starts with %q: paths are relative to the repository root: write %s", src, src[:len(src)-len(strings.TrimLeft(src, "./"))], rest)
+	rest = strings.TrimLeft(rest, "/")
+	if rest == "" {
+		return fmt.Errorf("glob %q names the repository root, not files: write the files it means, such as public/**", src)
+	}
+	return fmt.Errorf("glob %q starts with %q: paths are relative to the repository root: write %s", src, src[:len(src)-len(rest)], rest)
 }
 
 // markBases remembers that every base_url or hosts entry of what (the

@@ -52,6 +52,10 @@ func TestRootGlobsRefused(t *testing.T) {
 			`c.yml:2:19: rule 1 match: glob "/static/**" starts with "/": paths are relative to the repository root: write static/**`}},
 		{"ignore", "ignore: //tmp/**\nrules:\n  - match: a\n    cpcodes: 1\n", []string{
 			`c.yml:1:9: ignore: glob "//tmp/**" starts with "//": paths are relative to the repository root: write tmp/**`}},
+		{"a dot folder after /", "rules:\n  - match: /.well-known/**\n    cpcodes: 1\n", []string{
+			`c.yml:2:12: rule 1 match: glob "/.well-known/**" starts with "/": paths are relative to the repository root: write .well-known/**`}},
+		{"the root itself", "rules:\n  - match: ./\n    cpcodes: 1\n", []string{
+			`c.yml:2:12: rule 1 match: glob "./" names the repository root, not files: write the files it means, such as public/**`}},
 		{"rule ignore", "rules:\n  - match: a/**\n    ignore: ./a/x\n    cpcodes: 1\n", []string{
 			`c.yml:3:13: rule 1 ignore: glob "./a/x" starts with "./": paths are relative to the repository root: write a/x`}},
 	} {

@@ -16,6 +16,7 @@ type Warning struct {
 	Msg  string
 }
 
+// String is the warning as validate prints it: file:line:col: warning: msg.
 func (w Warning) String() string { return w.At + ": warning: " + w.Msg }
 
 // Warnings are Lint's findings, in rule order.
