@@ -1,9 +1,9 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/ccu-purge/ccu-purge/internal/diff"
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
@@ -22,16 +22,13 @@ func (e *env) explain(args []string) error {
 		return err
 	}
 	if len(paths) == 0 {
-		return usagef("no paths given: name the files to explain, relative to the repository root (ccu-purge explain public/index.html)")
+		return usagef("no paths given: name the files to explain, relative to the current folder or the repository root (ccu-purge explain public/index.html)")
 	}
-	cfg, err := explainConfig(o)
+	cfg, paths, err := explainConfig(o, paths)
 	if err != nil {
 		return usageErr(err)
 	}
-	out := rpt.Explained{Config: cfg.File, Paths: []mapper.Explanation{}}
-	for _, p := range paths {
-		out.Paths = append(out.Paths, cfg.Explain(cleanArg(p)))
-	}
+	out := rpt.Explained{Config: cfg.File, Paths: cfg.ExplainAll(paths)}
 	if o.Output == "json" {
 		return rpt.JSON(e.stdout, out)
 	}
@@ -39,32 +36,27 @@ func (e *env) explain(args []string) error {
 	return nil
 }
 
-// cleanArg accepts what a shell completes: ./public/x.html, or a
-// Windows-style path.
-func cleanArg(p string) string {
-	p = filepath.ToSlash(p)
-	for strings.HasPrefix(p, "./") {
-		p = p[2:]
-	}
-	return p
-}
-
-// explainConfig loads --config, or the repository's config (from HEAD in a
-// bare repository).
-func explainConfig(o *options.Options) (*mapper.Config, error) {
+// explainConfig loads --config (paths as given), or the repository's config
+// (from HEAD if bare) with paths taken from the current folder, which
+// filepath.Abs reads, inside the worktree (mapper.RepoPath).
+func explainConfig(o *options.Options, paths []string) (*mapper.Config, []string, error) {
 	if o.Config != "" {
-		return mapper.Load(o.Config)
+		cfg, err := mapper.Load(o.Config)
+		return cfg, paths, err
 	}
 	repo, err := diff.Open(o.Repo)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer repo.Close()
 	head := ""
 	if repo.Root() == "" {
 		if head, err = repo.Resolve("HEAD"); err != nil {
-			return nil, fmt.Errorf("bare repository without HEAD: pass --config FILE: %w", err)
+			return nil, nil, fmt.Errorf("bare repository without HEAD: pass --config FILE: %w", err)
 		}
 	}
-	return mapper.Find(o.Config, repo, head)
+	cfg, err := mapper.Find(o.Config, repo, head)
+	cwd, _ := filepath.Abs(".") // on failure "": paths stay relative to the root
+	rels, perr := mapper.RepoPaths(repo.Root(), cwd, paths)
+	return cfg, rels, cmp.Or(err, perr)
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -133,36 +134,55 @@ func changesFrom(ctx context.Context, repo *diff.Repo, from, to string) ([]diff.
 	return repo.Changes(ctx, from, to)
 }
 
-// validate checks a config and lists every problem.
-func (e *env) validate(args []string) error {
+// validate lists every problem of a config, and warns of rules (see lint).
+func (e *env) validate(ctx context.Context, args []string) error {
 	o := &options.Options{}
-	fs := e.flags("validate", o)
+	fs := options.Validate(e.getenv, o)
 	if err := e.parse(fs, args, o); err != nil {
 		return err
 	}
 	path := o.Config
-	if path == "" {
-		repo, err := diff.Open(o.Repo)
+	var repo *diff.Repo
+	if path == "" || o.To != "" {
+		r, err := diff.Open(o.Repo)
 		if err != nil {
 			return usageErr(err)
 		}
-		defer repo.Close()
-		if repo.Root() == "" {
+		defer r.Close()
+		if repo = r; path == "" && r.Root() == "" {
 			return usagef("bare repository: pass --config FILE to validate")
 		}
-		path = filepath.Join(repo.Root(), mapper.FileName)
+		path = cmp.Or(path, filepath.Join(r.Root(), mapper.FileName))
 	}
 	cfg, err := mapper.Load(path)
 	var errs mapper.Errors
 	if errors.As(err, &errs) {
-		for _, x := range errs {
-			fmt.Fprintln(e.stdout, x)
-		}
+		fmt.Fprintln(e.stdout, errs) // one line each
 		return usagef("%s: %d problem(s)", path, len(errs))
+	}
+	if err == nil && repo != nil {
+		err = e.lint(ctx, repo, o.To, cfg)
 	}
 	if err != nil {
 		return usageErr(err)
 	}
 	fmt.Fprintf(e.stdout, "%s: ok, %d rule(s), api %s, network %s, action %s\n", path, len(cfg.Rules), cfg.API, cfg.Network, cfg.Action)
 	return nil
+}
+
+// lint prints, with a repository (no --config, or --to), mapper's warnings
+// for the files at to (HEAD, if any, for ""): rules that purge nothing.
+func (e *env) lint(ctx context.Context, repo *diff.Repo, to string, cfg *mapper.Config) error {
+	sha, err := repo.Resolve(cmp.Or(to, "HEAD"))
+	if err != nil && to == "" {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("--to: %w", err)
+	}
+	all, err := repo.Changes(ctx, diff.EmptyTree, sha)
+	if err == nil {
+		fmt.Fprint(e.stdout, mapper.LintChanges(cfg, all).At(sha))
+	}
+	return err
 }

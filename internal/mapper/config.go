@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 
@@ -162,6 +163,9 @@ func Parse(name string, data []byte) (*Config, error) {
 type parser struct {
 	file string
 	errs Errors
+	// badBases marks whose base_url or hosts (configBases, or a rule's
+	// label) had no valid entry; see markBases.
+	badBases map[string]bool
 }
 
 // document decodes the one YAML document of a config. A second document
@@ -171,7 +175,7 @@ func (p *parser) document(data []byte) (*yaml.Node, *Error) {
 	var doc, next yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
-		return nil, p.yamlError(err)
+		return nil, p.yamlError(err, data)
 	}
 	if emptyDoc(&doc) {
 		doc.Content = nil
@@ -180,7 +184,7 @@ func (p *parser) document(data []byte) (*yaml.Node, *Error) {
 	case errors.Is(err, io.EOF) || err == nil && emptyDoc(&next):
 		return &doc, nil
 	case err != nil:
-		return nil, p.yamlError(err)
+		return nil, p.yamlError(err, data)
 	}
 	return nil, &Error{File: p.file, Line: next.Line, Col: 1, Msg: "the config holds more than one YAML document (a second ---): keep one, with every setting and rule in it"}
 }
@@ -216,8 +220,9 @@ func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
 	p.errs = append(p.errs, &Error{File: p.file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)})
 }
 
-// yamlError turns yaml.v3's "yaml: line N: msg" into a positioned Error.
-func (p *parser) yamlError(err error) *Error {
+// yamlError turns yaml.v3's "yaml: line N: msg" into a positioned Error,
+// at the line that broke the syntax when syntaxHint finds it.
+func (p *parser) yamlError(err error, data []byte) *Error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 1
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
@@ -226,6 +231,9 @@ func (p *parser) yamlError(err error) *Error {
 				line, msg = n, strings.TrimSpace(rest[i+1:])
 			}
 		}
+	}
+	if h := syntaxHint(data, line); h != nil {
+		return &Error{File: p.file, Line: h.line, Col: h.col, Msg: "invalid YAML: " + h.msg}
 	}
 	return &Error{File: p.file, Line: line, Col: 1, Msg: "invalid YAML: " + msg}
 }
@@ -282,7 +290,7 @@ func (p *parser) config(n *yaml.Node, c *Config) {
 	if c.Submodules == "" {
 		c.Submodules = defaultSubmodules(c)
 	}
-	c.Bases = p.bases(basesNode, hostsNode, "the config")
+	c.Bases = p.bases(basesNode, hostsNode, configBases)
 	if rulesNode == nil {
 		p.errorf(n, "no rules: add a rules: list that maps files to URLs")
 		return
@@ -470,8 +478,14 @@ func (p *parser) bases(baseURL, hosts *yaml.Node, what string) []string {
 				p.errorf(e, "hosts entry %q: %v", e.Value, err)
 				continue
 			}
+			// Checked here, or url.Parse would report the base_url it builds.
+			if strings.ContainsFunc(e.Value, unicode.IsSpace) {
+				p.errorf(e, "hosts entry %q has a space: write the host name as browsers request it, such as www.example.com", e.Value)
+				continue
+			}
 			add(e, "https://"+e.Value)
 		}
 	}
+	p.markBases(what, baseURL != nil || hosts != nil, out)
 	return out
 }

@@ -50,10 +50,31 @@ func (c *Config) Explain(p string) Explanation {
 	case m.Rule > 0:
 		e.Status, e.Reason = StatusMatched, c.matchReason(r, m.Rule, w.pattern, len(m.Objects))
 	default:
-		e.Status = StatusUnmatched
-		e.Reason = fmt.Sprintf("no rule matches it (unmatched: %s): add a rule, or an ignore glob if it is never served", c.Unmatched)
+		e.Status, e.Reason = StatusUnmatched, c.unmatchedReason(p)
 	}
 	return e
+}
+
+// unmatchedReason names the nearest rule, whose glob is often the one
+// with the typo or the missing folder.
+func (c *Config) unmatchedReason(p string) string {
+	s := fmt.Sprintf("no rule matches it (unmatched: %s)", c.Unmatched)
+	if num, pattern := c.nearest(p); num > 0 {
+		r := c.Rules[num-1]
+		s += fmt.Sprintf("; the nearest is rule %d (%s) at %s", num, pattern, c.pos(r.Line, r.Col))
+	}
+	return s + ": add a rule, or an ignore glob if it is never served"
+}
+
+// ExplainAll explains each path, in order, as a shell completes it
+// (./public/x.html, or a Windows-style path); never nil, so the JSON
+// document lists [] for none.
+func (c *Config) ExplainAll(paths []string) []Explanation {
+	out := make([]Explanation, len(paths))
+	for i, p := range paths {
+		out[i] = c.Explain(slashPath(p))
+	}
+	return out
 }
 
 func (c *Config) pos(line, col int) string { return fmt.Sprintf("%s:%d:%d", c.File, line, col) }

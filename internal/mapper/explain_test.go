@@ -39,7 +39,7 @@ func TestExplain(t *testing.T) {
 		{"public/drafts/d.html", Explanation{Path: "public/drafts/d.html", Status: StatusIgnored, Rule: 1, RuleName: "pages", At: "c.yml:6:13", Pattern: "public/**", Objects: []Object{},
 			Reason: `rule 1 matches with "public/**" but its ignore glob "public/drafts/**" drops it`}},
 		{"README.md", Explanation{Path: "README.md", Status: StatusUnmatched, Objects: []Object{},
-			Reason: "no rule matches it (unmatched: warn): add a rule, or an ignore glob if it is never served"}},
+			Reason: "no rule matches it (unmatched: warn); the nearest is rule 2 (posts/(?P<slug>[^/]+)\\.md) at c.yml:9:5: add a rule, or an ignore glob if it is never served"}},
 		{"public/../x", Explanation{Path: "public/../x", Status: StatusRejected, Objects: []Object{},
 			Reason: `the path has an empty, "." or ".." segment: give it as git does, such as public/a/b.html (counted as unmatched: warn)`}},
 	} {

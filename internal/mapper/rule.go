@@ -68,6 +68,10 @@ var (
 func (p *parser) patterns(v *yaml.Node, what string) []*pattern {
 	var out []*pattern
 	for _, e := range p.list(v, what) {
+		if err := rootGlob(e.Value); err != nil {
+			p.errorf(e, "%s: %v", what, err)
+			continue
+		}
 		src := strings.TrimPrefix(e.Value, "/")
 		if src == "" {
 			p.errorf(e, "empty glob in %s: it would match no file; write the files it means, such as public/**", what)
@@ -265,7 +269,7 @@ func (p *parser) templates(v *yaml.Node, what, key string, r *Rule) ([]*template
 			err = fmt.Errorf("template %q names no file: add {path} (or {dir} for a folder URL), or move it to also: to purge it whenever the rule matches", e.Value)
 		}
 		if err == nil {
-			err = t.check(r.Bases, r.ngroups())
+			err = p.checkTemplate(t, r, what)
 		}
 		if err != nil {
 			p.errorf(e, "%s: %v", what, err)

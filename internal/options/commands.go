@@ -64,12 +64,15 @@ var Commands = []Command{
 		Flags: Purge,
 	},
 	{
-		Name: "validate", Args: "[--config FILE]",
+		Name: "validate", Args: "[--config FILE] [--to REV]",
 		Summary: "check the config, list every problem",
 		About: "Loads the config (.ccu-purge.yml at the repository root, or --config) and\n" +
-			"prints every problem with its file:line:col, or one line saying it is ok.",
-		Examples: []string{"ccu-purge validate", "ccu-purge validate --config site/.ccu-purge.yml"},
-		Flags:    commonFlags,
+			"prints every problem with its file:line:col, or one line saying it is ok.\n" +
+			"With a repository (the worktree's config, or --to REV) it also warns of\n" +
+			"rules that match no file at that commit, or only files an earlier rule\n" +
+			"takes.",
+		Examples: []string{"ccu-purge validate", "ccu-purge validate --config site/.ccu-purge.yml --to HEAD"},
+		Flags:    Validate,
 	},
 	{
 		Name: "explain", Args: "PATH... [--output text|json]",
