@@ -42,7 +42,7 @@ func (p *parser) each(v *yaml.Node, r *Rule, what string) []Each {
 		}
 	}
 	if n, ok := product(out); !ok {
-		p.errorf(v, "%s each gives %s = %s combinations, more than the %d a rule may expand to: split the rule, or purge the files by CP code or cache tag", what, sizes(out), n, MaxCombinations)
+		p.errorf(v, "%s each gives %s = %s combinations, more than the %s a rule may expand to: split the rule, or purge the files by CP code or cache tag", what, sizes(out), n, thousands(MaxCombinations))
 		return nil
 	}
 	return out

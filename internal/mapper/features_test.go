@@ -105,7 +105,7 @@ func TestTagsEachParseErrors(t *testing.T) {
 		{"each repeated value", "rules:\n  - match: a\n    each: {lang: [de, de]}\n    cpcodes: 1\n", []string{`c.yml:3:23: rule 1 each lang lists "de" twice`}},
 		{"each empty list", "rules:\n  - match: a\n    each: {lang: []}\n    cpcodes: 1\n", []string{`rule 1 each lang is an empty list`}},
 		{"each too many", "rules:\n  - match: a\n    each: {a: [1,2,3,4,5,6,7,8,9,10], b: [1,2,3,4,5,6,7,8,9,10], c: [1,2,3,4,5,6,7,8,9,10], d: [1,2]}\n    cpcodes: 1\n",
-			[]string{"c.yml:3:11: rule 1 each gives a 10 × b 10 × c 10 × d 2 = 2,000 combinations, more than the 1000 a rule may expand to"}},
+			[]string{"c.yml:3:11: rule 1 each gives a 10 × b 10 × c 10 × d 2 = 2,000 combinations, more than the 1,000 a rule may expand to"}},
 		{"each var names no file", "rules:\n  - match: a\n    each: {lang: [de]}\n    urls: 'https://a.com/{lang}/'\n", []string{`names no file`}},
 		{"each var in host", "rules:\n  - match: a\n    each: {lang: [de]}\n    urls: 'https://{lang}.a.com/{path}'\n", []string{"puts part of the file in the host"}},
 	} {
