@@ -96,6 +96,7 @@ func TestTagsEachParseErrors(t *testing.T) {
 		{"tag base", "hosts: [a.com]\nrules:\n  - match: a\n    tags: ['{host}-x']\n", []string{`c.yml:4:12: rule 1: template "{host}-x": a cache tag cannot use {host}`}},
 		{"tag unknown placeholder", "rules:\n  - match: a\n    tags: ['{lang}']\n", []string{`uses unknown placeholder {lang}; valid placeholders are {base}, {host}, {path}, {dir}, {name}, {stem}, {ext}, {parent}`}},
 		{"tag literal text too long", "rules:\n  - match: a\n    tags: ['" + strings.Repeat("x", 129) + "{stem}']\n", []string{"has 129 characters of text, more than the 128"}},
+		{"group named with a number", "rules:\n  - regex: '(?P<2>a)(b)'\n    cpcodes: 1\n", []string{`c.yml:2:12: rule 1: regex group "2" is named with a number`}},
 		{"group number out of range", "rules:\n  - regex: '(a)'\n    tags: ['{2}']\n", []string{"unknown placeholder {2}"}},
 		{"each not a mapping", "rules:\n  - match: a\n    each: [de, fr]\n    also: 'https://a.com/{lang}/'\n", []string{"c.yml:3:11: rule 1 each must map placeholder names to lists of values", "unknown placeholder {lang}"}},
 		{"each bad name", "rules:\n  - match: a\n    each: {a-b: [x]}\n    cpcodes: 1\n", []string{`c.yml:3:12: rule 1 each: "a-b" is not a placeholder name`}},

@@ -197,6 +197,12 @@ func (p *parser) regex(v *yaml.Node, r *Rule, what string) {
 			p.errorf(v, "%s: regex group %q has the name of a built-in placeholder; rename it (valid built-ins are %s)", what, g, builtinNames)
 			return
 		}
+		if isNumber(g) {
+			// {1} is the first group by number: a group named 1 would
+			// make {1} mean two things.
+			p.errorf(v, "%s: regex group %q is named with a number, which {%s} already means (the group by position); name it with a letter first", what, g, g)
+			return
+		}
 	}
 	r.Regex, r.re = src, re
 	r.reLit = regexLiteral(src)
