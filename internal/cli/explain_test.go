@@ -100,7 +100,7 @@ func TestExplainErrors(t *testing.T) {
 			bad + `:1:10: unsupported version "2"; valid versions are [1]`,
 			bad + `:5:12: bad glob "public/[x" in rule 1 ("pages") match`,
 			bad + `:6:11: rule 1 ("pages"): template "{base}{path}": put a / after {base}`,
-			bad + `:8:11: rule 2: template "{base}/{year}/{slug|upper}" uses unknown placeholder {year}; valid placeholders are {base}, {host}, {path}, {dir}, {name}, {stem}, {ext}, {slug}, {y}`,
+			bad + `:8:11: rule 2: template "{base}/{year}/{slug|upper}" uses unknown placeholder {year}; valid placeholders are {base}, {host}, {path}, {dir}, {name}, {stem}, {ext}, {parent}, {slug}, {y}`,
 			bad + `:9:12: rule 2 tags: cache tag "a b" has ' '`,
 			bad + `:11:5: unknown key "action" in rule 3; valid keys are also, base_url`,
 		}},

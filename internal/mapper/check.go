@@ -42,5 +42,5 @@ func (p *parser) checkTemplate(t *template, r *Rule, what string) error {
 	if t.usesBase && len(r.Bases) == 0 && (p.badBases[what] || p.badBases[configBases]) {
 		return nil
 	}
-	return t.check(r.Bases, r.ngroups())
+	return t.check(r.Bases, r.ngroups(), len(r.Each))
 }

@@ -55,6 +55,8 @@ type Config struct {
 	Fetch   string
 	CPCodes []int64  // purged on fallback and for on_unknown_base: cpcode
 	Tags    []string // cache tags purged on fallback
+	// CPCodeCovers maps a CP code to the hosts it serves (cpcode_covers).
+	CPCodeCovers map[int64][]string
 	// Bases are the site roots {base} stands for (base_url or hosts),
 	// normalised: scheme and host lower case, punycode, no trailing slash.
 	Bases []string
@@ -274,6 +276,7 @@ func (p *parser) config(n *yaml.Node, c *Config) {
 		"allow_delete":    func(v *yaml.Node) { c.AllowDelete = p.boolean(v, "allow_delete") },
 		"submodules":      func(v *yaml.Node) { p.submodules(v, c) },
 		"cpcodes":         func(v *yaml.Node) { c.CPCodes = p.cpcodes(v, "cpcodes") },
+		"cpcode_covers":   func(v *yaml.Node) { c.CPCodeCovers = p.cpcodeCovers(v) },
 		"tags":            func(v *yaml.Node) { c.Tags = p.tags(v, "tags") },
 		"ignore":          func(v *yaml.Node) { c.ignore = p.patterns(v, "ignore") },
 		"rules":           func(v *yaml.Node) { rulesNode = v },

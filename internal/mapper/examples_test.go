@@ -72,11 +72,7 @@ func runExample(t *testing.T, dir string) []byte {
 		paths = append(paths, c.Paths()...)
 	}
 	res := cfg.Map(paths)
-	p := plan.Build("base", "head", changes, res, plan.Settings{
-		API: cfg.API, Action: cfg.Action, Network: cfg.Network, Queue: cfg.Queue,
-		Threshold: cfg.Threshold, FallbackCPCodes: cfg.CPCodes, FallbackTags: cfg.Tags,
-		ThresholdShare: cfg.ThresholdShare, MaxTotal: cfg.MaxObjects, Unmatched: cfg.Unmatched,
-	})
+	p := plan.Build("base", "head", changes, res, plan.SettingsOf(cfg))
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")

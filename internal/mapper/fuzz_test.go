@@ -78,8 +78,8 @@ func FuzzTemplate(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, tpl, p string) {
-		tm, err := parseTemplate(tpl, nil)
-		if err != nil || tm.check([]string{"https://a.com/x"}, 0) != nil {
+		tm, err := parseTemplate(tpl, scope{})
+		if err != nil || tm.check([]string{"https://a.com/x"}, 0, 0) != nil {
 			return
 		}
 		s := subject{rel: p, path: p}
@@ -87,7 +87,7 @@ func FuzzTemplate(f *testing.F) {
 		if err != nil || checkPath(p) != "" {
 			return // refused: a dot segment from the path
 		}
-		sample := samples(0)[0]
+		sample := samples(0, 0)[0]
 		if tm.arl {
 			ref, _ := finish(string(tm.expand(nil, &sample, "https://a.com/x")))
 			got, want := arlHost(out), arlHost(ref)

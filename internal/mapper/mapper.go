@@ -202,8 +202,8 @@ func (r *Rule) matches(p string) ([]string, string, bool) {
 }
 
 // objects expands the rule for path p: every urls template for every
-// base and every form of {path}, then also, cpcodes and tags; without
-// repeats.
+// combination of each:, every base and every form of {path}, then also,
+// cpcodes and tags; without repeats.
 func (r *Rule) objects(p string, groups []string, sc *scratch) ([]Object, error) {
 	rel := strings.TrimPrefix(p, r.Strip)
 	out := sc.objs[:0]
@@ -213,20 +213,22 @@ func (r *Rule) objects(p string, groups []string, sc *scratch) ([]Object, error)
 	defer func() { sc.buf = e.buf }()
 	forms := r.forms(rel, sc.forms[:0])
 	for _, t := range r.urls {
-		if out, err = e.each(out, t, forms); err != nil {
+		if out, err = e.combos(out, t, forms); err != nil {
 			return nil, err
 		}
 	}
 	for _, t := range r.also {
-		if out, err = e.each(out, t, sc.forms[:0]); err != nil {
+		if out, err = e.combos(out, t, sc.forms[:0]); err != nil {
 			return nil, err
 		}
 	}
 	for _, cp := range r.CPCodes {
-		out = appendNew(out, Object{Kind: purge.CPCode, Value: strconv.FormatInt(cp, 10)})
+		out = e.add(out, Object{Kind: purge.CPCode, Value: strconv.FormatInt(cp, 10)})
 	}
-	for _, tag := range r.Tags {
-		out = appendNew(out, Object{Kind: purge.Tag, Value: tag})
+	for _, t := range r.tags {
+		if out, err = e.combos(out, t, nil); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -236,6 +238,38 @@ type expander struct {
 	rule    *Rule
 	subject subject
 	buf     []byte
+	// seen holds out's objects once each: expands past a few (appendNew
+	// scans, which is quicker for the one to six objects of most rules).
+	seen map[Object]struct{}
+}
+
+// combos expands t once per combination of the rule's each: values.
+func (e *expander) combos(out []Object, t *template, forms []string) ([]Object, error) {
+	var err error
+	for _, vars := range e.rule.combos {
+		e.subject.vars = vars
+		if t.tag {
+			out, err = e.tag(out, t)
+		} else {
+			out, err = e.each(out, t, forms)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// tag expands a tag template and checks the tag it gives, as Fast Purge
+// would refuse the whole request for one bad tag. {path} is the file's
+// path: index and pretty forms are URLs, a tag has one form.
+func (e *expander) tag(out []Object, t *template) ([]Object, error) {
+	e.subject.path = e.subject.rel
+	e.buf = t.expand(e.buf[:0], &e.subject, "")
+	if err := checkTag(string(e.buf)); err != nil {
+		return nil, fmt.Errorf("template %q gives %q: %v", t.src, e.buf, strings.TrimSuffix(err.Error(), tagHint))
+	}
+	return e.add(out, Object{Kind: purge.Tag, Value: string(e.buf)}), nil
 }
 
 // each expands t for every base, then every form of {path}.
@@ -259,10 +293,28 @@ func (e *expander) each(out []Object, t *template, forms []string) ([]Object, er
 			if err != nil {
 				return nil, fmt.Errorf("template %q gives %q: %v", t.src, e.buf, err)
 			}
-			out = appendNew(out, Object{Kind: kind, Value: v})
+			out = e.add(out, Object{Kind: kind, Value: v})
 		}
 	}
 	return out, nil
+}
+
+// add appends o unless out holds it already.
+func (e *expander) add(out []Object, o Object) []Object {
+	if len(out) < 32 {
+		return appendNew(out, o)
+	}
+	if e.seen == nil {
+		e.seen = make(map[Object]struct{}, 2*len(out))
+		for _, x := range out {
+			e.seen[x] = struct{}{}
+		}
+	}
+	if _, dup := e.seen[o]; dup {
+		return out
+	}
+	e.seen[o] = struct{}{}
+	return append(out, o)
 }
 
 func appendNew(out []Object, o Object) []Object {

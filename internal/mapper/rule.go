@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gobwas/glob"
@@ -30,13 +31,17 @@ type Rule struct {
 	// PrettyForms which URLs {path} then stands for: "bare", "file".
 	Pretty, PrettyForms []string
 	CPCodes             []int64
-	Tags                []string
+	Tags                []string // templates, as urls: but unescaped
+	// Each lists the values each of its names takes: every template is
+	// expanded once per combination (the product of the lists).
+	Each []Each
 
-	match      []*pattern
-	re         *regexp.Regexp
-	reLit      string
-	ignore     []*pattern
-	urls, also []*template
+	match            []*pattern
+	re               *regexp.Regexp
+	reLit            string
+	ignore           []*pattern
+	urls, also, tags []*template
+	combos           [][]string // one entry per combination of Each, in order
 }
 
 type pattern struct {
@@ -102,7 +107,7 @@ func (p *parser) rules(v *yaml.Node, bases []string) []*Rule {
 // ruleNodes are a rule's keys whose reading depends on other keys
 // (templates need the regex's groups and the bases).
 type ruleNodes struct {
-	urls, also, baseURL, hosts, indexForms, prettyForms *yaml.Node
+	urls, also, tags, each, baseURL, hosts, indexForms, prettyForms *yaml.Node
 }
 
 func (p *parser) rule(n *yaml.Node, num int, bases []string) *Rule {
@@ -117,8 +122,11 @@ func (p *parser) rule(n *yaml.Node, num int, bases []string) *Rule {
 	if k.baseURL != nil || k.hosts != nil {
 		r.Bases = p.bases(k.baseURL, k.hosts, what)
 	}
+	r.Each = p.each(k.each, r, what)
+	r.combos = combinations(r.Each)
 	r.urls, r.URLs = p.templates(k.urls, what, "urls", r)
 	r.also, r.Also = p.templates(k.also, what, "also", r)
+	r.tags, r.Tags = p.templates(k.tags, what, "tags", r)
 	r.IndexForms = p.forms(k.indexForms, what, "index", r.Index, validIndexForms)
 	r.PrettyForms = p.forms(k.prettyForms, what, "pretty", r.Pretty, validPrettyForms)
 	p.checkRule(n, r, what)
@@ -163,7 +171,8 @@ func (p *parser) ruleKeys(r *Rule, k *ruleNodes, what string) map[string]func(*y
 		"pretty":       func(v *yaml.Node) { r.Pretty = p.extensions(v, what+" pretty") },
 		"pretty_forms": func(v *yaml.Node) { k.prettyForms = v },
 		"cpcodes":      func(v *yaml.Node) { r.CPCodes = p.cpcodes(v, what+" cpcodes") },
-		"tags":         func(v *yaml.Node) { r.Tags = p.tags(v, what+" tags") },
+		"tags":         func(v *yaml.Node) { k.tags = v },
+		"each":         func(v *yaml.Node) { k.each = v },
 	}
 }
 
@@ -190,6 +199,12 @@ func (p *parser) regex(v *yaml.Node, r *Rule, what string) {
 	for _, g := range re.SubexpNames() {
 		if _, builtin := placeholders[g]; builtin {
 			p.errorf(v, "%s: regex group %q has the name of a built-in placeholder; rename it (valid built-ins are %s)", what, g, builtinNames)
+			return
+		}
+		if isNumber(g) {
+			// {1} is the first group by number: a group named 1 would
+			// make {1} mean two things.
+			p.errorf(v, "%s: regex group %q is named with a number, which {%s} already means (the group by position); name it with a letter first", what, g, g)
 			return
 		}
 	}
@@ -243,6 +258,7 @@ func (r *Rule) ngroups() int {
 	return r.re.NumSubexp() + 1
 }
 
+// groupNames maps each regex group's name and number ("1") to its index.
 func (r *Rule) groupNames() map[string]int {
 	out := map[string]int{}
 	if r.re == nil {
@@ -251,6 +267,9 @@ func (r *Rule) groupNames() map[string]int {
 	for i, g := range r.re.SubexpNames() {
 		if g != "" {
 			out[g] = i
+		}
+		if i > 0 {
+			out[strconv.Itoa(i)] = i
 		}
 	}
 	return out
@@ -262,9 +281,16 @@ func (p *parser) templates(v *yaml.Node, what, key string, r *Rule) ([]*template
 	}
 	var ts []*template
 	var srcs []string
-	groups := r.groupNames()
+	sc := scope{groups: r.groupNames(), vars: r.varNames(), tag: key == "tags"}
 	for _, e := range p.list(v, what+" "+key) {
-		t, err := parseTemplate(e.Value, groups)
+		if sc.tag && !strings.ContainsAny(e.Value, "{}") {
+			// A tag without placeholders is checked whole, as at the top level.
+			if err := checkTag(e.Value); err != nil {
+				p.errorf(e, "%s tags: %s", what, strings.TrimSuffix(err.Error(), tagHint))
+				continue
+			}
+		}
+		t, err := parseTemplate(e.Value, sc)
 		if err == nil && key == "urls" && !t.namesFile {
 			err = fmt.Errorf("template %q names no file: add {path} (or {dir} for a folder URL), or move it to also: to purge it whenever the rule matches", e.Value)
 		}

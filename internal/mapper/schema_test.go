@@ -3,8 +3,10 @@ package mapper_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -32,7 +34,7 @@ func schemaCheck(t *testing.T, s *jsonschema.Schema, yml []byte) error {
 	if err := yaml.Unmarshal(yml, &v); err != nil {
 		t.Fatal(err)
 	}
-	j, err := json.Marshal(v)
+	j, err := json.Marshal(stringKeys(v))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,6 +43,28 @@ func schemaCheck(t *testing.T, s *jsonschema.Schema, yml []byte) error {
 		t.Fatal(err)
 	}
 	return s.Validate(inst)
+}
+
+// stringKeys turns the map[any]any YAML decodes for numeric keys
+// (cpcode_covers: {12345: …}) into JSON objects, as editors do.
+func stringKeys(v any) any {
+	switch x := v.(type) {
+	case map[any]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[fmt.Sprint(k)] = stringKeys(e)
+		}
+		return m
+	case map[string]any:
+		for k, e := range x {
+			x[k] = stringKeys(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = stringKeys(e)
+		}
+	}
+	return v
 }
 
 // TestShippedConfigsMatchSchema validates the example config and every
@@ -148,6 +172,20 @@ rules:
 		{"host empty label", "hosts: [www..a.com]\n" + r, false},
 		{"host leading dot", "hosts: [.a.com]\n" + r, false},
 		{"host trailing dot", "hosts: [a.com.]\n" + r, false},
+		{"tag templates and each", "rules:\n  - regex: 'c/(?P<lang>[a-z]+)/.*'\n    each: {v: [1, 2], site: [a, b]}\n    urls: 'https://a.com/{v}/{site}/{path|urlize}'\n    also: 'https://a.com/{parent}'\n    tags: ['docs-{1}', '{lang}-{dir|noslash}', plain]\n", true},
+		{"rule tag bad text", "rules:\n  - match: a\n    tags: ['a b-{stem}']\n", false},
+		{"rule tag literal too long", "rules:\n  - match: a\n    tags: ['" + strings.Repeat("x", 129) + "']\n", false},
+		{"each bad name", "rules:\n  - match: a\n    each: {a-b: [x]}\n    cpcodes: 1\n", false},
+		{"each built-in name", "rules:\n  - match: a\n    each: {parent: [x]}\n    cpcodes: 1\n", false},
+		{"each empty list", "rules:\n  - match: a\n    each: {lang: []}\n    cpcodes: 1\n", false},
+		{"each repeated value", "rules:\n  - match: a\n    each: {lang: [de, de]}\n    cpcodes: 1\n", false},
+		{"each empty value", "rules:\n  - match: a\n    each: {lang: ['']}\n    cpcodes: 1\n", false},
+		{"each not a map", "rules:\n  - match: a\n    each: [de]\n    cpcodes: 1\n", false},
+		{"cpcode_covers", "cpcode_covers: {12345: [www.a.com, a.com], \"6\": b.com}\n" + r, true},
+		{"cpcode_covers bad CP code", "cpcode_covers: {abc: a.com}\n" + r, false},
+		{"cpcode_covers URL", "cpcode_covers: {1: ['https://a.com']}\n" + r, false},
+		{"cpcode_covers empty", "cpcode_covers: {}\n" + r, false},
+		{"cpcode_covers empty hosts", "cpcode_covers: {1: []}\n" + r, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

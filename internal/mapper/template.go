@@ -6,7 +6,9 @@ import (
 	"path"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // template is a compiled object template such as "{base}/{path|lower}":
@@ -18,12 +20,13 @@ type template struct {
 	usesPath  bool // {path}: expanded once per index or pretty form
 	namesFile bool // inserts something of the file, not only the site
 	arl       bool // makes ARLs (decided at load: the prefix is fixed)
+	tag       bool // makes cache tags: values are inserted unescaped
 }
 
 type tplPart struct {
 	lit     string
 	ph      placeholder
-	group   int // submatch index, for phGroup
+	group   int // submatch index, for phGroup; value index, for phVar
 	filters []filter
 }
 
@@ -38,31 +41,43 @@ const (
 	phName
 	phStem
 	phExt
+	phParent
 	phGroup
+	phVar
 )
 
 var placeholders = map[string]placeholder{
 	"base": phBase, "host": phHost, "path": phPath, "dir": phDir,
-	"name": phName, "stem": phStem, "ext": phExt,
+	"name": phName, "stem": phStem, "ext": phExt, "parent": phParent,
 }
 
-const builtinNames = "{base}, {host}, {path}, {dir}, {name}, {stem}, {ext}"
+const builtinNames = "{base}, {host}, {path}, {dir}, {name}, {stem}, {ext}, {parent}"
 
 // subject is what a template is expanded for: the path after strip, the
-// form of it {path} stands for, and a regex rule's submatches.
+// form of it {path} stands for, a regex rule's submatches and one
+// combination of the rule's each: values.
 type subject struct {
 	rel, path string
 	groups    []string
+	vars      []string
 }
 
-// parseTemplate compiles src; groups names a regex rule's named groups.
-func parseTemplate(src string, groups map[string]int) (*template, error) {
-	t := &template{src: src}
+// scope is what a rule adds to the built-in placeholders: its regex's
+// groups (by name and by number) and its each: names, both mapped to an
+// index; tag says the template makes cache tags.
+type scope struct {
+	groups, vars map[string]int
+	tag          bool
+}
+
+// parseTemplate compiles src with the placeholders of sc.
+func parseTemplate(src string, sc scope) (*template, error) {
+	t := &template{src: src, tag: sc.tag}
 	rest := src
 	for rest != "" {
 		i := strings.IndexAny(rest, "{}")
 		if i < 0 {
-			if err := checkLiteral(src, rest); err != nil {
+			if err := t.checkLiteral(rest); err != nil {
 				return nil, err
 			}
 			t.parts = append(t.parts, tplPart{lit: rest})
@@ -72,7 +87,7 @@ func parseTemplate(src string, groups map[string]int) (*template, error) {
 			return nil, fmt.Errorf("template %q has a '}' without '{'", src)
 		}
 		if i > 0 {
-			if err := checkLiteral(src, rest[:i]); err != nil {
+			if err := t.checkLiteral(rest[:i]); err != nil {
 				return nil, err
 			}
 			t.parts = append(t.parts, tplPart{lit: rest[:i]})
@@ -81,7 +96,7 @@ func parseTemplate(src string, groups map[string]int) (*template, error) {
 		if j < 0 {
 			return nil, fmt.Errorf("template %q has an unclosed '{'", src)
 		}
-		part, err := parsePlaceholder(src, rest[i+1:i+j], groups)
+		part, err := parsePlaceholder(src, rest[i+1:i+j], sc)
 		if err != nil {
 			return nil, err
 		}
@@ -89,6 +104,15 @@ func parseTemplate(src string, groups map[string]int) (*template, error) {
 		rest = rest[i+j+1:]
 	}
 	return t, t.checkBase()
+}
+
+// checkLiteral checks the template's own text: a tag's against the tag
+// rules (checkTagText), a URL's with checkLiteral.
+func (t *template) checkLiteral(lit string) error {
+	if t.tag {
+		return checkTagText(t.src, lit)
+	}
+	return checkLiteral(t.src, lit)
 }
 
 // checkLiteral refuses characters a template's own text may not hold raw:
@@ -117,21 +141,29 @@ func (t *template) add(p tplPart) {
 		t.usesBase = true
 	case phPath:
 		t.usesPath, t.namesFile = true, true
+	case phVar:
+		// A value of each: is the same for every file: it names none.
 	default:
 		t.namesFile = true
 	}
 	t.parts = append(t.parts, p)
 }
 
-func parsePlaceholder(src, body string, groups map[string]int) (tplPart, error) {
+func parsePlaceholder(src, body string, sc scope) (tplPart, error) {
 	fields := strings.Split(body, "|")
 	name := fields[0]
 	part := tplPart{ph: placeholders[name]}
-	if g, ok := groups[name]; ok && part.ph == phNone {
+	if g, ok := sc.groups[name]; ok && part.ph == phNone {
 		part.ph, part.group = phGroup, g
 	}
+	if v, ok := sc.vars[name]; ok && part.ph == phNone {
+		part.ph, part.group = phVar, v
+	}
 	if part.ph == phNone {
-		return part, fmt.Errorf("template %q uses unknown placeholder {%s}; valid placeholders are %s", src, name, placeholderList(groups))
+		return part, fmt.Errorf("template %q uses unknown placeholder {%s}; valid placeholders are %s", src, name, placeholderList(sc))
+	}
+	if sc.tag && (part.ph == phBase || part.ph == phHost) {
+		return part, fmt.Errorf("template %q: a cache tag cannot use {%s}; tags name no host (use {path}, {dir}, a regex group or an each: value)", src, name)
 	}
 	for _, f := range fields[1:] {
 		flt, err := parseFilter(f)
@@ -143,10 +175,17 @@ func parsePlaceholder(src, body string, groups map[string]int) (tplPart, error) 
 	return part, nil
 }
 
-func placeholderList(groups map[string]int) string {
+// placeholderList names the valid placeholders; a regex group's number
+// ({1}) is valid too but not listed, as the names say more.
+func placeholderList(sc scope) string {
 	var gs []string
-	for g := range groups {
-		gs = append(gs, "{"+g+"}")
+	for g := range sc.groups {
+		if !isNumber(g) {
+			gs = append(gs, "{"+g+"}")
+		}
+	}
+	for v := range sc.vars {
+		gs = append(gs, "{"+v+"}")
 	}
 	sort.Strings(gs)
 	return strings.Join(append([]string{builtinNames}, gs...), ", ")
@@ -184,9 +223,10 @@ const (
 	fLower   filterKind = iota // lower-case
 	fExt                       // replace the extension with arg ("" removes it)
 	fNoSlash                   // drop a trailing slash
+	fURLize                    // what Hugo's urlize does to a path (see urlize)
 )
 
-const validFilters = "lower, ext:X (replace the extension with X; ext: removes it), noslash"
+const validFilters = "lower, ext:X (replace the extension with X; ext: removes it), noslash, urlize"
 
 func parseFilter(f string) (filter, error) {
 	switch name, arg, hasArg := strings.Cut(f, ":"); {
@@ -194,6 +234,8 @@ func parseFilter(f string) (filter, error) {
 		return filter{kind: fLower}, nil
 	case name == "noslash" && !hasArg:
 		return filter{kind: fNoSlash}, nil
+	case name == "urlize" && !hasArg:
+		return filter{kind: fURLize}, nil
 	case name == "ext" && hasArg:
 		return filter{kind: fExt, arg: arg}, nil
 	}
@@ -206,6 +248,8 @@ func (f filter) apply(v string) string {
 		return strings.ToLower(v)
 	case fNoSlash:
 		return strings.TrimSuffix(v, "/")
+	case fURLize:
+		return urlize(v)
 	}
 	if v == "" || strings.HasSuffix(v, "/") {
 		return v // a folder has no extension to replace
@@ -234,6 +278,10 @@ func (p *tplPart) value(s *subject, base, host string) string {
 		return b[:len(b)-len(path.Ext(b))]
 	case phExt:
 		return strings.TrimPrefix(path.Ext(s.rel), ".")
+	case phParent:
+		return parentOf(s.rel)
+	case phVar:
+		return s.vars[p.group]
 	}
 	return s.groups[p.group]
 }
@@ -252,7 +300,7 @@ func (t *template) expand(dst []byte, s *subject, base string) []byte {
 		for _, f := range p.filters {
 			v = f.apply(v)
 		}
-		if p.ph == phBase || p.ph == phHost {
+		if p.ph == phBase || p.ph == phHost || t.tag {
 			dst = append(dst, v...)
 			continue
 		}
@@ -273,13 +321,16 @@ func hostOf(base string) string {
 
 // samples are two different files a template is tried on at load: the
 // host must not change between them (no file placeholder in the host).
-func samples(ngroups int) [2]subject {
+func samples(ngroups, nvars int) [2]subject {
 	var out [2]subject
 	for i, v := range []string{"x", "y"} {
 		rel := [2]string{"dir/file.html", "other/page.txt"}[i]
-		out[i] = subject{rel: rel, path: rel, groups: make([]string, ngroups)}
+		out[i] = subject{rel: rel, path: rel, groups: make([]string, ngroups), vars: make([]string, nvars)}
 		for g := range out[i].groups {
 			out[i].groups[g] = v
+		}
+		for g := range out[i].vars {
+			out[i].vars[g] = v
 		}
 	}
 	return out
@@ -287,7 +338,11 @@ func samples(ngroups int) [2]subject {
 
 // check expands t for every base on sample files and requires each result
 // to be an absolute http(s) URL with a fixed lower-case host, or an ARL.
-func (t *template) check(bases []string, ngroups int) error {
+// A tag template has no base and is checked per file, when it is expanded.
+func (t *template) check(bases []string, ngroups, nvars int) error {
+	if t.tag {
+		return nil
+	}
 	if t.usesBase && len(bases) == 0 {
 		return fmt.Errorf("template %q uses {base} or {host} but neither base_url nor hosts is set: add base_url: https://www.example.com at the top of the config or in the rule", t.src)
 	}
@@ -295,16 +350,16 @@ func (t *template) check(bases []string, ngroups int) error {
 		bases = []string{""}
 	}
 	for _, b := range bases {
-		if err := t.checkOn(b, ngroups); err != nil {
+		if err := t.checkOn(b, ngroups, nvars); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (t *template) checkOn(base string, ngroups int) error {
+func (t *template) checkOn(base string, ngroups, nvars int) error {
 	var hosts [2]string
-	for i, s := range samples(ngroups) {
+	for i, s := range samples(ngroups, nvars) {
 		out, err := finish(string(t.expand(nil, &s, base)))
 		if err != nil {
 			return fmt.Errorf("template %q: %v", t.src, err)
@@ -345,4 +400,80 @@ func (t *template) fixedHost(base string) bool {
 		head = (&template{parts: t.parts[i : i+1]}).expand(head, nil, base)
 	}
 	return true // no file placeholder: the whole object is fixed
+}
+
+// checkTagText refuses text in a tag template that no expansion can make
+// a valid cache tag: a byte outside letters, digits and tagChars, or more
+// than 128 bytes before anything is inserted.
+func checkTagText(src, lit string) error {
+	if len(lit) > 128 {
+		return fmt.Errorf("cache tag template %q has %d characters of text, more than the 128 a tag may hold", src, len(lit))
+	}
+	for i := 0; i < len(lit); i++ {
+		if c := lit[i]; !isTagByte(c) {
+			return fmt.Errorf("cache tag template %q has %q; tags hold letters, digits and %s", src, c, tagChars)
+		}
+	}
+	return nil
+}
+
+func isNumber(s string) bool {
+	_, err := strconv.Atoi(s)
+	return err == nil
+}
+
+// parentOf is what {parent} inserts: the folder of the section listing
+// the page, as {dir} writes a folder ("posts/", "" at the root). A page
+// bundle's index file (index.md, _index.md, index.de.md: the name up to
+// its first dot is index or _index) stands for its folder, so its section
+// is the folder above: posts/my-post/index.md and posts/_index.md give
+// "posts/" and "". Any other file is listed by its own folder:
+// posts/other.md gives "posts/".
+func parentOf(rel string) string {
+	dir := path.Dir(rel)
+	if stem, _, _ := strings.Cut(path.Base(rel), "."); stem == "index" || stem == "_index" {
+		dir = path.Dir(dir)
+	}
+	if dir == "." {
+		return ""
+	}
+	return dir + "/"
+}
+
+// urlize does to a path what Hugo does to a content path when it makes
+// the page's URL (and its urlize function to any string): letters, digits
+// and marks of any script are kept, as are . / \ _ # + ~ - @ and a %
+// followed by two hex digits; a run of white space after something kept
+// becomes one hyphen (none when a hyphen is next to it); every other
+// character is dropped; then everything is lower-cased.
+func urlize(s string) string {
+	var b strings.Builder
+	hyphen, lastHyphen := false, false
+	for i, r := range s {
+		if !keptByURLize(s, i, r) {
+			hyphen = hyphen || b.Len() > 0 && !lastHyphen && unicode.IsSpace(r)
+			continue
+		}
+		lastHyphen = r == '-'
+		if hyphen && !lastHyphen {
+			b.WriteByte('-')
+		}
+		hyphen = false
+		b.WriteRune(r)
+	}
+	return strings.ToLower(b.String())
+}
+
+func keptByURLize(s string, i int, r rune) bool {
+	switch {
+	case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
+		return true
+	case r == '%':
+		return i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2])
+	}
+	return strings.ContainsRune(`./\_#+~-@`, r)
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }

@@ -121,13 +121,19 @@ func checkTag(t string) error {
 		return fmt.Errorf("cache tag %q must be 1 to 128 characters long", t)
 	}
 	for i := 0; i < len(t); i++ {
-		c := t[i]
-		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-		if !alnum && !strings.ContainsRune(tagChars, rune(c)) {
-			return fmt.Errorf("cache tag %q has %q; tags hold letters, digits and %s (placeholders are not expanded in tags)", t, c, tagChars)
+		if c := t[i]; !isTagByte(c) {
+			return fmt.Errorf("cache tag %q has %q; tags hold letters, digits and %s%s", t, c, tagChars, tagHint)
 		}
 	}
 	return nil
+}
+
+// tagHint ends checkTag's message about a tag written in the config.
+const tagHint = " (placeholders are not expanded in tags)"
+
+func isTagByte(c byte) bool {
+	alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+	return alnum || strings.IndexByte(tagChars, c) >= 0
 }
 
 // errDotSegment is what finish reports for an expansion that would leave

@@ -48,6 +48,9 @@ type Plan struct {
 	// Warnings are what CI should show without failing: unmatched files
 	// under unmatched: warn, a threshold_share that could not be applied.
 	Warnings []string `json:"warnings,omitempty"`
+	// Notes say what the plan decided that changes no outcome: URLs left
+	// out because a CP code the plan purges covers their host.
+	Notes []string `json:"notes,omitempty"`
 	// Errors make the plan unusable (see Err): unmatched files under
 	// unmatched: error, more objects than max_objects with no fallback.
 	Errors []string `json:"errors,omitempty"`
@@ -127,6 +130,9 @@ type Settings struct {
 	// Buckets are the account's Fast Purge rate buckets the time budget is
 	// measured against; nil = purge.AkamaiBuckets.
 	Buckets *purge.Buckets
+	// CPCodeCovers maps a CP code to the hosts it serves (cpcode_covers):
+	// a plan that purges the CP code leaves out the URLs on those hosts.
+	CPCodeCovers map[int64][]string
 }
 
 // SettingsOf is the config's settings for a plan; the caller adds what
@@ -137,7 +143,7 @@ func SettingsOf(cfg *mapper.Config) Settings {
 		API: cfg.API, Action: cfg.Action, Network: cfg.Network, Queue: cfg.Queue,
 		Threshold: cfg.Threshold, FallbackCPCodes: cfg.CPCodes, FallbackTags: cfg.Tags,
 		ThresholdShare: cfg.ThresholdShare, MaxTotal: cfg.MaxObjects, Unmatched: cfg.Unmatched,
-		Submodules: cfg.Submodules,
+		Submodules: cfg.Submodules, CPCodeCovers: cfg.CPCodeCovers,
 	}
 }
 
@@ -241,6 +247,7 @@ func build(from, to string, changes []diff.Change, res mapper.Result, s Settings
 		p.Fallback = Fallback{Used: true, Reason: reason + ": purging " + s.fallbackWhat() + " instead"}
 	}
 	p.submodulePolicy(s)
+	objects = p.dropCovered(objects, s.CPCodeCovers)
 	if s.ThresholdShare > 0 && s.SiteFiles <= 0 {
 		p.Warnings = append(p.Warnings, fmt.Sprintf("threshold_share %s is not applied: the number of the site's files is unknown", percent(s.ThresholdShare)))
 	}
