@@ -232,6 +232,11 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte) (*htt
 	// Before any field is cut to length: half a token passes a redaction.
 	data = []byte(c.redact.String(string(data)))
 	c.logf("%s %s -> %d %s", method, path, resp.StatusCode, supportID(data))
+	if err != nil && ctx.Err() != nil {
+		// Stopped while the body arrived (Ctrl-C during a --wait poll):
+		// in words, still wrapping the context's error, never Go's text.
+		return resp, data, &stopError{fmt.Sprintf("%s %s: stopped while its answer arrived", method, path), []error{ctx.Err(), errTransport}}
+	}
 	if err != nil {
 		// resp comes too: after a 201 status line the purge is accepted,
 		// and once must not have it retried as a dropped connection.

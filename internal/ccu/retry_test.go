@@ -2,8 +2,13 @@ package ccu
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -90,4 +95,30 @@ func TestSubmitNumbersParts(t *testing.T) {
 
 func fmtPart(s Sent) string {
 	return fmt.Sprintf("%d %d/%d %s %d", s.Batch, s.Part, s.Parts, s.SplitAfter, len(s.Request.Objects))
+}
+
+// Ctrl-C while a status answer's body arrives (a --wait poll) says so in
+// words, never Go's "context canceled".
+func TestStatusStoppedWhileAnswerArrives(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		io.WriteString(w, `{"purgeId":`)
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	srv.Config.ErrorLog = quietLog()
+	c := stubClient(t, hostOf(srv), srv)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel)
+	_, err := c.Status(ctx, "57799d8b-10e4-11e4-9088-62ece60caaf0")
+	if err == nil || strings.Contains(err.Error(), "context canceled") || !strings.Contains(err.Error(), "stopped while its answer arrived") || !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v", err)
+	}
 }

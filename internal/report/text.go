@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
@@ -155,6 +156,32 @@ func Retry(w io.Writer, total int, e ccu.RetryEvent) {
 		left = fmt.Sprintf(", %s of the time budget left", e.Left.Round(time.Second))
 	}
 	fmt.Fprintf(w, "%s: attempt %d failed (%s); retrying in %s%s\n", what, e.Attempt, e.Reason, e.Delay.Round(100*time.Millisecond), left)
+}
+
+// SentText is Sent's lines as one string, for a writer shared by
+// goroutines (progress.Writer.Text).
+func SentText(total int, s ccu.Sent) string {
+	var b strings.Builder
+	Sent(&b, total, s)
+	return b.String()
+}
+
+// RetryText is Retry's line as one string.
+func RetryText(total int, e ccu.RetryEvent) string {
+	var b strings.Builder
+	Retry(&b, total, e)
+	return b.String()
+}
+
+// Submitting is the status line while requests are out: how many of the
+// plan's batches have ended.
+func Submitting(ended, total int, elapsed time.Duration) string {
+	return fmt.Sprintf("still purging: %d of %d batch(es) done, %s elapsed", ended, total, elapsed.Round(time.Second))
+}
+
+// Delaying is the status line of --delay's wait.
+func Delaying(elapsed, delay time.Duration) string {
+	return fmt.Sprintf("waiting before purging (--delay): %s of %s", elapsed.Round(time.Second), delay)
 }
 
 // WouldPost writes what a dry run would send for b: the API path and the
