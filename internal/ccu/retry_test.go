@@ -122,3 +122,20 @@ func TestStatusStoppedWhileAnswerArrives(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestCheckStatusID(t *testing.T) {
+	for _, tc := range []struct{ id, want string }{
+		{"57799d8b-10e4-11e4-9088-62ece60caaf0", ""},
+		{"/ccu/v2/purges/57799d8b-10e4-11e4-9088-62ece60caaf0", ""},
+		{"edup-NZbXzFpHBjcJeryhw6PVgG", `"edup-NZbXzFpHBjcJeryhw6PVgG" is a Fast Purge purge ID: Fast Purge has no status call`},
+		{"edcp-NZbXzFpHBjcJeryhw6PVgG", "is a Fast Purge purge ID"},
+		{"edtp-NZbXzFpHBjcJeryhw6PVgG", "is a Fast Purge purge ID"},
+		{"a/b", "is neither a purge ID nor"},
+		{"", "is neither a purge ID nor"},
+	} {
+		err := CheckStatusID(tc.id)
+		if (tc.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("CheckStatusID(%q) = %v, want %q", tc.id, err, tc.want)
+		}
+	}
+}

@@ -70,3 +70,19 @@ func TestTimeoutDuringWait(t *testing.T) {
 		t.Errorf("the state file does not record %.12s: %v\n%s", shas[1], err, data)
 	}
 }
+
+// status with a Fast Purge purge ID says there is no status call and what
+// --wait does, without asking CCU v2 (which answers "Unknown" for ever); a
+// UUID, which either API may have given, gets the same hint when Unknown.
+func TestStatusFastPurgeID(t *testing.T) {
+	sim, flags := simulator(t, ccusim.Options{})
+	r := runQuick(t, nil, append([]string{"status", "edup-NZbXzFpHBjcJeryhw6PVgG"}, flags...)...)
+	oneMessage(t, r, ExitUsage, `"edup-NZbXzFpHBjcJeryhw6PVgG" is a Fast Purge purge ID: Fast Purge has no status call (status is CCU v2's): its purges take effect in about 5 seconds, and purge --wait waits`)
+	if n := sim.Requests(); n != 0 {
+		t.Errorf("sent %d request(s)", n)
+	}
+	r = runQuick(t, nil, append([]string{"status", "674e54ae-3131-11e8-ba75-615d2757a3f3"}, flags...)...)
+	if want := "Unknown\n  ask again in 60s\n"; r.code != 0 || !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, "  if this is a Fast Purge purge ID, CCU v2 never knows it: Fast Purge has no status call") {
+		t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

@@ -10,8 +10,8 @@ Usage:
   ccu-purge purge    --from REV|--state FILE [--to REV] [--dry-run] [--report FILE]
   ccu-purge validate [--config FILE]                              check the config, list every problem
   ccu-purge explain PATH...                                       which rule a path meets, and what it purges
-  ccu-purge status ID|progressUri [--timeout 1m]                  a CCU v2 purge's status
-  ccu-purge queue [default|emergency] [--timeout 1m]              a CCU v2 queue's length
+  ccu-purge status ID|progressUri [--timeout 1m]                  CCU v2 only: a purge's status (Fast Purge has none)
+  ccu-purge queue [default|emergency] [--timeout 1m]              CCU v2 only: a queue's length
   ccu-purge simulator [--dir DIR] [--script LIST]                 run the local CCU simulator (simulator --help)
   ccu-purge demo [--repo DIR]                                     plan and purge the bundled example (built in DIR if missing)
   ccu-purge version | help

@@ -245,6 +245,10 @@ func Status(w io.Writer, st ccu.PurgeStatus) {
 	if st.Detail != "" {
 		fmt.Fprintf(w, "  %s\n", st.Detail)
 	}
+	if st.PurgeStatus == "Unknown" {
+		// Fast Purge's older ids are UUIDs like v2's: CCU v2 knows none.
+		fmt.Fprintf(w, "  if this is a Fast Purge purge ID, CCU v2 never knows it: %s\n", ccu.NoFastPurgeStatus)
+	}
 	fmt.Fprintf(w, "  supportId %s\n", st.SupportID)
 }
 
