@@ -225,7 +225,9 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte) (*htt
 		return nil, nil, &stopError{fmt.Sprintf("%s %s: stopped before its answer", method, path), []error{ctx.Err(), errTransport}}
 	}
 	if err != nil {
-		return nil, nil, connFailed(method, path, redactURLError(err))
+		err = connFailed(method, path, redactURLError(err))
+		c.logf("%s", clean(err.Error(), maxField)) // --verbose shows failures too, not only answers
+		return nil, nil, err
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))

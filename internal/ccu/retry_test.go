@@ -139,3 +139,14 @@ func TestCheckStatusID(t *testing.T) {
 		}
 	}
 }
+
+// Logf (--verbose) shows a failed connection, not only HTTP answers.
+func TestLogfShowsConnectionFailures(t *testing.T) {
+	c := stubClient(t, closedPort(t), nil)
+	var lines []string
+	c.opts.Logf = func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
+	c.Submit(context.Background(), []purge.Batch{urlBatch(1, "x")}, fast)
+	if len(lines) != refusedTries || !strings.HasPrefix(lines[0], "POST /ccu/v3/invalidate/url/production: connection failed: the host refused the connection") {
+		t.Errorf("logged %q", lines)
+	}
+}

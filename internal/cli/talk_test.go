@@ -86,3 +86,24 @@ func TestStatusFastPurgeID(t *testing.T) {
 		t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// The parts of a bisected batch are labelled as parts, with the answer
+// that split it, so they do not read as the same batch twice.
+func TestSplitLabels(t *testing.T) {
+	dir, _ := site(t, siteConfig, nil)
+	sim, flags := simulator(t, ccusim.Options{})
+	sim.Refuse("https://www.example.com/index.html")
+	r := runQuick(t, nil, append([]string{"purge", "--repo", dir, "--from", "v1", "--batch-size", "2"}, flags...)...)
+	if r.code != ExitFailed {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{
+		"\nBatch 2/3 (part 1 of 2, split after HTTP 403): fast-purge invalidate url on production, 1 object(s)\n  FAILED after 1 attempt(s): HTTP 403",
+		"\nBatch 2/3 (part 2 of 2, split after HTTP 403): fast-purge invalidate url on production, 1 object(s)\n  accepted: HTTP 201",
+		"\nBatch 1/3: fast-purge invalidate url on production, 2 object(s)\n",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
