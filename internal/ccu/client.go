@@ -225,8 +225,10 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte) (*htt
 		return nil, nil, &stopError{fmt.Sprintf("%s %s: stopped before its answer", method, path), []error{ctx.Err(), errTransport}}
 	}
 	if err != nil {
-		err = connFailed(method, path, redactURLError(err))
-		c.logf("%s", clean(err.Error(), maxField)) // --verbose shows failures too, not only answers
+		cause := redactURLError(err)
+		err = connFailed(method, path, cause)
+		// --verbose shows failures too, not only answers, in the same shape.
+		c.logf("%s %s -> %s (%s)", method, path, Reason(err), clean(cause.Error(), maxField))
 		return nil, nil, err
 	}
 	defer resp.Body.Close()
