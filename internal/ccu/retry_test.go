@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"slices"
 	"strings"
 	"sync"
@@ -116,7 +117,8 @@ func TestStatusStoppedWhileAnswerArrives(t *testing.T) {
 	srv.Config.ErrorLog = quietLog()
 	c := stubClient(t, hostOf(srv), srv)
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(200*time.Millisecond, cancel)
+	// Ctrl-C once the answer has begun, so its body is being read.
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotFirstResponseByte: func() { time.AfterFunc(100*time.Millisecond, cancel) }})
 	_, err := c.Status(ctx, "57799d8b-10e4-11e4-9088-62ece60caaf0")
 	if err == nil || strings.Contains(err.Error(), "context canceled") || !strings.Contains(err.Error(), "stopped while its answer arrived") || !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v", err)
