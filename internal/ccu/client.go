@@ -225,13 +225,25 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte) (*htt
 		return nil, nil, &stopError{fmt.Sprintf("%s %s: stopped before its answer", method, path), []error{ctx.Err(), errTransport}}
 	}
 	if err != nil {
-		return nil, nil, connFailed(method, path, redactURLError(err))
+		cause := redactURLError(err)
+		err = connFailed(method, path, cause)
+		// --verbose shows failures too, not only answers, in the same shape.
+		c.logf("%s %s -> %s (%s)", method, path, Reason(err), clean(cause.Error(), maxField))
+		return nil, nil, err
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	// Before any field is cut to length: half a token passes a redaction.
 	data = []byte(c.redact.String(string(data)))
 	c.logf("%s %s -> %d %s", method, path, resp.StatusCode, supportID(data))
+	// Stopped while the body arrived (Ctrl-C during a --wait poll): in
+	// words, still wrapping the context's error, never Go's text. A GET's
+	// body may also end early without an error when the server side goes
+	// first; a query is only worth its whole answer. A POST's answer is
+	// kept whatever: its 201 is the purge's fate (see accepted).
+	if ctx.Err() != nil && (err != nil || method == http.MethodGet) {
+		return resp, data, &stopError{fmt.Sprintf("%s %s: stopped while its answer arrived", method, path), []error{ctx.Err(), errTransport}}
+	}
 	if err != nil {
 		// resp comes too: after a 201 status line the purge is accepted,
 		// and once must not have it retried as a dropped connection.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,14 +27,34 @@ type PurgeStatus struct {
 	Detail           string `json:"detail"`
 }
 
+// NoFastPurgeStatus says what to do instead of asking for a Fast Purge
+// purge's status.
+const NoFastPurgeStatus = "Fast Purge has no status call (status is CCU v2's): its purges take effect in about 5 seconds, and purge --wait waits the estimatedSeconds the API answered before it reports them Done"
+
+// fastPurgePrefixes begin Fast Purge's newer purge IDs, one per purge
+// type; its older IDs are UUIDs, like CCU v2's, and cannot be told apart.
+var fastPurgePrefixes = []string{"edup-", "edcp-", "edtp-"}
+
+// CheckStatusID refuses what Status cannot ask about: a Fast Purge purge
+// ID, or text that is neither a purge ID nor a progressUri.
+func CheckStatusID(id string) error {
+	if slices.ContainsFunc(fastPurgePrefixes, func(p string) bool { return strings.HasPrefix(id, p) }) {
+		return fmt.Errorf("%q is a Fast Purge purge ID: %s", id, NoFastPurgeStatus)
+	}
+	if !strings.HasPrefix(id, "/ccu/v2/purges/") && (id == "" || strings.ContainsAny(id, "/?#")) {
+		return fmt.Errorf("%q is neither a purge ID nor a /ccu/v2/purges/ progressUri", id)
+	}
+	return nil
+}
+
 // Status reads a CCU v2 purge's status from its purge ID or progressUri.
 // Fast Purge has no such call: its purges finish in seconds.
 func (c *Client) Status(ctx context.Context, idOrURI string) (PurgeStatus, error) {
+	if err := CheckStatusID(idOrURI); err != nil {
+		return PurgeStatus{}, err
+	}
 	path := idOrURI
 	if !strings.HasPrefix(path, "/ccu/v2/purges/") {
-		if strings.ContainsAny(path, "/?#") || path == "" {
-			return PurgeStatus{}, fmt.Errorf("%q is neither a purge ID nor a /ccu/v2/purges/ progressUri", idOrURI)
-		}
 		path = "/ccu/v2/purges/" + path
 	}
 	var st PurgeStatus

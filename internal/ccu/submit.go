@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/purge"
@@ -36,6 +39,25 @@ type SubmitOptions struct {
 	// order (a batch's requests once every earlier batch has finished),
 	// one call at a time.
 	OnSent func(Sent)
+	// OnRetry, when set, is called before each wait for another attempt,
+	// from the request's own goroutine (calls may run at once), so a run
+	// that retries for minutes says so instead of going quiet.
+	OnRetry func(RetryEvent)
+}
+
+// RetryEvent is one failed attempt that Submit will try again.
+type RetryEvent struct {
+	Batch   int         // index of the plan batch the request came from
+	Request purge.Batch // what was sent: the batch, or a part of it
+	// SplitAfter is why the batch was split ("HTTP 413", "HTTP 403"),
+	// "" for a whole batch; the part's number is known only at its end.
+	SplitAfter string
+	Attempt    int           // the attempt that failed, from 1
+	Reason     string        // in words: "connection refused", "HTTP 503", "HTTP 429 rate limit"
+	Delay      time.Duration // before the next attempt
+	// Left is the time budget left when the next attempt starts; 0 when
+	// the run has no deadline.
+	Left time.Duration
 }
 
 func (o *SubmitOptions) defaults() {
@@ -67,6 +89,11 @@ type Sent struct {
 	// Refused is set when the API refused exactly these objects (a
 	// bisected 400 or 403 on a single object).
 	Refused bool
+	// Part and Parts number the requests a plan batch was split into
+	// (part 1 of 3), both 0 for a batch sent whole; SplitAfter is the
+	// answer that split this part's parent ("HTTP 413", "HTTP 403").
+	Part, Parts int
+	SplitAfter  string
 }
 
 // Submit sends every batch, Concurrency at a time, retrying what may
@@ -102,7 +129,7 @@ func (c *Client) Submit(ctx context.Context, batches []purge.Batch, o SubmitOpti
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				finish(i, s.batch(ctx, i, batches[i]))
+				finish(i, numbered(s.batch(ctx, i, batches[i], "")))
 			}
 		}()
 	}
@@ -130,6 +157,18 @@ func graceContext(ctx context.Context, grace time.Duration) (context.Context, fu
 	return rc, func() { stop(); cancel() }
 }
 
+// numbered gives the parts of one split batch their numbers, once every
+// part has ended and their count is known.
+func numbered(parts []Sent) []Sent {
+	if len(parts) < 2 {
+		return parts
+	}
+	for k := range parts {
+		parts[k].Part, parts[k].Parts = k+1, len(parts)
+	}
+	return parts
+}
+
 // maxRefused is how many objects a submission lets the API refuse one by
 // one, while it accepts fewer, before it stops bisecting. Bisection costs about two requests per
 // refused object, which is cheap for a few bad URLs and a storm (2n-1
@@ -149,33 +188,36 @@ type submission struct {
 }
 
 // batch sends one batch, splitting it on 413 and bisecting it on a 400 or
-// 403 that judged its objects, so one bad object does not fail the rest.
-func (s *submission) batch(ctx context.Context, i int, b purge.Batch) []Sent {
-	res, attempts, err := s.attempts(ctx, b)
+// 403 that judged its objects, so one bad object does not fail the rest;
+// split is why its parent was split, "" for a whole batch.
+func (s *submission) batch(ctx context.Context, i int, b purge.Batch, split string) []Sent {
+	res, attempts, err := s.attempts(ctx, i, b, split)
+	one := Sent{Batch: i, Request: b, Result: res, Err: err, Attempts: attempts, SplitAfter: split}
 	if err == nil || ctx.Err() != nil {
-		return []Sent{Sent{Batch: i, Request: b, Result: res, Err: err, Attempts: attempts}}
+		return []Sent{one}
 	}
+	one.Result = Result{}
 	if len(b.Objects) == 1 {
-		refused := refusal(err)
-		if refused {
+		if one.Refused = refusal(err); one.Refused {
 			s.refused.Add(1)
 		}
-		return []Sent{Sent{Batch: i, Request: b, Err: err, Attempts: attempts, Refused: refused}}
+		return []Sent{one}
 	}
 	var ae *APIError
 	if !errors.As(err, &ae) || !(ae.Status == http.StatusRequestEntityTooLarge || refusal(err)) {
-		return []Sent{Sent{Batch: i, Request: b, Err: err, Attempts: attempts}}
+		return []Sent{one}
 	}
 	// Stop only when refusals dominate: a few bad objects among many good
 	// ones are always bisected out, however many there are.
 	if refused := s.refused.Load(); refusal(err) && refused >= maxRefused && refused > s.accepted.Load() {
-		err = fmt.Errorf("%w; not bisected further, because the API refused %d objects one by one and accepted only %d, so it seems to refuse everything: check that the API client has CCU access to these hostnames or CP codes", err, refused, s.accepted.Load())
-		return []Sent{Sent{Batch: i, Request: b, Err: err, Attempts: attempts}}
+		one.Err = fmt.Errorf("%w; not bisected further, because the API refused %d objects one by one and accepted only %d, so it seems to refuse everything: check that the API client has CCU access to these hostnames or CP codes", err, refused, s.accepted.Load())
+		return []Sent{one}
 	}
 	mid := len(b.Objects) / 2
 	left, right := b, b
 	left.Objects, right.Objects = b.Objects[:mid:mid], b.Objects[mid:]
-	return append(s.batch(ctx, i, left), s.batch(ctx, i, right)...)
+	why := fmt.Sprintf("HTTP %d", ae.Status)
+	return append(s.batch(ctx, i, left, why), s.batch(ctx, i, right, why)...)
 }
 
 // refusal is a 400 or 403 in CCU's own form: a judgement on the objects,
@@ -187,7 +229,7 @@ func refusal(err error) bool {
 
 // attempts sends b until it is accepted, fails for good, or the time
 // budget (ctx) ends. Each attempt is signed afresh: new timestamp, new nonce.
-func (s *submission) attempts(ctx context.Context, b purge.Batch) (Result, int, error) {
+func (s *submission) attempts(ctx context.Context, i int, b purge.Batch, split string) (Result, int, error) {
 	var last error
 	refusedRun := 0 // attempts refused in a row
 	for n := 1; ; n++ {
@@ -213,7 +255,11 @@ func (s *submission) attempts(ctx context.Context, b purge.Batch) (Result, int, 
 			return Result{}, n, refusedTooOften(n, err)
 		}
 		last = err
-		if !s.sleep(ctx, s.backoff(n)) {
+		d := s.backoff(n)
+		if s.fits(ctx, d) && s.o.OnRetry != nil {
+			s.o.OnRetry(RetryEvent{Batch: i, Request: b, SplitAfter: split, Attempt: n, Reason: Reason(err), Delay: d, Left: left(ctx, d)})
+		}
+		if !s.sleep(ctx, d) {
 			why := "the time budget (--timeout) ran out"
 			if errors.Is(ctx.Err(), context.Canceled) {
 				why = "interrupted" // the run's context, not the budget's deadline
@@ -256,9 +302,23 @@ func (s *submission) backoff(n int) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
+// fits reports whether a wait of d ends before ctx's deadline.
+func (s *submission) fits(ctx context.Context, d time.Duration) bool {
+	dl, ok := ctx.Deadline()
+	return !ok || time.Until(dl) >= d
+}
+
+// left is the time ctx has left once d has passed; 0 without a deadline.
+func left(ctx context.Context, d time.Duration) time.Duration {
+	if dl, ok := ctx.Deadline(); ok {
+		return max(time.Until(dl)-d, 0)
+	}
+	return 0
+}
+
 // sleep waits d unless ctx ends first or d would pass its deadline.
 func (s *submission) sleep(ctx context.Context, d time.Duration) bool {
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+	if !s.fits(ctx, d) {
 		return false
 	}
 	t := time.NewTimer(d)
@@ -282,4 +342,26 @@ func retryable(err error) bool {
 		return false
 	}
 	return errors.Is(err, errTransport)
+}
+
+// Reason says in a few words why an attempt failed, for a retry's line:
+// "HTTP 503", "HTTP 429 rate limit", "connection refused", "timed out".
+func Reason(err error) string {
+	var ae *APIError
+	var ne net.Error
+	switch {
+	case errors.As(err, &ae) && ae.Status == http.StatusTooManyRequests:
+		return "HTTP 429 rate limit"
+	case errors.As(err, &ae):
+		return fmt.Sprintf("HTTP %d", ae.Status)
+	case errors.Is(err, errRefused):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset"
+	case errors.As(err, &ne) && ne.Timeout():
+		return "timed out"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "connection closed before the answer"
+	}
+	return "connection failed"
 }

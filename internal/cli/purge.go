@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
@@ -110,7 +111,10 @@ func (e *env) planAndSend(ctx context.Context, o *options.Options, run *purgeRun
 	if err := reportErr(run.report); err != nil || o.DryRun {
 		return err
 	}
-	return e.record(p)
+	if err := e.record(p); err != nil || !o.Wait || ctx.Err() == nil {
+		return err
+	}
+	return &exitError{ExitFailed, errors.New(deadline.WaitEnded(true, o.Timeout, o.Report))}
 }
 
 // send submits the plan (or dry-runs it) within the time budget and
@@ -128,12 +132,15 @@ func (e *env) send(ctx context.Context, o *options.Options, p *planned) (*rpt.Re
 		sub = client
 	}
 	printPlan(e.stdout, p, o.Quiet)
+	// --verbose logs requests to stderr, which would run into a line
+	// rewritten in place on the same terminal: log lines instead.
+	out := progress.New(e.stdout, progress.IsTerminal(e.stdout) && !o.Verbose)
 	if o.Delay > 0 && len(p.Batches) > 0 {
 		if client == nil {
 			fmt.Fprintf(e.stdout, "Dry run: would wait %v before purging (--delay).\n", o.Delay)
 		} else {
 			e.enter("Delay")
-			pause(ctx, e, o.Delay) // an interrupt here leaves everything unsent, and says so
+			pause(ctx, e, out, o.Delay) // an interrupt here leaves everything unsent, and says so
 		}
 	}
 	e.enter("Purge")
@@ -147,32 +154,35 @@ func (e *env) send(ctx context.Context, o *options.Options, p *planned) (*rpt.Re
 	so := e.waits
 	so.Concurrency = o.Concurrency
 	so.Limits = e.limitsFor(budget, o, client, p)
+	var ended atomic.Int64
 	so.OnSent = func(s ccu.Sent) { // in plan order, one at a time
-		printSent(e, p, deadline.Sent(ctx, budget, o.Timeout, s))
+		out.Text(rpt.SentText(len(p.Batches), deadline.Sent(ctx, budget, o.Timeout, s)))
+		ended.Store(int64(s.Batch + 1))
 	}
+	so.OnRetry = func(r ccu.RetryEvent) { out.Text(rpt.RetryText(len(p.Batches), r)) }
+	stop := out.Tick(e.tick, func(d time.Duration) string { return rpt.Submitting(int(ended.Load()), len(p.Batches), d) })
 	sent := sub.Submit(budget, p.Batches, so)
+	stop()
 	for i := range sent {
 		sent[i] = deadline.Sent(ctx, budget, o.Timeout, sent[i])
 	}
 	rep := rpt.New(p.Plan, sent, o.DryRun)
 	if o.Wait && client != nil {
 		e.enter("Wait")
-		// --verbose logs requests to stderr, which would run into a line
-		// rewritten in place on the same terminal: log lines instead.
-		live := progress.IsTerminal(e.stdout) && !o.Verbose
-		waitPurges(ctx, budget, o.Timeout, e, client, rep, o.Concurrency, live)
+		waitPurges(ctx, budget, o.Timeout, e, client, rep, o.Concurrency, out)
 	}
 	rep.Summary(e.stdout)
-	if o.Wait && ctx.Err() != nil && rep.Err() == nil {
-		return rep, &exitError{ExitFailed, errors.New("interrupted while waiting for the purges to take effect: every request was accepted (the report has their purgeIds), but not every purge was confirmed Done")}
+	if o.Wait && client != nil && budget.Err() != nil && ctx.Err() == nil && rep.Err() == nil {
+		e.warn(deadline.WaitEnded(false, o.Timeout, o.Report))
 	}
 	return rep, nil
 }
 
 // pause waits d before purging, unless the run is interrupted first; the
 // time budget (--timeout) starts after it.
-func pause(ctx context.Context, e *env, d time.Duration) {
-	fmt.Fprintf(e.stdout, "Waiting %v before purging (--delay), so the origins can finish syncing...\n", d)
+func pause(ctx context.Context, e *env, out *progress.Writer, d time.Duration) {
+	out.Line("Waiting %v before purging (--delay), so the origins can finish syncing...", d)
+	defer out.Tick(e.tick, func(el time.Duration) string { return rpt.Delaying(el, d) })()
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -190,8 +200,6 @@ func planStopped(ctx context.Context, err error) error {
 	}
 	return &exitError{ExitFailed, errors.New("interrupted while planning: nothing was sent")}
 }
-
-func printSent(e *env, p *planned, s ccu.Sent) { rpt.Sent(e.stdout, len(p.Batches), s) }
 
 // waitQueues makes sure CCU v2's queues have room for the plan before
 // anything is sent (see ccu.Client.WaitQueues), and says so while it waits.

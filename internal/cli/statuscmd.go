@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
@@ -49,8 +48,8 @@ func (e *env) status(ctx context.Context, args []string) error {
 	if len(rest) != 1 {
 		return usagef("status takes one purge ID or progressUri (CCU v2; Fast Purge has no status call), e.g. ccu-purge status /ccu/v2/purges/57799d8b-…")
 	}
-	if id := rest[0]; !strings.HasPrefix(id, "/ccu/v2/purges/") && (id == "" || strings.ContainsAny(id, "/?#")) {
-		return usagef("%q is neither a purge ID nor a /ccu/v2/purges/ progressUri", id)
+	if err := ccu.CheckStatusID(rest[0]); err != nil {
+		return usageErr(err)
 	}
 	c, err := e.client(o)
 	if err != nil {

@@ -17,9 +17,8 @@ import (
 // (see ccu.Client.Wait), printing how it goes, and records each one's
 // Status: Done, or why it was not confirmed.
 // run is the run's own context (an interrupt ends it), ctx the time budget.
-// live shows progress as one line rewritten in place (a terminal).
-func waitPurges(run, ctx context.Context, timeout time.Duration, e *env, c *ccu.Client, r *rpt.Report, inFlight int, live bool) {
-	out := progress.New(e.stdout, live)
+// out shows progress (on a terminal as one line rewritten in place).
+func waitPurges(run, ctx context.Context, timeout time.Duration, e *env, c *ccu.Client, r *rpt.Report, inFlight int, out *progress.Writer) {
 	accepted, ps := r.Pending()
 	var pending atomic.Int64
 	pending.Store(int64(len(ps)))

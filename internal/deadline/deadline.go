@@ -52,6 +52,26 @@ func Sent(run, budget context.Context, timeout time.Duration, s ccu.Sent) ccu.Se
 	return s
 }
 
+// WaitEnded says why --wait stopped before every purge was confirmed,
+// after every request was accepted: interrupted (the run exits 1, since
+// the user stopped it) or the time budget (exit 0). Either way the run
+// counts as purged, not confirmed; report is the --report file, "" when
+// none was asked for.
+func WaitEnded(interrupted bool, timeout time.Duration, report string) string {
+	msg := fmt.Sprintf("the time budget (--timeout %s) ran out while waiting for the purges to take effect (--wait)", timeout)
+	if interrupted {
+		msg = "interrupted while waiting for the purges to take effect (--wait)"
+	}
+	msg += ": every request was accepted, so the run counts as purged, not confirmed"
+	if report != "" {
+		msg += "; the report " + report + " has their purgeIds"
+	}
+	if interrupted {
+		msg += "; it exits 1 because it was stopped"
+	}
+	return msg
+}
+
 // IsContextErr reports an error that ends with a context's end.
 func IsContextErr(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)

@@ -44,6 +44,15 @@ func (o *Writer) Line(format string, args ...any) {
 	fmt.Fprintf(o.w, format+"\n", args...)
 }
 
+// Text writes s, one or more whole lines ending in a newline, in one
+// piece: no other goroutine's line lands inside it.
+func (o *Writer) Text(s string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.erase()
+	io.WriteString(o.w, s)
+}
+
 // Status shows the status line: in place on a terminal, else as a line.
 func (o *Writer) Status(s string) {
 	o.mu.Lock()

@@ -56,6 +56,8 @@ func TestWriterBytes(t *testing.T) {
 		{"clear in a log writes nothing", false, func(o *Writer) { o.Status("s"); o.Clear() }, "s\n"},
 		{"clear twice erases once", true, func(o *Writer) { o.Status("s"); o.Clear(); o.Clear() }, "\r\033[Ks\r\033[K"},
 		{"a format's verbs, not the args', are expanded", false, func(o *Writer) { o.Line("%s", "100%d") }, "100%d\n"},
+		{"text erases the status first, then writes whole", true, func(o *Writer) { o.Status("s"); o.Text("a\nb\n") }, "\r\033[Ks\r\033[Ka\nb\n"},
+		{"text in a log is as given", false, func(o *Writer) { o.Status("s"); o.Text("a 100%d\n") }, "s\na 100%d\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

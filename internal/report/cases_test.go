@@ -122,13 +122,20 @@ func bisected() runCase {
 		Unmatched: []string{}, Ignored: []string{}, Batches: []purge.Batch{b1, b2}}
 	bad := ccu.Sent{Batch: 0, Request: fast(purge.URL, url("bad.html")), Attempts: 1, Refused: true,
 		Err: &ccu.APIError{Status: 400, Title: "Bad request", Detail: "Invalid URL: bad.html\nnot on a property of yours", SupportID: "17PY-400"}}
-	return runCase{name: "bisected", rng: pushRange(), plan: p, sent: []ccu.Sent{
+	big1 := accepted(1, fast(purge.URL, url("big/1.html")), "edcp-big1")
+	big1.Attempts = 3 // accepted after two 503s
+	sent := []ccu.Sent{
 		accepted(0, fast(purge.URL, url("a.html"), url("b.html")), "edcp-ab"),
 		accepted(0, fast(purge.URL, url("c.html")), "edcp-c"),
 		bad,
-		accepted(1, fast(purge.URL, url("big/1.html")), "edcp-big1"),
+		big1,
 		accepted(1, fast(purge.URL, url("big/2.html")), "edcp-big2"),
-	}}
+	}
+	// As ccu numbers them: a 400 split batch 1 in three, a 413 batch 2 in two.
+	for i, part := range [][3]int{{1, 3, 400}, {2, 3, 400}, {3, 3, 400}, {1, 2, 413}, {2, 2, 413}} {
+		sent[i].Part, sent[i].Parts, sent[i].SplitAfter = part[0], part[1], fmt.Sprintf("HTTP %d", part[2])
+	}
+	return runCase{name: "bisected", rng: pushRange(), plan: p, sent: sent}
 }
 
 func interrupted() runCase {

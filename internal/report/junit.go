@@ -89,16 +89,12 @@ func junitOf(r *Report) junitSuites {
 	if r.Fallback.Used {
 		s.Properties = append(s.Properties, junitProperty{"fallback", r.Fallback.Reason})
 	}
-	parts := map[int]int{} // requests per plan batch
 	total := 0
 	for _, b := range r.Batches {
-		parts[b.Index]++
 		total = max(total, b.Index)
 	}
-	seen := map[int]int{}
 	for _, b := range r.Batches {
-		seen[b.Index]++
-		s.Cases = append(s.Cases, junitCaseOf(r, b, total, seen[b.Index], parts[b.Index]))
+		s.Cases = append(s.Cases, junitCaseOf(r, b, total))
 	}
 	if len(s.Cases) == 0 {
 		s.Cases = append(s.Cases, emptyCase(r))
@@ -141,11 +137,12 @@ func xmlChars(s string) string {
 	}, s)
 }
 
-// junitCaseOf is request part of n of plan batch b.Index (of total).
-func junitCaseOf(r *Report, b Request, total, part, n int) junitCase {
+// junitCaseOf is request b of plan batch b.Index (of total), or of its
+// part when the batch was split.
+func junitCaseOf(r *Report, b Request, total int) junitCase {
 	name := fmt.Sprintf("%d/%d %s %s %s %s (%d object%s)", b.Index, total, b.API, b.Action, b.Type, b.Network, len(b.Objects), plural(len(b.Objects)))
-	if n > 1 {
-		name += fmt.Sprintf(", request %d of %d", part, n)
+	if p := part(b.Part, b.Parts, b.SplitAfter); p != "" {
+		name += ", " + p
 	}
 	c := junitCase{Name: name, Classname: "ccu-purge." + string(b.Network)}
 	switch {

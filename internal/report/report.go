@@ -88,6 +88,11 @@ type Request struct {
 	ProgressURI      string `json:"progressUri,omitempty"`
 	PingAfterSeconds int    `json:"pingAfterSeconds,omitempty"`
 	Attempts         int    `json:"attempts,omitempty"`
+	// Part of Parts numbers the requests a split batch became, and
+	// SplitAfter is the answer that split it (see ccu.Sent).
+	Part       int    `json:"part,omitempty"`
+	Parts      int    `json:"parts,omitempty"`
+	SplitAfter string `json:"splitAfter,omitempty"`
 	// Status is set by whoever waits for the purge (--wait): Done, or why
 	// it was not confirmed.
 	Status   string        `json:"status,omitempty"`
@@ -126,7 +131,7 @@ func NotSent(p *plan.Plan, err error) *Report {
 }
 
 func (r *Report) add(s ccu.Sent) {
-	b := Request{Index: s.Batch + 1, Batch: s.Request, Attempts: s.Attempts}
+	b := Request{Index: s.Batch + 1, Batch: s.Request, Attempts: s.Attempts, Part: s.Part, Parts: s.Parts, SplitAfter: s.SplitAfter}
 	res := s.Result
 	b.HTTPStatus, b.PurgeID, b.SupportID, b.EstimatedSeconds = res.HTTPStatus, res.PurgeID, res.SupportID, res.EstimatedSeconds
 	b.ProgressURI, b.PingAfterSeconds = res.ProgressURI, res.PingAfterSeconds

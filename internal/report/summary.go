@@ -69,7 +69,7 @@ func requestTable(b *strings.Builder, rep *Report) {
 		case r.HTTPStatus != 0:
 			status = fmt.Sprintf("%d %s", r.HTTPStatus, r.Status)
 		}
-		fmt.Fprintf(b, "| %d | %s | %d | %s | %s | %s |\n", r.Index, r.Type, len(r.Objects), strings.ReplaceAll(status, "|", "\\|"), code(r.PurgeID), code(r.SupportID))
+		fmt.Fprintf(b, "| %d%s | %s | %d | %s | %s | %s |\n", r.Index, paren(part(r.Part, r.Parts, r.SplitAfter)), r.Type, len(r.Objects), strings.ReplaceAll(status, "|", "\\|"), code(r.PurgeID), code(r.SupportID))
 	}
 	b.WriteString("\n")
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
@@ -212,15 +213,77 @@ func describe(b purge.Batch) string {
 // Sent writes how one request of a plan of total batches ended, as it
 // ends: sent and accepted, failed, or never sent.
 func Sent(w io.Writer, total int, s ccu.Sent) {
-	fmt.Fprintf(w, "Batch %d/%d: %s\n", s.Batch+1, total, describe(s.Request))
+	fmt.Fprintf(w, "Batch %d/%d%s: %s\n", s.Batch+1, total, paren(part(s.Part, s.Parts, s.SplitAfter)), describe(s.Request))
 	switch {
 	case s.Err != nil && s.Attempts == 0:
 		fmt.Fprintf(w, "  NOT SENT: %v\n", s.Err)
 	case s.Err != nil:
 		fmt.Fprintf(w, "  FAILED after %d attempt(s): %v\n", s.Attempts, s.Err)
+	case s.Result.HTTPStatus != 0 && s.Attempts > 1:
+		fmt.Fprintf(w, "  accepted after %d attempts: HTTP %d, purgeId %s, supportId %s, estimated %ds\n", s.Attempts, s.Result.HTTPStatus, s.Result.PurgeID, s.Result.SupportID, s.Result.EstimatedSeconds)
 	case s.Result.HTTPStatus != 0:
 		fmt.Fprintf(w, "  accepted: HTTP %d, purgeId %s, supportId %s, estimated %ds\n", s.Result.HTTPStatus, s.Result.PurgeID, s.Result.SupportID, s.Result.EstimatedSeconds)
 	}
+}
+
+// part names a request of a split batch ("part 1 of 3, split after HTTP
+// 403"), the same words in every output; "" for a batch sent whole.
+func part(n, of int, after string) string {
+	if of == 0 {
+		return ""
+	}
+	s := fmt.Sprintf("part %d of %d", n, of)
+	if after != "" {
+		s += ", split after " + after
+	}
+	return s
+}
+
+func paren(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + s + ")"
+}
+
+// Retry writes the line of a request that failed and will be sent again:
+// which, the attempt, why, when, and how much of the time budget is left.
+func Retry(w io.Writer, total int, e ccu.RetryEvent) {
+	what := fmt.Sprintf("Batch %d/%d", e.Batch+1, total)
+	if e.SplitAfter != "" {
+		what += fmt.Sprintf(" (a part of %d object(s), split after %s)", len(e.Request.Objects), e.SplitAfter)
+	}
+	left := ""
+	if e.Left > 0 {
+		left = fmt.Sprintf(", %s of the time budget left", e.Left.Round(time.Second))
+	}
+	fmt.Fprintf(w, "%s: attempt %d failed (%s); retrying in %s%s\n", what, e.Attempt, e.Reason, e.Delay.Round(100*time.Millisecond), left)
+}
+
+// SentText is Sent's lines as one string, for a writer shared by
+// goroutines (progress.Writer.Text).
+func SentText(total int, s ccu.Sent) string {
+	var b strings.Builder
+	Sent(&b, total, s)
+	return b.String()
+}
+
+// RetryText is Retry's line as one string.
+func RetryText(total int, e ccu.RetryEvent) string {
+	var b strings.Builder
+	Retry(&b, total, e)
+	return b.String()
+}
+
+// Submitting is the status line while requests are out: how many of the
+// plan's batches have ended.
+func Submitting(ended, total int, elapsed time.Duration) string {
+	return fmt.Sprintf("still purging: %d of %d batch(es) done, %s elapsed", ended, total, elapsed.Round(time.Second))
+}
+
+// Delaying is the status line of --delay's wait.
+func Delaying(elapsed, delay time.Duration) string {
+	return fmt.Sprintf("waiting before purging (--delay): %s of %s", elapsed.Round(time.Second), delay)
 }
 
 // WouldPost writes what a dry run would send for b: the API path and the
@@ -283,6 +346,10 @@ func Status(w io.Writer, st ccu.PurgeStatus) {
 	}
 	if st.Detail != "" {
 		fmt.Fprintf(w, "  %s\n", st.Detail)
+	}
+	if st.PurgeStatus == "Unknown" {
+		// Fast Purge's older ids are UUIDs like v2's: CCU v2 knows none.
+		fmt.Fprintf(w, "  if this is a Fast Purge purge ID, CCU v2 never knows it: %s\n", ccu.NoFastPurgeStatus)
 	}
 	fmt.Fprintf(w, "  supportId %s\n", st.SupportID)
 }
