@@ -14,6 +14,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -175,4 +177,19 @@ func MaskValues(content string) []string {
 		}
 	}
 	return out
+}
+
+// WriteEdgerc writes the .edgerc the inputs give (see Edgerc) to a
+// mode-0600 file in dir, which the caller removes at exit, and returns
+// its path; "" when the inputs give none.
+func WriteEdgerc(in func(string) string, dir, section string) (string, error) {
+	content, err := Edgerc(in, section)
+	if err != nil || content == "" {
+		return "", err
+	}
+	path := filepath.Join(dir, "edgerc")
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		return "", fmt.Errorf("write the .edgerc: %w", err)
+	}
+	return path, nil
 }

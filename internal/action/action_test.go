@@ -2,6 +2,7 @@ package action
 
 import (
 	"flag"
+	"os"
 	"slices"
 	"testing"
 	"time"
@@ -177,5 +178,24 @@ func TestAll(t *testing.T) {
 		if !slices.Contains(Flags, name) {
 			t.Errorf("Defaults names %s, which is no input's flag", name)
 		}
+	}
+}
+
+func TestWriteEdgerc(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path, err := WriteEdgerc(given(map[string]string{"edgerc": "[ccu]\nhost = h\n"}), dir, "ccu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("the .edgerc at %s: %v, mode %v; want 0600", path, err, fi.Mode().Perm())
+	}
+	if path, err := WriteEdgerc(given(nil), dir, "ccu"); path != "" || err != nil {
+		t.Errorf("no inputs: %q, %v; want none", path, err)
+	}
+	if _, err := WriteEdgerc(given(map[string]string{"edgerc": "x", "host": "h"}), dir, "ccu"); err == nil {
+		t.Error("both the edgerc and a credential input: no error")
 	}
 }

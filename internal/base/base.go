@@ -49,6 +49,15 @@ type Note struct {
 	Text  string
 }
 
+// String is the note as printed after the tool's name: "note: …",
+// "warning: …", or a progress note's text alone.
+func (n Note) String() string {
+	if n.Level == Progress {
+		return n.Text
+	}
+	return string(n.Level) + ": " + n.Text
+}
+
 // Repo is what the choice reads of the repository; *diff.Repo is one.
 type Repo interface {
 	Resolve(rev string) (string, error)

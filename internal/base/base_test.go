@@ -619,3 +619,19 @@ func TestNotify(t *testing.T) {
 		t.Errorf("Notify heard other notes than Choice.Notes (-want +got):\n%s", diff)
 	}
 }
+
+func TestNoteString(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		n    base.Note
+		want string
+	}{
+		{base.Note{Level: base.Progress, Text: "fetching"}, "fetching"},
+		{base.Note{Level: base.Notice, Text: "x"}, "note: x"},
+		{base.Note{Level: base.Warning, Text: "y"}, "warning: y"},
+	} {
+		if got := tc.n.String(); got != tc.want {
+			t.Errorf("%+v.String() = %q, want %q", tc.n, got, tc.want)
+		}
+	}
+}

@@ -291,3 +291,20 @@ func TestDryRun(t *testing.T) {
 		t.Errorf("sent = %+v", sent)
 	}
 }
+
+// Host loads the credentials only when the state file wants the account,
+// and is "" when they do not load.
+func TestHost(t *testing.T) {
+	t.Parallel()
+	vars := map[string]string{"AKAMAI_CCU_HOST": "akab-h.purge.akamaiapis.net", "AKAMAI_CCU_CLIENT_TOKEN": "a", "AKAMAI_CCU_CLIENT_SECRET": "b", "AKAMAI_CCU_ACCESS_TOKEN": "c", "HOME": t.TempDir()}
+	src := Source{Edgerc: "~/.edgerc", Section: "ccu", Getenv: func(k string) string { return vars[k] }}
+	if got := Host(src, true); got != "akab-h.purge.akamaiapis.net" {
+		t.Errorf("Host = %q", got)
+	}
+	if got := Host(src, false); got != "" {
+		t.Errorf("Host not wanted = %q, want \"\"", got)
+	}
+	if got := Host(Source{Edgerc: "~/.edgerc", Section: "ccu", Getenv: noEnv}, true); got != "" {
+		t.Errorf("Host without credentials = %q, want \"\"", got)
+	}
+}

@@ -322,6 +322,21 @@ func supportID(data []byte) string {
 	return ""
 }
 
+// Submitter sends batches: a Client, or a DryRunner.
+type Submitter interface {
+	Submit(ctx context.Context, batches []purge.Batch, o SubmitOptions) []Sent
+}
+
+// DryRunner is a Submitter that sends nothing: see DryRun.
+type DryRunner struct {
+	Would func(b purge.Batch, path string, body []byte)
+}
+
+// Submit builds each request as Client.Submit would and hands it to Would.
+func (d DryRunner) Submit(_ context.Context, batches []purge.Batch, _ SubmitOptions) []Sent {
+	return DryRun(batches, d.Would)
+}
+
 // DryRun is Submit without sending: each batch's request is built as it
 // would be sent and handed to would; a batch that cannot be built (a CP
 // code that is not a number) ends with that error, as it would.

@@ -35,6 +35,20 @@ type Source struct {
 	Getenv func(string) string
 }
 
+// Host is the credentials' API host (the Akamai account) when wanted, for
+// a state file's key; "" when not wanted, or when no credentials load, as
+// for a plan without them.
+func Host(src Source, wanted bool) string {
+	if !wanted {
+		return ""
+	}
+	cfg, err := LoadCredentials(src)
+	if err != nil {
+		return ""
+	}
+	return cfg.Host
+}
+
 // LoadCredentials reads EdgeGrid credentials: AKAMAI_{SECTION}_* variables
 // first (AKAMAI_* for "default") unless FileOnly, then the section of the
 // .edgerc file, read with edgegrid-golang. When the section was not named

@@ -334,3 +334,21 @@ func (s *Server) readBody(r *http.Request) ([]byte, error) {
 	limit := max(s.opts.MaxBody, s.verifier.maxBody()) + 1
 	return io.ReadAll(io.LimitReader(r.Body, int64(limit)))
 }
+
+// StartIn starts a simulator with opts and writes its .edgerc and CA
+// certificate to dir (created if missing), returning their paths.
+func StartIn(dir string, opts Options) (*Server, string, string, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, "", "", fmt.Errorf("simulator folder: %w", err)
+	}
+	sim, err := Start(opts)
+	if err != nil {
+		return nil, "", "", fmt.Errorf("start simulator: %w", err)
+	}
+	edgerc, ca, err := sim.WriteFiles(dir)
+	if err != nil {
+		sim.Close()
+		return nil, "", "", fmt.Errorf("write simulator files: %w", err)
+	}
+	return sim, edgerc, ca, nil
+}

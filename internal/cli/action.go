@@ -85,7 +85,7 @@ func (e *env) maskSecrets(tmp string, fs *flag.FlagSet, o *options.Options) erro
 	if v := in("section"); v != "" {
 		fs.Set("section", v) // a string flag takes any value
 	}
-	edgerc, err := writeEdgerc(in, tmp, o.Section)
+	edgerc, err := action.WriteEdgerc(in, tmp, o.Section)
 	if edgerc != "" {
 		fs.Set("edgerc", edgerc)
 	}
@@ -153,23 +153,6 @@ func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, fs
 		return "", usageErr(err)
 	}
 	return failOn, e.checkOutputs(o)
-}
-
-// writeEdgerc writes the .edgerc the inputs give to a mode-0600 file in
-// tmp (removed at exit), or returns "" when they give none.
-func writeEdgerc(in func(string) string, tmp, section string) (string, error) {
-	content, err := action.Edgerc(in, section)
-	if err != nil {
-		return "", usageErr(err)
-	}
-	if content == "" {
-		return "", nil
-	}
-	path := filepath.Join(tmp, "edgerc")
-	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-		return "", fmt.Errorf("write the .edgerc: %w", err)
-	}
-	return path, nil
 }
 
 // runnerFiles are the runner's files the Action writes, and what they hold.

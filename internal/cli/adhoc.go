@@ -38,12 +38,7 @@ func (e *env) limits(ctx context.Context, args []string) error {
 	if err != nil {
 		return usageErr(err)
 	}
-	c, err := e.client(o)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	return query(ctx, timeout, func(ctx context.Context) error {
+	return e.ask(ctx, o, timeout, func(ctx context.Context, c *ccu.Client) error {
 		ls, err := c.RateLimits(ctx, kinds)
 		rpt.Limits(e.stdout, ls)
 		return err

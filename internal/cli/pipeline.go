@@ -92,7 +92,7 @@ func (e *env) buildPlan(ctx context.Context, o *options.Options) (*planned, erro
 // base, which planStopped reports.
 func (e *env) chooseBase(ctx context.Context, o *options.Options, repo *diff.Repo, cfg *mapper.Config, req base.Request, to string) (base.Choice, error) {
 	c, err := req.Choose(ctx, repo, base.Settings{
-		Head: to, Network: cfg.Network, API: cfg.API, Config: o.Config, Root: repo.Root(), Host: e.credentialHost(o),
+		Head: to, Network: cfg.Network, API: cfg.API, Config: o.Config, Root: repo.Root(), Host: ccu.Host(e.source(o), o.State != ""),
 		Fetch: cfg.Fetch, OnUnknownBase: cfg.OnUnknownBase, Token: e.getenv("GITHUB_TOKEN"),
 		Notify: e.printNote,
 	})
@@ -103,27 +103,7 @@ func (e *env) chooseBase(ctx context.Context, o *options.Options, repo *diff.Rep
 }
 
 // printNote prints one of base's notes on stderr as it is made.
-func (e *env) printNote(n base.Note) {
-	label := "ccu-purge: "
-	if n.Level != base.Progress {
-		label += string(n.Level) + ": "
-	}
-	fmt.Fprintf(e.stderr, "%s%s\n", label, n.Text)
-}
-
-// credentialHost is the credentials' API host for the state's key: the
-// account. It is "" without --state, and when no credentials load, as for
-// a plan without them.
-func (e *env) credentialHost(o *options.Options) string {
-	if o.State == "" {
-		return ""
-	}
-	creds, err := ccu.LoadCredentials(e.source(o))
-	if err != nil {
-		return ""
-	}
-	return creds.Host
-}
+func (e *env) printNote(n base.Note) { fmt.Fprintf(e.stderr, "ccu-purge: %s\n", n) }
 
 // changesFrom diffs the head against from ("" for no files at all: the
 // policy purges CP codes).

@@ -16,19 +16,6 @@ import (
 	rpt "github.com/ccu-purge/ccu-purge/internal/report"
 )
 
-// submitter sends the plan's batches: the real client, or the dry run.
-type submitter interface {
-	Submit(ctx context.Context, batches []purge.Batch, o ccu.SubmitOptions) []ccu.Sent
-}
-
-// dryRun prints what would be sent and sends nothing (ccu.DryRun): the
-// rest of the pipeline is the same as a real run.
-type dryRun struct{ e *env }
-
-func (d dryRun) Submit(_ context.Context, batches []purge.Batch, _ ccu.SubmitOptions) []ccu.Sent {
-	return ccu.DryRun(batches, func(b purge.Batch, path string, body []byte) { rpt.WouldPost(d.e.stdout, b, path, body) })
-}
-
 func (e *env) purge(ctx context.Context, args []string) error {
 	o := &options.Options{}
 	fs := options.Purge(e.getenv, o)
@@ -121,7 +108,7 @@ func (e *env) planAndSend(ctx context.Context, o *options.Options, run *purgeRun
 // returns the report; it fails before sending anything on a config or
 // credential problem.
 func (e *env) send(ctx context.Context, o *options.Options, p *planned) (*rpt.Report, error) {
-	var sub submitter = dryRun{e}
+	var sub ccu.Submitter = ccu.DryRunner{Would: func(b purge.Batch, path string, body []byte) { rpt.WouldPost(e.stdout, b, path, body) }}
 	var client *ccu.Client
 	if !o.DryRun && len(p.Batches) > 0 {
 		var err error
@@ -182,13 +169,7 @@ func (e *env) send(ctx context.Context, o *options.Options, p *planned) (*rpt.Re
 // time budget (--timeout) starts after it.
 func pause(ctx context.Context, e *env, out *progress.Writer, d time.Duration) {
 	out.Line("Waiting %v before purging (--delay), so the origins can finish syncing...", d)
-	defer out.Tick(e.tick, func(el time.Duration) string { return rpt.Delaying(el, d) })()
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
+	out.Sleep(ctx, d, e.tick, func(el time.Duration) string { return rpt.Delaying(el, d) })
 }
 
 // planStopped turns a planning error caused by an interrupt (the diff and

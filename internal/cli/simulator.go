@@ -36,27 +36,15 @@ func (e *env) simulator(ctx context.Context, args []string) error {
 	return nil
 }
 
-// startSimulator starts a simulator with opts and writes its .edgerc and CA certificate to dir;
-// verbose logs each request to stderr (method, path, status: never credentials).
+// startSimulator starts a simulator in dir (see ccusim.StartIn); verbose
+// logs each request to stderr (method, path, status: never credentials).
 func startSimulator(dir string, opts ccusim.Options, verbose bool, e *env) (*ccusim.Server, string, string, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, "", "", usagef("simulator folder: %w", err)
-	}
 	if verbose {
 		// Handlers log from their own goroutines: whole lines.
 		log := progress.New(e.stderr, false)
 		opts.Logf = func(format string, args ...any) { log.Line("simulator: "+format, args...) }
 	}
-	sim, err := ccusim.Start(opts)
-	if err != nil {
-		return nil, "", "", fmt.Errorf("start simulator: %w", err)
-	}
-	edgerc, ca, err := sim.WriteFiles(dir)
-	if err != nil {
-		sim.Close()
-		return nil, "", "", fmt.Errorf("write simulator files: %w", err)
-	}
-	return sim, edgerc, ca, nil
+	return ccusim.StartIn(dir, opts)
 }
 
 // demo runs the main job on the bundled example: build it, start the

@@ -51,22 +51,14 @@ func (e *env) status(ctx context.Context, args []string) error {
 	if err := ccu.CheckStatusID(rest[0]); err != nil {
 		return usageErr(err)
 	}
-	c, err := e.client(o)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	var st ccu.PurgeStatus
-	if err := query(ctx, timeout, func(ctx context.Context) (err error) {
-		if st, err = c.Status(ctx, rest[0]); err != nil {
+	return e.ask(ctx, o, timeout, func(ctx context.Context, c *ccu.Client) error {
+		st, err := c.Status(ctx, rest[0])
+		if err != nil {
 			return fmt.Errorf("read the status of purge %s: %w", rest[0], err)
 		}
+		rpt.Status(e.stdout, st)
 		return nil
-	}); err != nil {
-		return err
-	}
-	rpt.Status(e.stdout, st)
-	return nil
+	})
 }
 
 // queue prints a CCU v2 queue's length: `ccu-purge queue [default|emergency]`.
@@ -76,31 +68,27 @@ func (e *env) queue(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	name := purge.DefaultQueue
-	switch len(rest) {
-	case 0:
-	case 1:
-		name = purge.Queue(rest[0])
-	default:
-		return usagef("queue takes at most one queue name: default or emergency")
+	name, err := purge.ParseQueue(rest)
+	if err != nil {
+		return usageErr(err)
 	}
-	if name.Capacity() == 0 {
-		return usagef("unknown queue %q; valid queues are \"default\" and \"emergency\"", name)
-	}
+	return e.ask(ctx, o, timeout, func(ctx context.Context, c *ccu.Client) error {
+		n, err := c.QueueLength(ctx, name)
+		if err != nil {
+			return fmt.Errorf("read the %s queue's length: %w", name, err)
+		}
+		rpt.Queue(e.stdout, name, n)
+		return nil
+	})
+}
+
+// ask runs one read-only API call with the run's client within the time
+// budget (see query).
+func (e *env) ask(ctx context.Context, o *options.Options, timeout time.Duration, call func(context.Context, *ccu.Client) error) error {
 	c, err := e.client(o)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	var n int
-	if err := query(ctx, timeout, func(ctx context.Context) (err error) {
-		if n, err = c.QueueLength(ctx, name); err != nil {
-			return fmt.Errorf("read the %s queue's length: %w", name, err)
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	rpt.Queue(e.stdout, name, n)
-	return nil
+	return query(ctx, timeout, func(ctx context.Context) error { return call(ctx, c) })
 }

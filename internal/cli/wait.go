@@ -37,7 +37,7 @@ func waitPurges(run, ctx context.Context, timeout time.Duration, e *env, c *ccu.
 			switch {
 			case ps[i].API != purge.CCUv2: // Fast Purge ends all at once, said below
 			case o.Err != nil:
-				out.Line("  %s", waitStatus(run, ctx, timeout, ps[i].API, o))
+				out.Line("  %s", deadline.WaitStatus(run, ctx, timeout, ps[i].API == purge.CCUv2, o))
 			default:
 				out.Line("  purge %s: %s at %s", ps[i].PurgeID, o.Status.PurgeStatus, o.Status.CompletionTime)
 			}
@@ -46,22 +46,10 @@ func waitPurges(run, ctx context.Context, timeout time.Duration, e *env, c *ccu.
 	})
 	stoppedFast := false
 	for i, o := range outcomes {
-		accepted[i].Status = waitStatus(run, ctx, timeout, ps[i].API, o)
+		accepted[i].Status = deadline.WaitStatus(run, ctx, timeout, ps[i].API == purge.CCUv2, o)
 		stoppedFast = stoppedFast || (o.Err != nil && ps[i].API != purge.CCUv2)
 	}
 	if stoppedFast {
 		out.Line("  stopped waiting: %s", deadline.Reason(run, ctx, timeout))
 	}
-}
-
-// waitStatus is a purge's Status after the wait: Done, "" when there was
-// nothing to wait for, or "not confirmed:" and why in the user's terms.
-func waitStatus(run, ctx context.Context, timeout time.Duration, api purge.API, o ccu.Outcome) string {
-	switch {
-	case o.Err == nil:
-		return o.Status.PurgeStatus
-	case api == purge.CCUv2:
-		return "not confirmed: " + deadline.Wrap(run, ctx, timeout, o.Err).Error()
-	}
-	return "not confirmed: " + deadline.Reason(run, ctx, timeout)
 }

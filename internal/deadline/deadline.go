@@ -76,3 +76,17 @@ func WaitEnded(interrupted bool, timeout time.Duration, report string) string {
 func IsContextErr(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
+
+// WaitStatus is a purge's Status after --wait: Done, "" when there was
+// nothing to wait for, or "not confirmed:" and why in the user's terms. A
+// CCU v2 purge's error is its status call's (wrapped with Reason); a Fast
+// Purge one can only have run out of time.
+func WaitStatus(run, budget context.Context, timeout time.Duration, v2 bool, o ccu.Outcome) string {
+	switch {
+	case o.Err == nil:
+		return o.Status.PurgeStatus
+	case v2:
+		return "not confirmed: " + Wrap(run, budget, timeout, o.Err).Error()
+	}
+	return "not confirmed: " + Reason(run, budget, timeout)
+}

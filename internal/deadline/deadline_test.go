@@ -94,3 +94,26 @@ func TestIsContextErr(t *testing.T) {
 		}
 	}
 }
+
+func TestWaitStatus(t *testing.T) {
+	t.Parallel()
+	statusErr := errors.New("read the status: HTTP 503")
+	for _, tc := range []struct {
+		name                string
+		runEnded, budgetEnd bool
+		v2                  bool
+		o                   ccu.Outcome
+		want                string
+	}{
+		{"done", false, false, true, ccu.Outcome{Status: ccu.PurgeStatus{PurgeStatus: "Done"}}, "Done"},
+		{"nothing to wait for", false, false, false, ccu.Outcome{}, ""},
+		{"v2 status failed as the budget ran out", false, true, true, ccu.Outcome{Err: statusErr},
+			"not confirmed: the time budget (--timeout 1m0s) ran out: read the status: HTTP 503"},
+		{"fast purge interrupted", true, true, false, ccu.Outcome{Err: context.Canceled}, "not confirmed: interrupted"},
+	} {
+		run, budget := contexts(t, tc.runEnded, tc.budgetEnd)
+		if got := WaitStatus(run, budget, time.Minute, tc.v2, tc.o); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

@@ -5,6 +5,7 @@
 package progress
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -107,6 +108,17 @@ func (o *Writer) Tick(tick time.Duration, status func(elapsed time.Duration) str
 		}
 	}()
 	return func() { close(done); <-finished }
+}
+
+// Sleep waits d, or until ctx ends, showing status(elapsed) as Tick does.
+func (o *Writer) Sleep(ctx context.Context, d, tick time.Duration, status func(elapsed time.Duration) string) {
+	defer o.Tick(tick, status)()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
 }
 
 // IsTerminal reports whether w is a character device (a person's

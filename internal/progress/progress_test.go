@@ -2,6 +2,7 @@ package progress
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"os"
 	"path/filepath"
@@ -244,4 +245,41 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// Sleep ends at its end or when the run stops, showing the status on the
+// way, and erases it after.
+func TestSleep(t *testing.T) {
+	t.Parallel()
+	var b lockedBuf
+	w := New(&b, false)
+	w.Sleep(context.Background(), 35*time.Millisecond, 10*time.Millisecond, func(time.Duration) string { return "waiting" })
+	if n := strings.Count(b.String(), "waiting\n"); n < 2 {
+		t.Errorf("%d status lines in 35ms at a 10ms tick, want at least 2:\n%s", n, b.String())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	start := time.Now()
+	w.Sleep(ctx, time.Hour, time.Second, func(time.Duration) string { return "never" })
+	if time.Since(start) > time.Second {
+		t.Error("Sleep did not end with its context")
+	}
+}
+
+// lockedBuf is a buffer the ticker's goroutine writes while the test reads.
+type lockedBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuf) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuf) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

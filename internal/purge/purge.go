@@ -7,7 +7,11 @@
 // go-git nor YAML).
 package purge
 
-import "slices"
+import (
+	"errors"
+	"fmt"
+	"slices"
+)
 
 // API is the purge API a request goes to.
 type API string
@@ -63,6 +67,21 @@ func (q Queue) Capacity() int {
 		return EmergencyQueueCapacity
 	}
 	return 0
+}
+
+// ParseQueue reads a queue named on the command line: none is the
+// default queue.
+func ParseQueue(args []string) (Queue, error) {
+	switch {
+	case len(args) > 1:
+		return "", errors.New("queue takes at most one queue name: default or emergency")
+	case len(args) == 0:
+		return DefaultQueue, nil
+	}
+	if q := Queue(args[0]); q.Capacity() > 0 {
+		return q, nil
+	}
+	return "", fmt.Errorf("unknown queue %q; valid queues are \"default\" and \"emergency\"", args[0])
 }
 
 // Kind is the type of object a request names, as the plan's batches and

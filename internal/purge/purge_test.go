@@ -1,6 +1,7 @@
 package purge
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -61,6 +62,25 @@ func TestEstimate(t *testing.T) {
 	} {
 		if got := b.Estimate(tc.kind, tc.requests, tc.objs).Round(time.Millisecond); got != tc.want {
 			t.Errorf("%s: Estimate(%s, %d, %d) = %v, want %v", tc.name, tc.kind, tc.requests, tc.objs, got, tc.want)
+		}
+	}
+}
+
+func TestParseQueue(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want Queue
+		err  string
+	}{
+		{nil, DefaultQueue, ""},
+		{[]string{"emergency"}, EmergencyQueue, ""},
+		{[]string{"urgent"}, "", `unknown queue "urgent"; valid queues are "default" and "emergency"`},
+		{[]string{"default", "emergency"}, "", "queue takes at most one queue name: default or emergency"},
+	} {
+		q, err := ParseQueue(tc.args)
+		if got := fmt.Sprint(err); q != tc.want || (tc.err == "" && err != nil) || (tc.err != "" && got != tc.err) {
+			t.Errorf("ParseQueue(%q) = %q, %v; want %q, %q", tc.args, q, err, tc.want, tc.err)
 		}
 	}
 }

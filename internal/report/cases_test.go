@@ -63,7 +63,7 @@ func changed(paths ...string) []diff.Change {
 func cases() []runCase {
 	return []runCase{
 		success(), nothing(), dryRunCase(), fallback(), partial(), bisected(), interrupted(),
-		beforePlanning(), configErrors(), notSent(), unmatched(),
+		beforePlanning(), configErrors(), notSent(), unmatched(), covers(),
 	}
 }
 
@@ -103,6 +103,18 @@ func fallback() runCase {
 		Submodules: []plan.Submodule{{Path: "themes/base", SubmoduleMove: diff.SubmoduleMove{From: shaC, To: shaD}, Covered: true}}}
 	rng := plan.Range{To: shaB, Source: "github:push", Reason: "the push created the branch: no before commit", Policy: "fallback"}
 	return runCase{name: "fallback", rng: rng, plan: p, sent: []ccu.Sent{accepted(0, b, "edcp-fb")}}
+}
+
+// covers is a plan whose purged CP code covers some of its URLs
+// (cpcode_covers): the covered ones are left out, and the notes say so.
+func covers() runCase {
+	b1 := fast(purge.URL, "https://docs.example.com/a.html")
+	b2 := fast(purge.CPCode, "12345")
+	p := &plan.Plan{From: shaA, To: shaB, Changes: changed("dist/a.html", "dist/b.html", "src/layouts/base.astro"), Unmatched: []string{}, Ignored: []string{},
+		Notes: []string{"2 URLs dropped: CP code 12345 (www.example.com) is purged in this plan",
+			"1 URL on hosts no purged CP code is said to cover is sent (cpcode_covers names the hosts each CP code serves)"},
+		Batches: []purge.Batch{b1, b2}}
+	return runCase{name: "covers", rng: pushRange(), plan: p, sent: []ccu.Sent{accepted(0, b1, "edup-c1"), accepted(1, b2, "edcp-c2")}}
 }
 
 func partial() runCase {

@@ -43,6 +43,9 @@ type Report struct {
 	// setting not applied), so a green report never hides a narrower purge.
 	Submodules []plan.Submodule `json:"submodules,omitempty"`
 	Warnings   []string         `json:"warnings,omitempty"`
+	// Notes are the plan's: what it decided that changes no outcome (the
+	// URLs a purged CP code covers, left out).
+	Notes []string `json:"notes,omitempty"`
 	// Error says why nothing was sent, when the run stopped before (plan,
 	// credentials, queue); the batches then carry no outcome.
 	Error string `json:"error,omitempty"`
@@ -104,7 +107,7 @@ type Request struct {
 func New(p *plan.Plan, sent []ccu.Sent, dry bool) *Report {
 	r := &Report{From: p.From, To: p.To, DryRun: dry, Fallback: p.Fallback, Batches: []Request{},
 		Purged: []Object{}, NotPurged: []Object{}, Refused: []Object{}, Unmatched: p.Unmatched, UnmatchedBytes: p.UnmatchedBytes,
-		Submodules: p.Submodules, Warnings: p.Warnings}
+		Submodules: p.Submodules, Warnings: p.Warnings, Notes: p.Notes}
 	for _, s := range sent {
 		r.add(s)
 	}
@@ -122,7 +125,7 @@ func NotSent(p *plan.Plan, err error) *Report {
 		return r
 	}
 	r.From, r.To, r.Fallback, r.Unmatched, r.UnmatchedBytes = p.From, p.To, p.Fallback, p.Unmatched, p.UnmatchedBytes
-	r.Submodules, r.Warnings = p.Submodules, p.Warnings
+	r.Submodules, r.Warnings, r.Notes = p.Submodules, p.Warnings, p.Notes
 	for i, b := range p.Batches {
 		r.Batches = append(r.Batches, Request{Index: i + 1, Batch: b, Error: "not sent"})
 		r.NotPurged = append(r.NotPurged, objectsOf(b)...)

@@ -59,6 +59,9 @@ func textPlan(w io.Writer, rng plan.Range, p *plan.Plan, quiet bool) {
 	if p.Fallback.Used {
 		fmt.Fprintf(w, "Fallback: %s\n", p.Fallback.Reason)
 	}
+	for _, n := range p.Notes {
+		fmt.Fprintf(w, "Note: %s\n", n)
+	}
 	batches(w, p, quiet)
 	fmt.Fprintln(w, PlanSummary(p))
 }
