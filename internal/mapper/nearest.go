@@ -1,6 +1,10 @@
 package mapper
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/ccu-purge/ccu-purge/internal/suggest"
+)
 
 // nearest is the rule an unmatched path was closest to, for the
 // explanation: the one whose glob (or regex) shares the most leading
@@ -46,29 +50,7 @@ func sharedSegments(lit, p string) int {
 // glob without one (**/*.html) is compared whole.
 func literalDistance(src, lit, p string) int {
 	if lit == "" {
-		return editDistance(src, p)
+		return suggest.Distance(src, p)
 	}
-	return editDistance(lit, p[:min(len(p), len(lit))])
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	row := make([]int, len(b)+1)
-	for j := range row {
-		row[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		prev := row[0]
-		row[0] = i
-		for j := 1; j <= len(b); j++ {
-			cur := row[j]
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			row[j] = min(row[j]+1, row[j-1]+1, prev+cost)
-			prev = cur
-		}
-	}
-	return row[len(b)]
+	return suggest.Distance(lit, p[:min(len(p), len(lit))])
 }

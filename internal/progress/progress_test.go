@@ -251,7 +251,7 @@ func (b *syncBuffer) String() string {
 // way, and erases it after.
 func TestSleep(t *testing.T) {
 	t.Parallel()
-	var b lockedBuf
+	var b syncBuffer
 	w := New(&b, false)
 	w.Sleep(context.Background(), 35*time.Millisecond, 10*time.Millisecond, func(time.Duration) string { return "waiting" })
 	if n := strings.Count(b.String(), "waiting\n"); n < 2 {
@@ -264,22 +264,4 @@ func TestSleep(t *testing.T) {
 	if time.Since(start) > time.Second {
 		t.Error("Sleep did not end with its context")
 	}
-}
-
-// lockedBuf is a buffer the ticker's goroutine writes while the test reads.
-type lockedBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
