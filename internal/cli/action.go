@@ -9,6 +9,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,6 +28,9 @@ import (
 // from a shell line, and every credential is masked before anything is
 // printed.
 func (e *env) action(ctx context.Context, args []string) error {
+	if len(args) == 1 && slices.Contains([]string{"-h", "-help", "--help"}, args[0]) {
+		return e.help(ctx, []string{"action"})
+	}
 	if len(args) > 0 {
 		return usagef("action takes no arguments: it reads its inputs from INPUT_* variables")
 	}

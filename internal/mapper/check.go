@@ -42,5 +42,8 @@ func (p *parser) checkTemplate(t *template, r *Rule, what string) error {
 	if t.usesBase && len(r.Bases) == 0 && (p.badBases[what] || p.badBases[configBases]) {
 		return nil
 	}
+	if err := t.checkEachTag(r.Each); err != nil {
+		return err
+	}
 	return t.check(r.Bases, r.ngroups(), len(r.Each))
 }

@@ -42,8 +42,9 @@ func (p *parser) each(v *yaml.Node, r *Rule, what string) []Each {
 		}
 	}
 	if n, ok := product(out); !ok {
+		// The names are still the rule's, so its templates raise no
+		// follow-on "unknown placeholder": one error, the cause.
 		p.errorf(v, "%s each gives %s = %s combinations, more than the %s a rule may expand to: split the rule, or purge the files by CP code or cache tag", what, sizes(out), n, thousands(MaxCombinations))
-		return nil
 	}
 	return out
 }

@@ -309,6 +309,31 @@ func (t *template) expand(dst []byte, s *subject, base string) []byte {
 	return dst
 }
 
+// checkEachTag refuses, in a cache tag template, an each: value that can
+// only give a bad tag: each values are the same for every file, so the
+// config says so at load, with its line, rather than every file the rule
+// matches being rejected.
+func (t *template) checkEachTag(each []Each) error {
+	if !t.tag {
+		return nil
+	}
+	for _, p := range t.parts {
+		if p.ph != phVar {
+			continue
+		}
+		for _, v := range each[p.group].Values {
+			out := v
+			for _, f := range p.filters {
+				out = f.apply(out)
+			}
+			if c, bad := badTagRune(out); bad {
+				return fmt.Errorf("cache tag template %q: each %s value %q gives %q; tags hold letters, digits and %s", t.src, each[p.group].Name, v, c, tagChars)
+			}
+		}
+	}
+	return nil
+}
+
 // hostOf is the host (with port) of a normalised base URL.
 func hostOf(base string) string {
 	_, rest, ok := strings.Cut(base, "://")
@@ -409,10 +434,8 @@ func checkTagText(src, lit string) error {
 	if len(lit) > 128 {
 		return fmt.Errorf("cache tag template %q has %d characters of text, more than the 128 a tag may hold", src, len(lit))
 	}
-	for i := 0; i < len(lit); i++ {
-		if c := lit[i]; !isTagByte(c) {
-			return fmt.Errorf("cache tag template %q has %q; tags hold letters, digits and %s", src, c, tagChars)
-		}
+	if c, bad := badTagRune(lit); bad {
+		return fmt.Errorf("cache tag template %q has %q; tags hold letters, digits and %s", src, c, tagChars)
 	}
 	return nil
 }

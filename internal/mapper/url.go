@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -120,12 +121,21 @@ func checkTag(t string) error {
 	if t == "" || len(t) > 128 {
 		return fmt.Errorf("cache tag %q must be 1 to 128 characters long", t)
 	}
-	for i := 0; i < len(t); i++ {
-		if c := t[i]; !isTagByte(c) {
-			return fmt.Errorf("cache tag %q has %q; tags hold letters, digits and %s%s", t, c, tagChars, tagHint)
-		}
+	if c, bad := badTagRune(t); bad {
+		return fmt.Errorf("cache tag %q has %q; tags hold letters, digits and %s%s", t, c, tagChars, tagHint)
 	}
 	return nil
+}
+
+// badTagRune is the first character of s a tag cannot hold: a whole
+// character, so an error names "ü", not the first byte of its UTF-8.
+func badTagRune(s string) (rune, bool) {
+	for _, r := range s {
+		if r >= utf8.RuneSelf || !isTagByte(byte(r)) {
+			return r, true
+		}
+	}
+	return 0, false
 }
 
 // tagHint ends checkTag's message about a tag written in the config.

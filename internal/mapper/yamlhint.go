@@ -26,6 +26,9 @@ func syntaxHint(data []byte, from int) *hint {
 	if h := unquotedTemplate(lines, from); h != nil {
 		return h
 	}
+	if h := flowTemplate(lines, from); h != nil {
+		return h
+	}
 	if h := misindented(lines); h != nil && h.line >= from {
 		return h
 	}
@@ -46,6 +49,31 @@ func unquotedTemplate(lines []string, from int) *hint {
 		}
 		key, val := keyOf(l), strings.TrimRight(l[m[4]:m[5]], "] ")
 		return &hint{line: i + 1, col: m[4] + 1, msg: "templates start with {, which YAML reads as a mapping: quote them (" + key + `"` + val + `")`}
+	}
+	return nil
+}
+
+// flowList is a one-line flow sequence after a key: tags: [a, b].
+var flowList = regexp.MustCompile(`^(\s*(?:-\s+)*[\w.-]+:\s+\[)([^\]#]*)\]`)
+
+// flowTemplate finds, in a one-line [list], an unquoted item holding a
+// {placeholder} after other text (docs-{lang}): in a flow sequence YAML
+// reads its "{" as the start of a mapping, and fails on the line above.
+func flowTemplate(lines []string, from int) *hint {
+	for i, l := range lines {
+		m := flowList.FindStringSubmatchIndex(l)
+		if m == nil || i+1 < from {
+			continue
+		}
+		col := m[4]
+		for _, item := range strings.Split(l[m[4]:m[5]], ",") {
+			t := strings.TrimSpace(item)
+			if t != "" && !strings.ContainsAny(t[:1], `"'`) && strings.Contains(t, "{") {
+				at := col + strings.Index(item, t)
+				return &hint{line: i + 1, col: at + 1, msg: "a template in a [list] holds {, which YAML reads as a mapping: quote it (" + keyOf(l) + `["` + t + `"])`}
+			}
+			col += len(item) + 1
+		}
 	}
 	return nil
 }

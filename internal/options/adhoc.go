@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/ccu-purge/ccu-purge/internal/purge"
+	"github.com/ccu-purge/ccu-purge/internal/suggest"
 )
 
 // Objects adds the flags of an ad-hoc purge, which names its objects
@@ -58,7 +59,7 @@ func LimitKinds(args []string) ([]purge.Kind, error) {
 		case purge.URL, purge.CPCode, purge.Tag:
 			kinds = append(kinds, k)
 		default:
-			return nil, fmt.Errorf("unknown purge type %q; valid types are url, cpcode and tag", a)
+			return nil, fmt.Errorf("unknown purge type %q;%s valid types are url, cpcode and tag", a, suggest.Hint(a, []string{"url", "cpcode", "tag"}))
 		}
 	}
 	return kinds, nil

@@ -65,7 +65,11 @@ func TestLimitKinds(t *testing.T) {
 	if err != nil || !slices.Equal(one, []purge.Kind{purge.Tag}) {
 		t.Errorf("tag: %v, %v", one, err)
 	}
-	if _, err := LimitKinds([]string{"arl"}); err == nil || err.Error() != `unknown purge type "arl"; valid types are url, cpcode and tag` {
+	// ARLs draw from the URL bucket: url is the type to ask about.
+	if _, err := LimitKinds([]string{"arl"}); err == nil || err.Error() != `unknown purge type "arl"; did you mean "url"? valid types are url, cpcode and tag` {
 		t.Errorf("arl: %v", err)
+	}
+	if _, err := LimitKinds([]string{"everything"}); err == nil || err.Error() != `unknown purge type "everything"; valid types are url, cpcode and tag` {
+		t.Errorf("everything: %v", err)
 	}
 }

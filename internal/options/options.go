@@ -20,6 +20,7 @@ import (
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
 	"github.com/ccu-purge/ccu-purge/internal/purge"
+	"github.com/ccu-purge/ccu-purge/internal/suggest"
 )
 
 // Options are the flags of one run; a command registers the ones it takes.
@@ -175,7 +176,7 @@ func Check(fs *flag.FlagSet, o *Options) error {
 		return err
 	}
 	if o.Output != "" && o.Output != "text" && o.Output != "json" {
-		return fmt.Errorf("unknown --output %q; valid values are \"text\" and \"json\"", o.Output)
+		return fmt.Errorf("unknown --output %q;%s valid values are \"text\" and \"json\"", o.Output, suggest.Hint(o.Output, []string{"text", "json"}))
 	}
 	return nil
 }

@@ -51,6 +51,9 @@ type Plan struct {
 	// Notes say what the plan decided that changes no outcome: URLs left
 	// out because a CP code the plan purges covers their host.
 	Notes []string `json:"notes,omitempty"`
+	// UnmatchedPolicy is the unmatched policy the plan applied: with
+	// ignore, Unmatched still lists the files, but nothing warns of them.
+	UnmatchedPolicy string `json:"-"`
 	// Errors make the plan unusable (see Err): unmatched files under
 	// unmatched: error, more objects than max_objects with no fallback.
 	Errors []string `json:"errors,omitempty"`
@@ -237,6 +240,7 @@ func build(from, to string, changes []diff.Change, res mapper.Result, s Settings
 	}
 	p.UnmatchedBytes, p.IgnoredBytes = RawNames(p.Unmatched), RawNames(p.Ignored)
 	p.submodules(changes, res)
+	p.UnmatchedPolicy = s.Unmatched
 	p.unmatched(s.Unmatched)
 	objects := res.Objects
 	if s.ForceFallback != "" {

@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+
+	"github.com/ccu-purge/ccu-purge/internal/suggest"
 )
 
 // API is the purge API a request goes to.
@@ -81,7 +83,7 @@ func ParseQueue(args []string) (Queue, error) {
 	if q := Queue(args[0]); q.Capacity() > 0 {
 		return q, nil
 	}
-	return "", fmt.Errorf("unknown queue %q; valid queues are \"default\" and \"emergency\"", args[0])
+	return "", fmt.Errorf("unknown queue %q;%s valid queues are \"default\" and \"emergency\"", args[0], suggest.Hint(args[0], Queues))
 }
 
 // Kind is the type of object a request names, as the plan's batches and

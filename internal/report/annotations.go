@@ -44,7 +44,7 @@ func Annotations(run Run, config, wd string) []Annotation {
 	if p == nil {
 		return out
 	}
-	if n := len(p.Unmatched); n > 0 {
+	if n := len(p.Unmatched); n > 0 && p.UnmatchedPolicy != mapper.UnmatchedIgnore {
 		out = append(out, warning("%d changed file(s) match no rule and are not purged: %s", n, capList(p.Unmatched, 10)))
 	}
 	if p.Fallback.Used {
@@ -100,7 +100,7 @@ func relPath(file, config, wd string) string {
 // Warned reports what fail-on: warning fails on: unmatched files, a
 // fallback or a moved submodule whose files are not purged.
 func Warned(p *plan.Plan) bool {
-	return p != nil && (len(p.Unmatched) > 0 || p.Fallback.Used || uncovered(p.Submodules))
+	return p != nil && (len(p.Unmatched) > 0 && p.UnmatchedPolicy != mapper.UnmatchedIgnore || p.Fallback.Used || uncovered(p.Submodules))
 }
 
 func capList(xs []string, n int) string {

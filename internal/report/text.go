@@ -59,11 +59,17 @@ func textPlan(w io.Writer, rng plan.Range, p *plan.Plan, quiet bool) {
 	if p.Fallback.Used {
 		fmt.Fprintf(w, "Fallback: %s\n", p.Fallback.Reason)
 	}
+	notes(w, p)
+	batches(w, p, quiet)
+	fmt.Fprintln(w, PlanSummary(p))
+}
+
+// notes says what the plan decided that changes no outcome (the URLs a
+// purged CP code covers, left out).
+func notes(w io.Writer, p *plan.Plan) {
 	for _, n := range p.Notes {
 		fmt.Fprintf(w, "Note: %s\n", n)
 	}
-	batches(w, p, quiet)
-	fmt.Fprintln(w, PlanSummary(p))
 }
 
 // changes lists the diff.
@@ -292,7 +298,7 @@ func Delaying(elapsed, delay time.Duration) string {
 // WouldPost writes what a dry run would send for b: the API path and the
 // size of the request body.
 func WouldPost(w io.Writer, b purge.Batch, path string, body []byte) {
-	fmt.Fprintf(w, "  dry run: would POST %s (%d objects, %d bytes)\n", path, len(b.Objects), len(body))
+	fmt.Fprintf(w, "  dry run: would POST %s (%s, %d bytes)\n", path, count(len(b.Objects), "object"), len(body))
 }
 
 // Explain writes explain's answer for each path: the rule that took it
