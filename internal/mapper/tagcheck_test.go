@@ -56,3 +56,18 @@ func TestUnquotedTagTemplateInFlowList(t *testing.T) {
 		t.Errorf("want the error at line 4 with a hint to quote the template, got:\n%v", err)
 	}
 }
+
+// An unknown placeholder suggests the nearest one, each: names included.
+func TestPlaceholderDidYouMean(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ yml, want string }{
+		{"rules:\n  - match: a\n    urls: https://x.com/{pth}\n", `uses unknown placeholder {pth}; did you mean "path"?`},
+		{"rules:\n  - match: a\n    each: {lang: [de]}\n    urls: https://x.com/{lng}/{path}\n", `uses unknown placeholder {lng}; did you mean "lang"?`},
+		{"rules:\n  - match: a\n    urls: https://x.com/{zzzzzz}\n", `uses unknown placeholder {zzzzzz}; valid placeholders are`},
+	} {
+		_, err := Parse("c.yml", []byte(tc.yml))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want %q", tc.yml, err, tc.want)
+		}
+	}
+}

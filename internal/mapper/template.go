@@ -2,13 +2,17 @@ package mapper
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/ccu-purge/ccu-purge/internal/suggest"
 )
 
 // template is a compiled object template such as "{base}/{path|lower}":
@@ -160,7 +164,7 @@ func parsePlaceholder(src, body string, sc scope) (tplPart, error) {
 		part.ph, part.group = phVar, v
 	}
 	if part.ph == phNone {
-		return part, fmt.Errorf("template %q uses unknown placeholder {%s}; valid placeholders are %s", src, name, placeholderList(sc))
+		return part, fmt.Errorf("template %q uses unknown placeholder {%s};%s valid placeholders are %s", src, name, suggest.Hint(name, placeholderNames(sc)), placeholderList(sc))
 	}
 	if sc.tag && (part.ph == phBase || part.ph == phHost) {
 		return part, fmt.Errorf("template %q: a cache tag cannot use {%s}; tags name no host (use {path}, {dir}, a regex group or an each: value)", src, name)
@@ -177,6 +181,22 @@ func parsePlaceholder(src, body string, sc scope) (tplPart, error) {
 
 // placeholderList names the valid placeholders; a regex group's number
 // ({1}) is valid too but not listed, as the names say more.
+// placeholderNames are the names a template in sc may use, for a
+// suggestion.
+func placeholderNames(sc scope) []string {
+	names := slices.Collect(maps.Keys(placeholders))
+	for g := range sc.groups {
+		if !isNumber(g) {
+			names = append(names, g)
+		}
+	}
+	for v := range sc.vars {
+		names = append(names, v)
+	}
+	slices.Sort(names)
+	return names
+}
+
 func placeholderList(sc scope) string {
 	var gs []string
 	for g := range sc.groups {

@@ -41,7 +41,7 @@ func PacingFrom(w io.Writer, ls []ccu.RateLimit, err error) {
 func bucket(b ccu.BucketStatus) string {
 	full := "full"
 	if b.SecondsToRefresh > 0 {
-		full = "full in " + time.Duration(b.SecondsToRefresh*float64(time.Second)).Round(time.Millisecond).String()
+		full = "full in " + roundWait(time.Duration(b.SecondsToRefresh*float64(time.Second))).String()
 	}
 	return fmt.Sprintf("%5s of %s left, refills %s, %s", tokens(b.Remaining), tokens(b.Limit), rate(b.PerSecond), full)
 }
@@ -57,4 +57,13 @@ func rate(perSecond float64) string {
 		return fmt.Sprintf("%.0f/min", perSecond*60)
 	}
 	return fmt.Sprintf("%.0f/s", perSecond)
+}
+
+// roundWait keeps a wait readable: whole seconds past a second (8m59s,
+// not 8m59.221s), milliseconds below.
+func roundWait(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(time.Second)
+	}
+	return d.Round(time.Millisecond)
 }
