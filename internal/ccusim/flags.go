@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ccu-purge/ccu-purge/internal/suggest"
 )
 
 // Flags are the simulator command's own flags: how the local service should misbehave, so a
@@ -80,6 +82,16 @@ func FlagSet(f *Flags) *flag.FlagSet {
 	return fs
 }
 
+// flagHint suggests the simulator's flag nearest to name, or says none.
+func flagHint(fs *flag.FlagSet, name string) string {
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	if s, ok := suggest.Nearest(name, names); ok {
+		return "; did you mean --" + s + "?"
+	}
+	return ""
+}
+
 // ParseFlags parses the simulator command's arguments. It returns flag.ErrHelp for -h (the
 // caller prints Usage), and errors that point to the simulator's own help.
 func ParseFlags(args []string) (*Flags, error) {
@@ -91,7 +103,8 @@ func ParseFlags(args []string) (*Flags, error) {
 		}
 		// In the tool's --flag spelling, as ccu-purge's own commands say it.
 		if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: "); ok {
-			return nil, fmt.Errorf("unknown flag --%s for simulator (see 'ccu-purge simulator --help')", strings.TrimLeft(name, "-"))
+			name = strings.TrimLeft(name, "-")
+			return nil, fmt.Errorf("unknown flag --%s for simulator%s (see 'ccu-purge simulator --help')", name, flagHint(fs, name))
 		}
 		return nil, fmt.Errorf("simulator: %w (see 'ccu-purge simulator --help')", err)
 	}
@@ -99,7 +112,7 @@ func ParseFlags(args []string) (*Flags, error) {
 		return nil, fmt.Errorf("unexpected argument %q: flags start with -- (see 'ccu-purge simulator --help')", fs.Arg(0))
 	}
 	if f.Buckets != "real" && f.Buckets != "unlimited" {
-		return nil, fmt.Errorf("unknown --buckets %q; valid values are \"real\" and \"unlimited\"", f.Buckets)
+		return nil, fmt.Errorf("unknown --buckets %q;%s valid values are \"real\" and \"unlimited\"", f.Buckets, suggest.Hint(f.Buckets, []string{"real", "unlimited"}))
 	}
 	if f.Latency < 0 {
 		return nil, fmt.Errorf("--latency %v is negative; give a duration such as 100ms", f.Latency)

@@ -27,6 +27,8 @@ func TestSimulatorFlags(t *testing.T) {
 			`unknown script step "boom"; valid steps are an HTTP status 400 to 599, "ok", "reset"`},
 		{"script with a success status", []string{"--script", "201"}, Flags{}, "400 to 599"},
 		{"empty script", []string{"--script", ""}, Flags{}, "empty script"},
+		{"a slip of a flag", []string{"--scirpt", "429"}, Flags{}, "unknown flag --scirpt for simulator; did you mean --script? (see 'ccu-purge simulator --help')"},
+		{"a slip of a value", []string{"--buckets", "rea"}, Flags{}, `unknown --buckets "rea"; did you mean "real"?`},
 		{"a repository flag", []string{"--repo", "."}, Flags{}, "unknown flag --repo for simulator (see 'ccu-purge simulator --help')"},
 		{"an argument", []string{"now"}, Flags{}, `unexpected argument "now"`},
 		{"unknown buckets", []string{"--buckets", "fast"}, Flags{}, `valid values are "real" and "unlimited"`},
