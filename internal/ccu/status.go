@@ -144,17 +144,25 @@ func (c *Client) WaitQueue(ctx context.Context, queue purge.Queue, n int, interv
 		return fmt.Errorf("the %s queue holds at most %d objects and the plan has %d: use the default queue, or purge CP codes", queue, limit, n)
 	}
 	refusedRun := 0 // polls refused in a row
+	last := -1      // the length the last poll read, -1 before one did
 	for polls := 1; ; polls++ {
 		length, err := c.QueueLength(ctx, queue)
 		switch refusedRun = nextRun(refusedRun, err); {
 		case refusedRun >= refusedTries:
 			return fmt.Errorf("read the %s queue's length: %w", queue, refusedTooOften(polls, err))
+		case err != nil && ctx.Err() != nil && last >= 0:
+			// The budget ended during a poll: the queue had not drained
+			// by the last answer, which is what the user needs to know.
+			return fmt.Errorf("the %s queue holds %d of %d objects and the plan adds %d; it did not drain in time (--timeout): %w", queue, last, limit, n, ctx.Err())
 		case err != nil && (!retryable(err) || ctx.Err() != nil):
 			return fmt.Errorf("read the %s queue's length: %w", queue, err)
 		case err == nil && length+n <= limit:
 			return nil
 		case err == nil && progress != nil:
 			progress(length)
+		}
+		if err == nil {
+			last = length
 		}
 		t := time.NewTimer(interval)
 		select {
