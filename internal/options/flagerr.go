@@ -25,9 +25,36 @@ func flagError(fs *flag.FlagSet, err error) error {
 	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
 		return fmt.Errorf("--%s needs a value %s", strings.TrimLeft(name, "-"), see)
 	}
-	// invalid value "x" for flag -batch-size: parse error
+	// invalid value "x" for flag -batch-size: parse error; invalid
+	// boolean value "x" for -dry-run: parse error
 	msg = strings.Replace(msg, " for flag -", " for --", 1)
+	if !strings.Contains(msg, " for --") {
+		msg = strings.Replace(msg, " for -", " for --", 1)
+	}
+	if head, ok := strings.CutSuffix(msg, ": parse error"); ok {
+		_, name, _ := strings.Cut(head, " for --")
+		if want := valueKind(fs.Lookup(name)); want != "" {
+			msg = head + ": " + want
+		}
+	}
 	return fmt.Errorf("%s: %s %s", fs.Name(), msg, see)
+}
+
+// valueKind says what a flag takes, in words, for the flag package's
+// bare "parse error" (its value types are unexported: %T names them).
+func valueKind(f *flag.Flag) string {
+	if f == nil {
+		return ""
+	}
+	switch fmt.Sprintf("%T", f.Value) {
+	case "*flag.durationValue":
+		return "give a duration such as 30s, 2m or 1h (a unit is needed)"
+	case "*flag.intValue":
+		return "give a whole number"
+	case "*flag.boolValue":
+		return "give true or false"
+	}
+	return ""
 }
 
 // flagNames are the names of fs's flags, in name order.

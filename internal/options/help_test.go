@@ -123,8 +123,10 @@ func TestFlagErrors(t *testing.T) {
 		{"plan", []string{"--concurency", "2"}, "unknown flag --concurency for plan (see 'ccu-purge help plan')"},
 		{"queue", []string{"--nope"}, "unknown flag --nope for queue (see 'ccu-purge help queue')"},
 		{"plan", []string{"--from"}, "--from needs a value (see 'ccu-purge help plan')"},
-		{"purge", []string{"--batch-size", "x"}, `purge: invalid value "x" for --batch-size: parse error (see 'ccu-purge help purge')`},
-		{"status", []string{"--timeout", "soon"}, `status: invalid value "soon" for --timeout: parse error (see 'ccu-purge help status')`},
+		{"purge", []string{"--batch-size", "x"}, `purge: invalid value "x" for --batch-size: give a whole number (see 'ccu-purge help purge')`},
+		{"purge", []string{"--dry-run=maybe"}, `purge: invalid boolean value "maybe" for --dry-run: give true or false (see 'ccu-purge help purge')`},
+		{"purge", []string{"--timeout", "5"}, `purge: invalid value "5" for --timeout: give a duration such as 30s, 2m or 1h (a unit is needed) (see 'ccu-purge help purge')`},
+		{"status", []string{"--timeout", "soon"}, `status: invalid value "soon" for --timeout: give a duration such as 30s, 2m or 1h (a unit is needed) (see 'ccu-purge help status')`},
 	} {
 		o := &Options{}
 		if got := errText(Parse(FlagSet(tc.cmd, noEnv, o), tc.args, o)); got != tc.want {
