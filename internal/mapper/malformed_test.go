@@ -22,6 +22,16 @@ func manyRules(n int) string {
 	return b.String()
 }
 
+// parseAlloc parses yml and says how many MB the process allocated
+// meanwhile.
+func parseAlloc(yml string) (uint64, error) {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := Parse("c.yml", []byte(yml))
+	runtime.ReadMemStats(&after)
+	return (after.TotalAlloc - before.TotalAlloc) >> 20, err
+}
+
 // billionLaughs is the classic alias bomb: ten levels, each holding nine
 // aliases of the level below, 9^10 values if expanded.
 func billionLaughs() string {
@@ -104,18 +114,20 @@ func TestHostileConfigs(t *testing.T) {
 		{"unknown key with control characters", "\x1b[2Jkey: 1\n" + rule1, "invalid YAML"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var before, after runtime.MemStats
-			runtime.ReadMemStats(&before)
-			_, err := Parse("c.yml", []byte(tc.yml))
-			runtime.ReadMemStats(&after)
+			mb, err := parseAlloc(tc.yml)
 			switch {
 			case tc.want == "" && err != nil:
 				t.Fatalf("Parse: %.500v", err)
 			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
 				t.Fatalf("Parse error = %.500v, want it to contain %q", err, tc.want)
 			}
-			if mb := (after.TotalAlloc - before.TotalAlloc) >> 20; mb > 400 {
-				t.Errorf("Parse allocated %d MB", mb) // other parallel tests count too: a loose bound
+			// The process's allocations count, whoever made them: an
+			// outlier is measured again, and the least of three counts.
+			for try := 1; mb > 400 && try < 3; try++ {
+				mb, _ = parseAlloc(tc.yml)
+			}
+			if mb > 400 {
+				t.Errorf("Parse allocated %d MB", mb)
 			}
 		})
 	}
