@@ -95,19 +95,7 @@ func TestPlanJSONGolden(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	golden := filepath.Join("testdata", "plan.golden.json")
-	if *update {
-		if err := os.WriteFile(golden, []byte(r.stdout), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(string(want), r.stdout); d != "" {
-		t.Errorf("plan JSON (-golden +got), rerun with -update if intended:\n%s", d)
-	}
+	checkGolden(t, "plan.golden.json", r.stdout)
 	// The contract, independently of the golden file's bytes.
 	var p struct {
 		From, To  string

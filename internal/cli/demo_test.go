@@ -8,8 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 // `make demo` runs `ccu-purge demo --repo testdata/repos/demo-site.git`
@@ -60,19 +58,7 @@ func TestDemoGolden(t *testing.T) {
 		got = m.re.ReplaceAllString(got, m.with)
 	}
 	got = filepath.ToSlash(got)
-	golden := filepath.Join("testdata", "demo.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(string(want), got); d != "" {
-		t.Errorf("demo output (-golden +got), rerun with -update if intended:\n%s", d)
-	}
+	checkGolden(t, "demo.golden", got)
 	if n := strings.Count(r.stdout, "\nRange: "); n != 1 {
 		t.Errorf("the demo prints the plan %d times, want once", n)
 	}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,24 +12,6 @@ import (
 var explainPaths = []string{
 	"public/blog/index.html", "./public/a b/é.html", "_posts/2024-01-02-Hello.md", "layouts/base.html",
 	"public/app.js.map", "public/drafts/x.html", "README.md", "public/../../etc/passwd",
-}
-
-// golden compares got with testdata/explain/name, rewriting it under -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", "explain", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(string(want), got); d != "" {
-		t.Errorf("%s (-golden +got), rerun with -update if intended:\n%s", name, d)
-	}
 }
 
 func TestExplainGolden(t *testing.T) {
@@ -48,7 +29,7 @@ func TestExplainGolden(t *testing.T) {
 			if r.code != 0 {
 				t.Fatalf("exit %d: %s", r.code, r.stderr)
 			}
-			golden(t, tc.name, r.stdout)
+			checkGolden(t, "explain/"+tc.name, r.stdout)
 		})
 	}
 }

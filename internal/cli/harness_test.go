@@ -14,8 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
+	"github.com/ccu-purge/ccu-purge/internal/gitfixture"
 )
 
 // Helpers of the fault campaign (faults_test.go, repofaults_test.go,
@@ -332,4 +335,45 @@ func gitCmd(t *testing.T, dir string, args ...string) string {
 		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// checkGolden compares got with testdata/name, rewriting the file under
+// -update.
+func checkGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(string(want), got); d != "" {
+		t.Errorf("%s (-golden +got), rerun with -update if intended:\n%s", path, d)
+	}
+}
+
+// shallowClone builds an origin repository of commits that serves any
+// commit it holds, and a depth-1 clone of it (see depthOne); without the
+// git binary the test is skipped.
+func shallowClone(t *testing.T, commits []gitfixture.Commit) (bare, clone string, shas []string) {
+	t.Helper()
+	bare = filepath.Join(t.TempDir(), "origin.git")
+	shas, err := gitfixture.Build(bare, true, commits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gitCmd(t, bare, "config", "uploadpack.allowAnySHA1InWant", "true")
+	return bare, depthOne(t, bare), shas
+}
+
+// depthOne clones bare at depth 1 into a new folder.
+func depthOne(t *testing.T, bare string) string {
+	t.Helper()
+	clone := filepath.Join(t.TempDir(), "clone")
+	gitCmd(t, filepath.Dir(clone), "clone", "-q", "--depth", "1", "file://"+bare, clone)
+	return clone
 }

@@ -94,19 +94,7 @@ func TestJUnitGolden(t *testing.T) {
 				got = n.re.ReplaceAllString(got, n.with)
 			}
 			got = strings.ReplaceAll(got, flags[1], "EDGERC")
-			golden := filepath.Join("testdata", tc.golden)
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := cmp.Diff(string(want), got); d != "" {
-				t.Errorf("JUnit file (-golden +got), rerun with -update if intended:\n%s", d)
-			}
+			checkGolden(t, tc.golden, got)
 			checkJUnit(t, data, readReport(t, report), tc.tests, tc.fails)
 		})
 	}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -42,27 +41,10 @@ func TestBaseNotesOnStderr(t *testing.T) {
 
 // The fetch of a base a shallow clone lacks is announced without a label.
 func TestBaseFetchOnStderr(t *testing.T) {
-	gitBin, err := exec.LookPath("git")
-	if err != nil {
-		t.Skip("git is not installed: cannot make a shallow clone")
-	}
-	bare := filepath.Join(t.TempDir(), "origin.git")
-	shas, err := gitfixture.Build(bare, true, []gitfixture.Commit{
+	_, clone, shas := shallowClone(t, []gitfixture.Commit{
 		{Message: "one", Write: map[string]string{".ccu-purge.yml": siteConfig, "public/a.html": "1"}},
 		{Message: "two", Write: map[string]string{"public/a.html": "2"}},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	clone := filepath.Join(t.TempDir(), "clone")
-	for _, args := range [][]string{
-		{"-C", bare, "config", "uploadpack.allowAnySHA1InWant", "true"},
-		{"clone", "-q", "--depth", "1", "file://" + bare, clone},
-	} {
-		if out, err := exec.Command(gitBin, args...).CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
 	vars := map[string]string{"GITLAB_CI": "true", "CI_COMMIT_BEFORE_SHA": shas[0], "CI_COMMIT_SHA": shas[1]}
 	r := runEnv(t, vars, "plan", "--repo", clone, "--output", "json")
 	want := "ccu-purge: the shallow clone lacks the base commit " + shas[0][:12] + ": fetching it from origin\n"

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -121,35 +120,17 @@ func TestUnknownBasePolicies(t *testing.T) {
 
 // A depth-1 clone lacks the pushed base: it is fetched from origin.
 func TestShallowCloneFetchesBase(t *testing.T) {
-	gitBin, err := exec.LookPath("git")
-	if err != nil {
-		t.Skip("git is not installed: cannot make a shallow clone")
-	}
-	bare := filepath.Join(t.TempDir(), "origin.git")
-	shas, err := gitfixture.Build(bare, true, []gitfixture.Commit{
+	bare, clone, shas := shallowClone(t, []gitfixture.Commit{
 		{Message: "one", Write: map[string]string{".ccu-purge.yml": siteConfig, "public/a.html": "1"}},
 		{Message: "two", Write: map[string]string{"public/a.html": "2", "public/b.html": "b"}},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	clone := filepath.Join(t.TempDir(), "clone")
-	for _, args := range [][]string{
-		{"-C", bare, "config", "uploadpack.allowAnySHA1InWant", "true"},
-		{"clone", "-q", "--depth", "1", "file://" + bare, clone},
-	} {
-		if out, err := exec.Command(gitBin, args...).CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
 	p := planJSON(t, runEnv(t, pushEvent(t, shas[0], shas[1]), "plan", "--repo", clone, "--output", "json"))
 	if p.Range.From != shas[0] || len(p.Changes) != 2 {
 		t.Errorf("range %+v changes %+v", p.Range, p.Changes)
 	}
 	// With fetch: never, the same clone follows the policy and names the fix.
 	os.WriteFile(filepath.Join(clone, "never.yml"), []byte(siteConfig+"fetch: never\n"), 0o644)
-	clone2 := filepath.Join(t.TempDir(), "clone2")
-	exec.Command(gitBin, "clone", "-q", "--depth", "1", "file://"+bare, clone2).Run()
+	clone2 := depthOne(t, bare)
 	r := runEnv(t, pushEvent(t, shas[0], shas[1]), "plan", "--repo", clone2, "--config", filepath.Join(clone, "never.yml"))
 	if r.code != 2 || !strings.Contains(r.stderr, "fetch-depth: 0") {
 		t.Errorf("fetch: never: exit %d\n%s", r.code, r.stderr)
