@@ -90,17 +90,7 @@ func TestSymlinkWrittenThrough(t *testing.T) {
 	if err := os.Symlink(filepath.Join("cache", "state.json"), link); err != nil {
 		t.Fatal(err)
 	}
-	f, err := Load(link)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.CheckWritable(); err != nil {
-		t.Fatal(err)
-	}
-	f.Record(Entry{Key: siteA, Commit: sha1})
-	if err := f.Save(); err != nil {
-		t.Fatal(err)
-	}
+	recordThrough(t, link)
 	if info, err := os.Lstat(link); err != nil || info.Mode()&os.ModeSymlink == 0 {
 		t.Fatalf("the link was replaced: %v, %v", info.Mode(), err)
 	}
@@ -132,17 +122,7 @@ func TestSymlinkChainToNewFile(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	f, err := Load(link)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.CheckWritable(); err != nil {
-		t.Fatal(err)
-	}
-	f.Record(Entry{Key: siteA, Commit: sha1})
-	if err := f.Save(); err != nil {
-		t.Fatal(err)
-	}
+	recordThrough(t, link)
 	for _, l := range []string{link, filepath.Join(dir, "cache", "next")} {
 		if info, err := os.Lstat(l); err != nil || info.Mode()&os.ModeSymlink == 0 {
 			t.Fatalf("the link %s was replaced: %v", l, err)
@@ -261,6 +241,23 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 	if err := dst.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// recordThrough records siteA at sha1 in the state file at path, checked
+// writable first, as a run does.
+func recordThrough(t *testing.T, path string) {
+	t.Helper()
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.CheckWritable(); err != nil {
+		t.Fatal(err)
+	}
+	f.Record(Entry{Key: siteA, Commit: sha1})
+	if err := f.Save(); err != nil {
 		t.Fatal(err)
 	}
 }
