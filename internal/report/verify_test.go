@@ -202,3 +202,14 @@ func TestJUnitVerify(t *testing.T) {
 		t.Errorf("the stale case = %+v, want a stale failure with the hint", c)
 	}
 }
+
+// TestJobSummaryVerifyOnly: verify --report has a report but no plan; its
+// summary is the verification, not "failed before planning".
+func TestJobSummaryVerifyOnly(t *testing.T) {
+	t.Parallel()
+	md := JobSummary(Run{Report: &Report{Verify: manyStale(1, "fail")}})
+	want := "## ccu-purge\n\n### Verification\n\n**Verified 2 of 2 URL(s) (sample all): 1 fresh, 1 STALE (failed: on_stale: fail), 0 unknown**\n\n"
+	if !strings.HasPrefix(md, want) || !strings.Contains(md, "| ❌ stale |") || strings.Contains(md, "Failed before planning") {
+		t.Errorf("job summary of verify --report:\n%s\nwant it to start with\n%s", md, want)
+	}
+}
