@@ -8,6 +8,7 @@ import (
 
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
 	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/verify"
 )
 
 // maxAnnotations caps config-error annotations: GitHub shows only a few
@@ -36,14 +37,23 @@ type Annotation struct {
 
 // Annotations put config errors on their file and line, and warn about
 // unmatched files, fallbacks and submodules not purged where reviewers
-// look. config is the --config the run used and wd the workspace (""
-// when unknown), to which file paths are made relative.
+// look, then about each URL a verification found stale. config is the
+// --config the run used and wd the workspace ("" when unknown), to which
+// file paths are made relative. run.Err is what ended the purge: a stale
+// URL is annotated from run.Report.Verify, so VerifyErr need not be in it.
 func Annotations(run Run, config, wd string) []Annotation {
-	out := errorAnnotations(run.Err, config, wd)
-	p := run.Plan
-	if p == nil {
-		return out
+	out := append(errorAnnotations(run.Err, config, wd), planAnnotations(run.Plan)...)
+	if run.Report != nil && run.Report.Verify != nil {
+		out = append(out, staleAnnotations(run.Report.Verify)...)
 	}
+	return out
+}
+
+func planAnnotations(p *plan.Plan) []Annotation {
+	if p == nil {
+		return nil
+	}
+	var out []Annotation
 	if n := len(p.Unmatched); n > 0 && p.UnmatchedPolicy != mapper.UnmatchedIgnore {
 		out = append(out, warning("%d changed file(s) match no rule and are not purged: %s", n, capList(p.Unmatched, 10)))
 	}
@@ -56,6 +66,40 @@ func Annotations(run Run, config, wd string) []Annotation {
 		}
 	}
 	return out
+}
+
+// maxStaleAnnotations caps the stale URLs annotated one by one; a summary
+// annotation counts the rest, which the log and the report list.
+const maxStaleAnnotations = 10
+
+// staleAnnotations are one per stale URL, an error under on_stale: fail
+// (the run fails on it) and a warning otherwise.
+func staleAnnotations(v *verify.Verification) []Annotation {
+	level := Warning
+	if v.OnStale == OnStaleFail {
+		level = Error
+	}
+	var out []Annotation
+	stale := withVerdict(v.Results, verify.Stale)
+	for i, r := range stale {
+		if i == maxStaleAnnotations {
+			out = append(out, Annotation{Level: level, Msg: fmt.Sprintf("%d more URL(s) still stale after the purge; the log and the report list all", len(stale)-maxStaleAnnotations)})
+			break
+		}
+		out = append(out, Annotation{Level: level, Msg: staleMessage(r)})
+	}
+	return out
+}
+
+func staleMessage(r verify.Result) string {
+	msg := fmt.Sprintf("stale after the purge: %s (%s in %s)", r.URL, count(r.Attempts, "attempt"), seconds(r.Seconds))
+	if r.Diagnosis != "" {
+		msg += ": " + oneLine(r.Diagnosis)
+	}
+	if r.Hint != "" {
+		msg += "; hint: " + oneLine(r.Hint)
+	}
+	return msg
 }
 
 func warning(format string, args ...any) Annotation {

@@ -9,6 +9,7 @@ import (
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
 	"github.com/ccu-purge/ccu-purge/internal/plan"
 	"github.com/ccu-purge/ccu-purge/internal/purge"
+	"github.com/ccu-purge/ccu-purge/internal/verify"
 )
 
 // runCase is one run as plain data: the range and plan (nil when
@@ -25,6 +26,10 @@ type runCase struct {
 	status map[int]string
 	path   string // the --report file
 	config string // --config
+	// verify is what a verification after the purge found, and
+	// acceptedAt when the purge was accepted.
+	verify     *verify.Verification
+	acceptedAt string
 }
 
 const (
@@ -61,10 +66,10 @@ func changed(paths ...string) []diff.Change {
 }
 
 func cases() []runCase {
-	return []runCase{
+	return append([]runCase{
 		success(), nothing(), dryRunCase(), fallback(), partial(), bisected(), interrupted(),
 		beforePlanning(), configErrors(), notSent(), unmatched(), covers(),
-	}
+	}, verifyCases()...)
 }
 
 func success() runCase {

@@ -55,6 +55,7 @@ func (c runCase) build() (*Report, Run) {
 	for i, s := range c.status {
 		r.Batches[i].Status = s
 	}
+	r.Verify, r.AcceptedAt = c.verify, c.acceptedAt
 	run.Report, run.Err = r, r.Err()
 	return r, run
 }
@@ -79,6 +80,9 @@ func TestGolden(t *testing.T) {
 				}
 			}
 			golden(t, c.name, "summary", summaryLines(r))
+			if r.Verify != nil {
+				golden(t, c.name, "verify", verifyLines(r))
+			}
 			var js bytes.Buffer
 			if err := JSON(&js, r); err != nil {
 				t.Fatal(err)
@@ -139,6 +143,21 @@ func summaryLines(r *Report) []byte {
 	var b bytes.Buffer
 	r.Summary(&b)
 	if err := r.Err(); err != nil {
+		fmt.Fprintf(&b, "error: %v\n", err)
+	}
+	return b.Bytes()
+}
+
+// verifyLines are what verify prints: a line per URL as it is judged,
+// then the summary, then the error the exit code comes from.
+func verifyLines(r *Report) []byte {
+	var b bytes.Buffer
+	for _, res := range r.Verify.Results {
+		fmt.Fprintln(&b, VerifyLine(res))
+	}
+	b.WriteString("--\n")
+	VerifySummary(&b, r.Verify)
+	if err := r.VerifyErr(); err != nil {
 		fmt.Fprintf(&b, "error: %v\n", err)
 	}
 	return b.Bytes()

@@ -4,6 +4,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"strings"
+
+	"github.com/ccu-purge/ccu-purge/internal/verify"
 )
 
 // The --junit report: the run as a JUnit XML file, the format Jenkins'
@@ -73,13 +75,29 @@ func JUnit(r *Report) ([]byte, error) {
 	return append([]byte(xml.Header), append(data, '\n')...), nil
 }
 
-// junitOf is the report as one suite: a case per request (a plan batch, or
-// a part of one after a 413 split or a bisection), a failure for each
-// request that failed or was not sent (its objects are not purged), a
-// skipped case for each request of a dry run. A run with no request still
-// has one case, so a reader never sees an empty file: "nothing to purge",
-// or the failure that stopped the run before planning.
+// junitOf is the report as a suite of requests and, when a verification
+// ran, a second suite "verify" of the URLs it checked.
 func junitOf(r *Report) junitSuites {
+	suites := []junitSuite{requestSuite(r)}
+	if r.Verify != nil {
+		suites = append(suites, verifySuite(r.Verify))
+	}
+	root := junitSuites{Name: "ccu-purge", Suites: suites}
+	for i := range suites {
+		s := &suites[i]
+		s.tally()
+		root.Tests, root.Failures, root.Skipped = root.Tests+s.Tests, root.Failures+s.Failures, root.Skipped+s.Skipped
+	}
+	return root
+}
+
+// requestSuite is a case per request (a plan batch, or a part of one
+// after a 413 split or a bisection), a failure for each request that
+// failed or was not sent (its objects are not purged), a skipped case for
+// each request of a dry run. A run with no request still has one case,
+// so a reader never sees an empty file: "nothing to purge", or the
+// failure that stopped the run before planning.
+func requestSuite(r *Report) junitSuite {
 	s := junitSuite{Name: "ccu-purge " + shortRange(r.From, r.To)}
 	for _, p := range []junitProperty{{"from", r.From}, {"to", r.To}, {"dryRun", fmt.Sprint(r.DryRun)}} {
 		if p.Value != "" {
@@ -99,24 +117,27 @@ func junitOf(r *Report) junitSuites {
 	if len(s.Cases) == 0 {
 		s.Cases = append(s.Cases, emptyCase(r))
 	}
-	for _, c := range s.Cases {
+	return s
+}
+
+// tally counts the suite's cases, which readers (Jenkins among them)
+// check against its counts, and makes their text XML can hold.
+func (s *junitSuite) tally() {
+	s.Tests, s.Failures, s.Skipped = 0, 0, 0
+	for i := range s.Cases {
+		c := &s.Cases[i]
 		s.Tests++
 		switch {
 		case c.Failure != nil:
 			s.Failures++
+			c.Failure.Text = xmlChars(c.Failure.Text)
 		case c.Skipped != nil:
 			s.Skipped++
 		}
-	}
-	for i := range s.Cases {
-		if f := s.Cases[i].Failure; f != nil {
-			f.Text = xmlChars(f.Text)
-		}
-		if o := s.Cases[i].SystemOut; o != nil {
-			o.Text = xmlChars(o.Text)
+		if c.SystemOut != nil {
+			c.SystemOut.Text = xmlChars(c.SystemOut.Text)
 		}
 	}
-	return junitSuites{Name: "ccu-purge", Tests: s.Tests, Failures: s.Failures, Skipped: s.Skipped, Suites: []junitSuite{s}}
 }
 
 // xmlChars replaces what XML 1.0 cannot hold (control characters, invalid
@@ -236,4 +257,57 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
+}
+
+// verifySuite is a case per URL checked: fresh passes, stale fails with
+// the diagnosis, hint and evidence, unknown is skipped with the reason.
+// Evidence holds no debug token, so none can reach the file.
+func verifySuite(v *verify.Verification) junitSuite {
+	s := junitSuite{Name: "verify"}
+	for _, p := range []junitProperty{{"sample", v.Sample}, {"onStale", v.OnStale}, {"error", oneLine(v.Error)}} {
+		if p.Value != "" {
+			s.Properties = append(s.Properties, p)
+		}
+	}
+	for _, r := range v.Results {
+		s.Cases = append(s.Cases, verifyCase(r))
+	}
+	return s
+}
+
+func verifyCase(r verify.Result) junitCase {
+	c := junitCase{Name: r.URL, Classname: "ccu-purge.verify", SystemOut: &junitText{verifyText(r)}}
+	switch r.Result {
+	case verify.Fresh:
+	case verify.Stale:
+		c.Failure = &junitFailure{Type: "stale", Message: orElse(oneLine(r.Diagnosis), "stale"), Text: c.SystemOut.Text}
+		c.SystemOut = nil
+	default:
+		c.Skipped = &junitSkipped{Message: "unknown: " + orElse(oneLine(r.Diagnosis), "no check could decide")}
+	}
+	return c
+}
+
+// verifyText is a result's line, hint, checks and evidence, one a line.
+func verifyText(r verify.Result) string {
+	lines := []string{VerifyLine(r)}
+	if r.Hint != "" {
+		lines = append(lines, "hint: "+oneLine(r.Hint))
+	}
+	for _, c := range r.Checks {
+		line := fmt.Sprintf("Check %s: %s", c.Name, c.Result)
+		if c.Detail != "" {
+			line += " (" + oneLine(c.Detail) + ")"
+		}
+		lines = append(lines, line)
+	}
+	lines = append(lines, evidenceLines(r.Evidence)...)
+	return strings.Join(lines, "\n") + "\n"
+}
+
+func orElse(s, empty string) string {
+	if s == "" {
+		return empty
+	}
+	return s
 }

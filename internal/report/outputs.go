@@ -47,13 +47,25 @@ func Outputs(run Run) []Output {
 			}
 		}
 	}
+	verified, stale := verifyOutputs(run.Report)
 	return []Output{
 		{"from", from}, {"to", to}, {"range-source", source},
 		{"object-count", strconv.Itoa(objects)}, {"batch-count", strconv.Itoa(batches)},
 		{"purge-ids", strings.Join(purgeIDs, ",")}, {"support-ids", strings.Join(supportIDs, ",")},
 		{"fallback-used", strconv.FormatBool(fallback)}, {"estimated-seconds", strconv.Itoa(estimated)},
 		{"report", run.Path},
+		{"verified", verified}, {"stale", stale},
 	}
+}
+
+// verifyOutputs are the verified (fresh) and stale counts, "" when no
+// verification ran, so a workflow can tell "none stale" from "not checked".
+func verifyOutputs(r *Report) (verified, stale string) {
+	if r == nil || r.Verify == nil {
+		return "", ""
+	}
+	s := r.Verify.Summary
+	return strconv.Itoa(s.Fresh), strconv.Itoa(s.Stale)
 }
 
 // dotenvName turns "purge-ids" into CCU_PURGE_PURGE_IDS.

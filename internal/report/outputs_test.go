@@ -114,14 +114,24 @@ func TestOutputsOfRun(t *testing.T) {
 		return m
 	}
 	empty := map[string]string{"from": "", "to": "", "range-source": "", "object-count": "0", "batch-count": "0", "purge-ids": "",
-		"support-ids": "", "fallback-used": "false", "estimated-seconds": "0", "report": ""}
+		"support-ids": "", "fallback-used": "false", "estimated-seconds": "0", "report": "",
+		"verified": "", "stale": ""}
 	if d := cmp.Diff(empty, names(Outputs(Run{}))); d != "" {
 		t.Errorf("outputs of a run that stopped at once (-want +got):\n%s", d)
 	}
 	_, run := partial().build()
 	want := map[string]string{"from": shaA, "to": shaB, "range-source": "github:push", "object-count": "4", "batch-count": "3",
-		"purge-ids": "edcp-1,edcp-3", "support-ids": "17PYedcp-1,17PY-403,17PYedcp-3", "fallback-used": "false", "estimated-seconds": "5", "report": ""}
+		"purge-ids": "edcp-1,edcp-3", "support-ids": "17PYedcp-1,17PY-403,17PYedcp-3", "fallback-used": "false", "estimated-seconds": "5", "report": "",
+		"verified": "", "stale": ""}
 	if d := cmp.Diff(want, names(Outputs(run))); d != "" {
 		t.Errorf("outputs of a partial failure (-want +got):\n%s", d)
+	}
+	_, run = verifiedRun("v", "all", "warn", freshContent(url("a")), trapped(url("b")), noEvidence(url("c")), freshContent(url("d"))).build()
+	got := names(Outputs(run))
+	if got["verified"] != "2" || got["stale"] != "1" {
+		t.Errorf("outputs of a verification with 2 fresh, 1 stale: verified %q, stale %q", got["verified"], got["stale"])
+	}
+	if outs := Outputs(run); outs[len(outs)-2].Name != "verified" || outs[len(outs)-1].Name != "stale" {
+		t.Errorf("verified and stale are not the last outputs: %v", outs)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/plan"
 	"github.com/ccu-purge/ccu-purge/internal/purge"
+	"github.com/ccu-purge/ccu-purge/internal/verify"
 )
 
 // ErrNotPurged is wrapped by Report.Err when a request failed: the caller
@@ -49,6 +50,13 @@ type Report struct {
 	// Error says why nothing was sent, when the run stopped before (plan,
 	// credentials, queue); the batches then carry no outcome.
 	Error string `json:"error,omitempty"`
+	// AcceptedAt is when the API accepted the last request (RFC 3339,
+	// UTC), set by the caller: verify --report reads it back, so an edge
+	// copy whose Age reaches back before it is known to be stale.
+	AcceptedAt string `json:"acceptedAt,omitempty"`
+	// Verify is what verify found after the purge (purge --verify, or
+	// verify --report writing the report back); nil when none ran.
+	Verify *verify.Verification `json:"verify,omitempty"`
 
 	errs []error
 }

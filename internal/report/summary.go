@@ -3,7 +3,10 @@ package report
 import (
 	"fmt"
 	"html"
+	"strconv"
 	"strings"
+
+	"github.com/ccu-purge/ccu-purge/internal/verify"
 )
 
 // summaryObjects caps the objects listed in the job summary; the report
@@ -17,6 +20,11 @@ func JobSummary(run Run) string {
 	var b strings.Builder
 	b.WriteString("## ccu-purge\n\n")
 	if run.Plan == nil {
+		if run.Report != nil && run.Report.Verify != nil {
+			// verify --report: a verification of an earlier purge, no plan.
+			verifySection(&b, run.Report.Verify)
+			return b.String()
+		}
 		fmt.Fprintf(&b, "**Failed before planning:** %s\n", code(oneLine(fmt.Sprint(run.Err))))
 		return b.String()
 	}
@@ -36,6 +44,9 @@ func JobSummary(run Run) string {
 	}
 	for _, m := range p.Submodules {
 		fmt.Fprintf(&b, "**Submodule:** %s %s\n\n", html.EscapeString(m.String()), covered(m))
+	}
+	if run.Report != nil && run.Report.Verify != nil {
+		verifySection(&b, run.Report.Verify)
 	}
 	objectList(&b, run)
 	return b.String()
@@ -122,4 +133,67 @@ func short(sha, empty string) string {
 		return sha[:12]
 	}
 	return sha
+}
+
+// summaryVerified caps the stale and unknown URLs listed in the job
+// summary; the report file has them all, and fresh ones are only counted.
+const summaryVerified = 50
+
+// verifySection is the verification: its counts and a table of the URLs
+// not judged fresh, with the evidence a reader checks first.
+func verifySection(b *strings.Builder, v *verify.Verification) {
+	fmt.Fprintf(b, "### Verification\n\n**%s**\n\n", html.EscapeString(VerifyCounts(v)))
+	if v.Error != "" {
+		fmt.Fprintf(b, "**Stopped early:** %s\n\n", cell(v.Error))
+	}
+	rows := notFresh(v.Results)
+	if len(rows) == 0 {
+		return
+	}
+	b.WriteString("| URL | result | diagnosis | X-Cache | Age |\n|---|---|---|---|---:|\n")
+	for i, r := range rows {
+		if i == summaryVerified {
+			fmt.Fprintf(b, "\n… and %d more (see the report)\n", len(rows)-summaryVerified)
+			break
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", codeCell(r.URL), verdictCell(r.Result, v.OnStale), diagnosisCell(r), codeCell(r.Evidence.XCache), age(r.Evidence.Age))
+	}
+	b.WriteString("\n")
+}
+
+// verdictCell marks a stale URL as the failure it is under on_stale: fail,
+// a warning otherwise.
+func verdictCell(v verify.Verdict, onStale string) string {
+	switch {
+	case v == verify.Stale && onStale == OnStaleFail:
+		return "❌ stale"
+	case v == verify.Stale:
+		return "⚠️ stale"
+	}
+	return "❔ unknown"
+}
+
+func diagnosisCell(r verify.Result) string {
+	s := cell(r.Diagnosis)
+	if r.Hint != "" {
+		s += "<br>hint: " + cell(r.Hint)
+	}
+	return s
+}
+
+// cell is text for a table cell: HTML-escaped, on one line, its pipes
+// escaped so they do not end the cell.
+func cell(s string) string {
+	return strings.ReplaceAll(html.EscapeString(oneLine(s)), "|", "\\|")
+}
+
+// codeCell is code for a table cell: a pipe in a URL would end the cell
+// even inside <code>.
+func codeCell(s string) string { return strings.ReplaceAll(code(oneLine(s)), "|", "\\|") }
+
+func age(seconds int) string {
+	if seconds == 0 {
+		return ""
+	}
+	return strconv.Itoa(seconds)
 }
