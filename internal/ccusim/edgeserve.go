@@ -49,6 +49,7 @@ func (e *Edge) serveEdge(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "ccusim edge: the origin did not answer", http.StatusBadGateway)
 		return
 	}
+	e.s.logf("edge %s https://%s%s: %d %s", r.Method, host, r.URL.RequestURI(), a.v.status, a.cache)
 	e.debug(h, r, host, a.cache)
 	if a.v.status == http.StatusOK {
 		h.Set("Age", fmt.Sprint(int64(e.s.now().Sub(a.validated)/time.Second)))
