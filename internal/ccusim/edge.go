@@ -57,6 +57,10 @@ type Edge struct {
 	serving    sync.WaitGroup
 	gets       atomic.Int64
 
+	hmu      sync.Mutex // guards closed; handlers counts the running handlers Close waits for
+	closed   bool
+	handlers sync.WaitGroup
+
 	fmu    sync.Mutex // guards fault and purges; taken after s.mu, never before it
 	fault  EdgeFault
 	purges []edgePurge // append-only, in acceptance order
@@ -81,8 +85,8 @@ func (s *Server) StartEdge(o EdgeOptions) (*Edge, error) {
 		e.edgeLn.Close()
 		return nil, fmt.Errorf("ccusim: edge origin listen: %w", err)
 	}
-	e.edge = e.httpServer(http.HandlerFunc(e.serveEdge))
-	e.orig = e.httpServer(http.HandlerFunc(e.serveOrigin))
+	e.edge = e.httpServer(e.tracked(e.serveEdge))
+	e.orig = e.httpServer(e.tracked(e.serveOrigin))
 	s.mu.Lock()
 	s.edges = append(s.edges, e)
 	s.mu.Unlock()
@@ -176,14 +180,34 @@ func (e *Edge) originLag() time.Duration {
 	return e.fault.OriginLag
 }
 
-// Close stops both listeners and waits for their serve loops; Server.Close calls it too.
+// Close stops both listeners and their connections and waits for the serve loops and every
+// handler, so no goroutine of the edge outlives it; Server.Close calls it too.
 func (e *Edge) Close() error {
 	e.once.Do(func() {
+		e.hmu.Lock()
+		e.closed = true
+		e.hmu.Unlock()
 		close(e.closing)
 		e.closeErr = errors.Join(e.edge.Close(), e.orig.Close())
 		e.serving.Wait()
+		e.handlers.Wait()
 	})
 	return e.closeErr
+}
+
+// tracked counts h's runs for Close; a request that arrives while closing is dropped.
+func (e *Edge) tracked(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		e.hmu.Lock()
+		if e.closed {
+			e.hmu.Unlock()
+			return
+		}
+		e.handlers.Add(1)
+		e.hmu.Unlock()
+		defer e.handlers.Done()
+		h(w, r)
+	})
 }
 
 // wait sleeps the configured latency unless the edge closes first.

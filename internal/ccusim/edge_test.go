@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -570,5 +571,89 @@ func TestStartEdgeRejects(t *testing.T) {
 		if _, err := srv.StartEdge(tc.o); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("StartEdge(%+v): %v, want %q", tc.o, err, tc.want)
 		}
+	}
+}
+
+func TestEdgeBanner(t *testing.T) {
+	s := startEdge(t, ccusim.Options{}, ccusim.EdgeOptions{})
+	port := s.edge.Addr()[strings.LastIndex(s.edge.Addr(), ":")+1:]
+	for _, tc := range []struct {
+		hosts []string
+		want  []string
+	}{
+		{[]string{"www.example.com", "static.example.com"}, []string{"  --connect-to www.example.com:127.0.0.1:" + port + "\n",
+			"  --connect-to static.example.com:127.0.0.1:" + port + "\n", "curl --connect-to www.example.com:443:127.0.0.1:" + port + " --cacert ca.pem https://www.example.com/"}},
+		{nil, []string{"  --connect-to SITE:127.0.0.1:" + port + "\n"}},
+	} {
+		got := (&ccusim.Flags{EdgeHosts: tc.hosts}).EdgeBanner(s.edge, "ca.pem")
+		for _, want := range append(tc.want, "Edge listening on "+s.edge.Addr(), "the origin as the edge sees it: "+s.edge.OriginURL()) {
+			if !strings.Contains(got, want) {
+				t.Errorf("EdgeBanner lacks %q:\n%s", want, got)
+			}
+		}
+	}
+}
+
+// Many clients at once, while purges arrive: run with -race.
+func TestEdgeConcurrent(t *testing.T) {
+	s := startEdge(t, ccusim.Options{V3Seconds: -1}, ccusim.EdgeOptions{})
+	for i := range 20 {
+		writeFile(t, s.dir, "p"+strconv.Itoa(i)+".html", "page", oldTime)
+	}
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			for range 3 {
+				if r := ask(t, s.client, http.MethodGet, "https://"+site+"/p"+strconv.Itoa(i)+".html"); r.status != 200 || r.body != "page" {
+					t.Errorf("GET p%d: %d %q", i, r.status, r.body)
+				}
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			s.do(t, post("/ccu/v3/invalidate/url", urls("https://www.example.com/p"+strconv.Itoa(i)+".html")))
+		}()
+	}
+	wg.Wait()
+	if got := s.edge.Gets(); got != 60 {
+		t.Errorf("Gets() = %d, want 60", got)
+	}
+}
+
+// The latency is added to every answer (a lower bound only, so it cannot flake).
+func TestEdgeLatency(t *testing.T) {
+	s := startEdge(t, ccusim.Options{}, ccusim.EdgeOptions{Latency: 20 * time.Millisecond})
+	began := time.Now()
+	s.get(t, "/a.html")
+	if took := time.Since(began); took < 20*time.Millisecond {
+		t.Errorf("a GET took %v, less than the 20ms latency", took)
+	}
+}
+
+// Without Last-Modified the edge revalidates with the ETag: the same ETag keeps the old bytes.
+func TestEdgeRevalidatesWithETag(t *testing.T) {
+	var mu sync.Mutex
+	body, etag := "one", `"1"`
+	upstream := httptestTLS(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		w.Header().Set("ETag", etag)
+		_, _ = io.WriteString(w, body)
+	})
+	s := startEdge(t, ccusim.Options{}, ccusim.EdgeOptions{Origin: upstream.URL, RootCAs: upstream.pool})
+	steps := []struct{ body, etag, want, xcache string }{
+		{"two", `"1"`, "one", "TCP_REFRESH_HIT"},
+		{"three", `"3"`, "three", "TCP_REFRESH_MISS"},
+	}
+	s.get(t, "/x").want(t, "one", "TCP_MISS", "0")
+	for _, st := range steps {
+		mu.Lock()
+		body, etag = st.body, st.etag
+		mu.Unlock()
+		s.purge(t, "/ccu/v3/invalidate/url", urls("https://www.example.com/x"))
+		s.clock.Advance(5 * time.Second)
+		s.get(t, "/x").want(t, st.want, st.xcache, "0")
 	}
 }

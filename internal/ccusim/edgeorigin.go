@@ -1,6 +1,7 @@
 package ccusim
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
@@ -37,7 +38,7 @@ type version struct {
 
 // origin reads what the origin serves now for a URL's path and query.
 type origin interface {
-	read(u *url.URL) (version, error)
+	read(ctx context.Context, u *url.URL) (version, error)
 }
 
 // newOrigin is a folder or an http(s):// URL origin.
@@ -65,7 +66,7 @@ func newOrigin(where string, roots *x509.CertPool) (origin, error) {
 // dirOrigin serves a folder the way a static web server does.
 type dirOrigin string
 
-func (d dirOrigin) read(u *url.URL) (version, error) {
+func (d dirOrigin) read(ctx context.Context, u *url.URL) (version, error) {
 	clean := path.Clean("/" + u.Path)
 	name := filepath.Join(string(d), filepath.FromSlash(clean))
 	st, err := os.Stat(name)
@@ -82,7 +83,7 @@ func (d dirOrigin) read(u *url.URL) (version, error) {
 		}
 		return v, nil
 	case st.IsDir():
-		return d.read(&url.URL{Path: path.Join(clean, "index.html")})
+		return d.read(ctx, &url.URL{Path: path.Join(clean, "index.html")})
 	}
 	return readFile(name)
 }
@@ -130,12 +131,16 @@ func newURLOrigin(base *url.URL, roots *x509.CertPool) *urlOrigin {
 	}}
 }
 
-func (o *urlOrigin) read(u *url.URL) (version, error) {
+func (o *urlOrigin) read(ctx context.Context, u *url.URL) (version, error) {
 	target := *o.base
 	target.Path = strings.TrimSuffix(o.base.Path, "/") + u.Path
 	target.RawPath = ""
 	target.RawQuery = u.RawQuery
-	resp, err := o.client.Get(target.String())
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target.String(), nil)
+	if err != nil {
+		return version{}, fmt.Errorf("edge origin: %w", err)
+	}
+	resp, err := o.client.Do(req)
 	if err != nil {
 		return version{}, fmt.Errorf("edge origin: %w", err)
 	}
@@ -180,8 +185,8 @@ type laggedOrigin struct {
 }
 
 // get reads the origin and returns the version the lag lets it serve.
-func (o *laggedOrigin) get(u *url.URL) (version, error) {
-	v, err := o.raw.read(u)
+func (o *laggedOrigin) get(ctx context.Context, u *url.URL) (version, error) {
+	v, err := o.raw.read(ctx, u)
 	if err != nil {
 		return version{}, err
 	}
@@ -238,7 +243,7 @@ func (e *Edge) serveOrigin(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "only GET and HEAD", http.StatusMethodNotAllowed)
 		return
 	}
-	v, err := e.origin.get(r.URL)
+	v, err := e.origin.get(r.Context(), r.URL)
 	if err != nil {
 		e.s.logf("origin %s: %v", r.URL.Path, err)
 		http.Error(w, "origin read failed", http.StatusBadGateway)

@@ -1,6 +1,7 @@
 package ccusim
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -43,7 +44,7 @@ func (e *Edge) serveEdge(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e.gets.Add(1)
-	a, err := e.lookup(host, r.URL)
+	a, err := e.lookup(r.Context(), host, r.URL)
 	if err != nil {
 		e.s.logf("edge %s%s: %v", host, r.URL.Path, err)
 		http.Error(w, "ccusim edge: the origin did not answer", http.StatusBadGateway)
@@ -73,7 +74,7 @@ func (e *Edge) siteHost(r *http.Request) (string, error) {
 	}
 	for _, name := range []string{host, sni} {
 		if name != "" && !e.hosts[name] {
-			return "", fmt.Errorf("ccusim edge: %q is not a site of this edge; it serves %s (use --connect-to SITE:%s)\n", name, e.siteList(), e.Addr())
+			return "", fmt.Errorf("ccusim edge: %q is not a site of this edge; it serves %s (use --connect-to SITE:%s)", name, e.siteList(), e.Addr())
 		}
 	}
 	return host, nil
@@ -90,28 +91,28 @@ func (e *Edge) siteList() string {
 
 // lookup serves the cached copy unless an applied purge deleted it (fetch again) or
 // invalidated it (revalidate with the origin).
-func (e *Edge) lookup(host string, u *url.URL) (edgeAnswer, error) {
+func (e *Edge) lookup(ctx context.Context, host string, u *url.URL) (edgeAnswer, error) {
 	pkey := host + u.RequestURI()
 	key := "https://" + pkey
 	obj := e.cache.get(key)
 	if obj == nil {
-		return e.fetch(key, pkey, u, tcpMiss)
+		return e.fetch(ctx, key, pkey, u, tcpMiss)
 	}
 	switch e.purged(obj, e.s.now()) {
 	case "delete":
 		e.cache.drop(key)
-		return e.fetch(key, pkey, u, tcpMiss)
+		return e.fetch(ctx, key, pkey, u, tcpMiss)
 	case "invalidate":
-		return e.revalidate(key, u, obj)
+		return e.revalidate(ctx, key, u, obj)
 	}
 	return edgeAnswer{v: obj.version, validated: obj.validated, cache: tcpHit}, nil
 }
 
 // fetch reads the origin and caches a 200; other answers (404, 301) are passed on uncached.
-func (e *Edge) fetch(key, pkey string, u *url.URL, cache string) (edgeAnswer, error) {
+func (e *Edge) fetch(ctx context.Context, key, pkey string, u *url.URL, cache string) (edgeAnswer, error) {
 	// Counted before the read, so a purge accepted meanwhile still applies to this copy.
 	seq, at := e.accepted(), e.s.now()
-	v, err := e.origin.get(u)
+	v, err := e.origin.get(ctx, u)
 	if err != nil {
 		return edgeAnswer{}, err
 	}
@@ -126,9 +127,9 @@ func (e *Edge) fetch(key, pkey string, u *url.URL, cache string) (edgeAnswer, er
 // revalidate asks the origin whether the copy changed, with If-Modified-Since = its
 // Last-Modified (If-None-Match only without one), as an invalidate makes Akamai do: if the origin
 // says not modified, the old bytes stay, even when they did change.
-func (e *Edge) revalidate(key string, u *url.URL, obj *cached) (edgeAnswer, error) {
+func (e *Edge) revalidate(ctx context.Context, key string, u *url.URL, obj *cached) (edgeAnswer, error) {
 	seq, at := e.accepted(), e.s.now()
-	v, err := e.origin.get(u)
+	v, err := e.origin.get(ctx, u)
 	if err != nil {
 		return edgeAnswer{}, err
 	}
