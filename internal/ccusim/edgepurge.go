@@ -44,8 +44,8 @@ func (e *Edge) accept(p Purge, estimated time.Duration) {
 	e.purges = append(e.purges, ep)
 }
 
-// purgeKey is a purged URL without its scheme, host lower case: "http://" and "https://" purge
-// the same object here, because the edge's cache key is the one HTTPS site.
+// purgeKey is a purged URL without its scheme or default port, host lower case: "http://" and
+// "https://" purge the same object here, because the edge serves the site over HTTPS only.
 func purgeKey(hostname, object string) string {
 	if hostname != "" {
 		return strings.ToLower(hostname) + object
@@ -54,7 +54,11 @@ func purgeKey(hostname, object string) string {
 	if err != nil || u.Host == "" {
 		return object // an ARL or something else no edge URL equals
 	}
-	return strings.ToLower(u.Host) + u.RequestURI()
+	host := u.Host
+	if p := u.Port(); p == "443" || p == "80" {
+		host = u.Hostname() // the default port names the same site
+	}
+	return strings.ToLower(host) + u.RequestURI()
 }
 
 // since returns the purges accepted from the seq-th on. The slice is append-only, so its
