@@ -203,6 +203,7 @@ func TestEdgePurges(t *testing.T) {
 		{"delete of the URL with a query", "", "/ccu/v3/delete/url", urls("https://www.example.com/a.html?v=2"), false, 5 * time.Second, "old a", "TCP_HIT"},
 		{"delete of another URL", "", "/ccu/v3/delete/url", urls("https://www.example.com/b.html"), false, 5 * time.Second, "old a", "TCP_HIT"},
 		{"delete of another host", "", "/ccu/v3/delete/url", urls("https://example.com/a.html"), false, 5 * time.Second, "old a", "TCP_HIT"},
+		{"delete of the CP code before estimatedSeconds", "", "/ccu/v3/delete/cpcode", objects("424242"), false, 4 * time.Second, "old a", "TCP_HIT"},
 		{"delete of the CP code", "", "/ccu/v3/delete/cpcode", objects("424242"), false, 5 * time.Second, "new a", "TCP_MISS"},
 		{"invalidate of the CP code", "", "/ccu/v3/invalidate/cpcode", objects("424242"), true, 5 * time.Second, "new a", "TCP_REFRESH_MISS"},
 		{"delete of another CP code", "", "/ccu/v3/delete/cpcode", objects("1234"), false, 5 * time.Second, "old a", "TCP_HIT"},
@@ -399,9 +400,14 @@ func TestEdgeTags(t *testing.T) {
 	s.get(t, "/post").want(t, "v", "TCP_MISS", "0")
 	s.get(t, "/other").want(t, "v", "TCP_MISS", "0")
 	s.purge(t, "/ccu/v3/delete/tag", urls("page-post"))
-	s.clock.Advance(5 * time.Second)
+	s.clock.Advance(4 * time.Second)
+	s.get(t, "/post").want(t, "v", "TCP_HIT", "4") // before estimatedSeconds
+	s.clock.Advance(time.Second)
 	s.get(t, "/post").want(t, "v", "TCP_MISS", "0")
 	s.get(t, "/other").want(t, "v", "TCP_HIT", "5")
+	s.purge(t, "/ccu/v3/invalidate/tag", urls("blog"))
+	s.clock.Advance(5 * time.Second)
+	s.get(t, "/other").want(t, "v", "TCP_REFRESH_HIT", "0") // Last-Modified unchanged
 	if r := s.get(t, "/post"); r.header.Get("Edge-Cache-Tag") != "" {
 		t.Errorf("the edge passed Edge-Cache-Tag on: %q", r.header.Get("Edge-Cache-Tag"))
 	}
