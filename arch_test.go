@@ -20,7 +20,7 @@ func TestImportRules(t *testing.T) {
 		banned []string
 	}{
 		{"ccu", []string{"github.com/go-git/", "gopkg.in/yaml.", mod + "plan", mod + "mapper", mod + "diff", mod + "cli"}},
-		{"ccusim", []string{mod + "ccu", mod + "purge", mod + "plan", mod + "mapper", mod + "diff", mod + "redact", mod + "cli"}},
+		{"ccusim", []string{mod + "ccu", mod + "purge", mod + "verify", mod + "plan", mod + "mapper", mod + "diff", mod + "redact", mod + "cli"}},
 		{"purge", []string{"github.com/go-git/", "gopkg.in/yaml.", mod + "ccu", mod + "plan"}},
 		{"report", []string{mod + "cli", mod + "options"}},
 	} {

@@ -15,4 +15,10 @@
 // injects faults on demand: scripted statuses, garbled bodies, delays, hangs and dropped
 // connections before or after the purge was processed (see Step, Script, Fail, Refuse), while
 // Served records what each purge POST actually got.
+//
+// Server.StartEdge adds the other half a purge is for: an HTTPS edge that caches a site from an
+// origin and honours the purges the simulator accepted once their estimatedSeconds have passed,
+// with delete and invalidate (conditional revalidation) semantics, Akamai's Pragma and Enhanced
+// Debug headers, and scripted faults (EdgeFault: a lost purge, slow propagation, a lagging
+// origin), so a verifier can be tested against what it must catch on the real network.
 package ccusim

@@ -24,15 +24,42 @@ type Flags struct {
 	Refuse    []string // objects answered with 403
 	Buckets   string   // real | unlimited
 	Verbose   bool     // log each request
+
+	EstimatedSeconds int // Fast Purge estimatedSeconds (Options.V3Seconds)
+
+	// The edge, on when EdgeOrigin is set (see EdgeOptions).
+	EdgeOrigin  string
+	EdgeHosts   []string
+	EdgeNetwork string
+	EdgeCPCode  int64
+	EdgeLatency time.Duration
+	EdgeFaults  []string  // --edge-fault words, in order, for the startup text
+	EdgeFault   EdgeFault // what EdgeFaults say
+	// DebugKey is the Enhanced Debug key from CCUSIM_DEBUG_KEY (ReadEnv): flags would put it in
+	// the process list and shell history. Never printed.
+	DebugKey []byte
 }
+
+// DebugKeyVar names the environment variable that holds the edge's Enhanced Debug key, in hex.
+const DebugKeyVar = "CCUSIM_DEBUG_KEY"
 
 // Usage is the simulator's own help: the general help has no room for its fault flags.
 const Usage = `Usage: ccu-purge simulator [--dir DIR] [--script LIST] [--fail LIST] [--refuse OBJECT]
                            [--latency D] [--buckets real|unlimited] [--v2-seconds N] [--verbose]
+                           [--estimated-seconds N] [--edge-origin DIR|URL [--edge-host H]
+                           [--edge-network N] [--edge-cpcode N] [--edge-latency D] [--edge-fault F]]
 
 Runs a local HTTPS simulator of Akamai's Fast Purge (CCU v3) and CCU v2 APIs until Ctrl-C. It
 writes DIR/.edgerc and DIR/ca.pem, checks every EdgeGrid signature, and misbehaves on demand so a
 client can be tried against rate limits, slow answers, dropped connections and garbled bodies.
+
+With --edge-origin it also runs an HTTPS edge for the site: it caches what the origin (a folder
+or an http(s):// URL) serves and keeps serving the cached copy until a purge of its URL, CP code
+or tag is accepted and its estimatedSeconds have passed. delete refetches; invalidate revalidates
+with If-Modified-Since, so bytes changed under an unchanged Last-Modified stay stale, as on
+Akamai. Reach it with --connect-to SITE:127.0.0.1:PORT (the startup text says the port). It
+answers Pragma debug headers, or, when CCUSIM_DEBUG_KEY holds an Enhanced Debug key (hex), only
+Akamai-Debug tokens signed with it.
 
 Flags:
   --dir DIR                 folder for the .edgerc and CA certificate (default "ccu-simulator")
@@ -43,6 +70,13 @@ Flags:
   --buckets real|unlimited  rate limits: Akamai's token buckets (the default) or none
   --v2-seconds N            seconds a CCU v2 purge stays In-Progress (default 420)
   --verbose                 log each request to stderr (method, path, status; never credentials)
+  --estimated-seconds N     the estimatedSeconds of Fast Purge answers, after which the edge applies a purge (default 5)
+  --edge-origin DIR|URL     run the edge in front of this origin: the site's folder or an http(s):// URL
+  --edge-host H             a site hostname the edge answers (repeatable or comma list; default any)
+  --edge-network N          the edge's network: production (default) or staging
+  --edge-cpcode N           the CP code of every edge object (default 424242)
+  --edge-latency D          add D to every edge answer, e.g. 50ms
+  --edge-fault F            lost-purge[:N], slow:DURATION or origin-lag:DURATION (repeatable)
   -h, --help                print this help
 
 Script steps (--script, comma-separated; one per purge request):
@@ -58,8 +92,14 @@ Script steps (--script, comma-separated; one per purge request):
   hang               never answer
   delay=DURATION     wait DURATION (e.g. 2s), then serve normally
 
+Edge faults (--edge-fault):
+  lost-purge[:N]       the next N (default 1) accepted purges never reach the edge
+  slow:DURATION        purges take DURATION longer than estimatedSeconds to apply
+  origin-lag:DURATION  the origin serves a file's previous version for DURATION after it changed
+
 Examples:
   ccu-purge simulator --dir /tmp/sim --script 429,500,reset,ok
+  ccu-purge simulator --edge-origin public --edge-host www.example.com --edge-fault lost-purge
   ccu-purge simulator --latency 100ms --refuse https://www.example.com/private.html
 `
 
@@ -79,6 +119,7 @@ func FlagSet(f *Flags) *flag.FlagSet {
 	fs.Func("fail", "answer the next purge POSTs with these statuses, e.g. 500,503 (repeatable)", f.addFail)
 	fs.Func("script", "answer the next purge POSTs with these steps, e.g. 429,reset,ok (repeatable)", f.addScript)
 	fs.Func("refuse", "answer 403 to purges naming OBJECT (repeatable or comma list)", f.addRefuse)
+	edgeFlags(fs, f)
 	return fs
 }
 
@@ -116,6 +157,11 @@ func ParseFlags(args []string) (*Flags, error) {
 	}
 	if f.Latency < 0 {
 		return nil, fmt.Errorf("--latency %v is negative; give a duration such as 100ms", f.Latency)
+	}
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	if err := f.checkEdge(set); err != nil {
+		return nil, err
 	}
 	return f, nil
 }
@@ -157,9 +203,12 @@ func (f *Flags) addRefuse(list string) error {
 
 // Options turns the flags into simulator options.
 func (f *Flags) Options() Options {
-	opts := Options{V2Seconds: f.V2Seconds}
+	opts := Options{V2Seconds: f.V2Seconds, V3Seconds: f.EstimatedSeconds}
 	if f.V2Seconds <= 0 {
 		opts.V2Seconds = -1 // Done at once (ccusim reads 0 as its default)
+	}
+	if f.EstimatedSeconds <= 0 {
+		opts.V3Seconds = -1 // likewise: 0 s
 	}
 	if f.Buckets == "unlimited" {
 		b := Unlimited()
@@ -208,6 +257,8 @@ func (f *Flags) Describe() string {
 	if len(f.Refuse) > 0 {
 		fmt.Fprintf(&b, "  refused (403 unauthorized): %q\n", f.Refuse)
 	}
+	fmt.Fprintf(&b, "  Fast Purge answers: estimatedSeconds %d\n", max(f.EstimatedSeconds, 0))
+	b.WriteString(f.describeEdge())
 	return b.String()
 }
 
@@ -221,7 +272,7 @@ func joinInts(xs []int) string {
 
 // Banner is what the simulator command prints once it listens at url,
 // with its .edgerc and CA certificate written: what the flags make it do,
-// and how to point purge at it.
+// and how to point purge at it. The command adds EdgeBanner when the edge runs.
 func (f *Flags) Banner(url, edgerc, ca string) string {
 	return fmt.Sprintf(`CCU simulator (Fast Purge v3 and CCU v2) listening on %s
   credentials: %s (sections [ccu] and [default])
@@ -230,6 +281,5 @@ func (f *Flags) Banner(url, edgerc, ca string) string {
   SSL_CERT_FILE=%s ccu-purge purge --edgerc %s --from REV
 or
   ccu-purge purge --edgerc %s --ca-cert %s --from REV
-Press Ctrl-C to stop.
 `, url, edgerc, ca, f.Describe(), ca, edgerc, edgerc, ca)
 }

@@ -22,6 +22,8 @@ const (
 	DefaultMaxBody = 50000
 	// DefaultV2Seconds is the typical v2 estimatedSeconds: v2 purges took about 4–7 minutes.
 	DefaultV2Seconds = 420
+	// DefaultV3Seconds is the estimatedSeconds Fast Purge answers: it completes in about 5 s.
+	DefaultV3Seconds = 5
 )
 
 // rfc3339Z is the UTC timestamp form CCU uses in bodies ("2014-02-19T21:16:20Z").
@@ -37,6 +39,7 @@ type Options struct {
 	MaxBody       int                              // request body limit, default 50000 (413 above)
 	QueueCapacity map[string]int                   // v2 queue limits in objects, default {"default":10000,"emergency":10}
 	V2Seconds     int                              // v2 estimatedSeconds and time until Done, default 420; <0 = Done at once
+	V3Seconds     int                              // Fast Purge estimatedSeconds, default 5 (DefaultV3Seconds); <0 = 0
 	Logf          func(format string, args ...any) // optional request log (method, path, status; never secrets)
 
 	// Buckets sizes the Fast Purge token buckets; nil = Akamai's real sizes (RealBuckets), so a
@@ -66,6 +69,7 @@ type Server struct {
 	srv      *http.Server
 	ln       net.Listener
 	caPEM    []byte
+	ca       *authority
 	done     chan struct{}
 	closeErr error
 	once     sync.Once
@@ -88,6 +92,7 @@ type Server struct {
 	refused  map[string]bool
 	failN    int
 	failWith problem
+	edges    []*Edge // told of each accepted purge, closed by Close
 }
 
 // Purge is one accepted purge request.
@@ -111,7 +116,7 @@ func Start(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	tlsCfg, caPEM, err := newTLS()
+	tlsCfg, ca, err := newTLS()
 	if err != nil {
 		return nil, fmt.Errorf("ccusim: %w", err)
 	}
@@ -119,7 +124,7 @@ func Start(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ccusim: listen: %w", err)
 	}
-	s.ln, s.caPEM = ln, caPEM
+	s.ln, s.ca, s.caPEM = ln, ca, ca.pem()
 	s.srv = &http.Server{
 		Handler:           s,
 		TLSConfig:         tlsCfg,
@@ -160,6 +165,7 @@ func newServer(opts Options) (*Server, error) {
 	} else if opts.V2Seconds < 0 {
 		opts.V2Seconds = 0
 	}
+	opts.V3Seconds = v3Seconds(opts.V3Seconds)
 	s := &Server{
 		opts:     opts,
 		creds:    creds,
@@ -171,6 +177,14 @@ func newServer(opts Options) (*Server, error) {
 	}
 	s.limits = newLimiter(buckets, s.now())
 	return s, nil
+}
+
+// v3Seconds fills in the default estimatedSeconds: 0 is the default, negative is none.
+func v3Seconds(n int) int {
+	if n == 0 {
+		return DefaultV3Seconds
+	}
+	return max(n, 0)
 }
 
 // queueCapacity fills in the documented limits for queues the caller did not configure.
@@ -200,11 +214,41 @@ func (s *Server) Close() error {
 		s.closed = true
 		s.hmu.Unlock()
 		close(s.closing)
-		s.closeErr = s.srv.Close()
+		s.closeErr = errors.Join(s.srv.Close(), s.closeEdges())
 		<-s.done
 		s.handlers.Wait()
 	})
 	return s.closeErr
+}
+
+// closeEdges closes every edge StartEdge started.
+func (s *Server) closeEdges() error {
+	s.mu.Lock()
+	edges := s.edges
+	s.mu.Unlock()
+	var errs []error
+	for _, e := range edges {
+		errs = append(errs, e.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// record keeps an accepted purge and tells the edges, in acceptance order (both under s.mu), so
+// an edge's faults (a lost purge, a slower propagation) bind to the purges accepted while they
+// are armed. Callers hold s.mu.
+func (s *Server) record(p Purge) {
+	s.purges = append(s.purges, p)
+	for _, e := range s.edges {
+		e.accept(p, s.estimated(p.API))
+	}
+}
+
+// estimated is the estimatedSeconds the API answered, after which the edge applies a purge.
+func (s *Server) estimated(api string) time.Duration {
+	if api == "v2" {
+		return time.Duration(s.opts.V2Seconds) * time.Second
+	}
+	return time.Duration(s.opts.V3Seconds) * time.Second
 }
 
 // enter registers a running handler unless Close has begun (WaitGroup.Add must not race Wait).

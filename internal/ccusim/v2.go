@@ -149,7 +149,7 @@ func (s *Server) enqueue(p Purge) (*v2Record, *problem) {
 	p.PurgeID, p.Submitted = uuid4(), now
 	rec := &v2Record{purge: p, queueLength: length, doneAt: now.Add(time.Duration(s.opts.V2Seconds) * time.Second)}
 	s.v2[p.PurgeID] = rec
-	s.purges = append(s.purges, p)
+	s.record(p)
 	return rec, nil
 }
 

@@ -70,11 +70,11 @@ func (s *Server) commitV3(w http.ResponseWriter, r *request, t target, purge Pur
 	}
 	purge.PurgeID, purge.SupportID, purge.Submitted = t.support, t.support, s.now()
 	s.mu.Lock()
-	s.purges = append(s.purges, purge)
+	s.record(purge)
 	s.mu.Unlock()
 	r.ex.purgeID = purge.PurgeID
 	writeJSON(w, http.StatusCreated, jsonType, map[string]any{
-		"httpStatus": http.StatusCreated, "estimatedSeconds": 5, "purgeId": t.support,
+		"httpStatus": http.StatusCreated, "estimatedSeconds": s.opts.V3Seconds, "purgeId": t.support,
 		"supportId": t.support, "detail": "Request accepted",
 	})
 }

@@ -21,6 +21,9 @@ func (e *env) simulator(ctx context.Context, args []string) error {
 		fmt.Fprint(e.stdout, ccusim.Usage)
 		return err
 	}
+	if err == nil {
+		err = f.ReadEnv(e.getenv)
+	}
 	if err != nil {
 		return usageErr(err)
 	}
@@ -31,6 +34,16 @@ func (e *env) simulator(ctx context.Context, args []string) error {
 	defer sim.Close()
 	f.Apply(sim)
 	fmt.Fprint(e.stdout, f.Banner(sim.URL(), edgerc, ca))
+	if f.EdgeOrigin != "" {
+		edge, err := sim.StartEdge(f.EdgeOptions())
+		if err != nil {
+			return usageErr(err)
+		}
+		defer edge.Close()
+		f.ApplyEdge(edge)
+		fmt.Fprint(e.stdout, f.EdgeBanner(edge, ca))
+	}
+	fmt.Fprintln(e.stdout, "Press Ctrl-C to stop.")
 	<-ctx.Done()
 	fmt.Fprintf(e.stdout, "Stopped after %d purge(s).\n", len(sim.Purges()))
 	return nil

@@ -3,8 +3,13 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"flag"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -206,5 +211,89 @@ func TestSimulatorScriptFlag(t *testing.T) {
 				t.Errorf("the simulator did not accept %d purge(s):\n%s", tc.purges, out.String())
 			}
 		})
+	}
+}
+
+// With --edge-origin the command also runs the edge, says the --connect-to that reaches it, and
+// takes the Enhanced Debug key from CCUSIM_DEBUG_KEY without ever printing it.
+func TestSimulatorEdge(t *testing.T) {
+	dir, origin := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(origin, "index.html"), []byte("home"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out, errb := newLockedBuffer(), newLockedBuffer()
+	code := make(chan int, 1)
+	getenv := func(k string) string { return map[string]string{"CCUSIM_DEBUG_KEY": "c0ffee"}[k] }
+	go func() {
+		code <- Run(ctx, []string{"simulator", "--dir", dir, "--edge-origin", origin, "--edge-host", "www.example.com",
+			"--edge-fault", "lost-purge"}, getenv, out, errb)
+	}()
+	select {
+	case <-out.ready:
+	case c := <-code:
+		t.Fatalf("the simulator stopped at once: exit %d\n%s%s", c, out.String(), errb.String())
+	}
+	text := out.String()
+	_, rest, ok := strings.Cut(text, "--connect-to www.example.com:127.0.0.1:")
+	if !ok {
+		t.Fatalf("the startup text names no --connect-to:\n%s", text)
+	}
+	port, _, _ := strings.Cut(rest, "\n")
+	for _, want := range []string{"edge faults: lost-purge", "Enhanced Debug tokens signed with the key in CCUSIM_DEBUG_KEY", "the origin as the edge sees it: https://127.0.0.1:"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the startup text lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "c0ffee") {
+		t.Errorf("the startup text shows the debug key:\n%s", text)
+	}
+	pem, err := os.ReadFile(filepath.Join(dir, "ca.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
+	tr := &http.Transport{
+		TLSClientConfig: &tls.Config{RootCAs: pool},
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, "127.0.0.1:"+port)
+		},
+	}
+	defer tr.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: tr}).Get("https://www.example.com/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != "home" || resp.Header.Get("Server") != "AkamaiGHost" {
+		t.Errorf("through the edge: %d %q Server %q, want 200 home AkamaiGHost", resp.StatusCode, body, resp.Header.Get("Server"))
+	}
+	cancel()
+	if c := <-code; c != ExitOK {
+		t.Errorf("the simulator exited %d: %s", c, errb.String())
+	}
+}
+
+func TestSimulatorEdgeErrors(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "none")
+	tests := []struct {
+		args   []string
+		getenv map[string]string
+		want   string
+	}{
+		{[]string{"--edge-origin", missing}, nil, "edge origin"},
+		{[]string{"--edge-fault", "slow:1s"}, nil, "--edge-fault needs --edge-origin"},
+		{[]string{"--edge-origin", t.TempDir()}, map[string]string{"CCUSIM_DEBUG_KEY": "not hex"}, "CCUSIM_DEBUG_KEY is not hex"},
+	}
+	for _, tc := range tests {
+		var out, errb bytes.Buffer
+		args := append([]string{"simulator", "--dir", t.TempDir()}, tc.args...)
+		code := Run(context.Background(), args, func(k string) string { return tc.getenv[k] }, &out, &errb)
+		if code != ExitUsage || !strings.Contains(errb.String(), tc.want) {
+			t.Errorf("%q: exit %d, stderr %q, want %d and %q", tc.args, code, errb.String(), ExitUsage, tc.want)
+		}
 	}
 }
