@@ -73,10 +73,14 @@ func TestVerifySettings(t *testing.T) {
 				}
 			})},
 		{name: "no staging edge on production", cfg: staging, network: purge.Production, hosts: []string{"www.example.com"}, policy: "warn",
-			want: with(func(s *verify.Settings) { s.ConnectTo = []verify.ConnectTo{{Host: "cdn.example.com", Edge: "192.0.2.1"}} })},
+			want: with(func(s *verify.Settings) {
+				s.ConnectTo = []verify.ConnectTo{{Host: "cdn.example.com", Edge: "192.0.2.1"}}
+			})},
 		{name: "a flag's rule replaces the config's for its host", cfg: staging, policy: "warn",
 			v: Verify{ConnectTo: []string{"CDN.example.com:192.0.2.9"}},
-			want: with(func(s *verify.Settings) { s.ConnectTo = []verify.ConnectTo{{Host: "cdn.example.com", Edge: "192.0.2.9"}} })},
+			want: with(func(s *verify.Settings) {
+				s.ConnectTo = []verify.ConnectTo{{Host: "cdn.example.com", Edge: "192.0.2.9"}}
+			})},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
