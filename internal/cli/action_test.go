@@ -293,7 +293,7 @@ func TestActionInputsDeclared(t *testing.T) {
 	}
 	// The Action's own inputs and the credentials are read by name, here
 	// and in package action; the others through action.SetFlags, which
-	// reads every name of action.Flags (TestActionInputsAsFlags).
+	// reads the input of every flag of action.Flags (TestActionInputsAsFlags).
 	read := map[string]bool{}
 	for _, file := range []string{"action.go", "../action/action.go"} {
 		src, err := os.ReadFile(file)
@@ -305,7 +305,7 @@ func TestActionInputsDeclared(t *testing.T) {
 		}
 	}
 	for _, name := range action.Flags {
-		read[name] = true
+		read[action.Input(name)] = true
 	}
 	var used []string
 	for k := range read {

@@ -146,3 +146,23 @@ func TestEveryPurgeFlagHasAnInput(t *testing.T) {
 		}
 	}
 }
+
+// TestActionMasksDebugKey: the debug-key input is a secret: masked before
+// the log prints anything else, and in no output after.
+func TestActionMasksDebugKey(t *testing.T) {
+	const key = "0123456789abcdef0123456789abcdef"
+	g := hardGHA(t)
+	code, out := g.run("push", map[string]string{"edgerc": g.edgerc, "wait": "false", "debug-key": key})
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	masksFirst(t, out, []string{key})
+	if strings.Count(out, key) != 1 {
+		t.Errorf("the debug key shows %d times in the log, want once (its ::add-mask::):\n%s", strings.Count(out, key), out)
+	}
+	for _, f := range []string{g.summary, g.output} {
+		if strings.Contains(g.file(f), key) {
+			t.Errorf("%s holds the debug key", f)
+		}
+	}
+}
