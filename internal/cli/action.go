@@ -159,6 +159,12 @@ func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, fs
 		// purge; its head is not what the edge serves yet.
 		o.DryRun = true
 		gh.Noticef("proposed change (%s): planning only (dry run), nothing is purged", e.getenv("GITHUB_EVENT_NAME"))
+		if o.Verify.Enabled {
+			// A workflow's verify: true is for its pushes; refusing it
+			// here, as --verify --dry-run is, would fail every proposal.
+			o.Verify.Enabled = false
+			gh.Noticef("proposed change: no verification, as nothing is purged")
+		}
 	}
 	o.Report = cmp.Or(o.Report, filepath.Join(cmp.Or(e.getenv("RUNNER_TEMP"), tmp), "ccu-purge-report.json"))
 	options.Named(fs, o)
