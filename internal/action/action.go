@@ -2,7 +2,8 @@
 // Action's inputs: most set one of purge's flags, through the very FlagSet
 // the command line parses, so a default or a check cannot differ between
 // the CLI and the Action; the rest are the Action's own: the credentials
-// (written to an .edgerc) and fail-on. And it keeps the runner's log safe:
+// (written to an .edgerc), the Enhanced Debug key (handed to the run as
+// AKAMAI_DEBUG_KEY, see Getenv) and fail-on. And it keeps the runner's log safe:
 // no legacy "##[" command gets through (Defang), and a log that can no
 // longer be written never crashes the run (Log).
 //
@@ -23,10 +24,29 @@ import (
 )
 
 // Flags are the purge flags the Action has an input for, each of the
-// flag's name, in the order their values are checked.
+// flag's name but those in Renamed, in the order their values are
+// checked.
 var Flags = []string{"config", "from", "to", "state", "api", "network", "action", "queue", "dry-run", "wait",
 	"delay", "report", "junit", "section", "timeout", "threshold", "unmatched", "on-unknown-base", "fetch",
-	"batch-size", "concurrency", "verbose", "quiet", "limits"}
+	"batch-size", "concurrency", "verbose", "quiet", "limits",
+	"verify", "sample", "site-dir", "connect-to", "origin", "on-stale", "verify-timeout"}
+
+// Renamed are the flags whose input has another name: in a workflow's
+// with: block, beside purge's inputs, "sample" would not say what it
+// samples.
+var Renamed = map[string]string{"sample": "verify-sample"}
+
+// Input is the name of the input that sets the flag named flag.
+func Input(flag string) string {
+	if in, ok := Renamed[flag]; ok {
+		return in
+	}
+	return flag
+}
+
+// ManyLines are the inputs of one value a line, each set as its
+// repeatable flag: a YAML block (connect-to: |) holds a rule a line.
+var ManyLines = []string{"connect-to"}
 
 // NoInput are the purge flags the Action has no input for, and why: a
 // test fails on any other flag without one, so a new flag gets an input
@@ -42,6 +62,11 @@ var NoInput = map[string]string{
 	"cpcode":       "as url",
 	"tag":          "as url",
 	"objects-from": "as url",
+	// The verification's finer knobs: the config's verify: section, which
+	// the workflow's checkout holds, sets them for every run alike.
+	"seed":               "the config's verify.seed sets it; the sample differs per run only with the config",
+	"verify-concurrency": "the config's verify.concurrency sets it (default 8 per host)",
+	"debug":              "the config's verify.debug sets it; auto already sends Enhanced Debug tokens when the debug-key input is given",
 }
 
 // Defaults are the flags whose default differs in the Action: its head is
@@ -56,41 +81,95 @@ var Credentials = []string{"host", "client-token", "client-secret", "access-toke
 // FailOn are the fail-on policies, the first the default.
 var FailOn = []string{"error", "warning", "never"}
 
+// DebugKey is the input of the property's Enhanced Debug key, a secret:
+// masked like the credentials and handed to the run as AKAMAI_DEBUG_KEY,
+// the variable the CLI reads it from (a flag would show it in the log).
+const DebugKey = "debug-key"
+
+// DebugKeyEnv is the variable the run reads the Enhanced Debug key from.
+const DebugKeyEnv = "AKAMAI_DEBUG_KEY"
+
 // Own are the inputs that set no flag and carry no credential field: the
-// whole .edgerc, and fail-on.
-var Own = []string{"edgerc", "fail-on"}
+// whole .edgerc, fail-on and the Enhanced Debug key.
+var Own = []string{"edgerc", "fail-on", DebugKey}
+
+// Secrets are the inputs masked in the runner's log before anything is
+// printed: the credential fields and the Enhanced Debug key (the edgerc
+// input is masked from what edgegrid loads of it).
+func Secrets() []string { return append(slices.Clone(Credentials), DebugKey) }
+
+// inputs are the names of the inputs that set Flags, in their order.
+func inputs() []string {
+	var out []string
+	for _, f := range Flags {
+		out = append(out, Input(f))
+	}
+	return out
+}
 
 // All are every input the Action reads.
-func All() []string { return slices.Concat(Flags, Credentials, Own) }
+func All() []string { return slices.Concat(inputs(), Credentials, Own) }
+
+// Getenv is the run's getenv: getenv, but for AKAMAI_DEBUG_KEY, which the
+// debug-key input sets when given (the input is what the workflow asked
+// for; a variable of the runner's is the fallback).
+func Getenv(getenv, in func(string) string) func(string) string {
+	key := in("debug-key")
+	return func(name string) string {
+		if name == DebugKeyEnv && key != "" {
+			return key
+		}
+		return getenv(name)
+	}
+}
 
 // SetFlags sets in fs the flag of each input given (an empty one keeps the
-// default). A value the flag refuses, or one out of range for its type
-// (see outOfRange), is that input's error, worded for the input.
+// default), one value a line for ManyLines. A value the flag refuses, or
+// one out of range for its type (see outOfRange), is that input's error,
+// worded for the input.
 func SetFlags(fs *flag.FlagSet, in func(string) string) error {
 	for _, name := range Flags {
-		v := in(name)
-		if v == "" {
-			continue
-		}
-		f := fs.Lookup(name)
-		if err := fs.Set(name, v); err != nil || outOfRange(f) {
-			return invalid(f, v)
+		input := Input(name)
+		for _, v := range values(input, in(input)) {
+			f := fs.Lookup(name)
+			if err := fs.Set(name, v); err != nil || outOfRange(f) {
+				return invalid(input, f, v)
+			}
 		}
 	}
 	return nil
 }
 
-// invalid says what an input of f's type takes: only booleans,
+// values are the values an input gives: none when empty, one a line
+// (blank lines skipped) for ManyLines.
+func values(input, v string) []string {
+	switch {
+	case v == "":
+		return nil
+	case !slices.Contains(ManyLines, input):
+		return []string{v}
+	}
+	var out []string
+	for _, line := range strings.Split(v, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// invalid says what the input of f's type takes: only booleans,
 // durations and whole numbers can be refused (the config settings'
-// inputs are checked with the config).
-func invalid(f *flag.Flag, v string) error {
+// inputs are checked with the config, the verification's by
+// options.Check).
+func invalid(input string, f *flag.Flag, v string) error {
 	switch f.Value.(flag.Getter).Get().(type) {
 	case time.Duration:
-		return fmt.Errorf("input %s must be a duration such as 30s or 2m, not %q", f.Name, v)
+		return fmt.Errorf("input %s must be a duration such as 30s or 2m, not %q", input, v)
 	case int:
-		return fmt.Errorf("input %s must be a positive whole number, not %q", f.Name, v)
+		return fmt.Errorf("input %s must be a positive whole number, not %q", input, v)
 	}
-	return fmt.Errorf("input %s must be true or false, not %q", f.Name, v)
+	return fmt.Errorf("input %s must be true or false, not %q", input, v)
 }
 
 // outOfRange reports a value of f's type that no input takes: a negative
@@ -125,12 +204,14 @@ func CheckFailOn(in func(string) string) (string, error) {
 // in a path (config, state, report) would otherwise reach the log as a
 // line of its own, where the runner obeys "::error::" and the like, and
 // no path, revision or name needs one. Every input but edgerc, whose
-// content has many lines, is checked. The value is not shown: it may be a
-// credential.
+// content has many lines, is checked; each line of the ManyLines ones.
+// The value is not shown: it may be a credential.
 func CheckLines(in func(string) string) error {
-	for _, name := range slices.Concat(Flags, Credentials, []string{"fail-on"}) {
-		if strings.IndexFunc(in(name), unicode.IsControl) >= 0 {
-			return fmt.Errorf("input %s holds a control character (a line break or tab): give it on one line", name)
+	for _, name := range slices.Concat(inputs(), Credentials, []string{"fail-on", DebugKey}) {
+		for _, v := range values(name, in(name)) {
+			if strings.IndexFunc(v, unicode.IsControl) >= 0 {
+				return fmt.Errorf("input %s holds a control character (a line break or tab): give it on one line", name)
+			}
 		}
 	}
 	return nil

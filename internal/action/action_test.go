@@ -20,6 +20,11 @@ type settings struct {
 	DryRun, Wait, Verbose, Quiet                                                 bool
 	Delay, Timeout                                                               time.Duration
 	BatchSize, Concurrency                                                       int
+	// The verification's.
+	Verify                           bool
+	Sample, SiteDir, Origin, OnStale string
+	ConnectTo                        []string
+	VerifyTimeout                    time.Duration
 }
 
 // flags is a FlagSet with one flag of each input, of the type purge gives
@@ -41,6 +46,15 @@ func flags(s *settings) *flag.FlagSet {
 	fs.IntVar(&s.Concurrency, "concurrency", 8, "")
 	fs.BoolVar(&s.Verbose, "verbose", false, "")
 	fs.BoolVar(&s.Quiet, "quiet", false, "")
+	fs.BoolVar(&s.Verify, "verify", false, "")
+	for name, p := range map[string]*string{"sample": &s.Sample, "site-dir": &s.SiteDir, "origin": &s.Origin, "on-stale": &s.OnStale} {
+		fs.StringVar(p, name, "", "")
+	}
+	fs.Func("connect-to", "", func(v string) error {
+		s.ConnectTo = append(s.ConnectTo, v)
+		return nil
+	})
+	fs.DurationVar(&s.VerifyTimeout, "verify-timeout", 0, "")
 	return fs
 }
 
@@ -63,6 +77,14 @@ func TestSetFlags(t *testing.T) {
 			settings{To: "HEAD", Section: "ccu", Timeout: 10 * time.Minute, BatchSize: 500, Concurrency: 8, Threshold: "100", Unmatched: "error", OnUnknownBase: "cpcode", Fetch: "never"}, ""},
 		{"budget, sizes and output", map[string]string{"timeout": "2m", "batch-size": "50", "concurrency": "2", "verbose": "true", "quiet": "true"},
 			settings{To: "HEAD", Section: "ccu", Timeout: 2 * time.Minute, BatchSize: 50, Concurrency: 2, Verbose: true, Quiet: true}, ""},
+		{"verification", map[string]string{"verify": "true", "verify-sample": "10%", "site-dir": "public", "origin": "https://o", "on-stale": "fail", "verify-timeout": "2m",
+			"connect-to": "www.example.com:www.example.com.edgekey-staging.net\r\n\n  static.example.com:192.0.2.1:8443  \n"},
+			settings{To: "HEAD", Section: "ccu", Timeout: 10 * time.Minute, BatchSize: 500, Concurrency: 8, Verify: true, Sample: "10%", SiteDir: "public",
+				Origin: "https://o", OnStale: "fail", VerifyTimeout: 2 * time.Minute,
+				ConnectTo: []string{"www.example.com:www.example.com.edgekey-staging.net", "static.example.com:192.0.2.1:8443"}}, ""},
+		{"the sample's input is verify-sample, not sample", map[string]string{"sample": "all"}, settings{To: "HEAD", Section: "ccu", Timeout: 10 * time.Minute, BatchSize: 500, Concurrency: 8}, ""},
+		{"verify not a boolean", map[string]string{"verify": "please"}, settings{}, `input verify must be true or false, not "please"`},
+		{"verify-timeout negative", map[string]string{"verify-timeout": "-5s"}, settings{}, `input verify-timeout must be a duration such as 30s or 2m, not "-5s"`},
 		{"batch-size not a number", map[string]string{"batch-size": "many"}, settings{}, `input batch-size must be a positive whole number, not "many"`},
 		{"batch-size zero", map[string]string{"batch-size": "0"}, settings{}, `input batch-size must be a positive whole number, not "0"`},
 		{"concurrency negative", map[string]string{"concurrency": "-2"}, settings{}, `input concurrency must be a positive whole number, not "-2"`},
@@ -122,6 +144,10 @@ func TestCheckLines(t *testing.T) {
 		{"a line break in a path", map[string]string{"report": "r.json\n::error::x"}, "input report holds a control character (a line break or tab): give it on one line"},
 		{"a tab in a credential", map[string]string{"client-secret": "a\tb"}, "input client-secret holds a control character (a line break or tab): give it on one line"},
 		{"fail-on is checked", map[string]string{"fail-on": "never\r"}, "input fail-on holds a control character (a line break or tab): give it on one line"},
+		{"connect-to has a rule a line", map[string]string{"connect-to": "a:b\r\nc:d\n"}, ""},
+		{"a tab in a connect-to rule", map[string]string{"connect-to": "a:b\nc:\td"}, "input connect-to holds a control character (a line break or tab): give it on one line"},
+		{"a renamed input is checked", map[string]string{"verify-sample": "1\n::error::x"}, "input verify-sample holds a control character (a line break or tab): give it on one line"},
+		{"the debug key is checked", map[string]string{"debug-key": "00\n11"}, "input debug-key holds a control character (a line break or tab): give it on one line"},
 	} {
 		err := CheckLines(given(tc.in))
 		if (err == nil) != (tc.wantErr == "") || err != nil && err.Error() != tc.wantErr {
@@ -160,12 +186,22 @@ func TestMaskValues(t *testing.T) {
 	}
 }
 
-// TestAll: every input once, the order of Flags first.
+// TestAll: every input once, the inputs of Flags first, in their order.
 func TestAll(t *testing.T) {
 	t.Parallel()
 	all := All()
-	if !slices.Equal(all[:len(Flags)], Flags) {
-		t.Errorf("All() = %q does not start with Flags", all)
+	for i, f := range Flags {
+		if all[i] != Input(f) {
+			t.Errorf("All()[%d] = %q, want the input of --%s, %q", i, all[i], f, Input(f))
+		}
+	}
+	for f, in := range Renamed {
+		if !slices.Contains(Flags, f) || slices.Contains(all, f) || in == f {
+			t.Errorf("Renamed %s → %s: the flag must be in Flags, and only its new name an input", f, in)
+		}
+	}
+	if !slices.Contains(Secrets(), DebugKey) || !slices.Contains(Own, DebugKey) {
+		t.Errorf("the debug-key input is not masked (Secrets %q) or not the Action's own (Own %q)", Secrets(), Own)
 	}
 	seen := map[string]bool{}
 	for _, name := range all {
@@ -197,5 +233,28 @@ func TestWriteEdgerc(t *testing.T) {
 	}
 	if _, err := WriteEdgerc(given(map[string]string{"edgerc": "x", "host": "h"}), dir, "ccu"); err == nil {
 		t.Error("both the edgerc and a credential input: no error")
+	}
+}
+
+// Getenv hands the debug-key input to the run as AKAMAI_DEBUG_KEY, over
+// the runner's variable, and every other name to getenv.
+func TestGetenv(t *testing.T) {
+	t.Parallel()
+	runner := given(map[string]string{"AKAMAI_DEBUG_KEY": "runner", "HOME": "/home/r"})
+	for _, tc := range []struct {
+		name        string
+		in          map[string]string
+		key, others string
+	}{
+		{"the input wins", map[string]string{"debug-key": "input"}, "input", "/home/r"},
+		{"no input: the runner's", nil, "runner", "/home/r"},
+	} {
+		env := Getenv(runner, given(tc.in))
+		if got := env("AKAMAI_DEBUG_KEY"); got != tc.key {
+			t.Errorf("%s: AKAMAI_DEBUG_KEY = %q, want %q", tc.name, got, tc.key)
+		}
+		if got := env("HOME"); got != tc.others {
+			t.Errorf("%s: HOME = %q, want %q", tc.name, got, tc.others)
+		}
 	}
 }

@@ -45,6 +45,7 @@ func (e *env) action(ctx context.Context, args []string) error {
 	edgercErr := e.maskSecrets(tmp, fs, o)
 	gh := githubactions.New(githubactions.WithWriter(action.Log(e.stdout)), githubactions.WithGetenv(e.getenv))
 	in := func(name string) string { return strings.TrimSpace(gh.GetInput(name)) }
+	e.getenv = action.Getenv(e.getenv, in) // the debug-key input as AKAMAI_DEBUG_KEY
 	failOn, err := e.actionOptions(gh, in, fs, o, tmp, edgercErr)
 	if err == nil {
 		err = e.checkActionFiles(gh)
@@ -70,7 +71,7 @@ func (e *env) action(ctx context.Context, args []string) error {
 }
 
 // maskSecrets registers every credential with the runner's log masking,
-// first thing: each credential input, and the values edgegrid-golang
+// first thing: each credential input and the Enhanced Debug key, and the values edgegrid-golang
 // loads from the .edgerc it writes (see writeEdgerc) or finds (AKAMAI_*
 // variables, ~/.edgerc). The loaded values are what a server can echo, in
 // whatever syntax the file spelled them (quotes, backticks, "key: value",
@@ -81,10 +82,18 @@ func (e *env) action(ctx context.Context, args []string) error {
 func (e *env) maskSecrets(tmp string, fs *flag.FlagSet, o *options.Options) error {
 	raw := githubactions.New(githubactions.WithWriter(action.Log(e.stdout)), githubactions.WithGetenv(e.getenv))
 	in := func(name string) string { return strings.TrimSpace(raw.GetInput(name)) }
-	for _, name := range action.Credentials {
+	for _, name := range action.Secrets() {
 		if v := in(name); v != "" {
 			raw.AddMask(v)
 		}
+	}
+	// The Enhanced Debug key, from the input or the runner's variable: no
+	// credential loader knows it, so it is hidden here.
+	if v := action.Getenv(e.getenv, in)(action.DebugKeyEnv); v != "" {
+		if v != in(action.DebugKey) {
+			raw.AddMask(v) // the runner's variable; the input is masked above
+		}
+		e.hide(v)
 	}
 	if v := in("section"); v != "" {
 		fs.Set("section", v) // a string flag takes any value
@@ -150,6 +159,12 @@ func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, fs
 		// purge; its head is not what the edge serves yet.
 		o.DryRun = true
 		gh.Noticef("proposed change (%s): planning only (dry run), nothing is purged", e.getenv("GITHUB_EVENT_NAME"))
+		if o.Verify.Enabled {
+			// A workflow's verify: true is for its pushes; refusing it
+			// here, as --verify --dry-run is, would fail every proposal.
+			o.Verify.Enabled = false
+			gh.Noticef("proposed change: no verification, as nothing is purged")
+		}
 	}
 	o.Report = cmp.Or(o.Report, filepath.Join(cmp.Or(e.getenv("RUNNER_TEMP"), tmp), "ccu-purge-report.json"))
 	options.Named(fs, o)

@@ -196,7 +196,7 @@ func TestActionProposalIsDryRun(t *testing.T) {
 		t.Run(tc.event, func(t *testing.T) {
 			t.Parallel()
 			g := newGHA(t, siteConfig, tc.body)
-			code, out := g.run(tc.event, map[string]string{"edgerc": g.edgerc})
+			code, out := g.run(tc.event, map[string]string{"edgerc": g.edgerc, "verify": "true"})
 			if code != 0 || g.sim.Requests() != 0 {
 				t.Fatalf("exit %d, %d requests\n%s", code, g.sim.Requests(), out)
 			}
@@ -205,6 +205,9 @@ func TestActionProposalIsDryRun(t *testing.T) {
 			}
 			if !strings.Contains(out, "::notice::proposed change ("+tc.event+"): planning only (dry run)") {
 				t.Errorf("no notice that the run is dry:\n%s", out)
+			}
+			if !strings.Contains(out, "::notice::proposed change: no verification, as nothing is purged") {
+				t.Errorf("no notice that the verify input is dropped:\n%s", out)
 			}
 		})
 	}
@@ -293,7 +296,7 @@ func TestActionInputsDeclared(t *testing.T) {
 	}
 	// The Action's own inputs and the credentials are read by name, here
 	// and in package action; the others through action.SetFlags, which
-	// reads every name of action.Flags (TestActionInputsAsFlags).
+	// reads the input of every flag of action.Flags (TestActionInputsAsFlags).
 	read := map[string]bool{}
 	for _, file := range []string{"action.go", "../action/action.go"} {
 		src, err := os.ReadFile(file)
@@ -305,7 +308,7 @@ func TestActionInputsDeclared(t *testing.T) {
 		}
 	}
 	for _, name := range action.Flags {
-		read[name] = true
+		read[action.Input(name)] = true
 	}
 	var used []string
 	for k := range read {

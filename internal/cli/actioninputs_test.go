@@ -21,6 +21,7 @@ type actionSettings struct {
 	Delay, Timeout                                                time.Duration
 	Concurrency, BatchSize                                        int
 	Overrides                                                     map[string]string
+	Verify                                                        options.Verify
 }
 
 // TestActionInputsAsFlags: each input is set as purge's flag of its name,
@@ -62,6 +63,13 @@ func TestActionInputsAsFlags(t *testing.T) {
 			with(func(s *actionSettings) {
 				s.Timeout, s.BatchSize, s.Concurrency, s.Verbose, s.Quiet = 2*time.Minute, 50, 2, true, true
 			}), ""},
+		{"verification", map[string]string{"INPUT_VERIFY": "true", "INPUT_VERIFY-SAMPLE": "all", "INPUT_SITE-DIR": "public", "INPUT_ORIGIN": "https://o",
+			"INPUT_ON-STALE": "fail", "INPUT_VERIFY-TIMEOUT": "90s", "INPUT_CONNECT-TO": "a:b\nc:d:8443\n"},
+			with(func(s *actionSettings) {
+				s.Verify = options.Verify{Enabled: true, Sample: "all", SiteDir: "public", Origin: "https://o", OnStale: "fail",
+					Timeout: 90 * time.Second, ConnectTo: []string{"a:b", "c:d:8443"}}
+			}), ""},
+		{"verify-timeout not a duration", map[string]string{"INPUT_VERIFY-TIMEOUT": "1"}, actionSettings{}, `input verify-timeout must be a duration such as 30s or 2m, not "1"`},
 		{"batch-size not a number", map[string]string{"INPUT_BATCH-SIZE": "all"}, actionSettings{}, `input batch-size must be a positive whole number, not "all"`},
 		{"section input", map[string]string{"INPUT_SECTION": "prod", "AKAMAI_EDGERC_SECTION": "other"}, with(func(s *actionSettings) { s.Section, s.SectionSet = "prod", true }), ""},
 		{"AKAMAI_EDGERC and its section", map[string]string{"AKAMAI_EDGERC": "/e", "AKAMAI_EDGERC_SECTION": "other"},
@@ -93,7 +101,7 @@ func TestActionInputsAsFlags(t *testing.T) {
 			}
 			options.Named(fs, o)
 			got := actionSettings{o.Repo, o.Config, o.From, o.To, o.State, o.Report, o.JUnit, o.Section, o.Edgerc,
-				o.SectionSet, o.EdgercSet, o.DryRun, o.Wait, o.Verbose, o.Quiet, o.Delay, o.Timeout, o.Concurrency, o.BatchSize, o.Overrides}
+				o.SectionSet, o.EdgercSet, o.DryRun, o.Wait, o.Verbose, o.Quiet, o.Delay, o.Timeout, o.Concurrency, o.BatchSize, o.Overrides, o.Verify}
 			if d := cmp.Diff(tc.want, got); d != "" {
 				t.Errorf("settings (-want +got):\n%s", d)
 			}
@@ -143,6 +151,26 @@ func TestEveryPurgeFlagHasAnInput(t *testing.T) {
 	for name, why := range action.NoInput {
 		if fs.Lookup(name) == nil || why == "" {
 			t.Errorf("action.NoInput lists %s (%q): name a purge flag, with the reason it has no input", name, why)
+		}
+	}
+}
+
+// TestActionMasksDebugKey: the debug-key input is a secret: masked before
+// the log prints anything else, and in no output after.
+func TestActionMasksDebugKey(t *testing.T) {
+	const key = "0123456789abcdef0123456789abcdef"
+	g := hardGHA(t)
+	code, out := g.run("push", map[string]string{"edgerc": g.edgerc, "wait": "false", "debug-key": key})
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	masksFirst(t, out, []string{key})
+	if strings.Count(out, key) != 1 {
+		t.Errorf("the debug key shows %d times in the log, want once (its ::add-mask::):\n%s", strings.Count(out, key), out)
+	}
+	for _, f := range []string{g.summary, g.output} {
+		if strings.Contains(g.file(f), key) {
+			t.Errorf("%s holds the debug key", f)
 		}
 	}
 }

@@ -127,7 +127,7 @@ func (e *env) dispatch(ctx context.Context, args []string) error {
 func (e *env) commands() map[string]func(context.Context, []string) error {
 	return map[string]func(context.Context, []string) error{
 		"plan": e.plan, "purge": e.purge, "action": e.action, "status": e.status, "queue": e.queue,
-		"limits": e.limits, "simulator": e.simulator, "demo": e.demo, "validate": e.validate, "version": e.printVersion, "help": e.help,
+		"limits": e.limits, "verify": e.verify, "simulator": e.simulator, "demo": e.demo, "validate": e.validate, "version": e.printVersion, "help": e.help,
 		"explain": func(_ context.Context, a []string) error { return e.explain(a) },
 	}
 }

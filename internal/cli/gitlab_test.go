@@ -31,6 +31,13 @@ import (
 
 const componentPath = "../../templates/purge.yml"
 
+// flagOf are the inputs whose flag has another name; envInputs the ones
+// that set a variable instead, a secret no command line may show.
+var (
+	flagOf    = map[string]string{"verify-sample": "sample"}
+	envInputs = map[string]string{"debug-key": "AKAMAI_DEBUG_KEY"}
+)
+
 // jobInputs are the inputs that set the job, not a flag: where each goes.
 var jobInputs = map[string]string{
 	"stage": "stage", "job-name": "the job's name", "image-version": "image:name",
@@ -104,8 +111,9 @@ func render(t *testing.T, inputs map[string]componentInput, body string, values 
 }
 
 // runScript runs the job's script with sh, the job's variables in the
-// environment, and a ccu-purge that prints its arguments; it returns them.
-func runScript(t *testing.T, job map[string]any) []string {
+// environment, and a ccu-purge that prints its arguments; it returns them
+// and the AKAMAI_DEBUG_KEY ccu-purge saw.
+func runScript(t *testing.T, job map[string]any) ([]string, string) {
 	t.Helper()
 	if runtime.GOOS == "windows" {
 		t.Skip("the job's script is POSIX sh, run by the image's /bin/sh")
@@ -115,7 +123,7 @@ func runScript(t *testing.T, job map[string]any) []string {
 		t.Skip("no sh to run the job's script")
 	}
 	bin := t.TempDir()
-	fake := "#!" + sh + "\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$ARGS_OUT\"\n"
+	fake := "#!" + sh + "\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$ARGS_OUT\"\nprintf '%s' \"${AKAMAI_DEBUG_KEY-}\" > \"$ARGS_OUT.key\"\n"
 	if err := os.WriteFile(filepath.Join(bin, "ccu-purge"), []byte(fake), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +141,8 @@ func runScript(t *testing.T, job map[string]any) []string {
 	if err != nil {
 		t.Fatalf("the script never ran ccu-purge: %v", err)
 	}
-	return strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	key, _ := os.ReadFile(out + ".key")
+	return strings.Split(strings.TrimSuffix(string(data), "\n"), "\n"), string(key)
 }
 
 func scriptLines(t *testing.T, job map[string]any) []string {
@@ -229,7 +238,12 @@ func TestComponentFlags(t *testing.T) {
 		"junit": filepath.Join(tmp, "junit 'x'.xml"), "edgerc": filepath.Join(tmp, "edgerc"), "section": "ccu",
 		"queue": "default", "threshold": "100", "unmatched": "warn", "on-unknown-base": "fail", "fetch": "auto",
 		"batch-size": "50", "concurrency": "2", "verbose": "true", "quiet": "true",
+		"verify": "true", "verify-sample": "10%", "site-dir": filepath.Join(tmp, "site dir"), "origin": "https://origin.example.com",
+		"connect-to": "www.example.com:127.0.0.1\n  static.example.com:[::1]:8443", "on-stale": "warn", "verify-timeout": "30s",
+		"debug-key": "00ff00ff",
 	}
+	// Beyond one value per flag: connect-to holds a rule a word.
+	multi := map[string][]string{"connect-to": {"www.example.com:127.0.0.1", "static.example.com:[::1]:8443"}}
 	var names []string
 	for name := range inputs {
 		names = append(names, name)
@@ -243,23 +257,38 @@ func TestComponentFlags(t *testing.T) {
 	t.Run("every input set", func(t *testing.T) {
 		job := jobOf(t, render(t, inputs, body, set), set["job-name"])
 		checkJobKeys(t, job, set)
-		got := parseArgs(t, runScript(t, job))
+		args, key := runScript(t, job)
+		got := parseArgs(t, args)
 		want := map[string][]string{}
 		for _, name := range names {
-			if _, ok := jobInputs[name]; ok {
-				continue
+			_, isJob := jobInputs[name]
+			_, isEnv := envInputs[name]
+			flag := name
+			if f, ok := flagOf[name]; ok {
+				flag = f
 			}
-			if inputs[name].Type == "boolean" {
-				want[name] = []string{""}
-			} else {
-				want[name] = []string{set[name]}
+			switch {
+			case isJob || isEnv:
+			case multi[name] != nil:
+				want[flag] = multi[name]
+			case inputs[name].Type == "boolean":
+				want[flag] = []string{""}
+			default:
+				want[flag] = []string{set[name]}
 			}
 		}
 		if d := cmp.Diff(want, got); d != "" {
 			t.Errorf("flags (-one per input +the command line):\n%s", d)
 		}
-		// The real CLI takes the command line (a dry run: nothing is sent).
-		args := runScript(t, job)
+		if key != set["debug-key"] {
+			t.Errorf("ccu-purge saw AKAMAI_DEBUG_KEY %q, want the debug-key input %q", key, set["debug-key"])
+		}
+		// The real CLI takes the command line (a dry run: nothing is sent),
+		// but for --verify, which a dry run refuses: nothing was purged.
+		if r := run(t, append(args, "--repo", dir)...); r.code != ExitUsage || !strings.Contains(r.stderr, "--verify and --dry-run") {
+			t.Errorf("ccu-purge %q: exit %d, want %d refusing --verify with --dry-run\n%s", args, r.code, ExitUsage, r.stderr)
+		}
+		args = slices.DeleteFunc(args, func(a string) bool { return a == "--verify" })
 		r := run(t, append(args, "--repo", dir)...)
 		if r.code != 0 {
 			t.Fatalf("ccu-purge %q: exit %d\n%s%s", args, r.code, r.stdout, r.stderr)
@@ -274,7 +303,11 @@ func TestComponentFlags(t *testing.T) {
 	t.Run("defaults", func(t *testing.T) {
 		only := map[string]string{"image-version": "1"} // the one required input
 		job := jobOf(t, render(t, inputs, body, only), fmt.Sprint(inputs["job-name"].Default))
-		got := parseArgs(t, runScript(t, job))
+		args, key := runScript(t, job)
+		got := parseArgs(t, args)
+		if key != "" {
+			t.Errorf("without the debug-key input ccu-purge saw AKAMAI_DEBUG_KEY %q, want none", key)
+		}
 		want := map[string][]string{}
 		for _, name := range names {
 			in := inputs[name]

@@ -43,7 +43,7 @@ var Commands = []Command{
 		Flags:    Plan,
 	},
 	{
-		Name: "purge", Args: "--from REV|--state FILE|--url URL... [--to REV] [--dry-run] [--report FILE]",
+		Name: "purge", Args: "--from REV|--state FILE|--url URL... [--to REV] [--dry-run] [--report FILE] [--verify]",
 		Summary: "purge what changed between two commits, or the objects named",
 		About: "Plans as plan does, then sends the requests, signed with the .edgerc\n" +
 			"credentials, within Akamai's rate limits, retrying what may be retried.\n" +
@@ -62,6 +62,29 @@ var Commands = []Command{
 		},
 		Sends: true,
 		Flags: Purge,
+	},
+	{
+		Name: "verify", Args: "--report FILE|--url URL...|--from REV [--to REV] [--sample N|P%|all] [--site-dir DIR] [--connect-to HOST:EDGE[:PORT]]",
+		Summary: "check that the edge serves what was deployed",
+		About: "GETs a sample of the purged URLs through the edge and judges each fresh,\n" +
+			"stale or unknown, with the evidence: the body against the deployed file\n" +
+			"(--site-dir, or the blob at --to), the validators against the origin's\n" +
+			"(--origin), and the edge's own debug headers and Age. A stale URL is asked\n" +
+			"again with backoff until --verify-timeout. The URLs come from one of a\n" +
+			"purge's --report (the results are written back into it), --url, or a\n" +
+			"plan's range. The sample keeps at least one URL per request and every\n" +
+			"HTML page, the same for the same --seed. --connect-to sends a host's\n" +
+			"requests to another edge (Akamai's staging network) with the site's SNI\n" +
+			"and Host. A stale URL exits 1 only with --on-stale fail: the purge itself\n" +
+			"succeeded. purge --verify runs this after the purges took effect.",
+		Examples: []string{
+			"ccu-purge verify --report purge-report.json --site-dir public",
+			"ccu-purge verify --url https://www.example.com/ --origin https://origin.example.com --on-stale fail",
+			"ccu-purge verify --from v1 --network staging --connect-to www.example.com:www.example.com.edgekey-staging.net",
+			"AKAMAI_DEBUG_KEY=\"$DEBUG_KEY\" ccu-purge verify --report purge-report.json --debug enhanced",
+			"ccu-purge purge --from \"$LAST_DEPLOYED\" --verify --sample 10% --site-dir public",
+		},
+		Flags: VerifyCommand,
 	},
 	{
 		Name: "validate", Args: "[--config FILE] [--to REV]",

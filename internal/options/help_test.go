@@ -141,7 +141,7 @@ func TestFind(t *testing.T) {
 		{"plan", "plan", ""},
 		{"--help", "help", ""},
 		{"-version", "version", ""},
-		{"purgee", "", `unknown command "purgee"; did you mean "purge"? valid commands are plan, purge, validate, explain, status, queue, limits, simulator, demo, action, version, help (see 'ccu-purge help')`},
+		{"purgee", "", `unknown command "purgee"; did you mean "purge"? valid commands are plan, purge, verify, validate, explain, status, queue, limits, simulator, demo, action, version, help (see 'ccu-purge help')`},
 		{"valdiate", "", `unknown command "valdiate"; did you mean "validate"?`},
 		{"deploy", "", `unknown command "deploy"; valid commands are plan,`},
 	} {

@@ -55,16 +55,14 @@ type Options struct {
 	// Limits reads the account's rate limits before a Fast Purge run and
 	// paces from them (ccu.Client.RateLimitStatus).
 	Limits bool
+	// Verify are the verification's flags (verify, purge --verify).
+	Verify Verify
 }
 
 // Common is a flag set with the flags every command but the simulator
 // takes. getenv supplies AKAMAI_EDGERC and AKAMAI_EDGERC_SECTION.
 func Common(name string, getenv func(string) string, o *Options) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	// The caller prints the error once with a hint; the flag package would
-	// print it again with the whole usage.
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
+	fs := newFlagSet(name)
 	fs.StringVar(&o.Repo, "repo", ".", "repository folder")
 	fs.StringVar(&o.Config, "config", "", "config file")
 	edgerc, section := akamaiDefaults(getenv, o)
@@ -72,6 +70,16 @@ func Common(name string, getenv func(string) string, o *Options) *flag.FlagSet {
 	fs.StringVar(&o.Section, "section", section, ".edgerc section")
 	fs.StringVar(&o.CACert, "ca-cert", "", "extra CA certificate to trust")
 	fs.BoolVar(&o.Verbose, "verbose", false, "log requests")
+	return fs
+}
+
+// newFlagSet is an empty flag set that neither prints nor exits.
+func newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	// The caller prints the error once with a hint; the flag package would
+	// print it again with the whole usage.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	return fs
 }
 
@@ -123,6 +131,34 @@ func Purge(getenv func(string) string, o *Options) *flag.FlagSet {
 	fs.IntVar(&o.Concurrency, "concurrency", ccu.DefaultConcurrency, "requests in flight")
 	fs.DurationVar(&o.Delay, "delay", 0, "wait this long before purging (origin replication)")
 	Objects(fs, o)
+	fs.BoolVar(&o.Verify.Enabled, "verify", false, "after the purges took effect, check a sample of the URLs through the edge (see 'ccu-purge help verify')")
+	VerifyFlags(fs, o)
+	return fs
+}
+
+// VerifyCommand is verify's flag set: where the URLs come from (a
+// report, --url, or a plan's range), the outputs and the verification's
+// knobs. It sends nothing to Akamai's API, so it takes no credentials.
+func VerifyCommand(getenv func(string) string, o *Options) *flag.FlagSet {
+	fs := newFlagSet("verify")
+	fs.StringVar(&o.Repo, "repo", ".", "repository folder (for a plan's range)")
+	fs.StringVar(&o.Config, "config", "", "config file")
+	fs.StringVar(&o.CACert, "ca-cert", "", "extra CA certificate to trust (the edge's, as the simulator's)")
+	fs.BoolVar(&o.Verbose, "verbose", false, "log each request and answer")
+	fs.StringVar(&o.Report, "report", "", "check the URLs of this purge report, and write the results back into it")
+	fs.Func("url", "check this URL (repeatable)", appendTo(&o.URLs))
+	fs.StringVar(&o.From, "from", "", "check the URLs a plan from this revision purges")
+	fs.StringVar(&o.To, "to", "HEAD", "head revision of the plan")
+	fs.StringVar(&o.State, "state", getenv("CCU_PURGE_STATE"), "the plan's base is the last purged commit in FILE")
+	o.Overrides = map[string]string{}
+	fs.Func("network", "overrides network of the config (staging uses its staging_edge)", func(v string) error {
+		o.Overrides["network"] = v
+		return nil
+	})
+	Output(fs, o)
+	fs.StringVar(&o.JUnit, "junit", "", "write a JUnit XML report, a test case per URL, to FILE")
+	fs.BoolVar(&o.Quiet, "quiet", false, "print only the stale and unknown URLs and the summary")
+	VerifyFlags(fs, o)
 	return fs
 }
 
@@ -173,6 +209,9 @@ func Check(fs *flag.FlagSet, o *Options) error {
 		return fmt.Errorf("--batch-size %d is out of range: give 1 to %d objects per request", o.BatchSize, purge.MaxObjects)
 	}
 	if err := checkAdhoc(fs, o); err != nil {
+		return err
+	}
+	if err := checkVerify(fs, o); err != nil {
 		return err
 	}
 	if o.Output != "" && o.Output != "text" && o.Output != "json" {

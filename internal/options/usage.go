@@ -90,6 +90,8 @@ var placeholders = map[string]string{
 	"repo": "DIR", "config": "FILE", "edgerc": "FILE", "section": "NAME", "ca-cert": "FILE",
 	"from": "REV", "to": "REV", "state": "FILE", "report": "FILE", "dotenv": "FILE", "junit": "FILE",
 	"output": "text|json",
+	"sample": "N|P%|all", "seed": "N", "site-dir": "DIR", "connect-to": "HOST:EDGE[:PORT]", "origin": "URL",
+	"debug": "auto|pragma|enhanced|off", "on-stale": "fail|warn",
 }
 
 // placeholder is the word after --name in the help: "" for a boolean.
@@ -147,6 +149,13 @@ Choosing the base, first that applies:
                     CCU_PURGE_STATE); pull and merge requests skip it
   the CI context    GitHub push/pull_request/merge_group, GitLab, Jenkins
   on_unknown_base   when none names a usable base: fail, cpcode or all
+`)
+	}
+	if fs.Lookup("debug") != nil {
+		b.WriteString(`
+Verification: flags > the config's verify: section > the defaults. The
+Enhanced Debug key is read from $AKAMAI_DEBUG_KEY only (a CI secret), never
+a flag, and never printed; with it, --debug auto sends Akamai-Debug tokens.
 `)
 	}
 	if keys := mapper.OverrideKeys(); len(keys) > 0 && fs.Lookup(strings.TrimPrefix(mapper.FlagName(keys[0]), "--")) != nil {
