@@ -66,6 +66,9 @@ const maxVerifyTimeout = time.Hour
 // secret. The value is never quoted: the error goes to CI logs.
 const secretHint = "the Enhanced Debug key is a secret: never commit it; set AKAMAI_DEBUG_KEY (a CI secret) or the Action's debug-key input"
 
+// joinHint is how to stay under MaxNormalizePatterns.
+const joinHint = "each pattern runs over every checked body; join them with | in fewer regexes"
+
 var validOnStale = []string{"warn", "fail"}
 
 func (p *parser) verify(n *yaml.Node, c *Config) {
@@ -344,15 +347,20 @@ func (p *parser) normalizers(e *yaml.Node) []verify.Normalizer {
 	var out []verify.Normalizer
 	patterns := 0
 	for i, n := range e.Content {
-		nz, ok := p.normalizer(n, fmt.Sprintf("verify.normalize entry %d", i+1))
-		if !ok {
-			continue
-		}
-		if patterns += len(nz.Strip); patterns > MaxNormalizePatterns {
-			p.errorf(n, "verify.normalize has over %d strip patterns, the limit (each runs over every checked body): join them with | in fewer regexes", MaxNormalizePatterns)
+		// Entries count too, valid or not, so 10,000 bad ones give 256
+		// errors, not 10,000.
+		if i == MaxNormalizePatterns {
+			p.errorf(n, "verify.normalize has over %d entries, the limit: %s", MaxNormalizePatterns, joinHint)
 			return nil
 		}
-		out = append(out, nz)
+		nz, ok := p.normalizer(n, fmt.Sprintf("verify.normalize entry %d", i+1))
+		if patterns += len(nz.Strip); patterns > MaxNormalizePatterns {
+			p.errorf(n, "verify.normalize has over %d strip patterns, the limit: %s", MaxNormalizePatterns, joinHint)
+			return nil
+		}
+		if ok {
+			out = append(out, nz)
+		}
 	}
 	return out
 }

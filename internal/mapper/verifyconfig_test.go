@@ -143,6 +143,7 @@ func TestVerifyConfigErrors(t *testing.T) {
 		{"normalize bad regex", "  normalize:\n    - strip: [ok, '(a']\n", []string{`c.yml:6:19: verify.normalize entry 1 strip: bad regex "(a": missing closing ): ` + "`(a`" + ` (Go RE2 syntax)`}},
 		{"normalize empty regex", "  normalize:\n    - strip: ''\n", []string{"c.yml:6:14: empty regex in verify.normalize entry 1 strip"}},
 		{"normalize second entry", "  normalize:\n    - strip: a\n    - strip: '*'\n", []string{`c.yml:7:14: verify.normalize entry 2 strip: bad regex "*"`}},
+		{"too many strip patterns", "  normalize:\n    - strip: [" + strings.Repeat("a,", 200) + "a]\n    - strip: [" + strings.Repeat("b,", 56) + "b]\n", []string{"c.yml:7:7: verify.normalize has over 256 strip patterns, the limit: each pattern runs over every checked body; join them with | in fewer regexes"}},
 		{"several", "  seed: x\n  debug: y\n", []string{"c.yml:5:9: verify.seed", "c.yml:6:10: verify.debug"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
