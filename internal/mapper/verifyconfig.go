@@ -206,7 +206,7 @@ func (p *parser) siteDir(e *yaml.Node) string {
 	switch {
 	case strings.TrimSpace(s) == "":
 		p.errorf(e, "verify.site_dir is empty: name the folder the site is built to, such as public")
-	case path.IsAbs(d) || strings.Contains(d, ":"):
+	case path.IsAbs(d) || driveLetter(d):
 		p.errorf(e, "verify.site_dir %q must be relative to the repository root, such as public (give an absolute folder with --site-dir)", s)
 	case d == ".." || strings.HasPrefix(d, "../"):
 		p.errorf(e, "verify.site_dir %q leads out of the repository: name a folder inside it, such as public", s)
@@ -214,6 +214,12 @@ func (p *parser) siteDir(e *yaml.Node) string {
 		return d
 	}
 	return ""
+}
+
+// driveLetter reports a Windows path such as C:/site, absolute or
+// relative to a drive's current folder: either way not the repository's.
+func driveLetter(d string) bool {
+	return len(d) >= 2 && d[1] == ':' && ('a' <= d[0]|0x20 && d[0]|0x20 <= 'z')
 }
 
 // basePath reads the path the site is served under; URLs outside it

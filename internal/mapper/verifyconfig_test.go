@@ -76,6 +76,8 @@ func TestVerifyConfigUnset(t *testing.T) {
 		{"debug auto", withVerify("  debug: auto\n"), VerifyConfig{Debug: "auto", Set: true}},
 		{"one connect_to", withVerify("  connect_to: a.com:b.net:443\n"), VerifyConfig{ConnectTo: []verify.ConnectTo{{Host: "a.com", Edge: "b.net", Port: "443"}}, Set: true}},
 		{"one host", withVerify("  hosts: a.com\n"), VerifyConfig{Hosts: []string{"a.com"}, Set: true}},
+		{"site_dir with a colon", withVerify("  site_dir: 'out:x/'\n"), VerifyConfig{SiteDir: "out:x", Set: true}},
+		{"site_dir dot", withVerify("  site_dir: .\n"), VerifyConfig{SiteDir: ".", Set: true}},
 		{"timeout 1h", withVerify("  timeout: 1h\n"), VerifyConfig{Timeout: time.Hour, Set: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
