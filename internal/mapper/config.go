@@ -61,6 +61,8 @@ type Config struct {
 	// normalised: scheme and host lower case, punycode, no trailing slash.
 	Bases []string
 	Rules []*Rule
+	// Verify is the verify: section, for `verify` and `purge --verify`.
+	Verify VerifyConfig
 
 	ignore []*pattern
 	origin map[string]origin
@@ -282,6 +284,7 @@ func (p *parser) config(n *yaml.Node, c *Config) {
 		"rules":           func(v *yaml.Node) { rulesNode = v },
 		"base_url":        func(v *yaml.Node) { basesNode = v },
 		"hosts":           func(v *yaml.Node) { hostsNode = v },
+		"verify":          func(v *yaml.Node) { p.verify(v, c) },
 	}
 	for key := range settings {
 		set[key] = func(v *yaml.Node) { p.setting(v, c, key) }

@@ -23,6 +23,7 @@ func FuzzParse(f *testing.F) {
 		"threshold: [1]\nthreshold_share: NaN\nversion: {a: 1}\n" + rule1, "\x00\xff", "rules:\n  - regex: '(?P<g>.*)'\n    urls: 'https://a.com/{g|ext:.html}'\n",
 		"submodules: cpcode\n" + rule1, "submodules: [warn]\ncpcodes: 1\n" + rule1, "base_url: https://a.com:0\nhosts: [a..com]\n" + rule1,
 		"rules:\n  - match: '**'\n    urls: 'https://www.a.com@evil.example:99999/{path}'\n",
+		rule1 + "verify:\n  sample: 10%\n  origin: https://o.a.com\n  connect_to: ['a.com:[::1]:443']\n  normalize:\n    - match: '**/*.html'\n      strip: ['x{2}', '(y']\n  debug_key: 00\n",
 	} {
 		f.Add([]byte(s), "-x/\n\x00.html")
 	}

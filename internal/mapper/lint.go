@@ -13,15 +13,15 @@ import (
 // Neither is an error: the files may come later, or the order may be
 // meant; but both are usually a typo or a rule in the wrong place.
 type Warning struct {
-	Rule int    // 1-based
-	At   string // file:line:col of the rule
+	Rule int    // 1-based; 0 for a setting outside the rules
+	At   string // file:line:col of the rule or setting
 	Msg  string
 }
 
 // String is the warning as validate prints it: file:line:col: warning: msg.
 func (w Warning) String() string { return w.At + ": warning: " + w.Msg }
 
-// Warnings are Lint's findings, in rule order.
+// Warnings are Lint's findings: the settings', then the rules' in order.
 type Warnings []Warning
 
 // At is the warnings as lines for the commit sha they were found at, each
@@ -44,11 +44,13 @@ type ruleUse struct {
 // Lint checks the rules against files, every path of one commit: a rule
 // that matches none of them (with the nearest existing folder when a
 // folder of its glob is misspelt), and a rule shadowed by earlier ones.
-// Files the top-level ignore drops are not counted.
+// Files the top-level ignore drops are not counted. A setting that loads
+// but does nothing on the config's network (verify.staging_edge on
+// production) comes first, with Rule 0.
 func (c *Config) Lint(files []string) Warnings {
 	uses := c.ruleUses(files)
 	tree := folders(files)
-	var out Warnings
+	out := c.verifyWarnings()
 	for i, r := range c.Rules {
 		u := uses[i]
 		switch {

@@ -22,6 +22,17 @@ func manyRules(n int) string {
 	return b.String()
 }
 
+// manyNormalizers is a config with n verify.normalize entries, each
+// stripping strip.
+func manyNormalizers(n int, strip string) string {
+	var b strings.Builder
+	b.WriteString(rule1 + "verify:\n  normalize:\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "    - match: '/s%d/**'\n      strip: '%s'\n", i, strip)
+	}
+	return b.String()
+}
+
 // parseAlloc parses yml and says how many MB the process allocated
 // meanwhile.
 func parseAlloc(yml string) (uint64, error) {
@@ -69,6 +80,10 @@ func TestHostileConfigs(t *testing.T) {
 		{"5 MB", "# " + strings.Repeat("x", 5<<20) + "\n" + rule1, "c.yml:1:1: the config is over 1048576 bytes (1 MiB), the limit"},
 		{"20,000 rules", manyRules(20000), "the config is over 1048576 bytes"},
 		{"15,000 rules under the cap", manyRules(15000), ""},
+		{"10,000 normalizers", manyNormalizers(10000, `data-build="[^"]*"`), "c.yml:518:7: verify.normalize has over 256 entries, the limit: each pattern runs over every checked body"},
+		{"10,000 bad normalizers", manyNormalizers(10000, "(x"), "c.yml:518:7: verify.normalize has over 256 entries"},
+		{"256 normalizers under the cap", manyNormalizers(256, `data-build="[^"]*"`), ""},
+		{"a strip regex too large", rule1 + "verify:\n  normalize:\n    - strip: '((a{1000}){1000}){1000}'\n", "c.yml:6:14: verify.normalize entry 1 strip: bad regex \"((a{1000}){1000}){1000}\": invalid repeat count"},
 		{"one 1 MB glob", "rules:\n  - match: '" + strings.Repeat("a", 1<<20-40) + "'\n    cpcodes: [1]\n", ""},
 		{"deep flow nesting", "rules: " + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + "\n", "invalid YAML: exceeded max depth of 10000"},
 		{"deep block nesting", deepBlock(1000), "c.yml:2:2: rules must be a non-empty list"},

@@ -2,6 +2,8 @@ package mapper
 
 import (
 	"errors"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -148,6 +150,40 @@ func TestExampleConfig(t *testing.T) {
 	}
 	if len(cfg.Rules) == 0 {
 		t.Fatal("example config has no rules")
+	}
+	if !cfg.Verify.Set || cfg.Verify.SiteDir == "" {
+		t.Errorf("example config has no verify: section with site_dir: %+v", cfg.Verify)
+	}
+}
+
+// commentedKey is a commented-out key of the example's verify: section
+// ("  # origin: …") or a line of its value ("  #   - match: …"); prose
+// comments start with a capital letter.
+var commentedKey = regexp.MustCompile(`(?m)^  # ((?:[a-z_]+:|  ).*)$`)
+
+// The keys the example shows commented out still load once uncommented
+// (all at once, on network: staging where staging_edge applies), so the
+// comments cannot rot either.
+func TestExampleConfigCommentedVerify(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("../../.ccu-purge.yml.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(data), "\nverify:\n")
+	if !ok {
+		t.Fatal("the example has no verify: section")
+	}
+	open := commentedKey.ReplaceAllString(section, "  $1")
+	if n := len(commentedKey.FindAllString(section, -1)); n < 8 {
+		t.Fatalf("found %d commented verify lines, want the 8 or more the example shows", n)
+	}
+	cfg, err := Parse("example", []byte("network: staging\n"+rule1+"verify:\n"+open))
+	if err != nil {
+		t.Fatalf("the example's commented verify keys, uncommented:\n%s\n%v", open, err)
+	}
+	if cfg.Verify.StagingEdge == "" || len(cfg.Verify.Normalize) == 0 || cfg.Verify.Origin == "" {
+		t.Errorf("uncommented keys missing: %+v", cfg.Verify)
 	}
 }
 

@@ -130,6 +130,23 @@ rules:
     tags: t
   - regex: 'x/(?P<y>.*)'
     urls: "https://a.com/{y}"
+verify:
+  sample: 10%
+  seed: 1
+  timeout: 1m30s
+  concurrency: 8
+  on_stale: fail
+  site_dir: public
+  base_path: /docs
+  origin: https://origin.a.com:8443/
+  debug: Enhanced
+  staging_edge: www.a.com.edgekey-staging.net
+  connect_to: ["www.a.com:192.0.2.10", "a.com:[2001:db8::1]:443"]
+  hosts: [www.a.com, a.com]
+  normalize:
+    - match: "**/*.html"
+      strip: ['<meta name="generator"[^>]*>', 'data-build="[^"]*"']
+    - strip: 'nonce="[^"]*"'
 `, true},
 		{"unknown key", "nope: 1\n" + r, false},
 		{"unknown rule key", "rules:\n  - match: a\n    url: https://a.com/{path}\n", false},
@@ -186,6 +203,50 @@ rules:
 		{"cpcode_covers URL", "cpcode_covers: {1: ['https://a.com']}\n" + r, false},
 		{"cpcode_covers empty", "cpcode_covers: {}\n" + r, false},
 		{"cpcode_covers empty hosts", "cpcode_covers: {1: []}\n" + r, false},
+		{"verify alone", r + "verify:\n", true},
+		{"verify empty", r + "verify: {}\n", true},
+		{"verify a list", r + "verify: [sample]\n", false},
+		{"verify unknown key", r + "verify: {smaple: 1}\n", false},
+		{"verify debug_key", r + "verify: {debug_key: abcd}\n", false},
+		{"verify sample all", r + "verify: {sample: all}\n", true},
+		{"verify sample count", r + "verify: {sample: 20}\n", true},
+		{"verify sample count string", r + "verify: {sample: '20'}\n", true},
+		{"verify sample 100%", r + "verify: {sample: 100%}\n", true},
+		{"verify sample 0.5%", r + "verify: {sample: 0.5%}\n", true},
+		{"verify sample 0", r + "verify: {sample: 0}\n", false},
+		{"verify sample 0%", r + "verify: {sample: 0%}\n", false},
+		{"verify sample 101%", r + "verify: {sample: 101%}\n", false},
+		{"verify sample words", r + "verify: {sample: some}\n", false},
+		{"verify seed negative", r + "verify: {seed: -3}\n", true},
+		{"verify seed not whole", r + "verify: {seed: 1.5}\n", false},
+		{"verify timeout", r + "verify: {timeout: 500ms}\n", true},
+		{"verify timeout no unit", r + "verify: {timeout: 60}\n", false},
+		{"verify concurrency 64", r + "verify: {concurrency: 64}\n", true},
+		{"verify concurrency 65", r + "verify: {concurrency: 65}\n", false},
+		{"verify concurrency 0", r + "verify: {concurrency: 0}\n", false},
+		{"verify on_stale", r + "verify: {on_stale: error}\n", false},
+		{"verify site_dir nested", r + "verify: {site_dir: build/out}\n", true},
+		{"verify site_dir absolute", r + "verify: {site_dir: /srv/www}\n", false},
+		{"verify site_dir drive", r + "verify: {site_dir: 'C:/site'}\n", false},
+		{"verify site_dir parent", r + "verify: {site_dir: ../site}\n", false},
+		{"verify site_dir empty", r + "verify: {site_dir: ''}\n", false},
+		{"verify base_path relative", r + "verify: {base_path: docs}\n", false},
+		{"verify base_path query", r + "verify: {base_path: '/docs?x'}\n", false},
+		{"verify origin path", r + "verify: {origin: 'https://o.a.com/site'}\n", false},
+		{"verify origin not a URL", r + "verify: {origin: o.a.com}\n", false},
+		{"verify origin user", r + "verify: {origin: 'https://u@o.a.com'}\n", false},
+		{"verify debug off", r + "verify: {debug: off}\n", true},
+		{"verify debug unknown", r + "verify: {debug: verbose}\n", false},
+		{"verify staging_edge URL", r + "verify: {staging_edge: 'https://e.net'}\n", false},
+		{"verify connect_to one", r + "verify: {connect_to: 'a.com:b.net'}\n", true},
+		{"verify connect_to no edge", r + "verify: {connect_to: [a.com]}\n", false},
+		{"verify connect_to bad port", r + "verify: {connect_to: ['a.com:b.net:0']}\n", false},
+		{"verify hosts URL", r + "verify: {hosts: ['https://a.com']}\n", false},
+		{"verify normalize no strip", r + "verify: {normalize: [{match: '*.html'}]}\n", false},
+		{"verify normalize unknown key", r + "verify: {normalize: [{strip: a, glob: b}]}\n", false},
+		{"verify normalize empty", r + "verify: {normalize: []}\n", false},
+		{"verify normalize empty strip", r + "verify: {normalize: [{strip: ''}]}\n", false},
+		{"verify normalize glob list", r + "verify: {normalize: [{match: [a], strip: b}]}\n", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

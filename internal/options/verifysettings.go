@@ -6,30 +6,15 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
+	"github.com/ccu-purge/ccu-purge/internal/mapper"
 	"github.com/ccu-purge/ccu-purge/internal/purge"
 	"github.com/ccu-purge/ccu-purge/internal/verify"
 )
 
-// VerifyDefaults are the config's verify: section, as mapper.VerifyConfig
-// holds it (already validated at load); a zero field is unset.
-type VerifyDefaults struct {
-	Sample      string
-	Seed        int64
-	SeedSet     bool
-	Timeout     time.Duration
-	Concurrency int
-	OnStale     string
-	SiteDir     string
-	BasePath    string
-	Origin      string
-	Debug       string
-	StagingEdge string
-	ConnectTo   []verify.ConnectTo
-	Hosts       []string
-	Normalize   []verify.Normalizer
-}
+// VerifyDefaults are the config's verify: section (validated at load);
+// a zero field is unset.
+type VerifyDefaults = mapper.VerifyConfig
 
 // VerifySettings are a verification's settings: each flag over the
 // config, the config over the default. The Enhanced Debug key comes from
