@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
@@ -207,7 +208,10 @@ func (e *env) verifySettings(o *options.Options, c *checked) (verify.Settings, s
 		vc, network = c.cfg.Verify, c.cfg.Network
 		c.site.CPCodes = c.cfg.CPCodes
 	}
-	c.site.Dir, c.site.BasePath = cmp.Or(o.Verify.SiteDir, vc.SiteDir), vc.BasePath
+	c.site.Dir, c.site.BasePath = options.SiteDir(o.Verify, vc)
+	if o.Verify.SiteDir == "" && vc.SiteDir != "" {
+		c.site.Dir = filepath.Join(o.Repo, filepath.FromSlash(vc.SiteDir)) // the config's is the repository's
+	}
 	s, onStale, err := options.VerifySettings(o.Verify, vc, network, verify.Hosts(c.targets), e.getenv)
 	if err != nil {
 		return s, "", usageErr(err)
