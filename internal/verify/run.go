@@ -64,6 +64,7 @@ func Run(ctx context.Context, targets []Target, s Settings, onResult func(Result
 		})
 	}
 	wg.Wait()
+	v.f.client.CloseIdleConnections()
 	return results, nil
 }
 
