@@ -17,7 +17,7 @@ import (
 // routes its test gives, keyed "host/path", and fails the test on any
 // other request.
 type fake struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *httptest.Server
 	routes map[string]http.HandlerFunc
 
@@ -28,7 +28,7 @@ type fake struct {
 	inFlight, maxInFlight atomic.Int32
 }
 
-func newFake(t *testing.T, routes map[string]http.HandlerFunc) *fake {
+func newFake(t testing.TB, routes map[string]http.HandlerFunc) *fake {
 	t.Helper()
 	f := &fake{t: t, routes: routes, asked: map[string]int{}}
 	f.srv = httptest.NewUnstartedServer(http.HandlerFunc(f.serve))

@@ -194,6 +194,11 @@ func (v *verifier) judgeCache(t Target, at *attempt) {
 	if c.Detail != "" {
 		at.checks = append(at.checks, c)
 	}
+	if v.tokenSent && at.ev.XCache == "" && at.ev.CacheKey == "" && at.ev.CacheStatus == "" {
+		// Akamai answers an invalid token or a property without
+		// Enhanced Debug as if no debug header had been sent.
+		at.add(CheckCache, Unknown, "the edge returned no debug headers: check the Enhanced Debug key and that the property enables it")
+	}
 	cp := at.ev.CPCode
 	if cp == 0 || len(t.CPCodes) == 0 || slices.Contains(t.CPCodes, cp) {
 		return
@@ -222,8 +227,6 @@ func (v *verifier) cacheCheck(at *attempt) Check {
 		c.Result, c.Detail = Fresh, fmt.Sprintf("cached %d s ago, after the purge", ev.Age)
 	case hit || xc != "":
 		c.Detail = cacheLabel(ev) + ", with no Age and purge time to date it"
-	case v.tokenSent && ev.CacheKey == "" && cs == "":
-		c.Detail = "the edge returned no debug headers: check the Enhanced Debug key and that the property enables it"
 	}
 	return c
 }

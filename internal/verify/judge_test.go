@@ -76,6 +76,10 @@ func TestJudgements(t *testing.T) {
 		{name: "another CP code, fresh", edge: body("new", "X-Cache-Key", "S/L/1234/999/1d/www.example.com/a.html"),
 			target: Target{CPCodes: []int64{424242}, Want: []byte("new"), WantKnown: true}, want: Fresh, checks: "content=fresh cache=unknown",
 			detail: "answered from CP code 999"},
+		{name: "a token answered", edge: body("x", "X-Cache", "TCP_MISS from a1"), tweak: func(s *Settings) { s.DebugKey = []byte("k") },
+			want: Fresh, checks: "cache=fresh"},
+		{name: "a token ignored", edge: body("new"), target: want("new"), tweak: func(s *Settings) { s.DebugKey = []byte("k") },
+			want: Fresh, checks: "content=fresh cache=unknown", detail: "the edge returned no debug headers"},
 		{name: "the named CP code", edge: body("new", "X-Cache-Key", "S/L/1234/424242/1d/www.example.com/a.html"),
 			target: Target{CPCodes: []int64{424242}, Want: []byte("new"), WantKnown: true}, want: Fresh, checks: "content=fresh"},
 	} {
