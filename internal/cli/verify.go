@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
@@ -189,7 +190,15 @@ func (e *env) runVerify(ctx context.Context, o *options.Options, c *checked) (*v
 	e.awaitEdge(ctx, out, c.rep)
 	sample := cmp.Or(s.Sample.String(), "10%")
 	fmt.Fprintf(e.stdout, "Verifying %d of %d URL(s) through the edge (sample %s)...\n", len(picked), len(c.targets), sample)
-	results, err := verify.Run(ctx, picked, s, func(r verify.Result) { out.Text(rpt.VerifyLine(r)) })
+	var judged atomic.Int64
+	stop := out.Tick(e.tick, func(d time.Duration) string {
+		return fmt.Sprintf("verifying: %d of %d URL(s) judged, %s", judged.Load(), len(picked), d.Round(time.Second))
+	})
+	results, err := verify.Run(ctx, picked, s, func(r verify.Result) {
+		judged.Add(1)
+		out.Line("%s", rpt.VerifyLine(r))
+	})
+	stop()
 	if err != nil {
 		return nil, usageErr(err)
 	}
