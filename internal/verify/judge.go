@@ -121,15 +121,21 @@ func (v *verifier) judgeNotFound(ctx context.Context, t Target, at *attempt) {
 		return
 	}
 	o, err := v.f.origin(ctx, v.origin, t.URL)
-	if err == nil && o.status == http.StatusOK {
-		at.ev.OriginStatus = o.status
+	at.ev.OriginStatus = o.status
+	switch {
+	case err != nil:
+		at.add(CheckStatus, Unknown, "the edge answers 404 and the origin did not answer")
+		at.unknown("the edge answers 404 and the origin did not answer: "+cut(err.Error()), "check verify.origin, or run verify again")
+		at.retry = true
+	case o.status == http.StatusOK:
 		at.add(CheckStatus, Stale, "the edge answers 404 but the origin serves the file")
 		at.verdict = Stale
-		return
+		at.diag = "the edge still answers 404 while the origin serves the file: it may have cached the 404"
+		at.hint = "purge the URL again once the origin serves it, or shorten the property's negative-caching TTL"
+	default:
+		at.add(CheckStatus, Unknown, "the edge and the origin answer 404")
+		at.unknown(fmt.Sprintf("the edge answers 404 and the origin %d", o.status), "check the URL: the deploy may not have this file")
 	}
-	at.ev.OriginStatus = o.status
-	at.add(CheckStatus, Unknown, "the edge and the origin answer 404")
-	at.unknown("the edge and the origin answer 404", "check the URL: the deploy may not have this file")
 }
 
 // judgeContent compares the (normalised) body with the deployed file.
