@@ -41,13 +41,14 @@ type fetcher struct {
 	hosts   map[string]bool // where redirects may go
 	ua      string
 	limit   int
+	maxBody int64 // maxBody; tests lower it
 
 	mu   sync.Mutex
 	sems map[string]chan struct{}
 }
 
 func newFetcher(s Settings, hosts map[string]bool) *fetcher {
-	f := &fetcher{connect: map[string]ConnectTo{}, hosts: hosts, ua: s.UserAgent, limit: s.Concurrency, sems: map[string]chan struct{}{}}
+	f := &fetcher{connect: map[string]ConnectTo{}, hosts: hosts, ua: s.UserAgent, limit: s.Concurrency, maxBody: maxBody, sems: map[string]chan struct{}{}}
 	for _, c := range s.ConnectTo {
 		f.connect[strings.ToLower(c.Host)] = c
 	}
@@ -148,12 +149,12 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, extra http.Header, host s
 		return answer{}, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, f.maxBody+1))
 	if err != nil {
 		return answer{}, fmt.Errorf("read the body: %w", err)
 	}
 	a := answer{status: resp.StatusCode, header: resp.Header, body: body}
-	if len(body) > maxBody {
+	if int64(len(body)) > f.maxBody {
 		a.body, a.tooBig = nil, true
 	}
 	return a, nil

@@ -51,9 +51,12 @@ func (v *verifier) try(ctx context.Context, t Target) attempt {
 		return at
 	}
 	u, _ := url.Parse(t.URL)
-	edgeBody := normalize(v.norms, u.Path, a.body)
-	at.ev.BodySHA256 = hexSHA(edgeBody)
-	v.judgeContent(t, u.Path, edgeBody, &at)
+	var edgeBody []byte
+	if !a.tooBig { // too big with an origin: its validators decide
+		edgeBody = normalize(v.norms, u.Path, a.body)
+		at.ev.BodySHA256 = hexSHA(edgeBody)
+		v.judgeContent(t, u.Path, edgeBody, &at)
+	}
 	v.judgeOrigin(ctx, t, u.Path, edgeBody, &at)
 	v.judgeCache(t, &at)
 	at.decide()
@@ -73,9 +76,9 @@ func (v *verifier) stopped(a answer, at *attempt) bool {
 	case a.redirect != "":
 		at.add(CheckStatus, Unknown, fmt.Sprintf("%d to %s", a.status, at.ev.Redirect))
 		at.unknown("redirected off the site's hosts to "+at.ev.Redirect, "verify the URL it redirects to, or name that host among the site's hosts")
-	case a.tooBig:
+	case a.tooBig && v.origin == nil:
 		at.add(CheckStatus, Unknown, "body larger than 64 MiB")
-		at.unknown("body larger than 64 MiB", "verify this URL with an origin, which compares validators, or leave it out of the sample")
+		at.unknown("body larger than 64 MiB", "give verify.origin, whose validators can be compared, or leave the URL out of the sample")
 	default:
 		return false
 	}
@@ -118,15 +121,21 @@ func (v *verifier) judgeNotFound(ctx context.Context, t Target, at *attempt) {
 		return
 	}
 	o, err := v.f.origin(ctx, v.origin, t.URL)
-	if err == nil && o.status == http.StatusOK {
-		at.ev.OriginStatus = o.status
+	at.ev.OriginStatus = o.status
+	switch {
+	case err != nil:
+		at.add(CheckStatus, Unknown, "the edge answers 404 and the origin did not answer")
+		at.unknown("the edge answers 404 and the origin did not answer: "+cut(err.Error()), "check verify.origin, or run verify again")
+		at.retry = true
+	case o.status == http.StatusOK:
 		at.add(CheckStatus, Stale, "the edge answers 404 but the origin serves the file")
 		at.verdict = Stale
-		return
+		at.diag = "the edge still answers 404 while the origin serves the file: it may have cached the 404"
+		at.hint = "purge the URL again once the origin serves it, or shorten the property's negative-caching TTL"
+	default:
+		at.add(CheckStatus, Unknown, "the edge and the origin answer 404")
+		at.unknown(fmt.Sprintf("the edge answers 404 and the origin %d", o.status), "check the URL: the deploy may not have this file")
 	}
-	at.ev.OriginStatus = o.status
-	at.add(CheckStatus, Unknown, "the edge and the origin answer 404")
-	at.unknown("the edge and the origin answer 404", "check the URL: the deploy may not have this file")
 }
 
 // judgeContent compares the (normalised) body with the deployed file.
@@ -161,7 +170,7 @@ func (v *verifier) judgeOrigin(ctx context.Context, t Target, urlPath string, ed
 		at.add(CheckOrigin, Unknown, fmt.Sprintf("the origin answered %d", o.status))
 		return
 	}
-	if o.tooBig {
+	if o.tooBig || at.ev.BodySHA256 == "" { // the bodies were not both read
 		at.add(validatorsCheck(at.ev, edgeEvidence(o)))
 		return
 	}
@@ -180,6 +189,9 @@ func (v *verifier) judgeOrigin(ctx context.Context, t Target, urlPath string, ed
 // validatorsCheck compares ETag, Last-Modified and Content-Length, for
 // when the bodies were not both read.
 func validatorsCheck(edge, origin Evidence) (string, Verdict, string) {
+	if origin.ETag == "" && origin.LastModified == "" {
+		return CheckOrigin, Unknown, "the bodies are too large to compare and the origin sends no ETag or Last-Modified"
+	}
 	if edge.ETag == origin.ETag && edge.LastModified == origin.LastModified && edge.ContentLength == origin.ContentLength {
 		return CheckOrigin, Fresh, "ETag, Last-Modified and Content-Length equal the origin's"
 	}

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -30,8 +31,8 @@ func TestJudgements(t *testing.T) {
 		{name: "deleted, 410", edge: status(410), target: Target{Deleted: true}, want: Fresh, checks: "status=fresh"},
 		{name: "deleted, still served", edge: body("old"), target: Target{Deleted: true}, want: Stale, checks: "status=stale",
 			diag: "still stale after", detail: "still serves a deleted file", retried: true},
-		{name: "404, the origin has it", edge: status(404), origin: body("new"), want: Stale, checks: "status=stale", retried: true},
-		{name: "404 everywhere", edge: status(404), origin: status(404), want: Unknown, checks: "status=unknown", diag: "the edge and the origin answer 404"},
+		{name: "404, the origin has it", edge: status(404), origin: body("new"), want: Stale, checks: "status=stale", diag: "it may have cached the 404"},
+		{name: "404 everywhere", edge: status(404), origin: status(404), want: Unknown, checks: "status=unknown", diag: "the edge answers 404 and the origin 404"},
 		{name: "404, no origin", edge: status(404), want: Unknown, checks: "status=unknown", diag: "the edge answers 404"},
 		{name: "5xx is retried", edge: status(503), want: Unknown, checks: "status=unknown", diag: "answered 503", retried: true},
 		{name: "403 is not", edge: status(403), want: Unknown, checks: "status=unknown", diag: "answered 403"},
@@ -138,4 +139,46 @@ func checkDetails(r Result) string {
 		ds = append(ds, c.Detail)
 	}
 	return strings.Join(ds, " | ")
+}
+
+func TestBodyTooLarge(t *testing.T) {
+	t.Parallel()
+	big := strings.Repeat("x", 64)
+	for _, c := range []struct {
+		name   string
+		origin http.HandlerFunc // nil = no origin
+		want   Verdict
+		checks string
+		diag   string
+	}{
+		{"no origin", nil, Unknown, "status=unknown", "body larger than 64 MiB"},
+		{"the origin's validators agree", body(big, "ETag", `"v2"`, "Content-Length", "64"), Fresh, "origin=fresh", ""},
+		{"the origin's validators differ", body(big, "ETag", `"v3"`, "Content-Length", "64"), Stale, "origin=stale", "still stale"},
+		{"the origin has no validators", body(big), Unknown, "origin=unknown", "nothing could tell"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			rs := map[string]http.HandlerFunc{"www.example.com/a.bin": body(big, "ETag", `"v2"`, "Content-Length", "64")}
+			s := Settings{}
+			if c.origin != nil {
+				rs["www.example.com/origin/a.bin"] = c.origin
+				s.Origin = "https://origin.example.com/origin"
+			}
+			f := newFake(t, rs)
+			fs := f.settings()
+			fs.Origin, fs.Timeout = s.Origin, 200*time.Millisecond
+			tg := Target{URL: site + "/a.bin", Want: []byte(big), WantKnown: true}
+			v, err := newVerifier(fs, []Target{tg})
+			if err != nil {
+				t.Fatal(err)
+			}
+			v.f.maxBody = 10 // so that 64 bytes stand for more than 64 MiB
+			budget, cancel := context.WithTimeout(context.Background(), fs.Timeout)
+			defer cancel()
+			r := v.check(context.Background(), budget, tg)
+			if r.Result != c.want || checkNames(r) != c.checks || !strings.Contains(r.Diagnosis, c.diag) {
+				t.Errorf("%s %q %q; want %s %q %q", r.Result, checkNames(r), r.Diagnosis, c.want, c.checks, c.diag)
+			}
+		})
+	}
 }

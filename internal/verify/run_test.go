@@ -8,8 +8,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/ccu-purge/ccu-purge/internal/purge"
 )
 
 const site = "https://www.example.com"
@@ -275,5 +273,3 @@ func TestOnResultOnceEachNeverTogether(t *testing.T) {
 		}
 	}
 }
-
-var _ = purge.Invalidate
