@@ -30,7 +30,7 @@ func TestJudgements(t *testing.T) {
 		{name: "deleted, 404", edge: status(404), target: Target{Deleted: true}, want: Fresh, checks: "status=fresh"},
 		{name: "deleted, 410", edge: status(410), target: Target{Deleted: true}, want: Fresh, checks: "status=fresh"},
 		{name: "deleted, still served", edge: body("old"), target: Target{Deleted: true}, want: Stale, checks: "status=stale",
-			diag: "still stale after", detail: "still serves a deleted file", retried: true},
+			diag: "as if the purge never reached it", detail: "still serves a deleted file", retried: true},
 		{name: "404, the origin has it", edge: status(404), origin: body("new"), want: Stale, checks: "status=stale", diag: "it may have cached the 404"},
 		{name: "404 everywhere", edge: status(404), origin: status(404), want: Unknown, checks: "status=unknown", diag: "the edge answers 404 and the origin 404"},
 		{name: "404, no origin", edge: status(404), want: Unknown, checks: "status=unknown", diag: "the edge answers 404"},
@@ -49,7 +49,7 @@ func TestJudgements(t *testing.T) {
 			},
 			want: Stale, checks: "content=stale"},
 		{name: "origin equal", edge: body("new"), origin: body("new"), want: Fresh, checks: "origin=fresh"},
-		{name: "origin differs", edge: body("old"), origin: body("new"), want: Stale, checks: "origin=stale", diag: "still stale"},
+		{name: "origin differs", edge: body("old"), origin: body("new"), want: Stale, checks: "origin=stale", diag: "never reached it"},
 		{name: "the origin lags", edge: body("old"), origin: body("old"), target: want("new"), want: Stale, checks: "content=stale origin=fresh",
 			diag: "the origin is not updated yet: it serves " + hexSHA([]byte("old"))[:12]},
 		{name: "invalidate trap by X-Cache", edge: body("old", "X-Cache", "TCP_REFRESH_HIT from a1.deploy.akamaitechnologies.com"),
@@ -59,7 +59,7 @@ func TestJudgements(t *testing.T) {
 			target: Target{Action: purge.Invalidate, Want: []byte("new"), WantKnown: true}, want: Stale, checks: "content=stale origin=stale",
 			diag: "Last-Modified did not change"},
 		{name: "no trap after a delete", edge: body("old", "Last-Modified", lm), origin: body("new", "Last-Modified", lm),
-			target: Target{Action: purge.Delete, Want: []byte("new"), WantKnown: true}, want: Stale, checks: "content=stale origin=stale", diag: "still stale"},
+			target: Target{Action: purge.Delete, Want: []byte("new"), WantKnown: true}, want: Stale, checks: "content=stale origin=stale", diag: "never reached it"},
 		{name: "hit cached before the purge", edge: body("x", "X-Cache", "TCP_HIT from a1", "Age", "100"), want: Stale, checks: "cache=stale",
 			detail: "cached 100 s ago, before the purge"},
 		{name: "hit cached after the purge", edge: body("x", "X-Cache", "TCP_MEM_HIT from a1", "Age", "20"), want: Fresh, checks: "cache=fresh"},
@@ -113,7 +113,7 @@ func TestJudgements(t *testing.T) {
 				t.Errorf("%s with checks %q; want %s with %q\n%+v", r.Result, checkNames(r), c.want, c.checks, r)
 			}
 			if c.diag == "" && c.want == Stale {
-				c.diag = "still stale after" // the generic diagnosis
+				c.diag = "as if the purge never reached it" // the generic diagnosis
 			}
 			if (c.diag == "") != (r.Diagnosis == "") || !strings.Contains(r.Diagnosis, c.diag) {
 				t.Errorf("diagnosis %q; want one with %q", r.Diagnosis, c.diag)
@@ -153,7 +153,7 @@ func TestBodyTooLarge(t *testing.T) {
 	}{
 		{"no origin", nil, Unknown, "status=unknown", "body larger than 64 MiB"},
 		{"the origin's validators agree", body(big, "ETag", `"v2"`, "Content-Length", "64"), Fresh, "origin=fresh", ""},
-		{"the origin's validators differ", body(big, "ETag", `"v3"`, "Content-Length", "64"), Stale, "origin=stale", "still stale"},
+		{"the origin's validators differ", body(big, "ETag", `"v3"`, "Content-Length", "64"), Stale, "origin=stale", "never reached it"},
 		{"the origin has no validators", body(big), Unknown, "origin=unknown", "nothing could tell"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -46,8 +46,8 @@ func (v *verifier) result(t Target, at attempt, gets int, seconds float64) Resul
 		Evidence: at.ev, Diagnosis: at.diag, Hint: at.hint, Source: t.Source, Batch: t.Batch,
 	}
 	if r.Result == Stale && r.Diagnosis == "" {
-		r.Diagnosis = fmt.Sprintf("still stale after %d attempts in %.0fs", gets, seconds)
-		r.Hint = fmt.Sprintf("the purge may have been lost: run `ccu-purge purge --url %s` again, or `ccu-purge status` with the purgeId", t.URL)
+		r.Diagnosis = "the edge still serves what it held before the purge, as if the purge never reached it"
+		r.Hint = fmt.Sprintf("the purge may have been lost: purge it again with `ccu-purge purge --url %s` (Fast Purge has no status call to ask)", t.URL)
 	}
 	if r.Result == Fresh {
 		r.Diagnosis, r.Hint = "", ""

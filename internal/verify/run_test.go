@@ -223,7 +223,7 @@ func TestBudgetEndsStale(t *testing.T) {
 	s := f.settings()
 	s.Timeout = 300 * time.Millisecond
 	r := runOne(t, f, Target{URL: site + "/a.html", Want: []byte("new"), WantKnown: true}, s)
-	if r.Result != Stale || r.Attempts < 2 || !strings.Contains(r.Diagnosis, "still stale after") || !strings.Contains(r.Hint, "purge --url "+site+"/a.html") {
+	if r.Result != Stale || r.Attempts < 2 || !strings.Contains(r.Diagnosis, "as if the purge never reached it") || !strings.Contains(r.Hint, "purge --url "+site+"/a.html") {
 		t.Fatalf("%s after %d attempts: %q / %q; want stale, retried, with the generic diagnosis", r.Result, r.Attempts, r.Diagnosis, r.Hint)
 	}
 }
