@@ -78,7 +78,7 @@ func New(cfg *edgegrid.Config, opts Options) (*Client, error) {
 	cs := &conns{set: map[*trackedConn]struct{}{}}
 	tr.DialContext = cs.dial((&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext)
 	if opts.CAFile != "" {
-		pool, err := certPool(opts.CAFile)
+		pool, err := CertPool(opts.CAFile)
 		if err != nil {
 			return nil, err
 		}
@@ -99,7 +99,9 @@ func New(cfg *edgegrid.Config, opts Options) (*Client, error) {
 	return &Client{cfg: cfg, opts: opts, http: hc, conns: cs, redact: redact.New(Secrets(cfg)...)}, nil
 }
 
-func certPool(file string) (*x509.CertPool, error) {
+// CertPool is the system's roots plus the certificates in file (--ca-cert):
+// the API client and the verifier trust the same ones.
+func CertPool(file string) (*x509.CertPool, error) {
 	pem, err := os.ReadFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("read CA certificate: %w", err)

@@ -1,6 +1,7 @@
 package ccusim
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -221,4 +223,21 @@ func (e *Edge) wait() {
 	case <-t.C:
 	case <-e.closing:
 	}
+}
+
+// Warm fetches each URL into the cache as a visitor's GET would (purges
+// apply as usual), so a demo or a test starts from an edge that serves
+// the release before the deploy. It returns the first URL that could not
+// be read.
+func (e *Edge) Warm(ctx context.Context, urls ...string) error {
+	for _, raw := range urls {
+		u, err := url.Parse(raw)
+		if err != nil {
+			return fmt.Errorf("ccusim edge: warm %q: %w", raw, err)
+		}
+		if _, err := e.lookup(ctx, strings.ToLower(u.Hostname()), u); err != nil {
+			return fmt.Errorf("ccusim edge: warm %s: %w", raw, err)
+		}
+	}
+	return nil
 }

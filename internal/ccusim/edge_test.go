@@ -702,3 +702,19 @@ func BenchmarkEdgeGet(b *testing.B) {
 		}
 	})
 }
+
+func TestEdgeWarm(t *testing.T) {
+	s := startEdge(t, ccusim.Options{}, ccusim.EdgeOptions{})
+	if err := s.edge.Warm(context.Background(), "https://"+site+"/a.html"); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, s.dir, "a.html", "new a", newTime)
+	s.clock.Advance(2 * time.Second)
+	s.get(t, "/a.html").want(t, "old a", "TCP_HIT", "2")
+	if got := s.edge.Gets(); got != 1 {
+		t.Errorf("Gets() = %d after Warm and one GET, want 1: warming is not a visitor's request", got)
+	}
+	if err := s.edge.Warm(context.Background(), "https://"+site+"/%zz"); err == nil || !strings.Contains(err.Error(), "%zz") {
+		t.Errorf("Warm of a bad URL = %v, want an error naming it", err)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/ccu-purge/ccu-purge/internal/base"
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/ci"
+	"github.com/ccu-purge/ccu-purge/internal/deployed"
 	"github.com/ccu-purge/ccu-purge/internal/diff"
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
 	"github.com/ccu-purge/ccu-purge/internal/options"
@@ -27,6 +28,19 @@ type planned struct {
 	// whose head is not what the edge will serve.
 	state *state.File
 	key   state.Key // what the state records the purge under
+	// cfg and mapped are the config and what it made of the changed
+	// paths, for a verification (nil and empty for an ad-hoc purge).
+	cfg    *mapper.Config
+	mapped mapper.Result
+}
+
+// site is where the plan's deployed files are: its URLs' sources, read
+// from repo at the head.
+func (p *planned) site(repo string) deployed.Site {
+	if p.cfg == nil {
+		return deployed.Site{}
+	}
+	return deployed.Site{Sources: plan.Sources(p.Changes, p.mapped), Repo: repo, To: p.Range.To}
 }
 
 // buildPlan runs the one-way pipeline up to the plan: choose the range,
@@ -80,11 +94,12 @@ func (e *env) buildPlan(ctx context.Context, o *options.Options) (*planned, erro
 	for _, c := range changes {
 		paths = append(paths, c.Paths()...)
 	}
-	p := plan.Build(from, to, changes, cfg.Map(paths), settings)
+	mapped := cfg.Map(paths)
+	p := plan.Build(from, to, changes, mapped, settings)
 	if err := p.Err(); err != nil {
 		return nil, usageErr(err)
 	}
-	return &planned{PlanDoc: rpt.PlanDoc{Range: chosen.Range, Plan: p}, state: chosen.State, key: chosen.Key}, nil
+	return &planned{PlanDoc: rpt.PlanDoc{Range: chosen.Range, Plan: p}, state: chosen.State, key: chosen.Key, cfg: cfg, mapped: mapped}, nil
 }
 
 // chooseBase asks base for the range and prints its notes. Its errors

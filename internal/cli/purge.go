@@ -49,6 +49,9 @@ type purgeRun struct {
 // stale report.
 func (e *env) runPurge(ctx context.Context, o *options.Options) (*purgeRun, error) {
 	run := &purgeRun{path: o.Report}
+	if o.Verify.Enabled {
+		e.hideDebugKey()
+	}
 	if err := options.CheckPurge(o); err != nil {
 		return run, usageErr(err)
 	}
@@ -98,10 +101,28 @@ func (e *env) planAndSend(ctx context.Context, o *options.Options, run *purgeRun
 	if err := reportErr(run.report); err != nil || o.DryRun {
 		return err
 	}
-	if err := e.record(p); err != nil || !o.Wait || ctx.Err() == nil {
+	if err := e.record(p); err != nil {
 		return err
 	}
-	return &exitError{ExitFailed, errors.New(deadline.WaitEnded(true, o.Timeout, o.Report))}
+	if o.Wait && ctx.Err() != nil {
+		return &exitError{ExitFailed, errors.New(deadline.WaitEnded(true, o.Timeout, o.Report))}
+	}
+	return e.verifyPurge(ctx, o, p, run.report)
+}
+
+// verifyPurge runs --verify on what the purge accepted; the state has
+// moved already, as without it: a stale edge does not undo a purge.
+func (e *env) verifyPurge(ctx context.Context, o *options.Options, p *planned, rep *rpt.Report) error {
+	if !o.Verify.Enabled || ctx.Err() != nil {
+		return nil
+	}
+	e.enter("Verify")
+	c := &checked{targets: rep.Targets(), cfg: p.cfg, rep: rep, site: p.site(o.Repo)}
+	var err error
+	if rep.Verify, err = e.runVerify(ctx, o, c); err != nil {
+		return err
+	}
+	return verifyErr(rep)
 }
 
 // send submits the plan (or dry-runs it) within the time budget and
@@ -154,6 +175,9 @@ func (e *env) send(ctx context.Context, o *options.Options, p *planned) (*rpt.Re
 		sent[i] = deadline.Sent(ctx, budget, o.Timeout, sent[i])
 	}
 	rep := rpt.New(p.Plan, sent, o.DryRun)
+	if rep.Accepted() > 0 {
+		rep.AcceptedAt = time.Now().UTC().Format(time.RFC3339Nano)
+	}
 	if o.Wait && client != nil {
 		e.enter("Wait")
 		waitPurges(ctx, budget, o.Timeout, e, client, rep, o.Concurrency, out)

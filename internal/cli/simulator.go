@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
 	"github.com/ccu-purge/ccu-purge/internal/demo"
@@ -81,7 +82,7 @@ func (e *env) demo(ctx context.Context, args []string) error {
 	if len(shas) > 0 && repo == o.Repo {
 		fmt.Fprintf(e.stdout, "built %s: v1 %s, v2 %s\n", repo, shas[0], shas[len(shas)-1])
 	}
-	sim, edgerc, ca, err := startSimulator(filepath.Join(tmp, "sim"), ccusim.Options{V2Seconds: ccusim.DefaultV2Seconds}, o.Verbose, e)
+	sim, edgerc, ca, err := startSimulator(filepath.Join(tmp, "sim"), ccusim.Options{V2Seconds: ccusim.DefaultV2Seconds, V3Seconds: 1}, o.Verbose, e)
 	if err != nil {
 		return err
 	}
@@ -96,17 +97,48 @@ func (e *env) demo(ctx context.Context, args []string) error {
 	if err := e.explain([]string{"--repo", repo, demo.Explained}); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "\n$ ccu-purge purge --repo %s --from v1 --to v2 --edgerc %s --ca-cert %s\n", repo, edgerc, ca)
-	purgeArgs := []string{"--repo", repo, "--from", "v1", "--to", "v2", "--edgerc", edgerc, "--section", "ccu", "--ca-cert", ca}
-	if o.Verbose {
-		purgeArgs = append(purgeArgs, "--verbose")
+	origin := filepath.Join(tmp, "origin")
+	edge, err := demo.StartEdge(ctx, sim, origin)
+	if err != nil {
+		return err
 	}
-	if err := e.purge(ctx, purgeArgs); err != nil {
+	fmt.Fprintf(e.stdout, "\nThe simulated edge at %s (staging) has cached v1's %d URLs from its origin %s; v2 is deployed there now.\n", edge.Addr(), len(demo.URLs(1)), origin)
+	purgeArgs := []string{"--repo", repo, "--from", "v1", "--to", "v2", "--edgerc", edgerc, "--section", "ccu", "--ca-cert", ca, "--verify", "--connect-to", demo.Host + ":" + edge.Addr()}
+	if err := e.demoPurge(ctx, o, origin, purgeArgs); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "\nThe simulator accepted %d purge request(s):\n", len(sim.Purges()))
 	for _, p := range sim.Purges() {
 		fmt.Fprintf(e.stdout, "  purgeId %s: %s %s %s on %s, %d object(s)\n", p.PurgeID, p.API, p.Action, p.Type, p.Network, len(p.Objects))
 	}
+	return e.lostPurge(ctx, o, sim, filepath.Join(tmp, "origin2"), purgeArgs)
+}
+
+// lostPurge is the demo's second step: the same deploy on a fresh edge
+// that never receives the purge, which the verification catches.
+func (e *env) lostPurge(ctx context.Context, o *options.Options, sim *ccusim.Server, origin string, purgeArgs []string) error {
+	edge, err := demo.StartEdge(ctx, sim, origin)
+	if err != nil {
+		return err
+	}
+	edge.Fault(ccusim.EdgeFault{LosePurges: 1})
+	fmt.Fprintf(e.stdout, "\n== A lost purge: the same deploy again, on an edge at %s that never receives the purge\n", edge.Addr())
+	purgeArgs[len(purgeArgs)-1] = demo.Host + ":" + edge.Addr()
+	if err := e.demoPurge(ctx, o, origin, append(purgeArgs, "--verify-timeout", "3s", "--quiet")); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, "\nThe purge was accepted, yet the edge still serves v1: the verification caught it. With --on-stale fail (verify.on_stale: fail) the job fails with exit 1.")
 	return nil
+}
+
+// demoPurge deploys v2 to origin and runs purge with args, shown as typed.
+func (e *env) demoPurge(ctx context.Context, o *options.Options, origin string, args []string) error {
+	if err := demo.WriteSite(origin, 2); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "\n$ ccu-purge purge %s\n", strings.Join(args, " "))
+	if o.Verbose {
+		args = append(args, "--verbose")
+	}
+	return e.purge(ctx, args)
 }

@@ -3,6 +3,7 @@ package demo
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -35,5 +36,17 @@ func TestWriteSite(t *testing.T) {
 	data, _ := os.ReadFile(filepath.Join(dir, "js", "app.js"))
 	if string(data) != "console.log('v2')\n" {
 		t.Errorf("js/app.js = %q, want release 2's", data)
+	}
+}
+
+func TestURLs(t *testing.T) {
+	got := strings.Join(URLs(2), "\n")
+	for _, want := range []string{"https://www.example.com/", "https://www.example.com/index.html", "https://www.example.com/blog/", "https://www.example.com/blog/caf%C3%A9%20%232%20%C3%A0%20la%20carte.html"} {
+		if !strings.Contains(got+"\n", want+"\n") {
+			t.Errorf("URLs(2) lacks %s:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "about.html") {
+		t.Errorf("URLs(2) holds the deleted about.html:\n%s", got)
 	}
 }

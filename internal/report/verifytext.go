@@ -68,10 +68,16 @@ func seconds(s float64) string {
 //
 //	Verified 12 of 40 URL(s) (sample 10%): 11 fresh, 1 stale, 0 unknown.
 func VerifySummary(w io.Writer, v *verify.Verification) {
-	for _, r := range notFresh(v.Results) {
-		fmt.Fprintln(w, VerifyLine(r))
+	bad := notFresh(v.Results)
+	if len(bad) > 0 {
+		// A heading keeps the list apart from the lines printed as the
+		// edge answered, which it repeats with what to do.
+		fmt.Fprintf(w, "Not fresh (%d of %d):\n", len(bad), len(v.Results))
+	}
+	for _, r := range bad {
+		fmt.Fprintln(w, "  "+VerifyLine(r))
 		if r.Hint != "" {
-			fmt.Fprintf(w, "  hint: %s\n", oneLine(r.Hint))
+			fmt.Fprintf(w, "    hint: %s\n", oneLine(r.Hint))
 		}
 	}
 	if v.Error != "" {

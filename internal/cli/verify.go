@@ -1,0 +1,257 @@
+package cli
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/ccu-purge/ccu-purge/internal/ccu"
+	"github.com/ccu-purge/ccu-purge/internal/deployed"
+	"github.com/ccu-purge/ccu-purge/internal/diff"
+	"github.com/ccu-purge/ccu-purge/internal/mapper"
+	"github.com/ccu-purge/ccu-purge/internal/options"
+	"github.com/ccu-purge/ccu-purge/internal/progress"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
+	rpt "github.com/ccu-purge/ccu-purge/internal/report"
+	"github.com/ccu-purge/ccu-purge/internal/verify"
+)
+
+// checked is what a verification checks: the URLs, the config (nil
+// without one), the purge's report (when it was accepted) and where the
+// deployed files are.
+type checked struct {
+	targets []verify.Target
+	cfg     *mapper.Config
+	rep     *rpt.Report
+	site    deployed.Site
+}
+
+// verify checks that the edge serves what was deployed: the URLs of a
+// purge report (the results are written back into it), of --url or of a
+// plan.
+func (e *env) verify(ctx context.Context, args []string) error {
+	o := &options.Options{}
+	if err := e.parse(e.flags("verify", o), args, o); err != nil {
+		return err
+	}
+	e.hideDebugKey()
+	c, err := e.verifyTargets(ctx, o)
+	if err != nil {
+		return err
+	}
+	if c.rep.Verify, err = e.runVerify(ctx, o, c); err != nil {
+		return err
+	}
+	if err := e.writeVerified(o, c.rep); err != nil {
+		return &exitError{ExitFailed, err}
+	}
+	return verifyErr(c.rep)
+}
+
+// verifyErr is exit 1 when on_stale is fail and a URL stayed stale.
+func verifyErr(rep *rpt.Report) error {
+	if err := rep.VerifyErr(); err != nil {
+		return &exitError{ExitFailed, err}
+	}
+	return nil
+}
+
+// writeVerified writes what verify's flags ask for: the report back into
+// --report, the JUnit file, the JSON on stdout.
+func (e *env) writeVerified(o *options.Options, rep *rpt.Report) error {
+	var errs []error
+	if o.Report != "" {
+		errs = append(errs, e.writeReport(o.Report, rep))
+	}
+	if o.JUnit != "" {
+		errs = append(errs, e.writeJUnit(o.JUnit, rep))
+	}
+	if o.Output == "json" {
+		errs = append(errs, rpt.JSON(e.stdout, rep.Verify))
+	}
+	return errors.Join(errs...)
+}
+
+// hideDebugKey keeps the Enhanced Debug key out of every output, before
+// anything can print it.
+func (e *env) hideDebugKey() {
+	if k := e.getenv("AKAMAI_DEBUG_KEY"); k != "" {
+		e.hide(k)
+	}
+}
+
+// verifyTargets reads the URLs to check from --report, --url or a plan.
+func (e *env) verifyTargets(ctx context.Context, o *options.Options) (*checked, error) {
+	if o.Report != "" || len(o.URLs) > 0 {
+		return e.givenTargets(ctx, o)
+	}
+	p, err := e.buildPlan(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	c := &checked{cfg: p.cfg, rep: rpt.NotSent(nil, nil), site: p.site(o.Repo)}
+	for i, b := range p.Batches {
+		for _, obj := range b.Objects {
+			if b.Type == purge.URL {
+				c.targets = append(c.targets, verify.Target{URL: obj, Batch: i + 1, Action: b.Action})
+			}
+		}
+	}
+	return c, nil
+}
+
+// givenTargets are the URLs of --report, with the sources of its range
+// when the repository is at hand, or of --url.
+func (e *env) givenTargets(ctx context.Context, o *options.Options) (*checked, error) {
+	cfg, err := e.optionalConfig(o)
+	if err != nil {
+		return nil, err
+	}
+	c := &checked{cfg: cfg, rep: rpt.NotSent(nil, nil)}
+	for _, u := range o.URLs {
+		c.targets = append(c.targets, verify.Target{URL: u, Action: actionOf(cfg)})
+	}
+	if o.Report == "" {
+		return c, nil
+	}
+	data, err := os.ReadFile(o.Report)
+	if err != nil {
+		return nil, usagef("--report: %w", err)
+	}
+	if c.rep, err = rpt.ReadReport(data); err != nil {
+		return nil, usagef("--report %s: %w", o.Report, err)
+	}
+	c.targets = c.rep.Targets()
+	if cfg != nil && c.rep.From != "" && c.rep.To != "" {
+		c.site = deployed.Site{Sources: deployed.Range(ctx, o.Repo, c.rep.From, c.rep.To, cfg), Repo: o.Repo, To: c.rep.To}
+	}
+	return c, nil
+}
+
+// optionalConfig is the config of --config, or of the repository's head
+// when it has one; nil, without an error, when there is none.
+func (e *env) optionalConfig(o *options.Options) (*mapper.Config, error) {
+	if o.Config != "" {
+		cfg, err := mapper.Load(o.Config)
+		return cfg, usageIf(err)
+	}
+	repo, err := diff.Open(o.Repo)
+	if err != nil {
+		return nil, nil
+	}
+	defer repo.Close()
+	head, err := repo.Resolve(cmp.Or(o.To, "HEAD"))
+	if err != nil {
+		return nil, nil
+	}
+	cfg, err := mapper.Find("", repo, head)
+	if errors.Is(err, mapper.ErrNoConfig) {
+		return nil, nil
+	}
+	return cfg, usageIf(err)
+}
+
+// usageIf is usageErr for a non-nil err.
+func usageIf(err error) error {
+	if err == nil {
+		return nil
+	}
+	return usageErr(err)
+}
+
+// actionOf is how cfg purges: invalidate without a config.
+func actionOf(cfg *mapper.Config) purge.Action {
+	if cfg == nil {
+		return purge.Invalidate
+	}
+	return cfg.Action
+}
+
+// runVerify samples c's targets, waits for the purges to reach the edge,
+// checks them, and prints each verdict and the summary.
+func (e *env) runVerify(ctx context.Context, o *options.Options, c *checked) (*verify.Verification, error) {
+	s, onStale, err := e.verifySettings(o, c)
+	if err != nil {
+		return nil, err
+	}
+	picked := verify.Pick(c.targets, s.Sample, s.Seed)
+	if err := c.site.Fill(picked); err != nil {
+		return nil, usageErr(err)
+	}
+	if n := len(c.rep.Unverifiable()); n > 0 {
+		fmt.Fprintf(e.stdout, "Verify: %d object(s) purged by CP code or tag name no URL to check.\n", n)
+	}
+	out := progress.New(e.stdout, progress.IsTerminal(e.stdout))
+	e.awaitEdge(ctx, out, c.rep)
+	sample := cmp.Or(s.Sample.String(), "10%")
+	fmt.Fprintf(e.stdout, "Verifying %d of %d URL(s) through the edge (sample %s)...\n", len(picked), len(c.targets), sample)
+	var judged atomic.Int64
+	stop := out.Tick(e.tick, func(d time.Duration) string {
+		return fmt.Sprintf("verifying: %d of %d URL(s) judged, %s", judged.Load(), len(picked), d.Round(time.Second))
+	})
+	results, err := verify.Run(ctx, picked, s, func(r verify.Result) {
+		judged.Add(1)
+		out.Line("%s", rpt.VerifyLine(r))
+	})
+	stop()
+	if err != nil {
+		return nil, usageErr(err)
+	}
+	v := &verify.Verification{Summary: verify.Summarize(results, len(c.targets)), Sample: sample, OnStale: onStale, Results: results}
+	if ctx.Err() != nil {
+		v.Error = "interrupted: the URLs not judged by then are unknown"
+	}
+	rpt.VerifySummary(e.stdout, v)
+	return v, nil
+}
+
+// verifySettings layers the flags over the config's verify: section.
+func (e *env) verifySettings(o *options.Options, c *checked) (verify.Settings, string, error) {
+	vc, network := mapper.VerifyConfig{}, purge.Production
+	if c.cfg != nil {
+		vc, network = c.cfg.Verify, c.cfg.Network
+		c.site.CPCodes = c.cfg.CPCodes
+	}
+	c.site.Dir, c.site.BasePath = options.SiteDir(o.Verify, vc)
+	if o.Verify.SiteDir == "" && vc.SiteDir != "" {
+		c.site.Dir = filepath.Join(o.Repo, filepath.FromSlash(vc.SiteDir)) // the config's is the repository's
+	}
+	s, onStale, err := options.VerifySettings(o.Verify, vc, network, verify.Hosts(c.targets), e.getenv)
+	if err != nil {
+		return s, "", usageErr(err)
+	}
+	s.UserAgent = "ccu-purge/" + version() + " (verify)"
+	if o.CACert != "" {
+		if s.RootCAs, err = ccu.CertPool(o.CACert); err != nil {
+			return s, "", usagef("--ca-cert: %w", err)
+		}
+	}
+	s.PurgedAt, _ = c.rep.PurgedAt()
+	return s, onStale, nil
+}
+
+// awaitEdge waits, when the purges were accepted moments ago, until their
+// estimatedSeconds have passed: before that a stale answer says nothing.
+func (e *env) awaitEdge(ctx context.Context, out *progress.Writer, rep *rpt.Report) {
+	at, err := rep.PurgedAt()
+	if err != nil || at.IsZero() {
+		return
+	}
+	est := 0
+	for _, b := range rep.Batches {
+		est = max(est, b.EstimatedSeconds)
+	}
+	wait := time.Until(at.Add(time.Duration(est) * time.Second)).Round(100 * time.Millisecond)
+	if wait <= 0 {
+		return
+	}
+	out.Line("Waiting %v for the purges to reach the edge (their estimatedSeconds) before verifying...", wait)
+	out.Sleep(ctx, wait, e.tick, func(el time.Duration) string {
+		return fmt.Sprintf("waiting for the purges to reach the edge: %s of %s", el.Round(time.Second), wait)
+	})
+}

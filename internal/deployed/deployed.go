@@ -1,0 +1,94 @@
+// Package deployed says what a deploy serves at each purged URL, so a
+// verification can compare the edge's answer with it: the file a rule
+// mapped to the URL, whether the deploy removed it, and its bytes, read
+// from the build output (--site-dir) or from the repository at the head
+// when the repository holds the served files.
+package deployed
+
+import (
+	"context"
+
+	"github.com/ccu-purge/ccu-purge/internal/diff"
+	"github.com/ccu-purge/ccu-purge/internal/mapper"
+	"github.com/ccu-purge/ccu-purge/internal/plan"
+	"github.com/ccu-purge/ccu-purge/internal/verify"
+)
+
+// Site is where the deployed files are.
+type Site struct {
+	// Sources maps URLs to the files they were mapped from (plan.Sources);
+	// nil when unknown.
+	Sources map[string]plan.Source
+	// Repo and To are the repository and head commit the sources are read
+	// from; Repo "" when there is none.
+	Repo, To string
+	// Dir is the build output the site is served from, BasePath the
+	// site's path under its host; Dir "" when not given.
+	Dir, BasePath string
+	// CPCodes are the CP codes the config says serve the site.
+	CPCodes []int64
+}
+
+// Range is the sources of from..to's changes in the repository at dir,
+// mapped with cfg; nil when the repository cannot say (a clone without
+// the base, no repository at all): then only --site-dir, the origin or
+// the debug headers can judge.
+func Range(ctx context.Context, dir, from, to string, cfg *mapper.Config) map[string]plan.Source {
+	repo, err := diff.Open(dir)
+	if err != nil {
+		return nil
+	}
+	defer repo.Close()
+	changes, err := repo.Changes(ctx, from, to)
+	if err != nil {
+		return nil
+	}
+	var paths []string
+	for _, c := range changes {
+		paths = append(paths, c.Paths()...)
+	}
+	return plan.Sources(changes, cfg.Map(paths))
+}
+
+// Fill sets what each target should serve: its source (removed or not),
+// the CP codes, and the deployed bytes from Dir or the blob at To. A URL
+// whose file cannot be found stays without expected bytes (the other
+// checks judge it); only an unreadable Dir is an error.
+func (s Site) Fill(targets []verify.Target) error {
+	for i := range targets {
+		if src, ok := s.Sources[targets[i].URL]; ok {
+			targets[i].Source, targets[i].Deleted = src.Path, src.Deleted
+		}
+		if len(targets[i].CPCodes) == 0 {
+			targets[i].CPCodes = s.CPCodes
+		}
+	}
+	if s.Dir != "" {
+		_, err := verify.LoadSiteDir(s.Dir, s.BasePath, targets)
+		return err
+	}
+	s.blobs(targets)
+	return nil
+}
+
+// blobs reads each target's file at To, when the rules mapped it from a
+// file the repository serves.
+func (s Site) blobs(targets []verify.Target) {
+	if s.Repo == "" || s.Sources == nil {
+		return
+	}
+	repo, err := diff.Open(s.Repo)
+	if err != nil {
+		return
+	}
+	defer repo.Close()
+	for i := range targets {
+		t := &targets[i]
+		if t.Source == "" || t.Deleted {
+			continue
+		}
+		if data, err := repo.ReadFile(s.To, t.Source); err == nil {
+			t.Want, t.WantKnown = data, true
+		}
+	}
+}
