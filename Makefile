@@ -9,7 +9,7 @@ PKG     := github.com/ccu-purge/ccu-purge/internal/cli
 LDFLAGS := -s -w -X $(PKG).Version=$(VERSION) -X $(PKG).Commit=$(COMMIT) -X $(PKG).Date=$(DATE)
 DEMO    := testdata/repos/demo-site.git
 
-.PHONY: all build test demo bench bench-submit lint fixtures image clean release-snapshot release-pin release-check
+.PHONY: all build test demo bench bench-submit bench-verify lint fixtures image clean release-snapshot release-pin release-check
 
 all: build
 
@@ -63,6 +63,13 @@ lint:
 bench-submit:
 	$(GO) test -run '^$$' -bench 'Submit10k' -benchtime 5x ./internal/ccu/
 	$(GO) test -run '^$$' -bench 'Submit30k' -benchtime 1x -timeout 10m ./internal/ccu/
+
+# Verification through the simulator's edge with 50 ms on every answer: a
+# deploy of 1,000 changed URLs at the default settings (the default
+# sample, 8 requests in flight per host), every one of them, and the
+# engine alone against a fake edge at 8 and 32 in flight.
+bench-verify:
+	$(GO) test -run '^$$' -bench 'VerifyEdge1000|Run1000' -benchtime 3x ./internal/verify/
 
 # The image GitLab CI, Jenkins and docker/action.yml run, for this
 # machine's architecture: the static linux binary copied onto Alpine (the
