@@ -180,16 +180,20 @@ func (e *env) runVerify(ctx context.Context, o *options.Options, c *checked) (*v
 		return nil, err
 	}
 	picked := verify.Pick(c.targets, s.Sample, s.Seed)
+	w := e.stdout
+	if o.Output == "json" {
+		w = e.stderr // stdout is the JSON's alone
+	}
 	if err := c.site.Fill(picked); err != nil {
 		return nil, usageErr(err)
 	}
 	if n := len(c.rep.Unverifiable()); n > 0 {
-		fmt.Fprintf(e.stdout, "Verify: %d object(s) purged by CP code or tag name no URL to check.\n", n)
+		fmt.Fprintf(w, "Verify: %d object(s) purged by CP code or tag name no URL to check.\n", n)
 	}
-	out := progress.New(e.stdout, progress.IsTerminal(e.stdout))
+	out := progress.New(w, progress.IsTerminal(w))
 	e.awaitEdge(ctx, out, c.rep)
 	sample := cmp.Or(s.Sample.String(), "10%")
-	fmt.Fprintf(e.stdout, "Verifying %d of %d URL(s) through the edge (sample %s)...\n", len(picked), len(c.targets), sample)
+	fmt.Fprintf(w, "Verifying %d of %d URL(s) through the edge (sample %s)...\n", len(picked), len(c.targets), sample)
 	var judged atomic.Int64
 	stop := out.Tick(e.tick, func(d time.Duration) string {
 		return fmt.Sprintf("verifying: %d of %d URL(s) judged, %s", judged.Load(), len(picked), d.Round(time.Second))
@@ -206,7 +210,7 @@ func (e *env) runVerify(ctx context.Context, o *options.Options, c *checked) (*v
 	if ctx.Err() != nil {
 		v.Error = "interrupted: the URLs not judged by then are unknown"
 	}
-	rpt.VerifySummary(e.stdout, v)
+	rpt.VerifySummary(w, v)
 	return v, nil
 }
 
