@@ -134,8 +134,18 @@ func (e *env) givenTargets(ctx context.Context, o *options.Options) (*checked, e
 }
 
 // optionalConfig is the config of --config, or of the repository's head
-// when it has one; nil, without an error, when there is none.
+// when it has one, with --network over it; nil, without an error, when
+// there is none.
 func (e *env) optionalConfig(o *options.Options) (*mapper.Config, error) {
+	cfg, err := e.findConfig(o)
+	if cfg == nil || err != nil {
+		return nil, err
+	}
+	return cfg, usageIf(cfg.Override(mapper.Overrides{Env: mapper.OverridesFromEnv(e.getenv).Env, Flags: o.Overrides}))
+}
+
+// findConfig is optionalConfig before the overrides.
+func (e *env) findConfig(o *options.Options) (*mapper.Config, error) {
 	if o.Config != "" {
 		cfg, err := mapper.Load(o.Config)
 		return cfg, usageIf(err)
@@ -200,7 +210,9 @@ func (e *env) runVerify(ctx context.Context, o *options.Options, c *checked) (*v
 	})
 	results, err := verify.Run(ctx, picked, s, func(r verify.Result) {
 		judged.Add(1)
-		out.Line("%s", rpt.VerifyLine(r))
+		if !o.Quiet || r.Result != verify.Fresh {
+			out.Line("%s", rpt.VerifyLine(r))
+		}
 	})
 	stop()
 	if err != nil {
