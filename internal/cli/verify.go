@@ -242,6 +242,10 @@ func (e *env) verifySettings(o *options.Options, c *checked) (verify.Settings, s
 		return s, "", usageErr(err)
 	}
 	s.UserAgent = "ccu-purge/" + version() + " (verify)"
+	if o.Verbose {
+		log := progress.New(e.stderr, false) // requests log from their own goroutines: whole lines
+		s.Logf = func(format string, args ...any) { log.Line("ccu-purge: verify: "+format, args...) }
+	}
 	if o.CACert != "" {
 		if s.RootCAs, err = ccu.CertPool(o.CACert); err != nil {
 			return s, "", usagef("--ca-cert: %w", err)

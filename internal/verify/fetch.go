@@ -40,6 +40,7 @@ type fetcher struct {
 	connect map[string]ConnectTo
 	hosts   map[string]bool // where redirects may go
 	ua      string
+	logf    func(format string, args ...any)
 	limit   int
 	maxBody int64 // maxBody; tests lower it
 
@@ -48,7 +49,7 @@ type fetcher struct {
 }
 
 func newFetcher(s Settings, hosts map[string]bool) *fetcher {
-	f := &fetcher{connect: map[string]ConnectTo{}, hosts: hosts, ua: s.UserAgent, limit: s.Concurrency, maxBody: maxBody, sems: map[string]chan struct{}{}}
+	f := &fetcher{connect: map[string]ConnectTo{}, hosts: hosts, ua: s.UserAgent, logf: s.Logf, limit: s.Concurrency, maxBody: maxBody, sems: map[string]chan struct{}{}}
 	for _, c := range s.ConnectTo {
 		f.connect[strings.ToLower(c.Host)] = c
 	}
@@ -146,9 +147,11 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, extra http.Header, host s
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {
+		f.log("GET %s (to %s): %v", u, f.dialHost(u), err)
 		return answer{}, err
 	}
 	defer resp.Body.Close()
+	f.log("GET %s (to %s): %d, X-Cache %q, Age %q", u, f.dialHost(u), resp.StatusCode, resp.Header.Get("X-Cache"), resp.Header.Get("Age"))
 	body, err := io.ReadAll(io.LimitReader(resp.Body, f.maxBody+1))
 	if err != nil {
 		return answer{}, fmt.Errorf("read the body: %w", err)
@@ -158,6 +161,13 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, extra http.Header, host s
 		a.body, a.tooBig = nil, true
 	}
 	return a, nil
+}
+
+// log is Settings.Logf, when set.
+func (f *fetcher) log(format string, args ...any) {
+	if f.logf != nil {
+		f.logf(format, args...)
+	}
 }
 
 // edge GETs rawURL through the edge, following redirects within the

@@ -102,6 +102,10 @@ type Settings struct {
 	Backoff time.Duration
 	// Now is the clock; nil = time.Now.
 	Now func() time.Time
+	// Logf, when set, is told of each GET and its answer (--verbose):
+	// the URL, where it was sent, the status and the cache headers, never
+	// a debug token. It is called from several goroutines.
+	Logf func(format string, args ...any)
 }
 
 // Sample is how many targets to check: All, a Count, or a Percent of
