@@ -54,11 +54,30 @@ type Plan struct {
 	// UnmatchedPolicy is the unmatched policy the plan applied: with
 	// ignore, Unmatched still lists the files, but nothing warns of them.
 	UnmatchedPolicy string `json:"-"`
+	// Mode is "output" when the changes are the build output's files
+	// whose hashes differ from the last purged build's manifest, "" for
+	// the git diff; Output counts what the comparison found.
+	Mode   string       `json:"mode,omitempty"`
+	Output *OutputStats `json:"output,omitempty"`
 	// Errors make the plan unusable (see Err): unmatched files under
 	// unmatched: error, more objects than max_objects with no fallback.
 	Errors []string `json:"errors,omitempty"`
 
 	errs []error
+}
+
+// OutputStats are a build-output plan's counts: the files of the new
+// build, and how they compare with the manifest of the commit that was
+// last purged whole ("" on a first run).
+type OutputStats struct {
+	Dir       string `json:"dir"`
+	Manifest  string `json:"manifest"`
+	Commit    string `json:"manifestCommit"`
+	Files     int    `json:"files"`
+	Added     int    `json:"added"`
+	Changed   int    `json:"changed"`
+	Removed   int    `json:"removed"`
+	Immutable int    `json:"immutable"`
 }
 
 // Range says which commits were compared and how they were chosen: the
