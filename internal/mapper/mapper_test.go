@@ -100,7 +100,7 @@ func TestParseErrors(t *testing.T) {
 		name, yml string
 		want      []string // each a fragment of one error, in order
 	}{
-		{"unknown key", "rules:\n  - match: a\n    url: https://x/{path}\n", []string{"c.yml:3:5: unknown key \"url\" in rule 1; did you mean \"urls\"? valid keys are also, base_url, cpcodes, each, hosts, ignore, index, index_forms, match, name, pretty, pretty_forms, regex, strip, tags, urls"}},
+		{"unknown key", "rules:\n  - match: a\n    url: https://x/{path}\n", []string{"c.yml:3:5: unknown key \"url\" in rule 1; did you mean \"urls\"? valid keys are also, base_url, cpcodes, each, hosts, ignore, index, index_forms, match, name, pretty, pretty_forms, regex, source, strip, tags, urls"}},
 		{"bad glob", "rules:\n  - match: 'public/[a'\n    urls: https://x.com/{path}\n", []string{"c.yml:2:12: bad glob \"public/[a\""}},
 		{"bad template", "rules:\n  - match: a\n    urls: www.example.com/{path}\n", []string{"c.yml:3:11: rule 1: template \"www.example.com/{path}\" does not make an absolute http(s) URL"}},
 		{"unknown placeholder", "rules:\n  - match: a\n    urls: https://x.com/{file}\n", []string{"c.yml:3:11: rule 1: template \"https://x.com/{file}\" uses unknown placeholder {file}"}},
