@@ -1,6 +1,7 @@
 package mapper
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"regexp"
@@ -180,16 +181,28 @@ func (p *parser) volatility(e *yaml.Node) float64 {
 	if !ok {
 		return 0
 	}
-	num, pct := strings.CutSuffix(strings.TrimSpace(s), "%")
-	f, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
-	if pct {
-		f /= 100
-	}
+	f, err := share(e, s)
 	if err != nil || !(f > 0 && f <= 1) {
 		p.errorf(e, "output.volatility must be a share of the HTML files above 0 and at most 100%%, such as 50%% or 0.5, not %q", s)
 		return 0
 	}
 	return f
+}
+
+// percent is a share written P%: digits only, as the schema has it
+// (ParseFloat alone would take 0x32% or Inf%).
+var percent = regexp.MustCompile(`^([0-9]+(\.[0-9]*)?|\.[0-9]+)%$`)
+
+// share reads P% or a YAML number; a quoted number is a string.
+func share(e *yaml.Node, s string) (float64, error) {
+	if percent.MatchString(s) {
+		f, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
+		return f / 100, err
+	}
+	if e.Tag != "!!int" && e.Tag != "!!float" {
+		return 0, errors.New("not a number")
+	}
+	return strconv.ParseFloat(s, 64)
 }
 
 // sampleBytes reads output.sample_bytes; 0 keeps no samples (then
