@@ -187,6 +187,36 @@ func TestExampleConfigCommentedVerify(t *testing.T) {
 	}
 }
 
+// The example's output: section is commented out whole (build-output
+// mode is opt-in); uncommented, it loads with every key set.
+func TestExampleConfigCommentedOutput(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("../../.ccu-purge.yml.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(data), "\n# output:\n")
+	if !ok {
+		t.Fatal("the example has no commented output: section")
+	}
+	lines := strings.Split(strings.TrimRight(section, "\n"), "\n")
+	for i, l := range lines {
+		rest, ok := strings.CutPrefix(l, "#")
+		if !ok {
+			t.Fatalf("line %d of the output: section is not commented: %q", i+1, l)
+		}
+		lines[i] = rest
+	}
+	cfg, err := Parse("example", []byte(rule1+"output:\n"+strings.Join(lines, "\n")+"\n"))
+	if err != nil {
+		t.Fatalf("the example's output: section, uncommented:\n%s\n%v", strings.Join(lines, "\n"), err)
+	}
+	o := cfg.Output
+	if o.Dir == "" || o.Manifest == "" || len(o.Normalize) == 0 || len(o.Immutable) == 0 || !o.MaxRemovedSet || o.Volatility == 0 || o.SampleBytes == 0 {
+		t.Errorf("uncommented keys missing: %+v", o)
+	}
+}
+
 func TestUnknownBaseSettings(t *testing.T) {
 	t.Parallel()
 	cfg, err := Parse("c.yml", []byte("rules:\n  - match: a\n    cpcodes: 1\n"))
