@@ -1,6 +1,7 @@
 package mapper
 
 import (
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -230,5 +231,34 @@ func TestLintOutput(t *testing.T) {
 				t.Errorf("warnings (-want +got):\n%s", d)
 			}
 		})
+	}
+}
+
+// The Hugo example of docs/config.md loads, and its rule takes the
+// built files from the build output, so the docs cannot rot.
+func TestDocsOutputExample(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("../../docs/config.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, ok := strings.Cut(string(data), "### Example: a Hugo site")
+	if !ok {
+		t.Fatal("docs/config.md has no Hugo example under the output: section")
+	}
+	_, block, _ := strings.Cut(after, "```yaml\n")
+	block, _, ok = strings.Cut(block, "```")
+	if !ok {
+		t.Fatal("the Hugo example has no yaml block")
+	}
+	cfg, err := Parse("config.md", []byte(block))
+	if err != nil {
+		t.Fatalf("the Hugo example:\n%s\n%v", block, err)
+	}
+	if got := cfg.Rules[0].Signal(cfg.Output.Dir); got != SourceOutput {
+		t.Errorf("its rule's signal = %q, want %q", got, SourceOutput)
+	}
+	if len(cfg.Output.Normalize) == 0 || cfg.Output.Dir != "public" {
+		t.Errorf("Output = %+v, want dir public with a normaliser", cfg.Output)
 	}
 }
