@@ -63,6 +63,8 @@ type Config struct {
 	Rules []*Rule
 	// Verify is the verify: section, for `verify` and `purge --verify`.
 	Verify VerifyConfig
+	// Output is the output: section, for build-output mode (--site-dir).
+	Output OutputConfig
 
 	ignore []*pattern
 	origin map[string]origin
@@ -285,6 +287,7 @@ func (p *parser) config(n *yaml.Node, c *Config) {
 		"base_url":        func(v *yaml.Node) { basesNode = v },
 		"hosts":           func(v *yaml.Node) { hostsNode = v },
 		"verify":          func(v *yaml.Node) { p.verify(v, c) },
+		"output":          func(v *yaml.Node) { p.output(v, c) },
 	}
 	for key := range settings {
 		set[key] = func(v *yaml.Node) { p.setting(v, c, key) }

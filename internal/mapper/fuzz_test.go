@@ -24,6 +24,8 @@ func FuzzParse(f *testing.F) {
 		"submodules: cpcode\n" + rule1, "submodules: [warn]\ncpcodes: 1\n" + rule1, "base_url: https://a.com:0\nhosts: [a..com]\n" + rule1,
 		"rules:\n  - match: '**'\n    urls: 'https://www.a.com@evil.example:99999/{path}'\n",
 		rule1 + "verify:\n  sample: 10%\n  origin: https://o.a.com\n  connect_to: ['a.com:[::1]:443']\n  normalize:\n    - match: '**/*.html'\n      strip: ['x{2}', '(y']\n  debug_key: 00\n",
+		rule1 + "output:\n  dir: ./public/\n  manifest: public/m.gz\n  normalize:\n    - match: '/x'\n      strip: ['x{2}', '(y']\n  immutable: ['**/*.????????.{js,css}', '']\n  volatility: 0x32%\n  sample_bytes: 0\n",
+		"rules:\n  - match: 'public/**'\n    source: outptu\n    cpcodes: 1\n",
 	} {
 		f.Add([]byte(s), "-x/\n\x00.html")
 	}

@@ -46,12 +46,17 @@ type ruleUse struct {
 // folder of its glob is misspelt), and a rule shadowed by earlier ones.
 // Files the top-level ignore drops are not counted. A setting that loads
 // but does nothing on the config's network (verify.staging_edge on
-// production) comes first, with Rule 0.
+// production), or two names for the build folder, comes first, with
+// Rule 0; a rule's source: output that no built file can reach, with the
+// rule's other findings.
 func (c *Config) Lint(files []string) Warnings {
 	uses := c.ruleUses(files)
 	tree := folders(files)
-	out := c.verifyWarnings()
+	out := append(c.verifyWarnings(), c.outputWarnings()...)
 	for i, r := range c.Rules {
+		if w, ok := c.sourceWarning(i); ok {
+			out = append(out, w)
+		}
 		u := uses[i]
 		switch {
 		case u.matched == 0:

@@ -33,6 +33,24 @@ func manyNormalizers(n int, strip string) string {
 	return b.String()
 }
 
+// manyOutput is a config with n output.normalize entries, each
+// stripping strip, or (strip "") n output.immutable globs.
+func manyOutput(n int, strip string) string {
+	var b strings.Builder
+	if strip == "" {
+		b.WriteString(rule1 + "output:\n  immutable:\n")
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "    - 'a%d/*.????????.js'\n", i)
+		}
+		return b.String()
+	}
+	b.WriteString(rule1 + "output:\n  normalize:\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "    - match: 's%d/**'\n      strip: '%s'\n", i, strip)
+	}
+	return b.String()
+}
+
 // parseAlloc parses yml and says how many MB the process allocated
 // meanwhile.
 func parseAlloc(yml string) (uint64, error) {
@@ -83,6 +101,12 @@ func TestHostileConfigs(t *testing.T) {
 		{"10,000 normalizers", manyNormalizers(10000, `data-build="[^"]*"`), "c.yml:518:7: verify.normalize has over 256 entries, the limit: each pattern runs over every checked body"},
 		{"10,000 bad normalizers", manyNormalizers(10000, "(x"), "c.yml:518:7: verify.normalize has over 256 entries"},
 		{"256 normalizers under the cap", manyNormalizers(256, `data-build="[^"]*"`), ""},
+		{"10,000 output normalizers", manyOutput(10000, `data-build-time="[^"]*"`), "c.yml:518:7: output.normalize has over 256 entries, the limit: each pattern runs over every file of the build"},
+		{"10,000 bad output normalizers", manyOutput(10000, "(x"), "c.yml:518:7: output.normalize has over 256 entries"},
+		{"256 output normalizers under the cap", manyOutput(256, `data-build-time="[^"]*"`), ""},
+		{"10,000 immutable globs", manyOutput(10000, ""), "c.yml:262:7: output.immutable has over 256 globs, the limit: each is tried on every changed file; join them with {a,b} choices"},
+		{"256 immutable globs under the cap", manyOutput(256, ""), ""},
+		{"an output regex too large", rule1 + "output:\n  normalize:\n    - strip: '((a{1000}){1000}){1000}'\n", "c.yml:6:14: output.normalize entry 1 strip: bad regex \"((a{1000}){1000}){1000}\": invalid repeat count"},
 		{"a strip regex too large", rule1 + "verify:\n  normalize:\n    - strip: '((a{1000}){1000}){1000}'\n", "c.yml:6:14: verify.normalize entry 1 strip: bad regex \"((a{1000}){1000}){1000}\": invalid repeat count"},
 		{"one 1 MB glob", "rules:\n  - match: '" + strings.Repeat("a", 1<<20-40) + "'\n    cpcodes: [1]\n", ""},
 		{"deep flow nesting", "rules: " + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + "\n", "invalid YAML: exceeded max depth of 10000"},

@@ -100,7 +100,7 @@ func TestParseErrors(t *testing.T) {
 		name, yml string
 		want      []string // each a fragment of one error, in order
 	}{
-		{"unknown key", "rules:\n  - match: a\n    url: https://x/{path}\n", []string{"c.yml:3:5: unknown key \"url\" in rule 1; did you mean \"urls\"? valid keys are also, base_url, cpcodes, each, hosts, ignore, index, index_forms, match, name, pretty, pretty_forms, regex, strip, tags, urls"}},
+		{"unknown key", "rules:\n  - match: a\n    url: https://x/{path}\n", []string{"c.yml:3:5: unknown key \"url\" in rule 1; did you mean \"urls\"? valid keys are also, base_url, cpcodes, each, hosts, ignore, index, index_forms, match, name, pretty, pretty_forms, regex, source, strip, tags, urls"}},
 		{"bad glob", "rules:\n  - match: 'public/[a'\n    urls: https://x.com/{path}\n", []string{"c.yml:2:12: bad glob \"public/[a\""}},
 		{"bad template", "rules:\n  - match: a\n    urls: www.example.com/{path}\n", []string{"c.yml:3:11: rule 1: template \"www.example.com/{path}\" does not make an absolute http(s) URL"}},
 		{"unknown placeholder", "rules:\n  - match: a\n    urls: https://x.com/{file}\n", []string{"c.yml:3:11: rule 1: template \"https://x.com/{file}\" uses unknown placeholder {file}"}},
@@ -184,6 +184,36 @@ func TestExampleConfigCommentedVerify(t *testing.T) {
 	}
 	if cfg.Verify.StagingEdge == "" || len(cfg.Verify.Normalize) == 0 || cfg.Verify.Origin == "" {
 		t.Errorf("uncommented keys missing: %+v", cfg.Verify)
+	}
+}
+
+// The example's output: section is commented out whole (build-output
+// mode is opt-in); uncommented, it loads with every key set.
+func TestExampleConfigCommentedOutput(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("../../.ccu-purge.yml.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(data), "\n# output:\n")
+	if !ok {
+		t.Fatal("the example has no commented output: section")
+	}
+	lines := strings.Split(strings.TrimRight(section, "\n"), "\n")
+	for i, l := range lines {
+		rest, ok := strings.CutPrefix(l, "#")
+		if !ok {
+			t.Fatalf("line %d of the output: section is not commented: %q", i+1, l)
+		}
+		lines[i] = rest
+	}
+	cfg, err := Parse("example", []byte(rule1+"output:\n"+strings.Join(lines, "\n")+"\n"))
+	if err != nil {
+		t.Fatalf("the example's output: section, uncommented:\n%s\n%v", strings.Join(lines, "\n"), err)
+	}
+	o := cfg.Output
+	if o.Dir == "" || o.Manifest == "" || len(o.Normalize) == 0 || len(o.Immutable) == 0 || !o.MaxRemovedSet || o.Volatility == 0 || o.SampleBytes == 0 {
+		t.Errorf("uncommented keys missing: %+v", o)
 	}
 }
 

@@ -35,6 +35,9 @@ type Rule struct {
 	// Each lists the values each of its names takes: every template is
 	// expanded once per combination (the product of the lists).
 	Each []Each
+	// Source is the signal that decides for the rule's files: SourceGit,
+	// SourceOutput, or "" for the default Signal works out.
+	Source string
 
 	match            []*pattern
 	re               *regexp.Regexp
@@ -173,6 +176,7 @@ func (p *parser) ruleKeys(r *Rule, k *ruleNodes, what string) map[string]func(*y
 		"cpcodes":      func(v *yaml.Node) { r.CPCodes = p.cpcodes(v, what+" cpcodes") },
 		"tags":         func(v *yaml.Node) { k.tags = v },
 		"each":         func(v *yaml.Node) { k.each = v },
+		"source":       func(v *yaml.Node) { r.Source = p.source(v, what) },
 	}
 }
 

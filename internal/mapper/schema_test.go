@@ -128,6 +128,7 @@ rules:
     pretty: .html
     pretty_forms: bare
     tags: t
+    source: output
   - regex: 'x/(?P<y>.*)'
     urls: "https://a.com/{y}"
 verify:
@@ -147,6 +148,17 @@ verify:
     - match: "**/*.html"
       strip: ['<meta name="generator"[^>]*>', 'data-build="[^"]*"']
     - strip: 'nonce="[^"]*"'
+output:
+  dir: public
+  manifest: .ccu-purge-manifest.gz
+  normalize:
+    - match: "**/*.html"
+      strip: ['<meta name="generator"[^>]*>', 'data-build-time="[^"]*"']
+    - strip: '\?v=[0-9a-f]+'
+  immutable: ["**/*.????????.{js,css}"]
+  max_removed: 100
+  volatility: 50%
+  sample_bytes: 4096
 `, true},
 		{"unknown key", "nope: 1\n" + r, false},
 		{"unknown rule key", "rules:\n  - match: a\n    url: https://a.com/{path}\n", false},
@@ -247,6 +259,53 @@ verify:
 		{"verify normalize empty", r + "verify: {normalize: []}\n", false},
 		{"verify normalize empty strip", r + "verify: {normalize: [{strip: ''}]}\n", false},
 		{"verify normalize glob list", r + "verify: {normalize: [{match: [a], strip: b}]}\n", false},
+		{"output alone", r + "output:\n", true},
+		{"output empty", r + "output: {}\n", true},
+		{"output a list", r + "output: [dir]\n", false},
+		{"output unknown key", r + "output: {dri: public}\n", false},
+		{"output dir nested", r + "output: {dir: build/out}\n", true},
+		{"output dir absolute", r + "output: {dir: /srv/www}\n", false},
+		{"output dir drive", r + "output: {dir: 'C:/site'}\n", false},
+		{"output dir parent", r + "output: {dir: ../site}\n", false},
+		{"output dir empty", r + "output: {dir: ''}\n", false},
+		{"output manifest", r + "output: {manifest: cache/m.gz}\n", true},
+		{"output manifest absolute", r + "output: {manifest: /tmp/m.gz}\n", false},
+		{"output manifest parent", r + "output: {manifest: ../m.gz}\n", false},
+		{"output manifest folder", r + "output: {manifest: cache/}\n", false},
+		{"output manifest dot", r + "output: {manifest: .}\n", false},
+		{"output manifest empty", r + "output: {manifest: ''}\n", false},
+		{"output manifest blank", r + "output: {manifest: '  '}\n", false},
+		{"output max_removed 0", r + "output: {max_removed: 0}\n", true},
+		{"output max_removed negative", r + "output: {max_removed: -1}\n", false},
+		{"output max_removed share", r + "output: {max_removed: 10%}\n", false},
+		{"output volatility 50%", r + "output: {volatility: 50%}\n", true},
+		{"output volatility 100%", r + "output: {volatility: 100%}\n", true},
+		{"output volatility 2.5%", r + "output: {volatility: 2.5%}\n", true},
+		{"output volatility 0.5", r + "output: {volatility: 0.5}\n", true},
+		{"output volatility 1", r + "output: {volatility: 1}\n", true},
+		{"output volatility 0%", r + "output: {volatility: 0%}\n", false},
+		{"output volatility 0", r + "output: {volatility: 0}\n", false},
+		{"output volatility 101%", r + "output: {volatility: 101%}\n", false},
+		{"output volatility 50", r + "output: {volatility: 50}\n", false},
+		{"output volatility quoted", r + "output: {volatility: '0.5'}\n", false},
+		{"output volatility words", r + "output: {volatility: half}\n", false},
+		{"output sample_bytes 0", r + "output: {sample_bytes: 0}\n", true},
+		{"output sample_bytes 65536", r + "output: {sample_bytes: 65536}\n", true},
+		{"output sample_bytes 65537", r + "output: {sample_bytes: 65537}\n", false},
+		{"output sample_bytes unit", r + "output: {sample_bytes: 4KB}\n", false},
+		{"output immutable one", r + "output: {immutable: 'assets/*.js'}\n", true},
+		{"output immutable rooted", r + "output: {immutable: ['/assets/**']}\n", false},
+		{"output immutable dot slash", r + "output: {immutable: ['./**']}\n", false},
+		{"output immutable empty", r + "output: {immutable: []}\n", false},
+		{"output immutable empty glob", r + "output: {immutable: ['']}\n", false},
+		{"output normalize no strip", r + "output: {normalize: [{match: '*.html'}]}\n", false},
+		{"output normalize rooted", r + "output: {normalize: [{match: '/blog/**', strip: a}]}\n", false},
+		{"output normalize unknown key", r + "output: {normalize: [{strip: a, glob: b}]}\n", false},
+		{"output normalize empty", r + "output: {normalize: []}\n", false},
+		{"output normalize empty strip", r + "output: {normalize: [{strip: ''}]}\n", false},
+		{"rule source git", "rules:\n  - match: a\n    source: git\n    cpcodes: 1\n", true},
+		{"rule source output", "rules:\n  - match: a\n    source: output\n    cpcodes: 1\n", true},
+		{"rule source unknown", "rules:\n  - match: a\n    source: diff\n    cpcodes: 1\n", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

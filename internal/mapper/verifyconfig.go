@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -83,7 +82,7 @@ func (p *parser) verify(n *yaml.Node, c *Config) {
 		"timeout":      func(e *yaml.Node) { v.Timeout = p.verifyTimeout(e) },
 		"concurrency":  func(e *yaml.Node) { v.Concurrency = p.concurrency(e) },
 		"on_stale":     func(e *yaml.Node) { v.OnStale = p.onStale(e) },
-		"site_dir":     func(e *yaml.Node) { v.SiteDir = p.siteDir(e) },
+		"site_dir":     func(e *yaml.Node) { v.SiteDir = p.siteDir(e, "verify.site_dir") },
 		"base_path":    func(e *yaml.Node) { v.BasePath = p.basePath(e) },
 		"origin":       func(e *yaml.Node) { v.Origin = p.verifyOrigin(e) },
 		"debug":        func(e *yaml.Node) { v.Debug = p.debugMode(e) },
@@ -194,22 +193,23 @@ func (p *parser) debugMode(e *yaml.Node) string {
 	return strings.ToLower(s)
 }
 
-// siteDir reads the build output folder. It is relative to the
-// repository root so the committed config means the same folder on every
-// machine; an absolute folder belongs in --site-dir.
-func (p *parser) siteDir(e *yaml.Node) string {
-	s, ok := p.scalar(e, "verify.site_dir")
+// siteDir reads the build output folder (verify.site_dir, output.dir).
+// It is relative to the repository root so the committed config means
+// the same folder on every machine; an absolute folder belongs in
+// --site-dir.
+func (p *parser) siteDir(e *yaml.Node, what string) string {
+	s, ok := p.scalar(e, what)
 	if !ok {
 		return ""
 	}
 	d := path.Clean(strings.ReplaceAll(s, `\`, "/"))
 	switch {
 	case strings.TrimSpace(s) == "":
-		p.errorf(e, "verify.site_dir is empty: name the folder the site is built to, such as public")
+		p.errorf(e, "%s is empty: name the folder the site is built to, such as public", what)
 	case path.IsAbs(d) || driveLetter(d):
-		p.errorf(e, "verify.site_dir %q must be relative to the repository root, such as public (give an absolute folder with --site-dir)", s)
+		p.errorf(e, "%s %q must be relative to the repository root, such as public (give an absolute folder with --site-dir)", what, s)
 	case d == ".." || strings.HasPrefix(d, "../"):
-		p.errorf(e, "verify.site_dir %q leads out of the repository: name a folder inside it, such as public", s)
+		p.errorf(e, "%s %q leads out of the repository: name a folder inside it, such as public", what, s)
 	default:
 		return d
 	}
@@ -343,83 +343,19 @@ func (p *parser) connectTo(e *yaml.Node) []verify.ConnectTo {
 	return out
 }
 
-// normalizers reads verify.normalize: a list of {match, strip}, globs
-// and regexes compiled here so a typo fails at load, not mid-deploy.
+// verifyNormalize is what verify.normalize's messages say.
+var verifyNormalize = normalizeKind{what: "verify.normalize", paths: "URL paths", every: "URL", when: "comparing", hint: joinHint}
+
+// normalizers reads verify.normalize, with strip patterns kept as
+// written: verify compiles them itself.
 func (p *parser) normalizers(e *yaml.Node) []verify.Normalizer {
-	if e.Kind != yaml.SequenceNode || len(e.Content) == 0 {
-		p.errorf(e, "verify.normalize must be a non-empty list of entries, each with strip: (regexes) and optionally match: (a glob of URL paths)")
-		return nil
-	}
 	var out []verify.Normalizer
-	patterns := 0
-	for i, n := range e.Content {
-		// Entries count too, valid or not, so 10,000 bad ones give 256
-		// errors, not 10,000.
-		if i == MaxNormalizePatterns {
-			p.errorf(n, "verify.normalize has over %d entries, the limit: %s", MaxNormalizePatterns, joinHint)
-			return nil
+	for _, nz := range p.normalizeList(e, verifyNormalize) {
+		v := verify.Normalizer{Glob: nz.glob}
+		for _, re := range nz.strip {
+			v.Strip = append(v.Strip, re.String())
 		}
-		nz, ok := p.normalizer(n, fmt.Sprintf("verify.normalize entry %d", i+1))
-		if patterns += len(nz.Strip); patterns > MaxNormalizePatterns {
-			p.errorf(n, "verify.normalize has over %d strip patterns, the limit: %s", MaxNormalizePatterns, joinHint)
-			return nil
-		}
-		if ok {
-			out = append(out, nz)
-		}
-	}
-	return out
-}
-
-func (p *parser) normalizer(n *yaml.Node, what string) (verify.Normalizer, bool) {
-	var nz verify.Normalizer
-	var strip *yaml.Node
-	before := len(p.errs)
-	p.fields(p.noSecrets(n, what), what, map[string]func(*yaml.Node){
-		"match": func(v *yaml.Node) { nz.Glob = p.urlGlob(v, what) },
-		"strip": func(v *yaml.Node) { strip = v },
-	})
-	if n.Kind != yaml.MappingNode {
-		return nz, false
-	}
-	if strip == nil {
-		p.errorf(n, "%s has no strip: add the regexes whose matches are removed before comparing, such as strip: ['data-build=\"[^\"]*\"']", what)
-		return nz, false
-	}
-	nz.Strip = p.stripPatterns(strip, what)
-	return nz, len(p.errs) == before
-}
-
-// urlGlob reads a normalizer's match, a glob of URL paths; it is one
-// glob, not a list ({a,b} gives choices), so each entry is one Normalizer.
-func (p *parser) urlGlob(v *yaml.Node, what string) string {
-	s, ok := p.scalar(v, what+" match")
-	if !ok {
-		return ""
-	}
-	if s == "" {
-		p.errorf(v, "empty glob in %s match: leave match: out to normalize every URL", what)
-		return ""
-	}
-	if _, err := globCompiler.Compile(s); err != nil {
-		p.errorf(v, "bad glob %q in %s match: %v (use * within a folder, ** across folders, {a,b} for choices)", s, what, err)
-		return ""
-	}
-	return s
-}
-
-func (p *parser) stripPatterns(v *yaml.Node, what string) []string {
-	var out []string
-	for _, e := range p.list(v, what+" strip") {
-		if e.Value == "" {
-			p.errorf(e, "empty regex in %s strip: it would remove nothing", what)
-			continue
-		}
-		if _, err := regexp.Compile(e.Value); err != nil {
-			p.errorf(e, "%s strip: bad regex %q: %v (Go RE2 syntax)", what, e.Value, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
-			continue
-		}
-		out = append(out, e.Value)
+		out = append(out, v)
 	}
 	return out
 }
