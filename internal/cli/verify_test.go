@@ -104,7 +104,7 @@ func publicFiles(config string, release map[string]string) map[string]string {
 }
 
 // writeOrigin makes the origin folder serve release, each file with mtime
-// at (its Last-Modified); a file of no release of the map is removed.
+// at (its Last-Modified); a file release lacks is removed.
 func (w *edgeWorld) writeOrigin(release map[string]string, at time.Time) {
 	w.t.Helper()
 	for _, name := range []string{"index.html", "page.html", "gone.html", "same.html"} {
@@ -205,7 +205,7 @@ func byURL(results []verifiedResult) map[string]verifiedResult {
 	return out
 }
 
-// detail is every check's detail of r, one a line.
+// details are r's checks, one a line, for a failure's message.
 func (r verifiedResult) details() string {
 	var b strings.Builder
 	for _, c := range r.Checks {
@@ -521,6 +521,67 @@ func TestVerifyEdgeJUnitStale(t *testing.T) {
 	for _, u := range purgedURLs {
 		if !failed[u] {
 			t.Errorf("the JUnit file has no failing verify case for stale %s:\n%s", u, readText(t, junit))
+		}
+	}
+}
+
+// ghaFor is a GitHub Actions step on w's repository, pushed v1..v2, that
+// purges against w's simulator (see action_test.go's newGHA).
+func ghaFor(t *testing.T, w *edgeWorld) *gha {
+	t.Helper()
+	edgerc, err := os.ReadFile(w.flags[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &gha{t: t, dir: w.repo, sim: w.sim, ca: w.ca, edgerc: string(edgerc)}
+	tmp := t.TempDir()
+	g.output, g.summary, g.event = filepath.Join(tmp, "output"), filepath.Join(tmp, "summary"), filepath.Join(tmp, "event.json")
+	raw, _ := json.Marshal(map[string]any{"before": w.shas[0], "after": w.shas[1]})
+	for path, data := range map[string][]byte{g.event: raw, g.output: nil, g.summary: nil} {
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g.env = []string{"GITHUB_ACTIONS=true", "GITHUB_EVENT_PATH=" + g.event, "GITHUB_OUTPUT=" + g.output,
+		"GITHUB_STEP_SUMMARY=" + g.summary, "GITHUB_SHA=" + w.shas[1], "RUNNER_TEMP=" + tmp, "SSL_CERT_FILE=" + w.ca}
+	return g
+}
+
+// The Action verifies with verify: true, connect-to and debug-key: the
+// key is masked before any other output, the outputs count the verified
+// and the stale URLs, the job summary has a Verification section, and
+// each stale URL is a warning annotation.
+func TestVerifyEdgeActionStale(t *testing.T) {
+	w := newEdgeWorld(t, edgeSiteConfig(""), ccusim.EdgeOptions{DebugKey: debugKey})
+	w.deploy()
+	w.edge.Fault(ccusim.EdgeFault{LosePurges: 1})
+	g := ghaFor(t, w)
+	key := hex.EncodeToString(debugKey)
+	code, out := g.run("push", map[string]string{"edgerc": g.edgerc, "verify": "true", "connect-to": w.connectTo(),
+		"debug-key": key, "verify-sample": "all", "verify-timeout": "1s"})
+	if code != ExitOK {
+		t.Fatalf("exit %d with on-stale warn\n%s", code, out)
+	}
+	if !strings.HasPrefix(out, "::add-mask::") || !strings.Contains(out[:strings.Index(out, "\n::group::")], "::add-mask::"+key+"\n") {
+		t.Errorf("the debug key is not masked before the other output:\n%s", out)
+	}
+	if o := g.outputs(); o["verified"] != "0" || o["stale"] != "3" {
+		t.Errorf("outputs verified %q, stale %q; want 0 and 3", o["verified"], o["stale"])
+	}
+	sum := g.file(g.summary)
+	if !strings.Contains(sum, "### Verification") || !strings.Contains(sum, "0 fresh, 3 stale, 0 unknown") {
+		t.Errorf("the job summary has no Verification section with the counts:\n%s", sum)
+	}
+	for _, u := range purgedURLs {
+		if !strings.Contains(out, "::warning::stale after the purge: "+u+" (") {
+			t.Errorf("no warning annotation for stale %s:\n%s", u, out)
+		}
+	}
+	checkMasked(t, g, out)
+	rest := out[strings.Index(out, "\n::group::"):] + sum + g.file(g.output) + readText(t, g.outputs()["report"])
+	for _, secret := range []string{key, "hmac="} {
+		if strings.Contains(rest, secret) {
+			t.Errorf("the debug key or a token (%.8q…) appears after the masks", secret)
 		}
 	}
 }
