@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -40,6 +41,12 @@ func (e *env) verify(ctx context.Context, args []string) error {
 		return err
 	}
 	e.hideDebugKey()
+	data := e.stdout
+	if o.Output == "json" {
+		// The JSON alone on stdout, so a script can parse it; the lines
+		// printed as the edge answers go to stderr.
+		e.stdout = e.stderr
+	}
 	c, err := e.verifyTargets(ctx, o)
 	if err != nil {
 		return err
@@ -47,7 +54,7 @@ func (e *env) verify(ctx context.Context, args []string) error {
 	if c.rep.Verify, err = e.runVerify(ctx, o, c); err != nil {
 		return err
 	}
-	if err := e.writeVerified(o, c.rep); err != nil {
+	if err := e.writeVerified(data, o, c.rep); err != nil {
 		return &exitError{ExitFailed, err}
 	}
 	return verifyErr(c.rep)
@@ -63,7 +70,7 @@ func verifyErr(rep *rpt.Report) error {
 
 // writeVerified writes what verify's flags ask for: the report back into
 // --report, the JUnit file, the JSON on stdout.
-func (e *env) writeVerified(o *options.Options, rep *rpt.Report) error {
+func (e *env) writeVerified(stdout io.Writer, o *options.Options, rep *rpt.Report) error {
 	var errs []error
 	if o.Report != "" {
 		errs = append(errs, e.writeReport(o.Report, rep))
@@ -72,7 +79,7 @@ func (e *env) writeVerified(o *options.Options, rep *rpt.Report) error {
 		errs = append(errs, e.writeJUnit(o.JUnit, rep))
 	}
 	if o.Output == "json" {
-		errs = append(errs, rpt.JSON(e.stdout, rep.Verify))
+		errs = append(errs, rpt.JSON(stdout, rep.Verify))
 	}
 	return errors.Join(errs...)
 }
