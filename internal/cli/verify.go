@@ -197,10 +197,7 @@ func (e *env) runVerify(ctx context.Context, o *options.Options, c *checked) (*v
 		return nil, err
 	}
 	picked := verify.Pick(c.targets, s.Sample, s.Seed)
-	w := e.stdout
-	if o.Output == "json" {
-		w = e.stderr // stdout is the JSON's alone
-	}
+	w := e.stdout // stderr with --output json (see verify)
 	if err := c.site.Fill(picked); err != nil {
 		return nil, usageErr(err)
 	}
