@@ -44,7 +44,7 @@ func (e *env) verify(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if c.rep.Verify, err = e.runVerify(ctx, o, c); err != nil {
+	if c.rep.Verify, err = e.textEnv(o).runVerify(ctx, o, c); err != nil {
 		return err
 	}
 	if err := e.writeVerified(o, c.rep); err != nil {
@@ -75,6 +75,18 @@ func (e *env) writeVerified(o *options.Options, rep *rpt.Report) error {
 		errs = append(errs, rpt.JSON(e.stdout, rep.Verify))
 	}
 	return errors.Join(errs...)
+}
+
+// textEnv is e, or with --output json a copy whose stdout is stderr: the
+// JSON is then the only thing on stdout, for a script to parse, and a
+// person still sees the verdicts. Call it after hide wrapped the writers.
+func (e *env) textEnv(o *options.Options) *env {
+	if o.Output != "json" {
+		return e
+	}
+	t := *e
+	t.stdout = e.stderr
+	return &t
 }
 
 // hideDebugKey keeps the Enhanced Debug key out of every output, before
