@@ -238,6 +238,11 @@ func (e *env) verifySettings(o *options.Options, c *checked) (verify.Settings, s
 		return s, "", usageErr(err)
 	}
 	s.UserAgent = "ccu-purge/" + version() + " (verify)"
+	if o.Verbose {
+		// GETs in flight log from their own goroutines: whole lines.
+		log := progress.New(e.stderr, false)
+		s.Logf = func(format string, args ...any) { log.Line("ccu-purge: "+format, args...) }
+	}
 	if o.CACert != "" {
 		if s.RootCAs, err = ccu.CertPool(o.CACert); err != nil {
 			return s, "", usagef("--ca-cert: %w", err)

@@ -42,13 +42,14 @@ type fetcher struct {
 	ua      string
 	limit   int
 	maxBody int64 // maxBody; tests lower it
+	logf    func(format string, args ...any)
 
 	mu   sync.Mutex
 	sems map[string]chan struct{}
 }
 
 func newFetcher(s Settings, hosts map[string]bool) *fetcher {
-	f := &fetcher{connect: map[string]ConnectTo{}, hosts: hosts, ua: s.UserAgent, limit: s.Concurrency, maxBody: maxBody, sems: map[string]chan struct{}{}}
+	f := &fetcher{connect: map[string]ConnectTo{}, hosts: hosts, ua: s.UserAgent, limit: s.Concurrency, maxBody: maxBody, sems: map[string]chan struct{}{}, logf: s.Logf}
 	for _, c := range s.ConnectTo {
 		f.connect[strings.ToLower(c.Host)] = c
 	}
@@ -145,6 +146,7 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, extra http.Header, host s
 		req.Host = host
 	}
 	resp, err := f.client.Do(req)
+	f.log(u, host, resp, err)
 	if err != nil {
 		return answer{}, err
 	}
@@ -158,6 +160,23 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, extra http.Header, host s
 		a.body, a.tooBig = nil, true
 	}
 	return a, nil
+}
+
+// log tells Logf what one GET got: only the URL, the Host and what came
+// back, so the debug token sent never shows.
+func (f *fetcher) log(u *url.URL, host string, resp *http.Response, err error) {
+	if f.logf == nil {
+		return
+	}
+	target := u.String()
+	if host != "" && host != u.Host {
+		target += " (Host " + host + ")"
+	}
+	if err != nil {
+		f.logf("verify: GET %s: %v", target, err)
+		return
+	}
+	f.logf("verify: GET %s: %s", target, strings.TrimSpace(fmt.Sprint(resp.StatusCode, " ", cut(resp.Header.Get("X-Cache")))))
 }
 
 // edge GETs rawURL through the edge, following redirects within the

@@ -102,6 +102,10 @@ type Settings struct {
 	Backoff time.Duration
 	// Now is the clock; nil = time.Now.
 	Now func() time.Time
+	// Logf, when set (--verbose), gets a line per GET: the URL, the Host
+	// when it is not the URL's, the status and X-Cache, never a header
+	// sent (the debug token). Called from any goroutine.
+	Logf func(format string, args ...any)
 }
 
 // Sample is how many targets to check: All, a Count, or a Percent of
