@@ -146,8 +146,19 @@ func (e *env) givenTargets(ctx context.Context, o *options.Options) (*checked, e
 }
 
 // optionalConfig is the config of --config, or of the repository's head
-// when it has one; nil, without an error, when there is none.
+// when it has one, with the flags' and variables' overrides (--network)
+// applied as for a plan; nil, without an error, when there is none.
 func (e *env) optionalConfig(o *options.Options) (*mapper.Config, error) {
+	cfg, err := e.foundConfig(o)
+	if cfg == nil || err != nil {
+		return nil, err
+	}
+	err = cfg.Override(mapper.Overrides{Env: mapper.OverridesFromEnv(e.getenv).Env, Flags: o.Overrides})
+	return cfg, usageIf(err)
+}
+
+// foundConfig is the config of --config, or of the repository's head.
+func (e *env) foundConfig(o *options.Options) (*mapper.Config, error) {
 	if o.Config != "" {
 		cfg, err := mapper.Load(o.Config)
 		return cfg, usageIf(err)
