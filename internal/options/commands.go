@@ -29,6 +29,9 @@ type Command struct {
 	// help lists every flag it takes, with the defaults it uses. nil for
 	// the simulator, whose flags and help are ccusim's.
 	Flags func(getenv func(string) string, o *Options) *flag.FlagSet
+	// Exits is what the command's exit codes mean, when they mean more
+	// than the overview's; "" = exitCodes.
+	Exits string
 }
 
 // Commands are every command, in the overview's order.
@@ -43,7 +46,7 @@ var Commands = []Command{
 		Flags:    Plan,
 	},
 	{
-		Name: "purge", Args: "--from REV|--state FILE|--url URL... [--to REV] [--dry-run] [--report FILE] [--verify]",
+		Name: "purge", Exits: purgeExits, Args: "--from REV|--state FILE|--url URL... [--to REV] [--dry-run] [--report FILE] [--verify]",
 		Summary: "purge what changed between two commits, or the objects named",
 		About: "Plans as plan does, then sends the requests, signed with the .edgerc\n" +
 			"credentials, within Akamai's rate limits, retrying what may be retried.\n" +
@@ -64,7 +67,7 @@ var Commands = []Command{
 		Flags: Purge,
 	},
 	{
-		Name: "verify", Args: "--report FILE|--url URL...|--from REV [--to REV] [--sample N|P%|all] [--site-dir DIR] [--connect-to HOST:EDGE[:PORT]]",
+		Name: "verify", Exits: verifyExits, Args: "--report FILE|--url URL...|--from REV [--to REV] [--sample N|P%|all] [--site-dir DIR] [--connect-to HOST:EDGE[:PORT]]",
 		Summary: "check that the edge serves what was deployed",
 		About: "GETs a sample of the purged URLs through the edge and judges each fresh,\n" +
 			"stale or unknown, with the evidence: the body against the deployed file\n" +

@@ -15,6 +15,19 @@ const exitCodes = `Exit codes: 0 success or nothing to purge, 1 a purge failed,
 2 usage, config or input error (nothing was sent).
 `
 
+// purgeExits and verifyExits say what a verification adds: the purge
+// itself succeeded, so a stale URL exits 1 only when the user asked.
+const (
+	purgeExits = `Exit codes: 0 success or nothing to purge, 1 a purge failed (or, with --verify,
+a URL stayed stale under --on-stale fail), 2 usage, config or input error
+(nothing was sent).
+`
+	verifyExits = `Exit codes: 0 verified (stale URLs only reported), 1 a URL stayed stale under
+--on-stale fail or an output could not be written, 2 usage, config or input
+error (nothing was checked).
+`
+)
+
 // Overview is the tool's help: every command in one line, where each
 // command's own help is, and the exit codes.
 func Overview() string {
@@ -54,7 +67,7 @@ func Help(fs *flag.FlagSet) string {
 			fmt.Fprintf(&b, "  $ %s\n", ex)
 		}
 	}
-	b.WriteString("\n" + exitCodes)
+	b.WriteString("\n" + cmp.Or(c.Exits, exitCodes))
 	return b.String()
 }
 

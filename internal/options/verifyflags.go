@@ -79,11 +79,8 @@ func checkVerify(fs *flag.FlagSet, o *Options) error {
 	if v.Enabled && o.DryRun {
 		return fmt.Errorf("--verify and --dry-run: a dry run purges nothing, so there is nothing to verify; drop one (ccu-purge verify --url URL checks the edge any time)")
 	}
-	if v.Timeout < 0 {
-		return fmt.Errorf("--verify-timeout %v is negative: give a duration such as 60s", v.Timeout)
-	}
-	if v.Concurrency < 0 || v.Concurrency > MaxVerifyConcurrency {
-		return fmt.Errorf("--verify-concurrency %d is out of range: give 1 to %d requests in flight per host", v.Concurrency, MaxVerifyConcurrency)
+	if err := checkVerifyLimits(fs, v); err != nil {
+		return err
 	}
 	for _, check := range []func(Verify) error{checkSample, checkDebug, checkOnStale, checkOrigin, checkConnectTo} {
 		if err := check(v); err != nil {
@@ -91,6 +88,23 @@ func checkVerify(fs *flag.FlagSet, o *Options) error {
 		}
 	}
 	return checkSources(fs, o)
+}
+
+// checkVerifyLimits checks the budget and the concurrency. Their zero
+// means "unset" in Verify, so a zero given on the command line is caught
+// here, where fs knows which flags were set.
+func checkVerifyLimits(fs *flag.FlagSet, v Verify) error {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	switch {
+	case v.Timeout < 0:
+		return fmt.Errorf("--verify-timeout %v is negative: give a duration such as 60s", v.Timeout)
+	case v.Timeout == 0 && given["verify-timeout"]:
+		return fmt.Errorf("--verify-timeout %v: give a time budget above zero, such as 60s", v.Timeout)
+	case v.Concurrency < 0 || v.Concurrency > MaxVerifyConcurrency || (v.Concurrency == 0 && given["verify-concurrency"]):
+		return fmt.Errorf("--verify-concurrency %d is out of range: give 1 to %d requests in flight per host", v.Concurrency, MaxVerifyConcurrency)
+	}
+	return nil
 }
 
 func checkSample(v Verify) error {
@@ -200,12 +214,27 @@ func checkSources(fs *flag.FlagSet, o *Options) error {
 			given = append(given, "--"+f.Name)
 		}
 	})
+	if err := checkVerifyURLs(o.URLs); err != nil {
+		return err
+	}
 	switch {
 	case len(given) == 0:
 		return fmt.Errorf("verify needs the URLs to check: give --report FILE (a purge's report), --url URL, or a plan's range (--from REV, --state FILE)")
 	case len(given) > 1 && (given[0] == "--report" || given[0] == "--url"):
 		// Plan flags come last: two of them (--from and --to) are one range.
 		return fmt.Errorf("%s and %s both name the URLs to check: give one of --report, --url or a plan's range (--from, --to, --state)", given[0], given[1])
+	}
+	return nil
+}
+
+// checkVerifyURLs refuses a --url that verify cannot GET (an ARL, a path,
+// another scheme): it would only come back unknown after the budget.
+func checkVerifyURLs(urls []string) error {
+	for _, raw := range urls {
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return fmt.Errorf("--url %q: verify GETs absolute http(s) URLs; write it like https://www.example.com/a.html", raw)
+		}
 	}
 	return nil
 }

@@ -147,11 +147,11 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, extra http.Header, host s
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {
-		f.log("GET %s (to %s): %v", u, f.dialHost(u), err)
+		f.log("GET %s%s (to %s): %v", u, hostNote(u, host), f.dialHost(u), err)
 		return answer{}, err
 	}
 	defer resp.Body.Close()
-	f.log("GET %s (to %s): %d, X-Cache %q, Age %q", u, f.dialHost(u), resp.StatusCode, resp.Header.Get("X-Cache"), resp.Header.Get("Age"))
+	f.log("GET %s%s (to %s): %d, X-Cache %q, Age %q", u, hostNote(u, host), f.dialHost(u), resp.StatusCode, cut(resp.Header.Get("X-Cache")), cut(resp.Header.Get("Age")))
 	body, err := io.ReadAll(io.LimitReader(resp.Body, f.maxBody+1))
 	if err != nil {
 		return answer{}, fmt.Errorf("read the body: %w", err)
@@ -161,6 +161,15 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, extra http.Header, host s
 		a.body, a.tooBig = nil, true
 	}
 	return a, nil
+}
+
+// hostNote names the Host header when it is not the URL's (the origin is
+// asked with the site's).
+func hostNote(u *url.URL, host string) string {
+	if host == "" || host == u.Host {
+		return ""
+	}
+	return " (Host " + host + ")"
 }
 
 // log is Settings.Logf, when set.

@@ -36,6 +36,9 @@ func (at *attempt) unknown(diag, hint string) {
 
 // try asks the edge once and judges the answer.
 func (v *verifier) try(ctx context.Context, t Target) attempt {
+	if at, ok := notFetchable(t.URL); !ok {
+		return at
+	}
 	a, err := v.f.edge(ctx, t.URL, v.debug)
 	at := attempt{gets: max(a.gets, 1), err: err}
 	if err != nil {
@@ -64,6 +67,20 @@ func (v *verifier) try(ctx context.Context, t Target) attempt {
 		diagnoseStale(t, &at)
 	}
 	return at
+}
+
+// notFetchable judges a URL no GET can reach (no http(s) scheme, no
+// host, a bad escape): unknown at once, since asking again until the
+// budget ends cannot change it.
+func notFetchable(rawURL string) (attempt, bool) {
+	u, err := url.Parse(rawURL)
+	if err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
+		return attempt{}, true
+	}
+	at := attempt{ev: Evidence{FirstDiff: -1}} // no GET made
+	at.add(CheckStatus, Unknown, "not fetched")
+	at.unknown("the URL is not an absolute http(s) URL, so it was not fetched", "check the URL: write it like https://www.example.com/a.html")
+	return at, false
 }
 
 // stopped judges an answer that cannot be checked: a redirect off the
