@@ -2,7 +2,7 @@ package output
 
 import (
 	"fmt"
-	"slices"
+	"strings"
 
 	"github.com/gobwas/glob"
 )
@@ -17,39 +17,44 @@ type Diff struct {
 }
 
 // Compare says which files old and new differ in; a nil old manifest is
-// an empty one (everything is added). Globs are checked by Options.Check
+// an empty one (everything is added). It walks both sorted lists side by
+// side, so each list comes out sorted. Globs are checked by Options.Check
 // (Hash calls it); one that does not compile matches nothing here.
 func Compare(old, new *Manifest, o Options) Diff {
 	imm, _ := compileImmutable(o.Immutable)
-	var d Diff
-	var of map[string]Entry
+	var a []File
 	if old != nil {
-		of = old.Files
+		a = old.Files
 	}
-	for p, e := range new.Files {
-		prev, ok := of[p]
-		switch {
-		case ok && prev.Hash == e.Hash:
-		case matchAny(imm, p):
-			d.Immutable = append(d.Immutable, p)
-		case ok:
-			d.Changed = append(d.Changed, p)
-		default:
-			d.Added = append(d.Added, p)
-		}
-	}
-	for p := range of {
-		if _, ok := new.Files[p]; ok {
-			continue
-		}
+	b := new.Files
+	var d Diff
+	put := func(list *[]string, p string) {
 		if matchAny(imm, p) {
-			d.Immutable = append(d.Immutable, p)
-		} else {
-			d.Removed = append(d.Removed, p)
+			list = &d.Immutable
 		}
+		*list = append(*list, p)
 	}
-	for _, l := range [][]string{d.Added, d.Changed, d.Removed, d.Immutable} {
-		slices.Sort(l)
+	for i, j := 0, 0; i < len(a) || j < len(b); {
+		c := 1 // past the end of a: the rest of b is added
+		switch {
+		case j == len(b):
+			c = -1
+		case i < len(a):
+			c = strings.Compare(a[i].Path, b[j].Path)
+		}
+		switch {
+		case c < 0:
+			put(&d.Removed, a[i].Path)
+			i++
+		case c > 0:
+			put(&d.Added, b[j].Path)
+			j++
+		default:
+			if a[i].Hash != b[j].Hash {
+				put(&d.Changed, b[j].Path)
+			}
+			i, j = i+1, j+1
+		}
 	}
 	return d
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"unicode/utf8"
 )
@@ -105,27 +106,18 @@ func (h *hasher) run(ctx context.Context, n int) (*Manifest, error) {
 }
 
 func gather(results <-chan result) *Manifest {
-	m := &Manifest{Files: map[string]Entry{}}
+	m := &Manifest{Files: []File{}}
 	for r := range results {
 		if r.kept {
-			m.Files[r.path] = r.entry
+			m.Files = append(m.Files, File{Path: r.path, Entry: r.entry})
 		}
 		if r.note != "" {
 			m.Notes = append(m.Notes, Note{Path: r.path, Why: r.note})
 		}
 	}
-	slices.SortFunc(m.Notes, func(a, b Note) int { return cmpString(a.Path, b.Path) })
+	slices.SortFunc(m.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	slices.SortFunc(m.Notes, func(a, b Note) int { return strings.Compare(a.Path, b.Path) })
 	return m
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func (h *hasher) walk(ctx context.Context, jobs chan<- job) error {

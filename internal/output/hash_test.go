@@ -39,8 +39,8 @@ func sum(s string) [32]byte { return sha256.Sum256([]byte(s)) }
 // hashes is a manifest's files as path → hash, for cmp.
 func hashes(m *Manifest) map[string][32]byte {
 	out := map[string][32]byte{}
-	for p, e := range m.Files {
-		out[p] = e.Hash
+	for _, f := range m.Files {
+		out[f.Path] = f.Hash
 	}
 	return out
 }
@@ -130,16 +130,16 @@ func TestHashEntries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]Entry{
-		"small.html": {Hash: sum("hi"), Size: 2, Sample: []byte("hi")},
-		"big.html":   {Hash: sum(big), Size: 5000},
-		"bin.png":    {Hash: sum("\x89PNG\x00\x01"), Size: 6},
-		"empty.css":  {Hash: sum(""), Size: 0, Sample: []byte{}},
+	want := []File{
+		{"big.html", Entry{Hash: sum(big), Size: 5000}},
+		{"bin.png", Entry{Hash: sum("\x89PNG\x00\x01"), Size: 6}},
+		{"empty.css", Entry{Hash: sum(""), Size: 0, Sample: []byte{}}},
+		{"small.html", Entry{Hash: sum("hi"), Size: 2, Sample: []byte("hi")}},
 	}
 	if d := cmp.Diff(want, m.Files); d != "" {
 		t.Errorf("entries (-want +got):\n%s", d)
 	}
-	if m.Files["empty.css"].Sample == nil {
+	if e, _ := m.Lookup("empty.css"); e.Sample == nil {
 		t.Error("an empty text file keeps no sample; want an empty one")
 	}
 	if m.Dir != dir || m.Normalizers != "" {

@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
-	"slices"
 )
 
 // magic opens every manifest file, before the gzip stream, so a file that
@@ -59,8 +57,8 @@ func (m *Manifest) encode(w *bufio.Writer) {
 	putString(w, m.Normalizers)
 	putUvarint(w, uint64(len(m.Files)))
 	prev := ""
-	for _, p := range slices.Sorted(maps.Keys(m.Files)) {
-		e := m.Files[p]
+	for _, f := range m.Files {
+		p, e := f.Path, f.Entry
 		shared := commonPrefix(prev, p)
 		putUvarint(w, uint64(shared))
 		putString(w, p[shared:])
@@ -153,11 +151,14 @@ func decode(r *bufio.Reader) (*Manifest, error) {
 	if d.err == nil && count > maxFiles {
 		return nil, fmt.Errorf("%d files is more than a manifest holds (%d)", count, maxFiles)
 	}
-	m.Files = make(map[string]Entry, count)
+	m.Files = make([]File, 0, min(count, 1<<20)) // grown as read: a damaged count allocates nothing
 	prev := ""
 	for i := uint64(0); i < count && d.err == nil; i++ {
 		p, e := d.entry(prev)
-		m.Files[p] = e
+		if d.err == nil && i > 0 && p <= prev {
+			return nil, fmt.Errorf("path %q after %q: out of order", p, prev)
+		}
+		m.Files = append(m.Files, File{Path: p, Entry: e})
 		prev = p
 	}
 	if d.err != nil {

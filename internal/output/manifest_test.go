@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,7 +15,7 @@ import (
 // synthetic is a manifest of n files laid out as a generated site is:
 // pages in a few sections, assets beside them, sizes of kilobytes.
 func synthetic(n int) *Manifest {
-	m := &Manifest{Commit: strings.Repeat("ab", 20), Files: make(map[string]Entry, n)}
+	m := &Manifest{Commit: strings.Repeat("ab", 20), Files: make([]File, 0, n)}
 	for i := range n {
 		var p string
 		switch i % 10 {
@@ -25,8 +26,9 @@ func synthetic(n int) *Manifest {
 		default:
 			p = fmt.Sprintf("blog/%04d/%02d/post-number-%06d/index.html", 2000+i%25, i%12+1, i)
 		}
-		m.Files[p] = Entry{Hash: sha256.Sum256([]byte(p)), Size: int64(8000 + i%50000)}
+		m.Files = append(m.Files, File{Path: p, Entry: Entry{Hash: sha256.Sum256([]byte(p)), Size: int64(8000 + i%50000)}})
 	}
+	slices.SortFunc(m.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	return m
 }
 
@@ -53,13 +55,13 @@ func TestManifestRoundTrip(t *testing.T) {
 		name string
 		m    *Manifest
 	}{
-		{"empty", &Manifest{Files: map[string]Entry{}}},
-		{"samples, unicode, shared prefixes", &Manifest{Commit: "c0ffee", Normalizers: "0123abcd", Files: map[string]Entry{
-			"index.html":          {Hash: sum("a"), Size: 1, Sample: []byte("a")},
-			"index.htm":           {Hash: sum("b"), Size: 99999},
-			"in":                  {Hash: sum(""), Size: 0, Sample: []byte{}},
-			"blog/café/ünï.html":  {Hash: sum("é"), Size: 2, Sample: []byte("é")},
-			"blog/café/ünï2.html": {Hash: sum("x"), Size: 1 << 40},
+		{"empty", &Manifest{Files: []File{}}},
+		{"samples, unicode, shared prefixes", &Manifest{Commit: "c0ffee", Normalizers: "0123abcd", Files: []File{
+			{"blog/café/ünï.html", Entry{Hash: sum("é"), Size: 2, Sample: []byte("é")}},
+			{"blog/café/ünï2.html", Entry{Hash: sum("x"), Size: 1 << 40}},
+			{"in", Entry{Hash: sum(""), Size: 0, Sample: []byte{}}},
+			{"index.htm", Entry{Hash: sum("b"), Size: 99999}},
+			{"index.html", Entry{Hash: sum("a"), Size: 1, Sample: []byte("a")}},
 		}}},
 		{"synthetic 1000", synthetic(1000)},
 	} {
@@ -114,6 +116,7 @@ func TestReadManifestErrors(t *testing.T) {
 		{"not gzip after the magic", append(append([]byte(magic), version), "hello"...), "the file is damaged"},
 		{"truncated", good.Bytes()[:good.Len()/2], "unexpected EOF"},
 		{"trailing bytes", append(append([]byte(magic), version), gzipped(t, append(rawBody(t, synthetic(3)), 0))...), "bytes after the last entry"},
+		{"out of order", written(t, &Manifest{Files: []File{{Path: "b"}, {Path: "a"}}}), `path "a" after "b": out of order`},
 		{"huge count", append(append([]byte(magic), version), gzipped(t, []byte{0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f})...), "more than a manifest holds"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -155,4 +158,27 @@ func rawBody(t *testing.T, m *Manifest) []byte {
 		t.Fatal(err)
 	}
 	return out.Bytes()
+}
+
+func written(t *testing.T, m *Manifest) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if _, err := m.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestLookup(t *testing.T) {
+	t.Parallel()
+	m := manifestOf(map[string]string{"a.html": "a", "b/c.html": "c", "z": "z"})
+	for _, tc := range []struct {
+		path, body string
+		ok         bool
+	}{{"a.html", "a", true}, {"b/c.html", "c", true}, {"z", "z", true}, {"b", "", false}, {"", "", false}, {"zz", "", false}} {
+		e, ok := m.Lookup(tc.path)
+		if ok != tc.ok || ok && e.Hash != sum(tc.body) {
+			t.Errorf("Lookup(%q) = %x, %v; want the hash of %q, %v", tc.path, e.Hash, ok, tc.body, tc.ok)
+		}
+	}
 }
