@@ -107,8 +107,9 @@ var (
 	busterRE = regexp.MustCompile(`[?&]([A-Za-z_][\w-]*)=[^"'&\s<>]*$`)
 	attrRE   = regexp.MustCompile(`([A-Za-z_$][\w:.$-]*)\s*=\s*$`)
 	jsonRE   = regexp.MustCompile(`"([^"\\]{1,64})"\s*:\s*$`)
-	metaRE   = regexp.MustCompile(`^<([A-Za-z][\w-]*)\b[^>]*?\b(name|property|itemprop|http-equiv)\s*=\s*"([^"]*)"`)
+	metaRE   = regexp.MustCompile(`^<([A-Za-z][\w-]*)\b[^>]*?\b(name|property|itemprop|http-equiv)\s*=\s*("[^"]*"|'[^']*')`)
 	isoRE    = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$`)
+	isoAny   = regexp.MustCompile(isoStrip)
 	hexRE    = regexp.MustCompile(`^[0-9a-fA-F]{6,}$`)
 	numRE    = regexp.MustCompile(`^[0-9]+$`)
 )
@@ -192,10 +193,10 @@ func metaShape(b []byte, q int, attr, quote, value string) (Volatile, bool) {
 	if m == nil {
 		return Volatile{}, false
 	}
-	tag, key, name := string(m[1]), string(m[2]), string(m[3])
+	tag, key, name := string(m[1]), string(m[2]), string(m[3]) // name keeps its quotes
 	return Volatile{
-		Token:   fmt.Sprintf(`<%s %s="%s" %s=%s%s…%s>`, tag, key, name, attr, quote, value, quote),
-		Suggest: `<` + regexp.QuoteMeta(tag) + `\b[^>]*\b` + key + `="` + regexp.QuoteMeta(name) + `"[^>]*>`,
+		Token:   fmt.Sprintf(`<%s %s=%s %s=%s%s…%s>`, tag, key, name, attr, quote, value, quote),
+		Suggest: `<` + regexp.QuoteMeta(tag) + `\b[^>]*\b` + key + `=` + regexp.QuoteMeta(name) + `[^>]*>`,
 	}, true
 }
 
@@ -217,10 +218,13 @@ func stablePrefix(a, b []byte) string {
 // inText shapes a run in the page's text by its kind and the words just
 // before it ("Built " + a timestamp).
 func inText(b []byte, s int, run []byte) Volatile {
+	if ms, ok := isoAround(b, s, s+len(run)); ok {
+		s, run = ms, isoAny.Find(b[ms:]) // the time of a date that did not change is still a timestamp
+	}
 	ctx := leftContext(b, s)
 	kind, re := "changed text «"+clip(string(run), 24)+"»", ""
 	switch {
-	case isoRE.Match(run):
+	case run != nil && isoRE.Match(run):
 		kind, re = "ISO timestamp", isoStrip
 	case hexRE.Match(run) && !numRE.Match(run):
 		kind, re = "hex id", `[0-9a-fA-F]{6,}`
@@ -231,6 +235,18 @@ func inText(b []byte, s int, run []byte) Volatile {
 		return Volatile{Token: kind, Suggest: re}
 	}
 	return Volatile{Token: ctx + "… (" + kind + ")", Suggest: regexp.QuoteMeta(ctx) + re}
+}
+
+// isoAround finds a date and time that covers b[s:e], a few bytes either
+// side, and returns where it starts.
+func isoAround(b []byte, s, e int) (int, bool) {
+	lo, hi := max(0, s-32), min(len(b), e+32)
+	for _, m := range isoAny.FindAllIndex(b[lo:hi], -1) {
+		if lo+m[0] <= s && e <= lo+m[1] {
+			return lo + m[0], true
+		}
+	}
+	return 0, false
 }
 
 // leftContext is up to 24 bytes before s, back to a tag or quote, cut
