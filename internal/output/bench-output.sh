@@ -9,8 +9,8 @@ export CCU_BENCH_OUTPUT_DIR="$2"
 export CCU_BENCH_OUTPUT_FILES="${CCU_BENCH_OUTPUT_FILES:-100000}"
 export CCU_BENCH_OUTPUT_BYTES="${CCU_BENCH_OUTPUT_BYTES:-2147483648}"
 tree="$2/tree"
-hash() { "$bin" -test.run '^$' -test.bench '^BenchmarkHash$' -test.benchtime 1x | grep '^BenchmarkHash'; }
-shasum() { find "$tree" -type f -print0 | xargs -0 -P2 sha256sum >/dev/null; }
+run_hash() { "$bin" -test.run '^$' -test.bench '^BenchmarkHash$' -test.benchtime 1x | grep '^BenchmarkHash'; }
+run_shasum() { find "$tree" -type f -print0 | xargs -0 -P2 sha256sum >/dev/null; }
 
 # Timed with the peak RSS when GNU time is there; the benchmark's own
 # sys-MB (runtime.MemStats.Sys) is printed either way.
@@ -27,8 +27,8 @@ timed() {
 }
 
 echo "generating (once) and warming the page cache: $CCU_BENCH_OUTPUT_FILES files, $CCU_BENCH_OUTPUT_BYTES bytes in $tree"
-hash >/dev/null
-shasum
+run_hash >/dev/null
+run_shasum
 for run in 1 2 3; do
 	echo "--- run $run"
 	timed "find | xargs -0 -P2 sha256sum" sh -c "$(command -v find) \"\$0\" -type f -print0 | xargs -0 -P2 sha256sum >/dev/null" "$tree"
