@@ -48,6 +48,11 @@ type result struct {
 // read whole; memory stays about Workers × (the largest such file) plus
 // the manifest.
 func Hash(ctx context.Context, dir string, o Options) (*Manifest, error) {
+	return hashCapped(ctx, dir, o, maxNormalize)
+}
+
+// hashCapped is Hash with the cap on normalised files given, for the test.
+func hashCapped(ctx context.Context, dir string, o Options, maxWhole int64) (*Manifest, error) {
 	if err := o.Check(); err != nil {
 		return nil, err
 	}
@@ -57,7 +62,7 @@ func Hash(ctx context.Context, dir string, o Options) (*Manifest, error) {
 		return nil, fmt.Errorf("open build output: %w; give the folder the site generator writes (such as public)", err)
 	}
 	defer root.Close()
-	h := &hasher{root: root, ns: ns, sampleMax: o.sampleMax()}
+	h := &hasher{root: root, ns: ns, sampleMax: o.sampleMax(), maxWhole: maxWhole}
 	m, err := h.run(ctx, workers(o.Workers))
 	if err != nil {
 		return nil, err
@@ -77,6 +82,7 @@ type hasher struct {
 	root      *os.Root
 	ns        []normalizer
 	sampleMax int
+	maxWhole  int64
 }
 
 // run walks on one goroutine, hashes on n, and gathers on the caller's:
@@ -185,13 +191,13 @@ func (h *hasher) file(j job, buf []byte, whole *bytes.Buffer) (result, error) {
 func (h *hasher) read(path string, f io.Reader, size int64, buf []byte, whole *bytes.Buffer) (Entry, string, error) {
 	e := Entry{Size: size}
 	norm := applies(h.ns, path)
-	if (!norm || size > maxNormalize) && size > int64(h.sampleMax) {
+	if (!norm || size > h.maxWhole) && size > int64(h.sampleMax) {
 		sum := sha256.New()
 		n, err := io.CopyBuffer(sum, f, buf)
 		e.Size = n
 		sum.Sum(e.Hash[:0])
 		if norm {
-			return e, fmt.Sprintf("not normalised: %d bytes is over the %d MiB a normaliser reads whole", n, maxNormalize>>20), err
+			return e, fmt.Sprintf("not normalised: %d bytes is over the %d KiB a normaliser reads whole", n, h.maxWhole>>10), err
 		}
 		return e, "", err
 	}

@@ -198,3 +198,24 @@ func TestHashUnreadableFile(t *testing.T) {
 		t.Errorf("Hash error = %v; want one naming locked.html", err)
 	}
 }
+
+// TestHashTooLargeToNormalize: a file past the cap is hashed as it is,
+// streamed, and noted, rather than read whole.
+func TestHashTooLargeToNormalize(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	big := strings.Repeat("<p>x</p>", 1000)
+	writeTree(t, dir, map[string]string{"big.html": big, "small.html": "<p>x</p>"})
+	o := Options{Normalize: []Normalizer{{Glob: "**/*.html", Strip: []*regexp.Regexp{regexp.MustCompile(`x`)}}}, SampleMax: -1}
+	m, err := hashCapped(context.Background(), dir, o, 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][32]byte{"big.html": sum(big), "small.html": sum("<p></p>")}
+	if d := cmp.Diff(want, hashes(m)); d != "" {
+		t.Errorf("hashes (-want +got):\n%s", d)
+	}
+	if len(m.Notes) != 1 || m.Notes[0].String() != "big.html: not normalised: 8000 bytes is over the 4 KiB a normaliser reads whole" {
+		t.Errorf("notes = %v; want big.html not normalised", m.Notes)
+	}
+}
