@@ -3,6 +3,7 @@ package output
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -16,16 +17,19 @@ import (
 // files (default 2000) of CCU_BENCH_OUTPUT_BYTES in all (default 20 KiB a
 // file), written to a temporary folder, or once to CCU_BENCH_OUTPUT_DIR
 // and reused (make bench-output: 100,000 files, 2 GiB). It reports the
-// files' MB/s and the process's memory from the runtime (sys-MB); the
+// files' MB/s, the process's memory from the runtime (sys-MB) and the
+// size of the manifest WriteTo writes (samples included); the
 // make target adds the peak RSS and sha256sum's time on the same folder.
 func BenchmarkHash(b *testing.B) {
 	files := envInt(b, "CCU_BENCH_OUTPUT_FILES", 2000)
 	total := envInt(b, "CCU_BENCH_OUTPUT_BYTES", files*20<<10)
 	dir := benchTree(b, files, total)
 	var bytes int64
+	var m *Manifest
 	b.ResetTimer()
 	for b.Loop() {
-		m, err := Hash(context.Background(), dir, Options{})
+		var err error
+		m, err = Hash(context.Background(), dir, Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -37,11 +41,17 @@ func BenchmarkHash(b *testing.B) {
 			bytes += f.Size
 		}
 	}
+	b.StopTimer()
 	b.SetBytes(bytes)
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	b.ReportMetric(float64(ms.Sys)/(1<<20), "sys-MB")
 	b.ReportMetric(float64(files), "files")
+	n, err := m.WriteTo(io.Discard)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(n)/1e6, "manifest-MB")
 }
 
 func envInt(b *testing.B, name string, def int) int {

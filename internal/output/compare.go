@@ -16,8 +16,8 @@ type Diff struct {
 	Immutable []string
 }
 
-// Compare says which files old and new differ in; a nil old manifest is
-// an empty one (everything is added). It walks both sorted lists side by
+// Compare says which files old and new differ in; a nil manifest is an
+// empty one (a first run: everything is added). It walks both sorted lists side by
 // side, so each list comes out sorted. Globs are checked by Options.Check
 // (Hash calls it); one that does not compile matches nothing here.
 func Compare(old, new *Manifest, o Options) Diff {
@@ -26,7 +26,10 @@ func Compare(old, new *Manifest, o Options) Diff {
 	if old != nil {
 		a = old.Files
 	}
-	b := new.Files
+	var b []File
+	if new != nil {
+		b = new.Files
+	}
 	var d Diff
 	put := func(list *[]string, p string) {
 		if matchAny(imm, p) {

@@ -1,10 +1,12 @@
 package output
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -116,7 +118,7 @@ func TestReadManifestErrors(t *testing.T) {
 		{"not gzip after the magic", append(append([]byte(magic), version), "hello"...), "the file is damaged"},
 		{"truncated", good.Bytes()[:good.Len()/2], "unexpected EOF"},
 		{"trailing bytes", append(append([]byte(magic), version), gzipped(t, append(rawBody(t, synthetic(3)), 0))...), "bytes after the last entry"},
-		{"out of order", written(t, &Manifest{Files: []File{{Path: "b"}, {Path: "a"}}}), `path "a" after "b": out of order`},
+		{"out of order", append(append([]byte(magic), version), gzipped(t, encoded(t, &Manifest{Files: []File{{Path: "b"}, {Path: "a"}}}))...), `path "a" after "b": out of order`},
 		{"huge count", append(append([]byte(magic), version), gzipped(t, []byte{0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f})...), "more than a manifest holds"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -160,7 +162,7 @@ func rawBody(t *testing.T, m *Manifest) []byte {
 	return out.Bytes()
 }
 
-func written(t *testing.T, m *Manifest) []byte {
+func written(t testing.TB, m *Manifest) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if _, err := m.WriteTo(&buf); err != nil {
@@ -181,4 +183,46 @@ func TestLookup(t *testing.T) {
 			t.Errorf("Lookup(%q) = %x, %v; want the hash of %q, %v", tc.path, e.Hash, ok, tc.body, tc.ok)
 		}
 	}
+}
+
+// FuzzReadManifest: any bytes give a manifest or an error, never a panic
+// or a huge allocation, and a manifest read writes back the same.
+func FuzzReadManifest(f *testing.F) {
+	f.Add(written(f, synthetic(5)))
+	f.Add(written(f, &Manifest{Commit: "c", Files: []File{{Path: "a", Entry: Entry{Sample: []byte("x")}}}}))
+	f.Add([]byte(magic + "\x01"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := ReadManifest(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		again, err := ReadManifest(bytes.NewReader(written(t, m)))
+		if err != nil {
+			t.Fatalf("a manifest read does not read back: %v", err)
+		}
+		if d := cmp.Diff(m, again); d != "" {
+			t.Errorf("round trip (-first +second):\n%s", d)
+		}
+	})
+}
+
+func TestWriteToRefusesUnsorted(t *testing.T) {
+	t.Parallel()
+	for _, files := range [][]File{{{Path: "b"}, {Path: "a"}}, {{Path: "a"}, {Path: "a"}}} {
+		if _, err := (&Manifest{Files: files}).WriteTo(io.Discard); err == nil || !strings.Contains(err.Error(), "must be sorted by path, each once") {
+			t.Errorf("WriteTo(%v) error = %v; want the files must be sorted", files, err)
+		}
+	}
+}
+
+// encoded is m's body as encode writes it, unchecked.
+func encoded(t *testing.T, m *Manifest) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	bw := bufio.NewWriter(&buf)
+	m.encode(bw)
+	if err := bw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
