@@ -37,6 +37,8 @@ type result struct {
 	entry Entry
 	note  string // set when the file is left out (or not normalised)
 	kept  bool
+	rank  uint64 // a page kept whole by the keeper, when candidate
+	cand  bool
 }
 
 // Hash reads every regular file under dir into a manifest, on all cores
@@ -62,7 +64,7 @@ func hashCapped(ctx context.Context, dir string, o Options, maxWhole int64) (*Ma
 		return nil, fmt.Errorf("open build output: %w; give the folder the site generator writes (such as public)", err)
 	}
 	defer root.Close()
-	h := &hasher{root: root, ns: ns, sampleMax: o.sampleMax(), maxWhole: maxWhole}
+	h := &hasher{root: root, ns: ns, sampleMax: o.sampleMax(), maxWhole: maxWhole, keep: newKeeper(o.keepPages())}
 	m, err := h.run(ctx, workers(o.Workers))
 	if err != nil {
 		return nil, err
@@ -83,6 +85,7 @@ type hasher struct {
 	ns        []normalizer
 	sampleMax int
 	maxWhole  int64
+	keep      *keeper
 }
 
 // run walks on one goroutine, hashes on n, and gathers on the caller's:
@@ -103,7 +106,7 @@ func (h *hasher) run(ctx context.Context, n int) (*Manifest, error) {
 		workersWG.Go(func() { h.work(ctx, cancel, jobs, results) })
 	}
 	go func() { workersWG.Wait(); close(results) }()
-	m := gather(results)
+	m := h.gather(results)
 	wg.Wait()
 	if err := context.Cause(ctx); err != nil {
 		return nil, err
@@ -111,11 +114,12 @@ func (h *hasher) run(ctx context.Context, n int) (*Manifest, error) {
 	return m, nil
 }
 
-func gather(results <-chan result) *Manifest {
+func (h *hasher) gather(results <-chan result) *Manifest {
 	m := &Manifest{Files: []File{}}
 	for r := range results {
 		if r.kept {
 			m.Files = append(m.Files, File{Path: r.path, Entry: r.entry})
+			h.keepPage(m, r)
 		}
 		if r.note != "" {
 			m.Notes = append(m.Notes, Note{Path: r.path, Why: r.note})
@@ -124,6 +128,17 @@ func gather(results <-chan result) *Manifest {
 	slices.SortFunc(m.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	slices.SortFunc(m.Notes, func(a, b Note) int { return strings.Compare(a.Path, b.Path) })
 	return m
+}
+
+// keepPage lets the keeper keep the page just added and drops the sample
+// of the one it gives up, unless that one is small enough to keep anyway.
+func (h *hasher) keepPage(m *Manifest, r result) {
+	if !r.cand || r.entry.Sample == nil {
+		return
+	}
+	if out := h.keep.add(r.rank, len(m.Files)-1); out >= 0 && m.Files[out].Size > int64(h.sampleMax) {
+		m.Files[out].Sample = nil
+	}
 }
 
 func (h *hasher) walk(ctx context.Context, jobs chan<- job) error {
@@ -183,15 +198,18 @@ func (h *hasher) file(j job, buf []byte, whole *bytes.Buffer) (result, error) {
 		return r, err
 	}
 	defer f.Close()
-	r.entry, r.note, err = h.read(j.path, f, info.Size(), buf, whole)
+	r.rank, r.cand = h.keep.wants(j.path, info.Size())
+	r.entry, r.note, err = h.read(j.path, f, info.Size(), r.cand, buf, whole)
 	r.kept = err == nil
 	return r, err
 }
 
-func (h *hasher) read(path string, f io.Reader, size int64, buf []byte, whole *bytes.Buffer) (Entry, string, error) {
+// read hashes f; it reads it whole when a normaliser needs the text or a
+// sample is kept (a small file, or a page the keeper may keep).
+func (h *hasher) read(path string, f io.Reader, size int64, keep bool, buf []byte, whole *bytes.Buffer) (Entry, string, error) {
 	e := Entry{Size: size}
 	norm := applies(h.ns, path)
-	if (!norm || size > h.maxWhole) && size > int64(h.sampleMax) {
+	if (!norm || size > h.maxWhole) && size > int64(h.sampleMax) && !keep {
 		sum := sha256.New()
 		n, err := io.CopyBuffer(sum, f, buf)
 		e.Size = n
@@ -211,7 +229,7 @@ func (h *hasher) read(path string, f io.Reader, size int64, buf []byte, whole *b
 		b = apply(h.ns, path, b)
 	}
 	e.Size, e.Hash = n, sha256.Sum256(b)
-	if n <= int64(h.sampleMax) && isText(b) {
+	if (n <= int64(h.sampleMax) || keep) && isText(b) {
 		e.Sample = append([]byte{}, b...) // an empty file keeps an empty sample, not none
 	}
 	return e, "", nil

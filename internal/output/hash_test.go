@@ -3,10 +3,12 @@ package output
 import (
 	"context"
 	"crypto/sha256"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -126,7 +128,7 @@ func TestHashEntries(t *testing.T) {
 	dir := t.TempDir()
 	big := strings.Repeat("b", 5000)
 	writeTree(t, dir, map[string]string{"small.html": "hi", "big.html": big, "bin.png": "\x89PNG\x00\x01", "empty.css": ""})
-	m, err := Hash(context.Background(), dir, Options{})
+	m, err := Hash(context.Background(), dir, Options{KeepPages: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +208,7 @@ func TestHashTooLargeToNormalize(t *testing.T) {
 	dir := t.TempDir()
 	big := strings.Repeat("<p>x</p>", 1000)
 	writeTree(t, dir, map[string]string{"big.html": big, "small.html": "<p>x</p>"})
-	o := Options{Normalize: []Normalizer{{Glob: "**/*.html", Strip: []*regexp.Regexp{regexp.MustCompile(`x`)}}}, SampleMax: -1}
+	o := Options{Normalize: []Normalizer{{Glob: "**/*.html", Strip: []*regexp.Regexp{regexp.MustCompile(`x`)}}}, SampleMax: -1, KeepPages: -1}
 	m, err := hashCapped(context.Background(), dir, o, 4096)
 	if err != nil {
 		t.Fatal(err)
@@ -217,5 +219,45 @@ func TestHashTooLargeToNormalize(t *testing.T) {
 	}
 	if len(m.Notes) != 1 || m.Notes[0].String() != "big.html: not normalised: 8000 bytes is over the 4 KiB a normaliser reads whole" {
 		t.Errorf("notes = %v; want big.html not normalised", m.Notes)
+	}
+}
+
+// TestHashKeepsPages: of the HTML pages too large for a sample, the
+// KeepPages whose paths hash lowest are kept whole, the same ones in the
+// next build, and small files keep their samples whatever happens.
+func TestHashKeepsPages(t *testing.T) {
+	t.Parallel()
+	build := func(n string) string {
+		dir := t.TempDir()
+		files := map[string]string{"big.css": strings.Repeat("c", 5000), "small.txt": "s", "huge.html": strings.Repeat("h", maxKeepPage+1)}
+		for i := range 40 {
+			files[fmt.Sprintf("p%02d/index.html", i)] = fmt.Sprintf("page %d build %s ", i, n) + strings.Repeat("x", 5000)
+		}
+		writeTree(t, dir, files)
+		return dir
+	}
+	var sets [2][]string
+	for i, dir := range []string{build("1"), build("2")} {
+		m := hash(t, context.Background(), dir, Options{KeepPages: 5, Workers: 2})
+		for _, f := range m.Files {
+			if f.Sample != nil && f.Path != "small.txt" {
+				sets[i] = append(sets[i], f.Path)
+			}
+		}
+		if e, _ := m.Lookup("small.txt"); string(e.Sample) != "s" {
+			t.Errorf("small.txt sample = %q; want it kept", e.Sample)
+		}
+	}
+	var want []string
+	for i := range 40 {
+		want = append(want, fmt.Sprintf("p%02d/index.html", i))
+	}
+	slices.SortFunc(want, func(a, b string) int { return strings.Compare(fmt.Sprintf("%016x", pathRank(a)), fmt.Sprintf("%016x", pathRank(b))) })
+	want = want[:5]
+	slices.Sort(want)
+	for i, got := range sets {
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("build %d: pages kept (-want +got):\n%s", i+1, d)
+		}
 	}
 }

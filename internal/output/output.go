@@ -46,6 +46,9 @@ type Options struct {
 	// SampleMax: text files up to this size keep a sample for Explain
 	// (0 = DefaultSampleMax, < 0 = none).
 	SampleMax int
+	// KeepPages: this many HTML pages of up to 256 KiB are also kept whole
+	// (0 = DefaultKeepPages, < 0 = none), the same paths build after build.
+	KeepPages int
 	// Workers hash files in parallel (0 = GOMAXPROCS).
 	Workers int
 }
@@ -54,7 +57,7 @@ type Options struct {
 type Entry struct {
 	Hash   [32]byte // SHA-256 of the normalised bytes
 	Size   int64    // bytes on disk, before normalising
-	Sample []byte   // the whole normalised text, when kept (see Options.SampleMax)
+	Sample []byte   // the whole normalised text, when kept (Options.SampleMax, KeepPages)
 }
 
 // Manifest is a build output: every regular file by slash path. The files

@@ -42,14 +42,31 @@ func hugoBuild(t *testing.T, dir string, seed uint64, when string) {
 	writeTree(t, dir, files)
 }
 
+// TestVolatilityHugo: the old bytes come from the manifest, as samples of
+// small files or as the pages it keeps whole.
 func TestVolatilityHugo(t *testing.T) {
 	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		o    Options
+	}{
+		{"samples", Options{KeepPages: -1}},
+		{"kept pages", Options{SampleMax: -1, KeepPages: 20}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			volatilityHugo(t, tc.o)
+		})
+	}
+}
+
+func volatilityHugo(t *testing.T, hashOpts Options) {
 	top := t.TempDir()
 	oldDir, newDir := filepath.Join(top, "old"), filepath.Join(top, "new")
 	hugoBuild(t, oldDir, 1, "2026-12-01T10:00:00")
 	hugoBuild(t, newDir, 2, "2026-12-02T06:33:30")
 	ctx := context.Background()
-	before, after := hash(t, ctx, oldDir, Options{}), hash(t, ctx, newDir, Options{})
+	before, after := hash(t, ctx, oldDir, hashOpts), hash(t, ctx, newDir, hashOpts)
 	d := Compare(before, after, Options{})
 	if len(d.Changed) != 20 {
 		t.Fatalf("%d pages changed; want 20", len(d.Changed))
