@@ -252,7 +252,9 @@ func TestHashKeepsPages(t *testing.T) {
 	for i := range 40 {
 		want = append(want, fmt.Sprintf("p%02d/index.html", i))
 	}
-	slices.SortFunc(want, func(a, b string) int { return strings.Compare(fmt.Sprintf("%016x", pathRank(a)), fmt.Sprintf("%016x", pathRank(b))) })
+	slices.SortFunc(want, func(a, b string) int {
+		return strings.Compare(fmt.Sprintf("%016x", pathRank(a)), fmt.Sprintf("%016x", pathRank(b)))
+	})
 	want = want[:5]
 	slices.Sort(want)
 	for i, got := range sets {
