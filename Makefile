@@ -138,6 +138,19 @@ testdata/repos/shapes.git: internal/gitfixture/gitfixture.go internal/gitfixture
 
 .PHONY: bench-diff fixtures-diff
 
+# Hashing a build output of 100,000 files / 2 GiB (generated once into
+# testdata/bench-output/, ignored by git; delete it to rebuild) beside
+# `find | xargs -0 -P2 sha256sum` on the same folder, three times each,
+# with peak RSS; then the manifest comparison. Figures: docs/benchmarks.md.
+BENCH_OUTPUT := $(CURDIR)/testdata/bench-output
+bench-output:
+	mkdir -p bin $(BENCH_OUTPUT)
+	$(GO) test -c -o bin/output.test ./internal/output/
+	sh internal/output/bench-output.sh bin/output.test $(BENCH_OUTPUT)
+	bin/output.test -test.run '^$$' -test.bench '^BenchmarkCompare100k$$' -test.benchmem
+
+.PHONY: bench-output
+
 # Every native fuzz target, one after another, for FUZZTIME each (go test
 # fuzzes one target per run). Their seeds already run in `make test`;
 # a crasher is written to the package's testdata/fuzz, where it stays as

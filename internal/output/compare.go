@@ -114,3 +114,23 @@ func short(c string) string {
 	}
 	return c
 }
+
+// ChangedHTML counts the HTML files of new that d added or changed, and
+// all of them: a share near one after a build that changed little is the
+// sign of a non-reproducible build, when the Volatility report is worth
+// showing.
+func ChangedHTML(d Diff, new *Manifest) (changed, total int) {
+	for _, l := range [][]string{d.Added, d.Changed} {
+		for _, p := range l {
+			if isHTML(p) {
+				changed++
+			}
+		}
+	}
+	for _, f := range new.Files {
+		if isHTML(f.Path) {
+			total++
+		}
+	}
+	return changed, total
+}

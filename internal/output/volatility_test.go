@@ -54,6 +54,9 @@ func TestVolatilityHugo(t *testing.T) {
 	if len(d.Changed) != 20 {
 		t.Fatalf("%d pages changed; want 20", len(d.Changed))
 	}
+	if c, n := ChangedHTML(d, after); c != 20 || n != 20 {
+		t.Errorf("ChangedHTML = %d, %d; want 20 of 20", c, n)
+	}
 	got := Volatility(d.Changed, sampleOf(before), sampleOf(after))
 	want := []Volatile{
 		{`?v=…`, 20, `[?&]v=[^"'&\s<>]*`},
