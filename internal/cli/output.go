@@ -144,40 +144,20 @@ func outputPrefix(cfg *mapper.Config) string {
 // (half by default) of the HTML files changed: which differing tokens
 // recur, with a normaliser that would strip each.
 func volatility(cfg *mapper.Config, prev, m *output.Manifest, d output.Diff, dir string) []string {
-	if prev == nil {
-		return nil
-	}
-	html, changed := 0, []string{}
-	for p := range m.Files {
-		if isHTML(p) {
-			html++
-		}
-	}
-	for _, p := range d.Changed {
-		if isHTML(p) {
-			changed = append(changed, p)
-		}
-	}
-	if html == 0 || float64(len(changed)) <= cmp.Or(cfg.Output.Volatility, 0.5)*float64(html) {
+	changed, html := output.ChangedHTML(d, m)
+	if prev == nil || html == 0 || float64(changed) <= cmp.Or(cfg.Output.Volatility, 0.5)*float64(html) {
 		return nil
 	}
 	opts := plan.OutputOptions(cfg.Output)
-	old := func(p string) ([]byte, bool) { e, ok := prev.Files[p]; return e.Sample, ok && e.Sample != nil }
+	old := func(p string) ([]byte, bool) {
+		e, ok := prev.Lookup(p)
+		return e.Sample, ok && e.Sample != nil
+	}
 	cur := func(p string) ([]byte, bool) {
-		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
-		if err != nil {
-			return nil, false
-		}
-		b, err = output.Normalize(p, b, opts)
+		b, err := readNormalized(dir, p, opts)
 		return b, err == nil
 	}
-	return rpt.Volatility(len(changed), html, output.Volatility(changed, old, cur))
-}
-
-// isHTML reports whether an output path is an HTML page.
-func isHTML(p string) bool {
-	ext := strings.ToLower(filepath.Ext(p))
-	return ext == ".html" || ext == ".htm"
+	return rpt.Volatility(changed, html, output.Volatility(d.Changed, old, cur))
 }
 
 // outputPlan is buildPlan in build-output mode: the output files whose
@@ -311,7 +291,10 @@ func (e *env) explainOutput(o *options.Options) error {
 	if err != nil {
 		return usagef("--explain-output: %w", err)
 	}
-	old := prev.Files[rel]
+	old, ok := prev.Lookup(rel)
+	if !ok && o.PreviousDir == "" {
+		return usagef("--explain-output %s: the last manifest has no such file (a new one, or a path not relative to the output folder)", rel)
+	}
 	if o.PreviousDir != "" {
 		if old.Sample, err = readNormalized(o.PreviousDir, rel, opts); err != nil {
 			return usagef("--previous-dir: %w", err)
