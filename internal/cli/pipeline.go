@@ -53,8 +53,8 @@ func (e *env) buildPlan(ctx context.Context, o *options.Options) (*planned, erro
 	if o.Adhoc() {
 		return e.adhocPlan(o)
 	}
-	if o.Verify.SiteDir != "" || o.Manifest != "" {
-		return e.outputPlan(ctx, o)
+	if o.Manifest != "" {
+		return e.outputPlan(ctx, o) // --manifest: the build output decides
 	}
 	req, err := base.Detect(base.Flags{From: o.From, To: o.To, State: o.State}, ci.Env{Getenv: e.getenv, ReadFile: os.ReadFile})
 	if err != nil {
@@ -96,8 +96,8 @@ func (e *env) buildPlan(ctx context.Context, o *options.Options) (*planned, erro
 	if err != nil {
 		return nil, usageErr(err)
 	}
-	if cfg.Output.Dir != "" {
-		return e.outputPlan(ctx, o) // output.dir set: the build output decides
+	if cfg.Output.Set {
+		return e.outputPlan(ctx, o) // an output: section: the build output decides
 	}
 	mapped := cfg.Map(changedPaths(changes))
 	p := plan.Build(from, to, changes, mapped, settings)
