@@ -96,8 +96,8 @@ func (e *env) buildPlan(ctx context.Context, o *options.Options) (*planned, erro
 	if err != nil {
 		return nil, usageErr(err)
 	}
-	if cfg.Output.Set {
-		return e.outputPlan(ctx, o) // an output: section: the build output decides
+	if cfg.Output.Dir != "" {
+		return e.outputPlan(ctx, o) // output.dir: the build output decides
 	}
 	mapped := cfg.Map(changedPaths(changes))
 	p := plan.Build(from, to, changes, mapped, settings)
