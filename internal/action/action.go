@@ -29,7 +29,7 @@ import (
 var Flags = []string{"config", "from", "to", "state", "api", "network", "action", "queue", "dry-run", "wait",
 	"delay", "report", "junit", "section", "timeout", "threshold", "unmatched", "on-unknown-base", "fetch",
 	"batch-size", "concurrency", "verbose", "quiet", "limits",
-	"verify", "sample", "site-dir", "connect-to", "origin", "on-stale", "verify-timeout"}
+	"verify", "sample", "site-dir", "connect-to", "origin", "on-stale", "verify-timeout", "manifest"}
 
 // Renamed are the flags whose input has another name: in a workflow's
 // with: block, beside purge's inputs, "sample" would not say what it

@@ -32,6 +32,9 @@ type planned struct {
 	// paths, for a verification (nil and empty for an ad-hoc purge).
 	cfg    *mapper.Config
 	mapped mapper.Result
+	// built is the build output a build-output plan hashed, recorded
+	// once every object is purged; nil for a git-diff plan.
+	built *built
 }
 
 // site is where the plan's deployed files are: its URLs' sources, read
@@ -49,6 +52,9 @@ func (p *planned) site(repo string) deployed.Site {
 func (e *env) buildPlan(ctx context.Context, o *options.Options) (*planned, error) {
 	if o.Adhoc() {
 		return e.adhocPlan(o)
+	}
+	if o.Manifest != "" {
+		return e.outputPlan(ctx, o) // --manifest: the build output decides
 	}
 	req, err := base.Detect(base.Flags{From: o.From, To: o.To, State: o.State}, ci.Env{Getenv: e.getenv, ReadFile: os.ReadFile})
 	if err != nil {
@@ -90,11 +96,10 @@ func (e *env) buildPlan(ctx context.Context, o *options.Options) (*planned, erro
 	if err != nil {
 		return nil, usageErr(err)
 	}
-	var paths []string
-	for _, c := range changes {
-		paths = append(paths, c.Paths()...)
+	if cfg.Output.Dir != "" {
+		return e.outputPlan(ctx, o) // output.dir: the build output decides
 	}
-	mapped := cfg.Map(paths)
+	mapped := cfg.Map(changedPaths(changes))
 	p := plan.Build(from, to, changes, mapped, settings)
 	if err := p.Err(); err != nil {
 		return nil, usageErr(err)

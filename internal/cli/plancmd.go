@@ -14,6 +14,9 @@ func (e *env) plan(ctx context.Context, args []string) error {
 	if err := e.parse(fs, args, o); err != nil {
 		return err
 	}
+	if o.ExplainOutput != "" {
+		return e.explainOutput(o)
+	}
 	p, err := e.buildPlan(ctx, o)
 	if err != nil {
 		return planStopped(ctx, err)

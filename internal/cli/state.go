@@ -11,8 +11,8 @@ import (
 // accepted every request of the run: a failed, partial or interrupted run
 // keeps the old base, so the next run purges its changes again.
 func (e *env) record(p *planned) error {
-	if p.state == nil {
-		return nil
+	if err := e.recordOutput(p.built); err != nil || p.state == nil {
+		return err
 	}
 	p.state.Record(state.Entry{Key: p.key, Commit: p.Range.To, From: p.Range.From, PurgedAt: time.Now()})
 	if err := p.state.Save(); err != nil {

@@ -57,6 +57,10 @@ type Change struct {
 	// files changed with it, but they live in another repository, so no
 	// path of theirs is in this diff.
 	Submodule *SubmoduleMove `json:"submodule,omitempty"`
+	// Signal says what found the change when a plan has two: "output"
+	// (the build output's hashes) or "git" (the diff); "" for a plan of
+	// the git diff alone.
+	Signal string `json:"signal,omitempty"`
 }
 
 // SubmoduleMove is a gitlink's commit on each side of a change. A side

@@ -182,6 +182,10 @@ func Plan(getenv func(string) string, o *Options) *flag.FlagSet {
 	fs := Common("plan", getenv, o)
 	Range(fs, getenv, o)
 	Output(fs, o)
+	fs.StringVar(&o.Verify.SiteDir, "site-dir", "", "build-output mode: compare the files of this build output with the last purged build's manifest")
+	fs.StringVar(&o.Manifest, "manifest", "", "build-output mode: the last purged build's manifest")
+	fs.StringVar(&o.ExplainOutput, "explain-output", "", "build-output mode: show how this output file differs from the last manifest")
+	fs.StringVar(&o.PreviousDir, "previous-dir", "", "with --explain-output: the previous build's folder, for a full comparison")
 	return fs
 }
 

@@ -52,6 +52,10 @@ type Options struct {
 	// (see Adhoc); ObjectsFrom is a file, "-" for stdin.
 	URLs, CPCodes, Tags []string
 	ObjectsFrom         string
+	// Manifest is where build-output mode keeps the last purged build's
+	// manifest (--manifest); ExplainOutput is plan --explain-output's
+	// path, PreviousDir the previous build it compares with in full.
+	Manifest, ExplainOutput, PreviousDir string
 	// Limits reads the account's rate limits before a Fast Purge run and
 	// paces from them (ccu.Client.RateLimitStatus).
 	Limits bool
@@ -131,6 +135,7 @@ func Purge(getenv func(string) string, o *Options) *flag.FlagSet {
 	fs.IntVar(&o.Concurrency, "concurrency", ccu.DefaultConcurrency, "requests in flight")
 	fs.DurationVar(&o.Delay, "delay", 0, "wait this long before purging (origin replication)")
 	Objects(fs, o)
+	fs.StringVar(&o.Manifest, "manifest", "", "build-output mode: the last purged build's manifest (read, then replaced once everything was purged)")
 	fs.BoolVar(&o.Verify.Enabled, "verify", false, "after the purges took effect, check a sample of the URLs through the edge (see 'ccu-purge help verify')")
 	VerifyFlags(fs, o)
 	return fs

@@ -60,7 +60,7 @@ func VerifyFlags(fs *flag.FlagSet, o *Options) {
 		v.Seed, v.SeedSet = n, true
 		return nil
 	})
-	fs.StringVar(&v.SiteDir, "site-dir", "", "the folder the site is served from (the build output): the bodies the edge should serve")
+	fs.StringVar(&v.SiteDir, "site-dir", "", "the build output the site is served from: plan and purge compare its files with the last purged build's manifest, verify the edge's bodies with them")
 	fs.Func("connect-to", "send a host's requests to EDGE (and PORT), SNI and Host kept, like curl's (repeatable)", appendTo(&v.ConnectTo))
 	fs.DurationVar(&v.Timeout, "verify-timeout", 0, "time budget of the verification, retries included (default 60s)")
 	fs.IntVar(&v.Concurrency, "verify-concurrency", 0, "requests in flight per host, 1 to 64 (default 8)")

@@ -48,6 +48,7 @@ func textPlan(w io.Writer, rng plan.Range, p *plan.Plan, quiet bool) {
 	if rng.Policy != "" {
 		fmt.Fprintf(w, "  on_unknown_base: %s\n", rng.Policy)
 	}
+	outputStats(w, p)
 	if !quiet {
 		changes(w, p)
 	}
@@ -62,6 +63,26 @@ func textPlan(w io.Writer, rng plan.Range, p *plan.Plan, quiet bool) {
 	notes(w, p)
 	batches(w, p, quiet)
 	fmt.Fprintln(w, PlanSummary(p))
+}
+
+// outputStats says, for a build-output plan, what the comparison with
+// the last purged build found, and the volatility report when there is
+// one (it explains why so much "changed").
+func outputStats(w io.Writer, p *plan.Plan) {
+	o := p.Output
+	if o == nil {
+		return
+	}
+	fmt.Fprintf(w, "Build output %s: %d files; %d added, %d changed, %d removed", o.Dir, o.Files, o.Added, o.Changed, o.Removed)
+	if o.Immutable > 0 {
+		fmt.Fprintf(w, ", %d fingerprinted (output.immutable: new URLs, not purged)", o.Immutable)
+	}
+	fmt.Fprintln(w)
+	for _, warning := range p.Warnings {
+		if strings.HasPrefix(warning, "volatility: ") {
+			fmt.Fprintf(w, "Warning: %s\n", warning)
+		}
+	}
 }
 
 // notes says what the plan decided that changes no outcome (the URLs a

@@ -1,0 +1,314 @@
+package cli
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/ccu-purge/ccu-purge/internal/diff"
+	"github.com/ccu-purge/ccu-purge/internal/mapper"
+	"github.com/ccu-purge/ccu-purge/internal/options"
+	"github.com/ccu-purge/ccu-purge/internal/output"
+	"github.com/ccu-purge/ccu-purge/internal/plan"
+	rpt "github.com/ccu-purge/ccu-purge/internal/report"
+)
+
+// built is the build output a plan hashed: its manifest, recorded at
+// path once every object was purged.
+type built struct {
+	manifest *output.Manifest
+	path     string
+}
+
+// outputDir is the build output a plan compares: --site-dir, else the
+// config's output.dir under the repository; "" for a git-diff plan.
+func outputDir(o *options.Options, cfg *mapper.Config, root string) string {
+	if o.Verify.SiteDir != "" {
+		return o.Verify.SiteDir
+	}
+	if cfg.Output.Dir != "" {
+		return filepath.Join(cmp.Or(root, "."), filepath.FromSlash(cfg.Output.Dir))
+	}
+	return ""
+}
+
+// manifestPath is where the last purged build's manifest is kept:
+// --manifest, else output.manifest, else beside the --state file (one per
+// network, as the state's entries are).
+func manifestPath(o *options.Options, cfg *mapper.Config, root string) (string, error) {
+	switch {
+	case o.Manifest != "":
+		return o.Manifest, nil
+	case cfg.Output.Manifest != "":
+		return filepath.Join(cmp.Or(root, "."), filepath.FromSlash(cfg.Output.Manifest)), nil
+	case o.State != "":
+		return strings.TrimSuffix(o.State, ".json") + "." + string(cfg.Network) + ".manifest.gz", nil
+	}
+	return "", errors.New("a build-output plan compares with the manifest of the last purged build: pass --manifest FILE (kept in a CI cache or artefact) or --state FILE (the manifest is kept beside it)")
+}
+
+// readManifest reads the manifest at path; nil, without an error, when
+// there is none yet (a first run).
+func readManifest(path string) (*output.Manifest, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the manifest: %w", err)
+	}
+	m, err := output.ReadManifest(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("manifest %s: %w (delete it to start again from on_unknown_base)", path, err)
+	}
+	return m, nil
+}
+
+// firstRun is what on_unknown_base makes of a build-output plan with no
+// manifest yet: the reason to fall back to CP codes (cpcode), nothing
+// (all: every file is new), or an error (fail).
+func firstRun(cfg *mapper.Config, path string) (force string, err error) {
+	why := fmt.Sprintf("no manifest of a purged build at %s yet (a first run)", path)
+	switch cfg.OnUnknownBase {
+	case mapper.UnknownBaseCPCode:
+		return why + ", and on_unknown_base is cpcode", nil
+	case mapper.UnknownBaseAll:
+		return "", nil
+	}
+	return "", fmt.Errorf("%s, and on_unknown_base is fail: set on_unknown_base: cpcode (purge the CP codes once) or all (purge every file once)", why)
+}
+
+// outputSide is what one comparison of the build output found.
+type outputSide struct {
+	changes []diff.Change
+	stats   *plan.OutputStats
+	built   *built
+	force   string // why the plan falls back to CP codes, "" when it does not
+	notes   []string
+}
+
+// compareOutput hashes dir and compares it with the last purged build.
+func compareOutput(ctx context.Context, o *options.Options, cfg *mapper.Config, dir, root string) (*outputSide, error) {
+	path, err := manifestPath(o, cfg, root)
+	if err != nil {
+		return nil, usageErr(err)
+	}
+	opts := plan.OutputOptions(cfg.Output)
+	m, err := output.Hash(ctx, dir, opts)
+	if err != nil {
+		return nil, usagef("build output: %w", err)
+	}
+	prev, err := readManifest(path)
+	if err != nil {
+		return nil, usageErr(err)
+	}
+	side := &outputSide{built: &built{manifest: m, path: path}}
+	if prev == nil {
+		if side.force, err = firstRun(cfg, path); err != nil {
+			return nil, usageErr(err)
+		}
+	}
+	if err := output.CheckBuild(m, prev); err != nil {
+		return nil, usageErr(err)
+	}
+	d := output.Compare(prev, m, opts)
+	if cfg.Output.MaxRemoved > 0 && len(d.Removed) > cfg.Output.MaxRemoved {
+		return nil, usagef("the build removed %d files, more than output.max_removed (%d): check the build, or raise max_removed for a deliberate clean-up", len(d.Removed), cfg.Output.MaxRemoved)
+	}
+	side.stats = &plan.OutputStats{Dir: dir, Manifest: path, Files: len(m.Files), Added: len(d.Added), Changed: len(d.Changed), Removed: len(d.Removed), Immutable: len(d.Immutable)}
+	if prev != nil {
+		side.stats.Commit = prev.Commit
+	}
+	side.changes = plan.OutputChanges(d, outputPrefix(cfg))
+	side.notes = volatility(cfg, prev, m, d, dir)
+	return side, nil
+}
+
+// outputPrefix is what output paths are joined to for the rules: the
+// output folder as the repository names it ("public/"), so rules written
+// for served files match the build output too.
+func outputPrefix(cfg *mapper.Config) string {
+	if cfg.Output.Dir == "" || cfg.Output.Dir == "." {
+		return ""
+	}
+	return cfg.Output.Dir + "/"
+}
+
+// volatility is the volatility report, when more than output.volatility
+// (half by default) of the HTML files changed: which differing tokens
+// recur, with a normaliser that would strip each.
+func volatility(cfg *mapper.Config, prev, m *output.Manifest, d output.Diff, dir string) []string {
+	changed, html := output.ChangedHTML(d, m)
+	if prev == nil || html == 0 || float64(changed) <= cmp.Or(cfg.Output.Volatility, 0.5)*float64(html) {
+		return nil
+	}
+	opts := plan.OutputOptions(cfg.Output)
+	old := func(p string) ([]byte, bool) {
+		e, ok := prev.Lookup(p)
+		return e.Sample, ok && e.Sample != nil
+	}
+	cur := func(p string) ([]byte, bool) {
+		b, err := readNormalized(dir, p, opts)
+		return b, err == nil
+	}
+	return rpt.Volatility(changed, html, output.Volatility(d.Changed, old, cur))
+}
+
+// outputPlan is buildPlan in build-output mode: the output files whose
+// hashes differ from the last purged build's manifest and, with --from,
+// the git diff for the rules that listen to it (source: git).
+func (e *env) outputPlan(ctx context.Context, o *options.Options) (*planned, error) {
+	cfg, root, to, err := e.outputConfig(o)
+	if err != nil {
+		return nil, err
+	}
+	side, err := compareOutput(ctx, o, cfg, outputDir(o, cfg, root), root)
+	if err != nil {
+		return nil, err
+	}
+	side.built.manifest.Commit = to
+	changes, err := e.withGit(ctx, o, cfg, side.changes, to)
+	if err != nil {
+		return nil, err
+	}
+	settings := plan.SettingsOf(cfg)
+	settings.MaxObjects, settings.Timeout, settings.ForceFallback = o.BatchSize, o.Timeout, side.force
+	mapped := cfg.Map(changedPaths(changes))
+	p := plan.Build(side.stats.Commit, to, changes, mapped, settings)
+	p.Mode, p.Output = "output", side.stats
+	p.Warnings = append(p.Warnings, side.notes...)
+	if err := p.Err(); err != nil {
+		return nil, usageErr(err)
+	}
+	rng := plan.Range{From: side.stats.Commit, To: to, Source: "output manifest " + side.built.path}
+	return &planned{PlanDoc: rpt.PlanDoc{Range: rng, Plan: p}, cfg: cfg, mapped: mapped, built: side.built}, nil
+}
+
+// changedPaths are every path the changes touch (both sides of a rename).
+func changedPaths(changes []diff.Change) []string {
+	var paths []string
+	for _, c := range changes {
+		paths = append(paths, c.Paths()...)
+	}
+	return paths
+}
+
+// outputConfig is the config of a build-output plan, the repository's
+// root and the head commit ("" without a repository, where --config
+// names the file).
+func (e *env) outputConfig(o *options.Options) (*mapper.Config, string, string, error) {
+	var cfg *mapper.Config
+	root, to := "", ""
+	repo, err := diff.Open(o.Repo)
+	switch {
+	case err == nil:
+		defer repo.Close()
+		if to, err = repo.Resolve(cmp.Or(o.To, "HEAD")); err != nil {
+			return nil, "", "", usagef("--to: %w", err)
+		}
+		root = repo.Root()
+		cfg, err = mapper.Find(o.Config, repo, to)
+	case o.Config != "":
+		cfg, err = mapper.Load(o.Config)
+	default:
+		return nil, "", "", usageErr(err)
+	}
+	if err != nil {
+		return nil, "", "", usageErr(err)
+	}
+	if err := cfg.Override(mapper.Overrides{Env: mapper.OverridesFromEnv(e.getenv).Env, Flags: o.Overrides}); err != nil {
+		return nil, "", "", usageErr(err)
+	}
+	return cfg, root, to, nil
+}
+
+// withGit adds, with --from, the git diff from..to for the rules that
+// listen to git (source: git, or a rule outside output.dir); without a
+// range the build output decides for every rule.
+func (e *env) withGit(ctx context.Context, o *options.Options, cfg *mapper.Config, fromOutput []diff.Change, to string) ([]diff.Change, error) {
+	if o.From == "" {
+		return fromOutput, nil
+	}
+	repo, err := diff.Open(o.Repo)
+	if err != nil {
+		return nil, usageErr(err)
+	}
+	defer repo.Close()
+	from, err := repo.Resolve(o.From)
+	if err != nil {
+		return nil, usagef("--from: %w", err)
+	}
+	fromGit, err := repo.Changes(ctx, from, to)
+	if err != nil {
+		return nil, usageErr(err)
+	}
+	return plan.BySignal(cfg, fromOutput, fromGit), nil
+}
+
+// recordOutput replaces the manifest with the purged build's, once every
+// object was purged: a failed run keeps the old one, so the next run
+// compares with the last build the edge really dropped.
+func (e *env) recordOutput(b *built) error {
+	if b == nil {
+		return nil
+	}
+	var data bytes.Buffer
+	if _, err := b.manifest.WriteTo(&data); err != nil {
+		return &exitError{ExitFailed, fmt.Errorf("everything was purged, but the manifest could not be written: %w", err)}
+	}
+	if err := e.writeOut(b.path, data.Bytes()); err != nil {
+		return &exitError{ExitFailed, fmt.Errorf("everything was purged, but %w: the next run will compare with the older build and purge its changes again", err)}
+	}
+	fmt.Fprintf(e.stdout, "Recorded the build output's manifest (%d files) in %s.\n", len(b.manifest.Files), b.path)
+	return nil
+}
+
+// explainOutput is plan --explain-output PATH: how one output file
+// differs from the last manifest (or, with --previous-dir, from the
+// previous build in full).
+func (e *env) explainOutput(o *options.Options) error {
+	cfg, root, _, err := e.outputConfig(o)
+	if err != nil {
+		return err
+	}
+	path, err := manifestPath(o, cfg, root)
+	if err != nil {
+		return usageErr(err)
+	}
+	prev, err := readManifest(path)
+	if err != nil || prev == nil {
+		return usageIf(cmp.Or(err, fmt.Errorf("no manifest at %s yet: nothing to compare with", path)))
+	}
+	rel := filepath.ToSlash(o.ExplainOutput)
+	opts := plan.OutputOptions(cfg.Output)
+	cur, err := readNormalized(outputDir(o, cfg, root), rel, opts)
+	if err != nil {
+		return usagef("--explain-output: %w", err)
+	}
+	old, ok := prev.Lookup(rel)
+	if !ok && o.PreviousDir == "" {
+		return usagef("--explain-output %s: the last manifest has no such file (a new one, or a path not relative to the output folder)", rel)
+	}
+	if o.PreviousDir != "" {
+		if old.Sample, err = readNormalized(o.PreviousDir, rel, opts); err != nil {
+			return usagef("--previous-dir: %w", err)
+		}
+	}
+	fmt.Fprintln(e.stdout, output.Explain(rel, old, cur))
+	return nil
+}
+
+// readNormalized is the output file rel under dir as Hash hashes it.
+func readNormalized(dir, rel string, opts output.Options) ([]byte, error) {
+	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+	if err != nil {
+		return nil, err
+	}
+	return output.Normalize(rel, b, opts)
+}
