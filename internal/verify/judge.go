@@ -178,6 +178,9 @@ func (v *verifier) judgeOrigin(ctx context.Context, t Target, urlPath string, ed
 	}
 	o, err := v.f.origin(ctx, v.origin, t.URL)
 	if err != nil {
+		if ctx.Err() != nil {
+			at.err = err // cut short by the budget: the ask before stands (see check)
+		}
 		at.add(CheckOrigin, Unknown, "the origin did not answer: "+cut(err.Error()))
 		return
 	}
