@@ -278,7 +278,23 @@ func (at *attempt) decide() {
 			}
 		}
 	}
-	at.unknown("nothing could tell fresh from stale: no deployed file, no origin, no cache headers", "give --site-dir or verify.origin, or a debug key")
+	at.undecided()
+}
+
+// undecided is the diagnosis when no check decided: what the edge's cache
+// headers said, if anything, so the hint does not ask for what was given.
+func (at *attempt) undecided() {
+	var said []string
+	for _, c := range at.checks {
+		if c.Name == CheckCache && c.Detail != "" {
+			said = append(said, c.Detail)
+		}
+	}
+	if len(said) == 0 {
+		at.unknown("nothing could tell fresh from stale: no deployed file, no origin, no cache headers", "give --site-dir or verify.origin, or a debug key")
+		return
+	}
+	at.unknown("nothing could tell fresh from stale: "+strings.Join(said, "; "), "give --site-dir or verify.origin, or verify the purge's --report (its time dates the edge's Age)")
 }
 
 // diagnoseStale names the known causes of a stale answer; the caller
