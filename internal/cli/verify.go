@@ -219,12 +219,19 @@ func (e *env) runVerify(ctx context.Context, o *options.Options, c *checked) (*v
 	if err := c.site.Fill(picked); err != nil {
 		return nil, usageErr(err)
 	}
-	if n := len(c.rep.Unverifiable()); n > 0 {
+	n := len(c.rep.Unverifiable())
+	if n > 0 {
 		fmt.Fprintf(w, "Verify: %d object(s) purged by CP code or tag name no URL to check.\n", n)
+	}
+	sample := cmp.Or(s.Sample.String(), "10%")
+	if len(picked) == 0 { // nothing to wait for or to ask
+		if n == 0 {
+			fmt.Fprintln(w, "Verify: no URL to check.")
+		}
+		return &verify.Verification{Sample: sample, OnStale: onStale, Results: []verify.Result{}}, nil
 	}
 	out := progress.New(w, progress.IsTerminal(w))
 	e.awaitEdge(ctx, out, c.rep)
-	sample := cmp.Or(s.Sample.String(), "10%")
 	fmt.Fprintf(w, "Verifying %d of %d URL(s) through the edge (sample %s)...\n", len(picked), len(c.targets), sample)
 	var judged atomic.Int64
 	stop := out.Tick(e.tick, func(d time.Duration) string {
