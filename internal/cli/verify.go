@@ -115,23 +115,20 @@ func (e *env) verifyTargets(ctx context.Context, o *options.Options) (*checked, 
 // givenTargets are the URLs of --report, with the sources of its range
 // when the repository is at hand, or of --url.
 func (e *env) givenTargets(ctx context.Context, o *options.Options) (*checked, error) {
-	cfg, err := e.optionalConfig(o)
+	rep, err := readVerifyReport(o.Report)
 	if err != nil {
 		return nil, err
 	}
-	c := &checked{cfg: cfg, rep: rpt.NotSent(nil, nil)}
+	cfg, err := e.optionalConfig(o, rep)
+	if err != nil {
+		return nil, err
+	}
+	c := &checked{cfg: cfg, rep: rep}
 	for _, u := range o.URLs {
 		c.targets = append(c.targets, verify.Target{URL: u, Action: actionOf(cfg)})
 	}
 	if o.Report == "" {
 		return c, nil
-	}
-	data, err := os.ReadFile(o.Report)
-	if err != nil {
-		return nil, usagef("--report: %w", err)
-	}
-	if c.rep, err = rpt.ReadReport(data); err != nil {
-		return nil, usagef("--report %s: %w", o.Report, err)
 	}
 	c.targets = c.rep.Targets()
 	if cfg != nil && c.rep.From != "" && c.rep.To != "" {
@@ -140,15 +137,36 @@ func (e *env) givenTargets(ctx context.Context, o *options.Options) (*checked, e
 	return c, nil
 }
 
+// readVerifyReport reads --report; "" is a report of nothing sent.
+func readVerifyReport(path string) (*rpt.Report, error) {
+	if path == "" {
+		return rpt.NotSent(nil, nil), nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usagef("--report: %w", err)
+	}
+	rep, err := rpt.ReadReport(data)
+	if err != nil {
+		return nil, usagef("--report %s: %w", path, err)
+	}
+	return rep, nil
+}
+
 // optionalConfig is the config of --config, or of the repository's head
-// when it has one, with --network over it; nil, without an error, when
-// there is none.
-func (e *env) optionalConfig(o *options.Options) (*mapper.Config, error) {
+// when it has one; nil, without an error, when there is none. Its network
+// is the one rep's requests purged (the edges to ask), unless --network
+// or CCU_PURGE_NETWORK say otherwise, as for a plan.
+func (e *env) optionalConfig(o *options.Options, rep *rpt.Report) (*mapper.Config, error) {
 	cfg, err := e.findConfig(o)
 	if cfg == nil || err != nil {
 		return nil, err
 	}
-	return cfg, usageIf(cfg.Override(mapper.Overrides{Env: mapper.OverridesFromEnv(e.getenv).Env, Flags: o.Overrides}))
+	if n, ok := rep.Network(); ok {
+		cfg.Network = n
+	}
+	err = cfg.Override(mapper.Overrides{Env: mapper.OverridesFromEnv(e.getenv).Env, Flags: o.Overrides})
+	return cfg, usageIf(err)
 }
 
 // findConfig is optionalConfig before the overrides.
@@ -201,12 +219,19 @@ func (e *env) runVerify(ctx context.Context, o *options.Options, c *checked) (*v
 	if err := c.site.Fill(picked); err != nil {
 		return nil, usageErr(err)
 	}
-	if n := len(c.rep.Unverifiable()); n > 0 {
+	n := len(c.rep.Unverifiable())
+	if n > 0 {
 		fmt.Fprintf(w, "Verify: %d object(s) purged by CP code or tag name no URL to check.\n", n)
+	}
+	sample := cmp.Or(s.Sample.String(), "10%")
+	if len(picked) == 0 { // nothing to wait for or to ask
+		if n == 0 {
+			fmt.Fprintln(w, "Verify: no URL to check.")
+		}
+		return &verify.Verification{Sample: sample, OnStale: onStale, Results: []verify.Result{}}, nil
 	}
 	out := progress.New(w, progress.IsTerminal(w))
 	e.awaitEdge(ctx, out, c.rep)
-	sample := cmp.Or(s.Sample.String(), "10%")
 	fmt.Fprintf(w, "Verifying %d of %d URL(s) through the edge (sample %s)...\n", len(picked), len(c.targets), sample)
 	var judged atomic.Int64
 	stop := out.Tick(e.tick, func(d time.Duration) string {

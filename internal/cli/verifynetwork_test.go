@@ -1,12 +1,15 @@
 package cli
 
 import (
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/ccu-purge/ccu-purge/internal/options"
+	"github.com/ccu-purge/ccu-purge/internal/purge"
+	rpt "github.com/ccu-purge/ccu-purge/internal/report"
 	"github.com/ccu-purge/ccu-purge/internal/verify"
 )
 
@@ -21,6 +24,8 @@ func TestVerifyNetworkOverridesConfig(t *testing.T) {
 	if err := os.WriteFile(cfg, []byte(yml), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	staged := filepath.Join(t.TempDir(), "report.json")
+	writeStagingReport(t, staged)
 	want := verify.ConnectTo{Host: "www.example.com", Edge: "www.example.com.edgekey-staging.net"}
 	for _, tc := range []struct {
 		name string
@@ -29,13 +34,17 @@ func TestVerifyNetworkOverridesConfig(t *testing.T) {
 	}{
 		{"flag", []string{"--network", "staging"}, nil},
 		{"variable", nil, map[string]string{"CCU_PURGE_NETWORK": "staging"}},
+		{"the report's purge", []string{"--report", staged}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			getenv := func(k string) string { return tc.env[k] }
 			e := &env{getenv: getenv, stdout: io.Discard, stderr: io.Discard}
 			o := &options.Options{}
-			args := append([]string{"--config", cfg, "--url", "https://www.example.com/"}, tc.args...)
+			args := append([]string{"--config", cfg}, tc.args...)
+			if len(tc.args) == 0 || tc.args[0] != "--report" {
+				args = append(args, "--url", "https://www.example.com/")
+			}
 			if err := options.Parse(options.FlagSet("verify", getenv, o), args, o); err != nil {
 				t.Fatal(err)
 			}
@@ -51,5 +60,20 @@ func TestVerifyNetworkOverridesConfig(t *testing.T) {
 				t.Errorf("connect-to %v, want [%v]: the staging network's edge", s.ConnectTo, want)
 			}
 		})
+	}
+}
+
+// writeStagingReport writes the report of a purge accepted on staging.
+func writeStagingReport(t *testing.T, path string) {
+	t.Helper()
+	r := rpt.NotSent(nil, nil)
+	r.Batches = []rpt.Request{{Index: 1, PurgeID: "p1", HTTPStatus: 201,
+		Batch: purge.Batch{API: purge.FastPurge, Action: purge.Invalidate, Network: purge.Staging, Type: purge.URL, Objects: []string{"https://www.example.com/"}}}}
+	data, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -141,6 +141,20 @@ func (r *Report) PurgedAt() (time.Time, error) {
 	return t, nil
 }
 
+// Network is the network the accepted requests purged, and false when
+// none was accepted or they purged both: verify --report must ask the
+// edges that were purged, whatever the config's network says now.
+func (r *Report) Network() (purge.Network, bool) {
+	var n purge.Network
+	for _, b := range r.accepted() {
+		if n != "" && b.Network != n {
+			return "", false
+		}
+		n = b.Network
+	}
+	return n, n != ""
+}
+
 // VerifyErr is the verification's outcome for the exit code: ErrStale,
 // naming the count and the first stale URL, when on_stale is fail and a
 // URL stayed stale; nil otherwise. With warn, a stale URL is reported

@@ -134,7 +134,9 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, extra http.Header, host s
 		return answer{}, err
 	}
 	defer release()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	bare := *u
+	bare.User = nil // Go's client would send user:password@ as Basic credentials
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, bare.String(), nil)
 	if err != nil {
 		return answer{}, err
 	}
@@ -147,11 +149,11 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, extra http.Header, host s
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {
-		f.log("GET %s%s (to %s): %v", u, hostNote(u, host), f.dialHost(u), err)
+		f.log("GET %s%s (to %s): %v", &bare, hostNote(u, host), f.dialHost(u), err)
 		return answer{}, err
 	}
 	defer resp.Body.Close()
-	f.log("GET %s%s (to %s): %d, X-Cache %q, Age %q", u, hostNote(u, host), f.dialHost(u), resp.StatusCode, cut(resp.Header.Get("X-Cache")), cut(resp.Header.Get("Age")))
+	f.log("GET %s%s (to %s): %d, X-Cache %q, Age %q", &bare, hostNote(u, host), f.dialHost(u), resp.StatusCode, cut(resp.Header.Get("X-Cache")), cut(resp.Header.Get("Age")))
 	body, err := io.ReadAll(io.LimitReader(resp.Body, f.maxBody+1))
 	if err != nil {
 		return answer{}, fmt.Errorf("read the body: %w", err)

@@ -281,7 +281,32 @@ func (at *attempt) decide() {
 			}
 		}
 	}
-	at.unknown("nothing could tell fresh from stale: no deployed file, no origin, no cache headers", "give --site-dir or verify.origin, or a debug key")
+	at.undecided()
+}
+
+// undecided is the diagnosis when no check decided: what the edge's cache
+// headers said, if anything, so the hint does not ask for what was given.
+func (at *attempt) undecided() {
+	var said []string
+	for _, c := range at.checks {
+		if c.Name == CheckCache && c.Detail != "" {
+			said = append(said, c.Detail)
+		}
+	}
+	if len(said) == 0 {
+		at.unknown("nothing could tell fresh from stale: no deployed file, no origin, no cache headers", "give --site-dir or verify.origin, or a debug key")
+		return
+	}
+	at.unknown("nothing could tell fresh from stale: "+strings.Join(said, "; "), "give --site-dir or verify.origin, or verify the purge's --report (its time dates the edge's Age)")
+}
+
+// originServes says what a lagging origin serves, in words a reader can
+// check against the edge's answer.
+func originServes(ev Evidence) string {
+	if ev.OriginSHA256 == ev.BodySHA256 {
+		return "it serves the same old file as the edge, not the deployed file"
+	}
+	return fmt.Sprintf("it serves a body (SHA-256 %.12s…) that is neither the deployed file nor the edge's", ev.OriginSHA256)
 }
 
 // diagnoseStale names the known causes of a stale answer; the caller
@@ -290,7 +315,7 @@ func diagnoseStale(t Target, at *attempt) {
 	xc := xCacheState(at.ev.XCache)
 	switch {
 	case at.originLags:
-		at.diag = fmt.Sprintf("the origin is not updated yet: it serves %.12s for this path, not the deployed file", at.ev.OriginSHA256)
+		at.diag = "the origin is not updated yet: " + originServes(at.ev)
 		at.hint = "wait for the origin to sync, or give the purge a --delay"
 	case t.Action == purge.Invalidate && (xc == "TCP_REFRESH_HIT" || xc == "TCP_IMS_HIT" || (at.ev.LastModified != "" && at.ev.LastModified == at.ev.OriginLastModified)):
 		at.diag = "the edge revalidated its copy with If-Modified-Since and the origin's Last-Modified did not change"

@@ -49,6 +49,9 @@ func ParseConnectTo(s string) (ConnectTo, error) {
 	bad := func(why string) error {
 		return fmt.Errorf("--connect-to %q: %s; write HOST:EDGE[:PORT], like www.example.com:www.example.com.edgekey-staging.net", s, why)
 	}
+	if f := strings.Split(s, ":"); len(f) == 4 && !strings.Contains(s, "[") && isPort(f[1]) {
+		return ConnectTo{}, bad(fmt.Sprintf("this is curl's HOST:PORT:EDGE:PORT form; here write %s:%s:%s", f[0], f[2], f[3]))
+	}
 	host, rest, ok := strings.Cut(s, ":")
 	if !ok || host == "" || rest == "" {
 		return ConnectTo{}, bad("it needs the site's host and the edge to connect to")
@@ -77,6 +80,10 @@ func ParseConnectTo(s string) (ConnectTo, error) {
 	}
 	return c, nil
 }
+
+// isPort says whether s is empty or all digits: curl's first port,
+// which curl lets be empty.
+func isPort(s string) bool { return strings.Trim(s, "0123456789") == "" }
 
 // String is the rule as ParseConnectTo reads it.
 func (c ConnectTo) String() string {
