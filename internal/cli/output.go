@@ -173,7 +173,7 @@ func (e *env) outputPlan(ctx context.Context, o *options.Options) (*planned, err
 		return nil, err
 	}
 	side.built.manifest.Commit = to
-	changes, err := e.withGit(ctx, o, cfg, side.changes, to)
+	changes, err := e.withGit(ctx, o, cfg, side, to)
 	if err != nil {
 		return nil, err
 	}
@@ -228,27 +228,57 @@ func (e *env) outputConfig(o *options.Options) (*mapper.Config, string, string, 
 	return cfg, root, to, nil
 }
 
-// withGit adds, with --from, the git diff from..to for the rules that
-// listen to git (source: git, or a rule outside output.dir); without a
-// range the build output decides for every rule.
-func (e *env) withGit(ctx context.Context, o *options.Options, cfg *mapper.Config, fromOutput []diff.Change, to string) ([]diff.Change, error) {
-	if o.From == "" {
-		return fromOutput, nil
+// withGit adds the git diff for the rules that listen to git (source:
+// git, or a rule outside output.dir): from --from, else from the commit
+// the last manifest recorded, so a static/ file the repository serves is
+// purged, not dropped, when CI gives no --from.
+func (e *env) withGit(ctx context.Context, o *options.Options, cfg *mapper.Config, side *outputSide, to string) ([]diff.Change, error) {
+	from, err := gitFrom(o, cfg, side, to)
+	if from == "" || err != nil {
+		return side.changes, err
 	}
 	repo, err := diff.Open(o.Repo)
 	if err != nil {
 		return nil, usageErr(err)
 	}
 	defer repo.Close()
-	from, err := repo.Resolve(o.From)
-	if err != nil {
-		return nil, usagef("--from: %w", err)
+	if from, err = repo.Resolve(from); err != nil {
+		return nil, usagef("the git diff for the rules that listen to git starts at %s: %w (a shallow clone? fetch the history, such as fetch-depth: 0, or pass --from REV)", from, err)
 	}
 	fromGit, err := repo.Changes(ctx, from, to)
 	if err != nil {
 		return nil, usageErr(err)
 	}
-	return plan.BySignal(cfg, fromOutput, fromGit), nil
+	return plan.BySignal(cfg, side.changes, fromGit), nil
+}
+
+// gitFrom is where the git side of a build-output plan starts: --from,
+// else the last manifest's commit, else (a first run that purges every
+// file) the empty tree; "" when no git diff is needed: no rule listens
+// to git, or the first run falls back to CP codes.
+func gitFrom(o *options.Options, cfg *mapper.Config, side *outputSide, to string) (string, error) {
+	if o.From != "" {
+		return o.From, nil
+	}
+	i := gitRule(cfg)
+	switch {
+	case i == 0 || side.force != "":
+		return "", nil
+	case to == "":
+		return "", usagef("rule %d takes its changes from the git diff (source: git, or paths outside output.dir), but there is no repository: run in the repository (--repo DIR), or give the rule source: output", i)
+	}
+	return cmp.Or(side.stats.Commit, diff.EmptyTree), nil
+}
+
+// gitRule is the number of the first rule the git diff decides for, 0
+// when the build output decides for all.
+func gitRule(cfg *mapper.Config) int {
+	for i, r := range cfg.Rules {
+		if r.Signal(cfg.Output.Dir) == mapper.SourceGit {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // recordOutput replaces the manifest with the purged build's, once every
