@@ -24,6 +24,18 @@ import (
 type built struct {
 	manifest *output.Manifest
 	path     string
+	what     string // what names the path in a message: --manifest, output.manifest…
+}
+
+// manifestWhat names the setting that chose manifestPath's path.
+func manifestWhat(o *options.Options, cfg *mapper.Config) string {
+	switch {
+	case o.Manifest != "":
+		return "--manifest"
+	case cfg.Output.Manifest != "":
+		return "output.manifest"
+	}
+	return "the manifest beside --state"
 }
 
 // outputDir is the build output a plan compares: --site-dir, else the
@@ -108,7 +120,7 @@ func compareOutput(ctx context.Context, o *options.Options, cfg *mapper.Config, 
 	if err != nil {
 		return nil, usageErr(err)
 	}
-	side := &outputSide{built: &built{manifest: m, path: path}}
+	side := &outputSide{built: &built{manifest: m, path: path, what: manifestWhat(o, cfg)}}
 	if prev == nil {
 		if side.force, err = firstRun(cfg, path); err != nil {
 			return nil, usageErr(err)
