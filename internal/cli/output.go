@@ -138,8 +138,26 @@ func compareOutput(ctx context.Context, o *options.Options, cfg *mapper.Config, 
 		side.stats.Commit = prev.Commit
 	}
 	side.changes = plan.OutputChanges(d, outputPrefix(cfg))
-	side.notes = volatility(cfg, prev, m, d, dir)
+	side.notes = append(skipped(m), volatility(cfg, prev, m, d, dir)...)
 	return side, nil
+}
+
+// maxSkipped bounds the skipped files a plan names one by one.
+const maxSkipped = 20
+
+// skipped warns of the files the hash left out or read as they are (a
+// symlink out of the folder, a fifo, a file too large to normalise):
+// their URLs are purged only if they change in another way.
+func skipped(m *output.Manifest) []string {
+	var out []string
+	for i, n := range m.Notes {
+		if i == maxSkipped {
+			out = append(out, fmt.Sprintf("build output: %d more files left out or not normalised", len(m.Notes)-i))
+			break
+		}
+		out = append(out, "build output: "+n.String())
+	}
+	return out
 }
 
 // outputPrefix is what output paths are joined to for the rules: the
