@@ -290,7 +290,7 @@ func gitFrom(o *options.Options, cfg *mapper.Config, side *outputSide, to string
 	if o.From != "" {
 		return o.From, nil
 	}
-	i := gitRule(cfg)
+	i := plan.GitRule(cfg)
 	switch {
 	case i == 0 || side.force != "":
 		return "", nil
@@ -298,17 +298,6 @@ func gitFrom(o *options.Options, cfg *mapper.Config, side *outputSide, to string
 		return "", usagef("rule %d takes its changes from the git diff (source: git, or paths outside output.dir), but there is no repository: run in the repository (--repo DIR), or give the rule source: output", i)
 	}
 	return cmp.Or(side.stats.Commit, diff.EmptyTree), nil
-}
-
-// gitRule is the number of the first rule the git diff decides for, 0
-// when the build output decides for all.
-func gitRule(cfg *mapper.Config) int {
-	for i, r := range cfg.Rules {
-		if r.Signal(cfg.Output.Dir) == mapper.SourceGit {
-			return i + 1
-		}
-	}
-	return 0
 }
 
 // recordOutput replaces the manifest with the purged build's, once every
