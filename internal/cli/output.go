@@ -138,7 +138,7 @@ func compareOutput(ctx context.Context, o *options.Options, cfg *mapper.Config, 
 		side.stats.Commit = prev.Commit
 	}
 	side.changes = plan.OutputChanges(d, outputPrefix(cfg))
-	side.notes = append(skipped(m), volatility(cfg, prev, m, d, dir)...)
+	side.notes = append(skipped(m), outputNoise(cfg, prev, m, d, dir)...)
 	return side, nil
 }
 
@@ -168,6 +168,16 @@ func outputPrefix(cfg *mapper.Config) string {
 		return ""
 	}
 	return cfg.Output.Dir + "/"
+}
+
+// outputNoise explains a flood of changed files: the normalisers changed
+// since the last manifest (then the differences are theirs, and no
+// report would help), else the volatility report.
+func outputNoise(cfg *mapper.Config, prev, m *output.Manifest, d output.Diff, dir string) []string {
+	if prev != nil && prev.Normalizers != m.Normalizers {
+		return []string{"build output: output.normalize changed since the last manifest: every file a normaliser touches (or touched) counts as changed this once and is purged; the next run compares like with like"}
+	}
+	return volatility(cfg, prev, m, d, dir)
 }
 
 // volatility is the volatility report, when more than output.volatility
