@@ -50,6 +50,14 @@ func outputDir(o *options.Options, cfg *mapper.Config, root string) string {
 	return ""
 }
 
+// buildDir is outputDir, which build-output mode cannot do without.
+func buildDir(o *options.Options, cfg *mapper.Config, root string) (string, error) {
+	if dir := outputDir(o, cfg, root); dir != "" {
+		return dir, nil
+	}
+	return "", usagef("build-output mode hashes the built site: pass --site-dir DIR (the folder the site generator writes, such as public) or set output.dir in the config")
+}
+
 // manifestPath is where the last purged build's manifest is kept:
 // --manifest, else output.manifest, else beside the --state file (one per
 // network, as the state's entries are).
@@ -208,7 +216,11 @@ func (e *env) outputPlan(ctx context.Context, o *options.Options) (*planned, err
 	if err != nil {
 		return nil, err
 	}
-	side, err := compareOutput(ctx, o, cfg, outputDir(o, cfg, root), root)
+	dir, err := buildDir(o, cfg, root)
+	if err != nil {
+		return nil, err
+	}
+	side, err := compareOutput(ctx, o, cfg, dir, root)
 	if err != nil {
 		return nil, err
 	}
@@ -346,7 +358,11 @@ func (e *env) explainOutput(o *options.Options) error {
 	}
 	rel := filepath.ToSlash(o.ExplainOutput)
 	opts := plan.OutputOptions(cfg.Output)
-	cur, err := readNormalized(outputDir(o, cfg, root), rel, opts)
+	dir, err := buildDir(o, cfg, root)
+	if err != nil {
+		return err
+	}
+	cur, err := readNormalized(dir, rel, opts)
 	if err != nil {
 		return usagef("--explain-output: %w", err)
 	}
