@@ -24,6 +24,18 @@ import (
 type built struct {
 	manifest *output.Manifest
 	path     string
+	what     string // what names the path in a message: --manifest, output.manifest…
+}
+
+// manifestWhat names the setting that chose manifestPath's path.
+func manifestWhat(o *options.Options, cfg *mapper.Config) string {
+	switch {
+	case o.Manifest != "":
+		return "--manifest"
+	case cfg.Output.Manifest != "":
+		return "output.manifest"
+	}
+	return "the manifest beside --state"
 }
 
 // outputDir is the build output a plan compares: --site-dir, else the
@@ -36,6 +48,14 @@ func outputDir(o *options.Options, cfg *mapper.Config, root string) string {
 		return filepath.Join(cmp.Or(root, "."), filepath.FromSlash(cfg.Output.Dir))
 	}
 	return ""
+}
+
+// buildDir is outputDir, which build-output mode cannot do without.
+func buildDir(o *options.Options, cfg *mapper.Config, root string) (string, error) {
+	if dir := outputDir(o, cfg, root); dir != "" {
+		return dir, nil
+	}
+	return "", usagef("build-output mode hashes the built site: pass --site-dir DIR (the folder the site generator writes, such as public) or set output.dir in the config")
 }
 
 // manifestPath is where the last purged build's manifest is kept:
@@ -108,7 +128,7 @@ func compareOutput(ctx context.Context, o *options.Options, cfg *mapper.Config, 
 	if err != nil {
 		return nil, usageErr(err)
 	}
-	side := &outputSide{built: &built{manifest: m, path: path}}
+	side := &outputSide{built: &built{manifest: m, path: path, what: manifestWhat(o, cfg)}}
 	if prev == nil {
 		if side.force, err = firstRun(cfg, path); err != nil {
 			return nil, usageErr(err)
@@ -126,8 +146,26 @@ func compareOutput(ctx context.Context, o *options.Options, cfg *mapper.Config, 
 		side.stats.Commit = prev.Commit
 	}
 	side.changes = plan.OutputChanges(d, outputPrefix(cfg))
-	side.notes = volatility(cfg, prev, m, d, dir)
+	side.notes = append(skipped(m), outputNoise(cfg, prev, m, d, dir)...)
 	return side, nil
+}
+
+// maxSkipped bounds the skipped files a plan names one by one.
+const maxSkipped = 20
+
+// skipped warns of the files the hash left out or read as they are (a
+// symlink out of the folder, a fifo, a file too large to normalise):
+// their URLs are purged only if they change in another way.
+func skipped(m *output.Manifest) []string {
+	var out []string
+	for i, n := range m.Notes {
+		if i == maxSkipped {
+			out = append(out, fmt.Sprintf("build output: %d more files left out or not normalised", len(m.Notes)-i))
+			break
+		}
+		out = append(out, "build output: "+n.String())
+	}
+	return out
 }
 
 // outputPrefix is what output paths are joined to for the rules: the
@@ -138,6 +176,16 @@ func outputPrefix(cfg *mapper.Config) string {
 		return ""
 	}
 	return cfg.Output.Dir + "/"
+}
+
+// outputNoise explains a flood of changed files: the normalisers changed
+// since the last manifest (then the differences are theirs, and no
+// report would help), else the volatility report.
+func outputNoise(cfg *mapper.Config, prev, m *output.Manifest, d output.Diff, dir string) []string {
+	if prev != nil && prev.Normalizers != m.Normalizers {
+		return []string{"build output: output.normalize changed since the last manifest: every file a normaliser touches (or touched) counts as changed this once and is purged; the next run compares like with like"}
+	}
+	return volatility(cfg, prev, m, d, dir)
 }
 
 // volatility is the volatility report, when more than output.volatility
@@ -168,12 +216,16 @@ func (e *env) outputPlan(ctx context.Context, o *options.Options) (*planned, err
 	if err != nil {
 		return nil, err
 	}
-	side, err := compareOutput(ctx, o, cfg, outputDir(o, cfg, root), root)
+	dir, err := buildDir(o, cfg, root)
+	if err != nil {
+		return nil, err
+	}
+	side, err := compareOutput(ctx, o, cfg, dir, root)
 	if err != nil {
 		return nil, err
 	}
 	side.built.manifest.Commit = to
-	changes, err := e.withGit(ctx, o, cfg, side.changes, to)
+	changes, err := e.withGit(ctx, o, cfg, side, to)
 	if err != nil {
 		return nil, err
 	}
@@ -228,27 +280,46 @@ func (e *env) outputConfig(o *options.Options) (*mapper.Config, string, string, 
 	return cfg, root, to, nil
 }
 
-// withGit adds, with --from, the git diff from..to for the rules that
-// listen to git (source: git, or a rule outside output.dir); without a
-// range the build output decides for every rule.
-func (e *env) withGit(ctx context.Context, o *options.Options, cfg *mapper.Config, fromOutput []diff.Change, to string) ([]diff.Change, error) {
-	if o.From == "" {
-		return fromOutput, nil
+// withGit adds the git diff for the rules that listen to git (source:
+// git, or a rule outside output.dir): from --from, else from the commit
+// the last manifest recorded, so a static/ file the repository serves is
+// purged, not dropped, when CI gives no --from.
+func (e *env) withGit(ctx context.Context, o *options.Options, cfg *mapper.Config, side *outputSide, to string) ([]diff.Change, error) {
+	from, err := gitFrom(o, cfg, side, to)
+	if from == "" || err != nil {
+		return side.changes, err
 	}
 	repo, err := diff.Open(o.Repo)
 	if err != nil {
 		return nil, usageErr(err)
 	}
 	defer repo.Close()
-	from, err := repo.Resolve(o.From)
-	if err != nil {
-		return nil, usagef("--from: %w", err)
+	if from, err = repo.Resolve(from); err != nil {
+		return nil, usagef("the git diff for the rules that listen to git starts at %s: %w (a shallow clone? fetch the history, such as fetch-depth: 0, or pass --from REV)", from, err)
 	}
 	fromGit, err := repo.Changes(ctx, from, to)
 	if err != nil {
 		return nil, usageErr(err)
 	}
-	return plan.BySignal(cfg, fromOutput, fromGit), nil
+	return plan.BySignal(cfg, side.changes, fromGit), nil
+}
+
+// gitFrom is where the git side of a build-output plan starts: --from,
+// else the last manifest's commit, else (a first run that purges every
+// file) the empty tree; "" when no git diff is needed: no rule listens
+// to git, or the first run falls back to CP codes.
+func gitFrom(o *options.Options, cfg *mapper.Config, side *outputSide, to string) (string, error) {
+	if o.From != "" {
+		return o.From, nil
+	}
+	i := plan.GitRule(cfg)
+	switch {
+	case i == 0 || side.force != "":
+		return "", nil
+	case to == "":
+		return "", usagef("rule %d takes its changes from the git diff (source: git, or paths outside output.dir), but there is no repository: run in the repository (--repo DIR), or give the rule source: output", i)
+	}
+	return cmp.Or(side.stats.Commit, diff.EmptyTree), nil
 }
 
 // recordOutput replaces the manifest with the purged build's, once every
@@ -287,7 +358,11 @@ func (e *env) explainOutput(o *options.Options) error {
 	}
 	rel := filepath.ToSlash(o.ExplainOutput)
 	opts := plan.OutputOptions(cfg.Output)
-	cur, err := readNormalized(outputDir(o, cfg, root), rel, opts)
+	dir, err := buildDir(o, cfg, root)
+	if err != nil {
+		return err
+	}
+	cur, err := readNormalized(dir, rel, opts)
 	if err != nil {
 		return usagef("--explain-output: %w", err)
 	}

@@ -76,6 +76,11 @@ func (e *env) buildPlan(ctx context.Context, o *options.Options) (*planned, erro
 	if err := cfg.Override(mapper.Overrides{Env: mapper.OverridesFromEnv(e.getenv).Env, Flags: o.Overrides}); err != nil {
 		return nil, usageErr(err)
 	}
+	if cfg.Output.Dir != "" {
+		// output.dir: the build output decides, before any git base is
+		// asked for: its manifest, not the state, is the last purge.
+		return e.outputPlan(ctx, o)
+	}
 	chosen, err := e.chooseBase(ctx, o, repo, cfg, req, to)
 	if err != nil {
 		return nil, err
@@ -95,9 +100,6 @@ func (e *env) buildPlan(ctx context.Context, o *options.Options) (*planned, erro
 	changes, err := changesFrom(ctx, repo, chosen.DiffFrom(), to)
 	if err != nil {
 		return nil, usageErr(err)
-	}
-	if cfg.Output.Dir != "" {
-		return e.outputPlan(ctx, o) // output.dir: the build output decides
 	}
 	mapped := cfg.Map(changedPaths(changes))
 	p := plan.Build(from, to, changes, mapped, settings)

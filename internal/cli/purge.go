@@ -95,6 +95,12 @@ func (e *env) planAndSend(ctx context.Context, o *options.Options, run *purgeRun
 			return usageErr(fmt.Errorf("--state: %w", err))
 		}
 	}
+	if p.built != nil && !o.DryRun {
+		// The build's manifest too, before anything is sent.
+		if err := checkOutput(p.built.what, p.built.path); err != nil {
+			return err
+		}
+	}
 	if run.report, err = e.send(ctx, o, p); err != nil {
 		return err
 	}

@@ -44,22 +44,44 @@ func OutputChanges(d output.Diff, prefix string) []diff.Change {
 // mapper.Rule.Signal). A path no rule maps goes with the output when the
 // output found it, else with git, so it is reported unmatched once.
 func BySignal(cfg *mapper.Config, fromOutput, fromGit []diff.Change) []diff.Change {
-	rules := ruleOf(cfg, fromOutput, fromGit)
+	rules, dir := ruleOf(cfg, fromOutput, fromGit), signalDir(cfg)
 	var out []diff.Change
 	seen := map[string]bool{}
 	for _, c := range fromOutput {
-		if r := rules[c.Path]; r == nil || r.Signal(cfg.Output.Dir) == mapper.SourceOutput {
+		if r := rules[c.Path]; r == nil || r.Signal(dir) == mapper.SourceOutput {
 			out, seen[c.Path] = append(out, c), true
 		}
 	}
 	for _, c := range fromGit {
 		r := rules[c.Path]
-		if (r == nil && !seen[c.Path]) || (r != nil && r.Signal(cfg.Output.Dir) == mapper.SourceGit) {
+		if (r == nil && !seen[c.Path]) || (r != nil && r.Signal(dir) == mapper.SourceGit) {
 			c.Signal = mapper.SourceGit
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// GitRule is the number of the first rule the git diff decides for in a
+// build-output plan, 0 when the build output decides for all.
+func GitRule(cfg *mapper.Config) int {
+	dir := signalDir(cfg)
+	for i, r := range cfg.Rules {
+		if r.Signal(dir) == mapper.SourceGit {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// signalDir is the folder Rule.Signal takes the build output to be in a
+// build-output plan: output.dir, else "." (--site-dir alone: the rules
+// match the output's own paths, so they all lie in it).
+func signalDir(cfg *mapper.Config) string {
+	if cfg.Output.Dir == "" {
+		return "."
+	}
+	return cfg.Output.Dir
 }
 
 // ruleOf maps each changed path to the rule that takes it (nil when none

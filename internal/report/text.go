@@ -79,7 +79,7 @@ func outputStats(w io.Writer, p *plan.Plan) {
 	}
 	fmt.Fprintln(w)
 	for _, warning := range p.Warnings {
-		if strings.HasPrefix(warning, "volatility: ") {
+		if strings.HasPrefix(warning, "volatility: ") || strings.HasPrefix(warning, "build output: ") {
 			fmt.Fprintf(w, "Warning: %s\n", warning)
 		}
 	}
