@@ -265,3 +265,153 @@ func TestOutputMaxRemoved(t *testing.T) {
 		})
 	}
 }
+
+// bothConfig serves static/ from the repository (source: git) and the
+// pages from the build output.
+const bothConfig = `network: staging
+cpcodes: [424242]
+on_unknown_base: cpcode
+output:
+  dir: public
+rules:
+  - match: "static/**"
+    source: git
+    strip: static/
+    urls: https://static.example.com/{path}
+  - match: "public/**/index.html"
+    strip: public/
+    urls: https://www.example.com/{dir}
+`
+
+// TestOutputBothSignals: with --from, the git diff decides for the
+// source: git rule and the build output for the pages; the plan says
+// which signal found each change, and the purge sends both.
+func TestOutputBothSignals(t *testing.T) {
+	w := newOutWorld(t, bothConfig,
+		gitfixture.Commit{Write: map[string]string{"static/robots.txt": "one"}},
+		gitfixture.Commit{Message: "robots", Write: map[string]string{"static/robots.txt": "two", "static/logo.svg": "<svg/>"}})
+	w.record(pages(5, "v1"))
+	before := len(w.purgedObjects())
+	v2 := pages(5, "v1").with(map[string]string{"posts/0004/index.html": pageBody(4, "v2")})
+	p := w.planJSON16(v2, "--manifest", w.mf, "--from", "v1")
+	var got []string
+	for _, c := range p.Changes {
+		got = append(got, c.Signal+" "+c.Status+" "+c.Path)
+	}
+	want := []string{"output M public/posts/0004/index.html", "git A static/logo.svg", "git M static/robots.txt"}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("changes %q, want %q", got, want)
+	}
+	r := w.cmd("purge", nil, "--manifest", w.mf, "--from", "v1")
+	oneMessage(t, r, ExitOK)
+	sent := w.purgedObjects()[before:]
+	wantSent := []string{"https://static.example.com/logo.svg", "https://static.example.com/robots.txt", pageURL(4)}
+	if slices.Sort(sent); !slices.Equal(sent, wantSent) {
+		t.Errorf("purged %q, want %q", sent, wantSent)
+	}
+}
+
+// TestOutputManifestBesideState: with --state and no --manifest, the
+// manifest is kept beside the state file, one per network; the next run
+// compares with it, and a failed purge leaves it as it was.
+func TestOutputManifestBesideState(t *testing.T) {
+	w := newOutWorld(t, fmt.Sprintf(siteConfig16, "cpcode", ""), oneCommit)
+	st := filepath.Join(w.dir, "s.json")
+	kept := filepath.Join(w.dir, "s.staging.manifest.gz")
+	r := w.cmd("purge", pages(5, "v1"), "--state", st)
+	oneMessage(t, r, ExitOK)
+	if !strings.Contains(r.stdout, "Recorded the build output's manifest (5 files) in "+kept) {
+		t.Fatalf("first purge did not record %s:\n%s", kept, r.stdout)
+	}
+	before, err := os.ReadFile(kept)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2 := pages(5, "v1").with(map[string]string{"posts/0001/index.html": pageBody(1, "v2")})
+	p := w.planJSON16(v2, "--state", st)
+	if p.Output.Manifest != kept || p.Output.ManifestCommit != w.shas[0] || !slices.Equal(p.urls(), []string{pageURL(1)}) {
+		t.Errorf("manifest %s at %.12s, URLs %q; want %s at %.12s, the changed page alone", p.Output.Manifest, p.Output.ManifestCommit, p.urls(), kept, w.shas[0])
+	}
+	w.sim.Refuse(pageURL(1))
+	r = w.cmd("purge", nil, "--state", st)
+	oneMessage(t, r, ExitFailed)
+	if after, _ := os.ReadFile(kept); string(after) != string(before) {
+		t.Error("a failed purge replaced the manifest")
+	}
+}
+
+// TestOutputFirstRun: with no manifest yet, on_unknown_base decides:
+// fail stops with the fix, all purges every file's URL, cpcode the CP
+// code.
+func TestOutputFirstRun(t *testing.T) {
+	for _, c := range []struct {
+		policy string
+		code   int
+		want   []string
+	}{
+		{"fail", ExitUsage, []string{"no manifest of a purged build", "set on_unknown_base: cpcode"}},
+		{"all", ExitOK, []string{"https://www.example.com/css/site.css", pageURL(0), pageURL(1)}},
+		{"cpcode", ExitOK, []string{"424242"}},
+	} {
+		t.Run(c.policy, func(t *testing.T) {
+			w := newOutWorld(t, fmt.Sprintf(siteConfig16, c.policy, ""), oneCommit)
+			r := w.cmd("purge", pages(2, "v1").with(map[string]string{"css/site.css": "a{}"}), "--manifest", w.mf)
+			if c.code != ExitOK {
+				oneMessage(t, r, c.code, c.want...)
+				if _, err := os.Stat(w.mf); err == nil || len(w.sim.Purges()) > 0 {
+					t.Errorf("a refused first run sent %d purges or wrote the manifest (%v)", len(w.sim.Purges()), err)
+				}
+				return
+			}
+			oneMessage(t, r, ExitOK)
+			if got := w.purgedObjects(); !slices.Equal(got, c.want) {
+				t.Errorf("purged %q, want %q", got, c.want)
+			}
+			if _, err := os.Stat(w.mf); err != nil {
+				t.Errorf("the first run recorded no manifest: %v", err)
+			}
+		})
+	}
+}
+
+// TestOutputCorruptManifest: a manifest that does not read is an input
+// error naming the file and the fix, before anything is sent.
+func TestOutputCorruptManifest(t *testing.T) {
+	for name, body := range map[string]string{
+		"not gzip":  "hello, I am not a manifest",
+		"truncated": "\x1f\x8b\x08\x00\x00\x00\x00\x00",
+	} {
+		t.Run(name, func(t *testing.T) {
+			w := newOutWorld(t, fmt.Sprintf(siteConfig16, "cpcode", ""), oneCommit)
+			writeTree(t, w.dir, "manifest.gz", body)
+			r := w.cmd("purge", pages(3, "v1"), "--manifest", w.mf)
+			oneMessage(t, r, ExitUsage, "manifest "+w.mf, "delete it to start again from on_unknown_base")
+			if n := len(w.sim.Purges()); n > 0 {
+				t.Errorf("%d purges sent with a corrupt manifest", n)
+			}
+		})
+	}
+}
+
+// TestOutputPlanJSON: plan --output json of a build-output plan says the
+// mode, the counts and the commit the manifest was recorded at.
+func TestOutputPlanJSON(t *testing.T) {
+	w := newOutWorld(t, fmt.Sprintf(siteConfig16, "cpcode", ""), oneCommit)
+	w.record(pages(6, "v1"))
+	v2 := pages(6, "v1").with(map[string]string{"posts/0000/index.html": "", "posts/0002/index.html": pageBody(2, "v2"), "posts/0100/index.html": pageBody(100, "v1")})
+	p := w.planJSON16(v2, "--manifest", w.mf)
+	o := p.Output
+	if p.Mode != "output" || o.ManifestCommit != w.shas[0] || o.Files != 6 || o.Added != 1 || o.Changed != 1 || o.Removed != 1 || o.Manifest != w.mf {
+		t.Errorf("mode %q, output %+v; want output, manifest %s at %s, 6 files, 1 added, 1 changed, 1 removed", p.Mode, o, w.mf, w.shas[0])
+	}
+}
+
+// TestOutputNeedsManifest: output.dir with neither --manifest nor
+// --state asks for one of them (not for a git base the mode never uses).
+func TestOutputNeedsManifest(t *testing.T) {
+	w := newOutWorld(t, fmt.Sprintf(siteConfig16, "cpcode", ""), oneCommit)
+	r := w.cmd("plan", pages(3, "v1"))
+	oneMessage(t, r, ExitUsage, "pass --manifest FILE", "--state FILE")
+}

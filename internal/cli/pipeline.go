@@ -56,16 +56,15 @@ func (e *env) buildPlan(ctx context.Context, o *options.Options) (*planned, erro
 	if o.Manifest != "" {
 		return e.outputPlan(ctx, o) // --manifest: the build output decides
 	}
-	req, err := base.Detect(base.Flags{From: o.From, To: o.To, State: o.State}, ci.Env{Getenv: e.getenv, ReadFile: os.ReadFile})
-	if err != nil {
-		return nil, usageErr(err)
-	}
+	// A missing base is an error of git mode only: build-output mode
+	// compares with the manifest, so it waits for the config.
+	req, detectErr := base.Detect(base.Flags{From: o.From, To: o.To, State: o.State}, ci.Env{Getenv: e.getenv, ReadFile: os.ReadFile})
 	repo, err := diff.Open(o.Repo)
 	if err != nil {
 		return nil, usageErr(err)
 	}
 	defer repo.Close()
-	to, err := repo.Resolve(req.To())
+	to, err := repo.Resolve(cmp.Or(req.To(), o.To, "HEAD"))
 	if err != nil {
 		return nil, usagef("--to: %w", err)
 	}
@@ -75,6 +74,14 @@ func (e *env) buildPlan(ctx context.Context, o *options.Options) (*planned, erro
 	}
 	if err := cfg.Override(mapper.Overrides{Env: mapper.OverridesFromEnv(e.getenv).Env, Flags: o.Overrides}); err != nil {
 		return nil, usageErr(err)
+	}
+	if cfg.Output.Dir != "" {
+		// output.dir: the build output decides, against the manifest (the
+		// state file's entry would say "no base" until a git-mode purge).
+		return e.outputPlan(ctx, o)
+	}
+	if detectErr != nil {
+		return nil, usageErr(detectErr)
 	}
 	chosen, err := e.chooseBase(ctx, o, repo, cfg, req, to)
 	if err != nil {
@@ -95,9 +102,6 @@ func (e *env) buildPlan(ctx context.Context, o *options.Options) (*planned, erro
 	changes, err := changesFrom(ctx, repo, chosen.DiffFrom(), to)
 	if err != nil {
 		return nil, usageErr(err)
-	}
-	if cfg.Output.Dir != "" {
-		return e.outputPlan(ctx, o) // output.dir: the build output decides
 	}
 	mapped := cfg.Map(changedPaths(changes))
 	p := plan.Build(from, to, changes, mapped, settings)
