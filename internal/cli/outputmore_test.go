@@ -196,11 +196,12 @@ func TestOutputExplain(t *testing.T) {
 		wantError []string
 	}{
 		{name: "sample", args: []string{"--explain-output", "posts/0003/index.html"}, want: fmt.Sprintf("posts/0003/index.html: first difference at byte %d (line 1): old «… html><html><body><p>Post 3</p><footer>v1</footer></body></html>\\n» new «… html><html><body><p>Post 3</p><footer>v2</footer></body></html>\\n»", at)},
+		{name: "as the plan names it", args: []string{"--explain-output", "public/posts/0003/index.html"}, want: "posts/0003/index.html: first difference at byte " + fmt.Sprint(at)},
 		{name: "unchanged", args: []string{"--explain-output", "posts/0001/index.html"}, want: "posts/0001/index.html: no difference: the same"},
 		{name: "over the sample size", args: []string{"--explain-output", "search.json"}, want: "search.json: differs from the last manifest (10207 bytes then, 10207 now), which keeps no sample of it"},
 		{name: "previous dir", args: []string{"--explain-output", "search.json", "--previous-dir", prev}, want: `search.json: first difference at byte 10205 (line 1): old «…,{"title":"post"},{"title":"post"},{"n":1}» new «…,{"title":"post"},{"title":"post"},{"n":2}»`},
 		{name: "new file", args: []string{"--explain-output", "posts/0009/index.html"}, code: ExitUsage, wantError: []string{"--explain-output posts/0009/index.html", "the last manifest has no such file"}},
-		{name: "no such file", args: []string{"--explain-output", "posts/0042/index.html"}, code: ExitUsage, wantError: []string{"posts/0042/index.html"}},
+		{name: "no such file", args: []string{"--explain-output", "posts/0042/index.html"}, code: ExitUsage, wantError: []string{"--explain-output posts/0042/index.html: the build output " + w.out + " has no such file", "a path relative to it"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
