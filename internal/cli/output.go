@@ -356,13 +356,16 @@ func (e *env) explainOutput(o *options.Options) error {
 	if err != nil || prev == nil {
 		return usageIf(cmp.Or(err, fmt.Errorf("no manifest at %s yet: nothing to compare with", path)))
 	}
-	rel := filepath.ToSlash(o.ExplainOutput)
+	rel := explainRel(o.ExplainOutput, cfg, prev)
 	opts := plan.OutputOptions(cfg.Output)
 	dir, err := buildDir(o, cfg, root)
 	if err != nil {
 		return err
 	}
 	cur, err := readNormalized(dir, rel, opts)
+	if errors.Is(err, fs.ErrNotExist) {
+		return usagef("--explain-output %s: the build output %s has no such file: give a path relative to it, as the manifest names it", rel, dir)
+	}
 	if err != nil {
 		return usagef("--explain-output: %w", err)
 	}
@@ -377,6 +380,20 @@ func (e *env) explainOutput(o *options.Options) error {
 	}
 	fmt.Fprintln(e.stdout, output.Explain(rel, old, cur))
 	return nil
+}
+
+// explainRel is --explain-output's path as the manifest names it,
+// relative to the output folder; a path as the plan's changes list it
+// (output.dir in front: public/posts/…) is taken too.
+func explainRel(arg string, cfg *mapper.Config, prev *output.Manifest) string {
+	rel := filepath.ToSlash(arg)
+	if _, ok := prev.Lookup(rel); ok {
+		return rel
+	}
+	if p := outputPrefix(cfg); p != "" && strings.HasPrefix(rel, p) {
+		return strings.TrimPrefix(rel, p)
+	}
+	return rel
 }
 
 // readNormalized is the output file rel under dir as Hash hashes it.

@@ -7,11 +7,11 @@ import (
 	"testing"
 )
 
-// TestOutputManifestBesideState: with output.dir in the config and only
+// TestOutputDirWithStateOnly: with output.dir in the config and only
 // --state (the manifest kept beside it), the build output decides from
 // the first run on: no --from is asked for, and the second run compares
 // with the manifest the first one recorded.
-func TestOutputManifestBesideState(t *testing.T) {
+func TestOutputDirWithStateOnly(t *testing.T) {
 	w := newHugoWorld(t, "")
 	st := filepath.Join(w.dir, "state.json")
 	args := []string{"--repo", w.repo, "--site-dir", w.out, "--state", st}

@@ -56,16 +56,15 @@ func (e *env) buildPlan(ctx context.Context, o *options.Options) (*planned, erro
 	if o.Manifest != "" {
 		return e.outputPlan(ctx, o) // --manifest: the build output decides
 	}
-	req, err := base.Detect(base.Flags{From: o.From, To: o.To, State: o.State}, ci.Env{Getenv: e.getenv, ReadFile: os.ReadFile})
-	if err != nil {
-		return nil, usageErr(err)
-	}
+	// A missing base is an error of git mode only: build-output mode
+	// compares with the manifest, so it waits for the config.
+	req, detectErr := base.Detect(base.Flags{From: o.From, To: o.To, State: o.State}, ci.Env{Getenv: e.getenv, ReadFile: os.ReadFile})
 	repo, err := diff.Open(o.Repo)
 	if err != nil {
 		return nil, usageErr(err)
 	}
 	defer repo.Close()
-	to, err := repo.Resolve(req.To())
+	to, err := repo.Resolve(cmp.Or(req.To(), o.To, "HEAD"))
 	if err != nil {
 		return nil, usagef("--to: %w", err)
 	}
@@ -77,9 +76,12 @@ func (e *env) buildPlan(ctx context.Context, o *options.Options) (*planned, erro
 		return nil, usageErr(err)
 	}
 	if cfg.Output.Dir != "" {
-		// output.dir: the build output decides, before any git base is
-		// asked for: its manifest, not the state, is the last purge.
+		// output.dir: the build output decides, against the manifest (the
+		// state file's entry would say "no base" until a git-mode purge).
 		return e.outputPlan(ctx, o)
+	}
+	if detectErr != nil {
+		return nil, usageErr(detectErr)
 	}
 	chosen, err := e.chooseBase(ctx, o, repo, cfg, req, to)
 	if err != nil {
