@@ -34,12 +34,12 @@ rules:
     urls: https://www.example.com/{path}
 `
 
-// build is one build output: file bodies by slash path.
-type build map[string]string
+// builtFiles is one build output: file bodies by slash path.
+type builtFiles map[string]string
 
 // pages is a build of n small pages, each saying v in its footer.
-func pages(n int, v string) build {
-	b := build{}
+func pages(n int, v string) builtFiles {
+	b := builtFiles{}
 	for i := range n {
 		b[fmt.Sprintf("posts/%04d/index.html", i)] = pageBody(i, v)
 	}
@@ -51,8 +51,8 @@ func pageBody(i int, v string) string {
 }
 
 // with is b with these files added or replaced ("" removes one).
-func (b build) with(files map[string]string) build {
-	out := build{}
+func (b builtFiles) with(files map[string]string) builtFiles {
+	out := builtFiles{}
 	for k, v := range b {
 		out[k] = v
 	}
@@ -66,7 +66,7 @@ func (b build) with(files map[string]string) build {
 	return out
 }
 
-func (b build) write(t *testing.T, dir string) {
+func (b builtFiles) write(t *testing.T, dir string) {
 	t.Helper()
 	if err := os.RemoveAll(dir); err != nil {
 		t.Fatal(err)
@@ -108,7 +108,7 @@ var oneCommit = gitfixture.Commit{}
 
 // cmd writes b (unless nil) to the output folder and runs command with
 // --repo, --site-dir and extra; purge also gets the simulator's flags.
-func (w *outWorld) cmd(command string, b build, extra ...string) result {
+func (w *outWorld) cmd(command string, b builtFiles, extra ...string) result {
 	w.t.Helper()
 	if b != nil {
 		b.write(w.t, w.out)
@@ -122,7 +122,7 @@ func (w *outWorld) cmd(command string, b build, extra ...string) result {
 
 // record purges b with --manifest and fails the test unless it was
 // recorded.
-func (w *outWorld) record(b build, extra ...string) {
+func (w *outWorld) record(b builtFiles, extra ...string) {
 	w.t.Helper()
 	r := w.cmd("purge", b, append([]string{"--manifest", w.mf}, extra...)...)
 	if r.code != ExitOK || !strings.Contains(r.stdout, "Recorded the build output's manifest") {
@@ -145,7 +145,7 @@ type planDoc16 struct {
 	Changes []struct{ Status, Path, Signal string } `json:"changes"`
 }
 
-func (w *outWorld) planJSON16(b build, extra ...string) planDoc16 {
+func (w *outWorld) planJSON16(b builtFiles, extra ...string) planDoc16 {
 	w.t.Helper()
 	r := w.cmd("plan", b, append([]string{"--output", "json"}, extra...)...)
 	if r.code != ExitOK {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/ccu-purge/ccu-purge/internal/base"
+	"github.com/ccu-purge/ccu-purge/internal/build"
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/ci"
 	"github.com/ccu-purge/ccu-purge/internal/deployed"
@@ -34,7 +35,7 @@ type planned struct {
 	mapped mapper.Result
 	// built is the build output a build-output plan hashed, recorded
 	// once every object is purged; nil for a git-diff plan.
-	built *built
+	built *build.Side
 }
 
 // site is where the plan's deployed files are: its URLs' sources, read

@@ -97,7 +97,7 @@ func (e *env) planAndSend(ctx context.Context, o *options.Options, run *purgeRun
 	}
 	if p.built != nil && !o.DryRun {
 		// The build's manifest too, before anything is sent.
-		if err := checkOutput(p.built.what, p.built.path); err != nil {
+		if err := checkOutput(p.built.What, p.built.Path); err != nil {
 			return err
 		}
 	}
