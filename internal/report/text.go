@@ -98,11 +98,19 @@ func changes(w io.Writer, p *plan.Plan) {
 	fmt.Fprintf(w, "Changes (%d):\n", len(p.Changes))
 	for _, c := range p.Changes {
 		if c.OldPath != "" {
-			fmt.Fprintf(w, "  %s %q -> %q\n", c.Status, c.OldPath, c.Path)
+			fmt.Fprintf(w, "  %s %q -> %q%s\n", c.Status, c.OldPath, c.Path, signal(c.Signal))
 			continue
 		}
-		fmt.Fprintf(w, "  %s %q\n", c.Status, c.Path)
+		fmt.Fprintf(w, "  %s %q%s\n", c.Status, c.Path, signal(c.Signal))
 	}
+}
+
+// signal says, in a plan of two signals, which one found a change.
+func signal(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "  (" + s + ")"
 }
 
 // unmatchedFiles lists what no rule covered; quiet, only the first few, as a
