@@ -23,6 +23,7 @@ func TestImportRules(t *testing.T) {
 		{"ccusim", []string{mod + "ccu", mod + "purge", mod + "verify", mod + "plan", mod + "mapper", mod + "diff", mod + "redact", mod + "cli"}},
 		{"purge", []string{"github.com/go-git/", "gopkg.in/yaml.", mod + "ccu", mod + "plan"}},
 		{"report", []string{mod + "cli", mod + "options"}},
+		{"verify", []string{"github.com/go-git/", "gopkg.in/yaml.", mod + "cli", mod + "plan", mod + "mapper", mod + "diff", mod + "ccu", mod + "report", mod + "options", mod + "deployed"}},
 		{"output", []string{"github.com/go-git/", "gopkg.in/yaml.", mod + "cli", mod + "plan", mod + "mapper", mod + "diff", mod + "ccu"}},
 	} {
 		out, err := exec.Command("go", "list", "-deps", "./internal/"+tc.pkg).Output()

@@ -42,7 +42,7 @@ func (e *env) outputPlan(ctx context.Context, o *options.Options) (*planned, err
 	}
 	settings := plan.SettingsOf(cfg)
 	settings.MaxObjects, settings.Timeout, settings.ForceFallback = o.BatchSize, o.Timeout, side.Force
-	mapped := cfg.Map(changedPaths(changes))
+	mapped := cfg.Map(diff.AllPaths(changes))
 	p := plan.Build(side.Stats.Commit, to, changes, mapped, settings)
 	p.Mode, p.Output = "output", side.Stats
 	p.Warnings = append(p.Warnings, side.Notes...)
@@ -51,15 +51,6 @@ func (e *env) outputPlan(ctx context.Context, o *options.Options) (*planned, err
 	}
 	rng := plan.Range{From: side.Stats.Commit, To: to, Source: "output manifest " + side.Path}
 	return &planned{PlanDoc: rpt.PlanDoc{Range: rng, Plan: p}, cfg: cfg, mapped: mapped, built: side}, nil
-}
-
-// changedPaths are every path the changes touch (both sides of a rename).
-func changedPaths(changes []diff.Change) []string {
-	var paths []string
-	for _, c := range changes {
-		paths = append(paths, c.Paths()...)
-	}
-	return paths
 }
 
 // outputConfig is the config of a build-output plan, the repository's

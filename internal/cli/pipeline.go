@@ -104,7 +104,7 @@ func (e *env) buildPlan(ctx context.Context, o *options.Options) (*planned, erro
 	if err != nil {
 		return nil, usageErr(err)
 	}
-	mapped := cfg.Map(changedPaths(changes))
+	mapped := cfg.Map(diff.AllPaths(changes))
 	p := plan.Build(from, to, changes, mapped, settings)
 	if err := p.Err(); err != nil {
 		return nil, usageErr(err)

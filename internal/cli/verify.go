@@ -215,24 +215,24 @@ func (e *env) runVerify(ctx context.Context, o *options.Options, c *checked) (*v
 		return nil, err
 	}
 	picked := verify.Pick(c.targets, s.Sample, s.Seed)
-	w := e.stdout // stderr with --output json (see verify)
+	c.locate(o)
 	if err := c.site.Fill(picked); err != nil {
 		return nil, usageErr(err)
 	}
 	n := len(c.rep.Unverifiable())
 	if n > 0 {
-		fmt.Fprintf(w, "Verify: %d object(s) purged by CP code or tag name no URL to check.\n", n)
+		fmt.Fprintf(e.stdout, "Verify: %d object(s) purged by CP code or tag name no URL to check.\n", n)
 	}
 	sample := cmp.Or(s.Sample.String(), "10%")
 	if len(picked) == 0 { // nothing to wait for or to ask
 		if n == 0 {
-			fmt.Fprintln(w, "Verify: no URL to check.")
+			fmt.Fprintln(e.stdout, "Verify: no URL to check.")
 		}
 		return &verify.Verification{Sample: sample, OnStale: onStale, Results: []verify.Result{}}, nil
 	}
-	out := progress.New(w, progress.IsTerminal(w))
+	out := progress.New(e.stdout, progress.IsTerminal(e.stdout))
 	e.awaitEdge(ctx, out, c.rep)
-	fmt.Fprintf(w, "Verifying %d of %d URL(s) through the edge (sample %s)...\n", len(picked), len(c.targets), sample)
+	fmt.Fprintf(e.stdout, "Verifying %d of %d URL(s) through the edge (sample %s)...\n", len(picked), len(c.targets), sample)
 	var judged atomic.Int64
 	stop := out.Tick(e.tick, func(d time.Duration) string {
 		return fmt.Sprintf("verifying: %d of %d URL(s) judged, %s", judged.Load(), len(picked), d.Round(time.Second))
@@ -251,21 +251,36 @@ func (e *env) runVerify(ctx context.Context, o *options.Options, c *checked) (*v
 	if ctx.Err() != nil {
 		v.Error = "interrupted: the URLs not judged by then are unknown"
 	}
-	rpt.VerifySummary(w, v)
+	rpt.VerifySummary(e.stdout, v)
 	return v, nil
 }
 
-// verifySettings layers the flags over the config's verify: section.
-func (e *env) verifySettings(o *options.Options, c *checked) (verify.Settings, string, error) {
-	vc, network := mapper.VerifyConfig{}, purge.Production
+// verifyConfig is the config's verify: section and network (zero and
+// production without a config).
+func (c *checked) verifyConfig() (mapper.VerifyConfig, purge.Network) {
+	if c.cfg == nil {
+		return mapper.VerifyConfig{}, purge.Production
+	}
+	return c.cfg.Verify, c.cfg.Network
+}
+
+// locate says where the deployed files are beyond their sources: the
+// folder the site is served from (--site-dir, else verify.site_dir under
+// the repository) and the config's CP codes.
+func (c *checked) locate(o *options.Options) {
+	vc, _ := c.verifyConfig()
 	if c.cfg != nil {
-		vc, network = c.cfg.Verify, c.cfg.Network
 		c.site.CPCodes = c.cfg.CPCodes
 	}
 	c.site.Dir, c.site.BasePath = options.SiteDir(o.Verify, vc)
 	if o.Verify.SiteDir == "" && vc.SiteDir != "" {
 		c.site.Dir = filepath.Join(o.Repo, filepath.FromSlash(vc.SiteDir)) // the config's is the repository's
 	}
+}
+
+// verifySettings layers the flags over the config's verify: section.
+func (e *env) verifySettings(o *options.Options, c *checked) (verify.Settings, string, error) {
+	vc, network := c.verifyConfig()
 	s, onStale, err := options.VerifySettings(o.Verify, vc, network, verify.Hosts(c.targets), e.getenv)
 	if err != nil {
 		return s, "", usageErr(err)

@@ -43,11 +43,7 @@ func Range(ctx context.Context, dir, from, to string, cfg *mapper.Config) map[st
 	if err != nil {
 		return nil
 	}
-	var paths []string
-	for _, c := range changes {
-		paths = append(paths, c.Paths()...)
-	}
-	return plan.Sources(changes, cfg.Map(paths))
+	return plan.Sources(changes, cfg.Map(diff.AllPaths(changes)))
 }
 
 // Fill sets what each target should serve: its source (removed or not),

@@ -96,6 +96,16 @@ func (c Change) Paths() []string {
 	return []string{c.Path}
 }
 
+// AllPaths are every path the changes touch (both sides of renames), in
+// order: what the rules map.
+func AllPaths(changes []Change) []string {
+	var paths []string
+	for _, c := range changes {
+		paths = append(paths, c.Paths()...)
+	}
+	return paths
+}
+
 // ErrRevisionNotFound is wrapped by Resolve when a revision names nothing.
 var ErrRevisionNotFound = errors.New("revision not found")
 

@@ -160,10 +160,8 @@ func siteHosts(hosts []string, targets []Target) map[string]bool {
 	if len(m) > 0 {
 		return m
 	}
-	for _, t := range targets {
-		if u, err := url.Parse(t.URL); err == nil {
-			m[strings.ToLower(u.Hostname())] = true
-		}
+	for _, h := range Hosts(targets) {
+		m[h] = true
 	}
 	return m
 }
