@@ -161,6 +161,13 @@ func TestTickLive(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("no tick within 10 s on a terminal, which ticks every second")
 	}
+	// status has been asked for its text; wait until the text is written.
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(buf.String(), "still waiting"); {
+		if time.Now().After(deadline) {
+			t.Fatal("the status asked for was not written within 10 s")
+		}
+		time.Sleep(time.Millisecond)
+	}
 	o.Line("done")
 	stop()
 	got := buf.String()
