@@ -2,9 +2,11 @@
 // site is, where the manifest of the last purged build is kept, what a
 // first run does without one, comparing the build with it (with the
 // safety checks and the volatility report), where the git side of a
-// two-signal plan starts, and explaining how one file differs. It reads
-// files and returns plain data and errors, all of them the user's input
-// to fix; the caller prints, records the manifest and chooses exit codes.
+// two-signal plan starts, the build-output plan made of both (Plan), the
+// manifest's bytes to record, and explaining how one file differs. It
+// reads files and returns plain data and errors, all of them the user's
+// input to fix; the caller prints, writes the manifest and chooses exit
+// codes.
 package build
 
 import (
