@@ -82,7 +82,8 @@ func Dir(f Flags, cfg *mapper.Config, root string) (string, error) {
 
 // ManifestPath is where the last purged build's manifest is kept:
 // --manifest, else output.manifest, else beside the --state file (one per
-// network, as the state's entries are).
+// network, as the state's entries are), named after it whole so that one
+// CI cache pattern, the state's path with a * after it, keeps both.
 func ManifestPath(f Flags, cfg *mapper.Config, root string) (string, error) {
 	switch {
 	case f.Manifest != "":
@@ -90,7 +91,7 @@ func ManifestPath(f Flags, cfg *mapper.Config, root string) (string, error) {
 	case cfg.Output.Manifest != "":
 		return filepath.Join(cmp.Or(root, "."), filepath.FromSlash(cfg.Output.Manifest)), nil
 	case f.State != "":
-		return strings.TrimSuffix(f.State, ".json") + "." + string(cfg.Network) + ".manifest.gz", nil
+		return f.State + "." + string(cfg.Network) + ".manifest.gz", nil
 	}
 	return "", errors.New("a build-output plan compares with the manifest of the last purged build: pass --manifest FILE (kept in a CI cache or artefact) or --state FILE (the manifest is kept beside it)")
 }

@@ -32,7 +32,7 @@ func TestManifestPath(t *testing.T) {
 	}{
 		{"--manifest wins", Flags{Manifest: "/ci/m.gz", State: "s.json"}, withFile, "/ci/m.gz", ""},
 		{"output.manifest, under the root", Flags{State: "s.json"}, withFile, "/repo/.cache/m.gz", ""},
-		{"beside the state, per network", Flags{State: "/ci/state.json"}, bare, "/ci/state.staging.manifest.gz", ""},
+		{"beside the state, per network", Flags{State: "/ci/state.json"}, bare, "/ci/state.json.staging.manifest.gz", ""},
 		{"nowhere", Flags{}, bare, "", "pass --manifest FILE"},
 	} {
 		got, err := ManifestPath(c.f, c.cfg, "/repo")

@@ -358,7 +358,7 @@ func checkJobKeys(t *testing.T, job map[string]any, set map[string]string) {
 		{[]string{"image", "entrypoint"}, []any{""}},
 		{[]string{"resource_group"}, set["resource-group"]},
 		{[]string{"allow_failure"}, true},
-		{[]string{"cache", "paths"}, []any{set["state"]}},
+		{[]string{"cache", "paths"}, []any{set["state"] + "*"}},
 		{[]string{"cache", "when"}, "always"},
 		{[]string{"artifacts", "when"}, "always"},
 		{[]string{"artifacts", "paths"}, []any{set["report"], set["junit"]}},

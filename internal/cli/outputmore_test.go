@@ -323,7 +323,7 @@ func TestOutputBothSignals(t *testing.T) {
 func TestOutputManifestBesideState(t *testing.T) {
 	w := newOutWorld(t, fmt.Sprintf(siteConfig16, "cpcode", ""), oneCommit)
 	st := filepath.Join(w.dir, "s.json")
-	kept := filepath.Join(w.dir, "s.staging.manifest.gz")
+	kept := filepath.Join(w.dir, "s.json.staging.manifest.gz")
 	r := w.cmd("purge", pages(5, "v1"), "--state", st)
 	oneMessage(t, r, ExitOK)
 	if !strings.Contains(r.stdout, "Recorded the build output's manifest (5 files) in "+kept) {

@@ -83,7 +83,7 @@ const (
 // CheckBuild refuses an output with no files, or with fewer than 10% of
 // prev's when prev had 20 or more; prev may be nil (a first run).
 func CheckBuild(m, prev *Manifest) error {
-	const fix = "check that the build succeeded and wrote its output there, or purge with --from/--to instead"
+	const fix = "check that the build succeeded and wrote its output there; nothing was sent and the manifest is kept, so the next run compares with the last purged build"
 	if m == nil || len(m.Files) == 0 {
 		return fmt.Errorf("build output %s has no files: %s", dirName(m), fix)
 	}

@@ -81,7 +81,7 @@ func TestCheckBuild(t *testing.T) {
 		{"nil manifest", nil, files(100), "build output (the site folder) has no files"},
 		{"first run, one file", files(1), nil, ""},
 		{"small previous site", files(1), files(19), ""},
-		{"under 10% of 2000", files(199), files(2000), `build output "public" has 199 files, fewer than 10% of the 2000 in the last manifest (commit 0123456789ab): check that the build succeeded and wrote its output there, or purge with --from/--to instead`},
+		{"under 10% of 2000", files(199), files(2000), `build output "public" has 199 files, fewer than 10% of the 2000 in the last manifest (commit 0123456789ab): check that the build succeeded and wrote its output there; nothing was sent and the manifest is kept, so the next run compares with the last purged build`},
 		{"10% of 2000", files(200), files(2000), ""},
 		{"under 10% of 20", files(1), files(20), "has 1 files, fewer than 10% of the 20"},
 	} {

@@ -198,7 +198,7 @@ func (f *fetcher) edge(ctx context.Context, rawURL string, debug http.Header) (a
 		switch {
 		case err != nil || a.header.Get("Location") == "":
 			return a, nil // a redirect without a usable Location: judged by its status
-		case !f.hosts[strings.ToLower(next.Hostname())] || (next.Scheme != "https" && next.Scheme != "http"):
+		case !f.follows(u, next):
 			a.redirect = next.String()
 			return a, nil
 		case hop == maxRedirects:
@@ -207,6 +207,19 @@ func (f *fetcher) edge(ctx context.Context, rawURL string, debug http.Header) (a
 		}
 		u = next
 	}
+}
+
+// follows reports whether a redirect from u to next stays on the site: one
+// of its hosts, over http or https, and never from https down to http (the
+// same page over cleartext is not what the https URL serves).
+func (f *fetcher) follows(u, next *url.URL) bool {
+	switch {
+	case !f.hosts[strings.ToLower(next.Hostname())]:
+		return false
+	case u.Scheme == "https":
+		return next.Scheme == "https"
+	}
+	return next.Scheme == "http" || next.Scheme == "https"
 }
 
 // origin GETs the URL's path and query from the origin, with the site's

@@ -85,6 +85,8 @@ func TestRedirects(t *testing.T) {
 		"other.example.com/final.html": body("new"),
 		"www.example.com/away.html":    redirect("https://evil.example.net/x?token=1"),
 		"www.example.com/loop.html":    redirect("/loop.html"),
+		"www.example.com/down.html":    redirect("http://www.example.com/a.html"),
+		"www.example.com/ftp.html":     redirect("ftp://www.example.com/a.html"),
 	})
 	s := f.settings()
 	s.Hosts = []string{"www.example.com", "Other.example.com"}
@@ -97,6 +99,8 @@ func TestRedirects(t *testing.T) {
 		{"/old.html", Fresh, "", 3},
 		{"/away.html", Unknown, "https://evil.example.net/x?token=1", 1},
 		{"/loop.html", Unknown, site + "/loop.html", maxRedirects + 1},
+		{"/down.html", Unknown, "http://www.example.com/a.html", 1}, // https to http: not the page the URL serves
+		{"/ftp.html", Unknown, "ftp://www.example.com/a.html", 1},
 	} {
 		r := runOne(t, f, Target{URL: site + c.path, Want: []byte("new"), WantKnown: true}, s)
 		if r.Result != c.want || r.Evidence.Redirect != c.redirect || r.Attempts != c.attempts {
