@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"sync/atomic"
 	"time"
@@ -84,7 +83,7 @@ func (e *env) writeVerified(stdout io.Writer, o *options.Options, rep *rpt.Repor
 // hideDebugKey keeps the Enhanced Debug key out of every output, before
 // anything can print it.
 func (e *env) hideDebugKey() {
-	if k := e.getenv("AKAMAI_DEBUG_KEY"); k != "" {
+	if k := e.getenv(options.DebugKeyEnv); k != "" {
 		e.hide(k)
 	}
 }
@@ -175,19 +174,13 @@ func (e *env) runVerify(ctx context.Context, o *options.Options, c *checked) (*v
 	if err := c.site.Locate(c.cfg, o.Verify.SiteDir, o.Repo).Fill(picked); err != nil {
 		return nil, usageErr(err)
 	}
-	n := len(c.rep.Unverifiable())
-	if n > 0 {
-		fmt.Fprintf(e.stdout, "Verify: %d object(s) purged by CP code or tag name no URL to check.\n", n)
-	}
+	rpt.VerifyNotes(e.stdout, len(c.rep.Unverifiable()), len(picked))
 	if len(picked) == 0 { // nothing to wait for or to ask
-		if n == 0 {
-			fmt.Fprintln(e.stdout, "Verify: no URL to check.")
-		}
 		return verify.Nothing(s, onStale), nil
 	}
 	out := progress.New(e.stdout, progress.IsTerminal(e.stdout))
 	e.awaitEdge(ctx, out, c.rep.EdgeReady())
-	fmt.Fprintf(e.stdout, "Verifying %d of %d URL(s) through the edge (sample %s)...\n", len(picked), len(c.targets), s.SampleName())
+	rpt.VerifyStart(e.stdout, len(picked), len(c.targets), s.SampleName())
 	results, err := e.judge(ctx, out, o.Quiet, picked, s)
 	if err != nil {
 		return nil, usageErr(err)
@@ -201,9 +194,7 @@ func (e *env) runVerify(ctx context.Context, o *options.Options, c *checked) (*v
 // fresh ones not) under a status line.
 func (e *env) judge(ctx context.Context, out *progress.Writer, quiet bool, picked []verify.Target, s verify.Settings) ([]verify.Result, error) {
 	var judged atomic.Int64
-	stop := out.Tick(e.tick, func(d time.Duration) string {
-		return fmt.Sprintf("verifying: %d of %d URL(s) judged, %s", judged.Load(), len(picked), d.Round(time.Second))
-	})
+	stop := out.Tick(e.tick, func(d time.Duration) string { return rpt.Judging(int(judged.Load()), len(picked), d) })
 	defer stop()
 	return verify.Run(ctx, picked, s, func(r verify.Result) {
 		judged.Add(1)
@@ -238,15 +229,10 @@ func (e *env) verifySettings(o *options.Options, c *checked) (verify.Settings, s
 // awaitEdge waits until ready, when the purges were accepted moments
 // ago (see Report.EdgeReady).
 func (e *env) awaitEdge(ctx context.Context, out *progress.Writer, ready time.Time) {
-	if ready.IsZero() {
-		return
-	}
 	wait := time.Until(ready).Round(100 * time.Millisecond)
-	if wait <= 0 {
+	if ready.IsZero() || wait <= 0 {
 		return
 	}
-	out.Line("Waiting %v for the purges to reach the edge (their estimatedSeconds) before verifying...", wait)
-	out.Sleep(ctx, wait, e.tick, func(el time.Duration) string {
-		return fmt.Sprintf("waiting for the purges to reach the edge: %s of %s", el.Round(time.Second), wait)
-	})
+	out.Line("%s", rpt.EdgeWait(wait))
+	out.Sleep(ctx, wait, e.tick, func(el time.Duration) string { return rpt.ReachingEdge(el, wait) })
 }
