@@ -4,10 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -17,7 +14,6 @@ import (
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
 	"github.com/ccu-purge/ccu-purge/internal/options"
 	"github.com/ccu-purge/ccu-purge/internal/progress"
-	"github.com/ccu-purge/ccu-purge/internal/purge"
 	rpt "github.com/ccu-purge/ccu-purge/internal/report"
 	"github.com/ccu-purge/ccu-purge/internal/verify"
 )
@@ -87,7 +83,7 @@ func (e *env) writeVerified(stdout io.Writer, o *options.Options, rep *rpt.Repor
 // hideDebugKey keeps the Enhanced Debug key out of every output, before
 // anything can print it.
 func (e *env) hideDebugKey() {
-	if k := e.getenv("AKAMAI_DEBUG_KEY"); k != "" {
+	if k := e.getenv(options.DebugKeyEnv); k != "" {
 		e.hide(k)
 	}
 }
@@ -101,56 +97,24 @@ func (e *env) verifyTargets(ctx context.Context, o *options.Options) (*checked, 
 	if err != nil {
 		return nil, err
 	}
-	c := &checked{cfg: p.cfg, rep: rpt.NotSent(nil, nil), site: p.site(o.Repo)}
-	for i, b := range p.Batches {
-		for _, obj := range b.Objects {
-			if b.Type == purge.URL {
-				c.targets = append(c.targets, verify.Target{URL: obj, Batch: i + 1, Action: b.Action})
-			}
-		}
-	}
-	return c, nil
+	return &checked{targets: verify.URLTargets(p.Batches), cfg: p.cfg, rep: rpt.NotSent(nil, nil), site: p.site(o.Repo)}, nil
 }
 
 // givenTargets are the URLs of --report, with the sources of its range
 // when the repository is at hand, or of --url.
 func (e *env) givenTargets(ctx context.Context, o *options.Options) (*checked, error) {
-	rep, err := readVerifyReport(o.Report)
+	rep, err := rpt.ReadFile(o.Report)
 	if err != nil {
-		return nil, err
+		return nil, usageErr(err)
 	}
 	cfg, err := e.optionalConfig(o, rep)
 	if err != nil {
 		return nil, err
 	}
-	c := &checked{cfg: cfg, rep: rep}
-	for _, u := range o.URLs {
-		c.targets = append(c.targets, verify.Target{URL: u, Action: actionOf(cfg)})
-	}
 	if o.Report == "" {
-		return c, nil
+		return &checked{targets: verify.GivenTargets(o.URLs, cfg.PurgeAction()), cfg: cfg, rep: rep}, nil
 	}
-	c.targets = c.rep.Targets()
-	if cfg != nil && c.rep.From != "" && c.rep.To != "" {
-		c.site = deployed.Site{Sources: deployed.Range(ctx, o.Repo, c.rep.From, c.rep.To, cfg), Repo: o.Repo, To: c.rep.To}
-	}
-	return c, nil
-}
-
-// readVerifyReport reads --report; "" is a report of nothing sent.
-func readVerifyReport(path string) (*rpt.Report, error) {
-	if path == "" {
-		return rpt.NotSent(nil, nil), nil
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, usagef("--report: %w", err)
-	}
-	rep, err := rpt.ReadReport(data)
-	if err != nil {
-		return nil, usagef("--report %s: %w", path, err)
-	}
-	return rep, nil
+	return &checked{targets: rep.Targets(), cfg: cfg, rep: rep, site: deployed.ForRange(ctx, o.Repo, rep.From, rep.To, cfg)}, nil
 }
 
 // optionalConfig is the config of --config, or of the repository's head
@@ -199,14 +163,6 @@ func usageIf(err error) error {
 	return usageErr(err)
 }
 
-// actionOf is how cfg purges: invalidate without a config.
-func actionOf(cfg *mapper.Config) purge.Action {
-	if cfg == nil {
-		return purge.Invalidate
-	}
-	return cfg.Action
-}
-
 // runVerify samples c's targets, waits for the purges to reach the edge,
 // checks them, and prints each verdict and the summary.
 func (e *env) runVerify(ctx context.Context, o *options.Options, c *checked) (*verify.Verification, error) {
@@ -215,73 +171,44 @@ func (e *env) runVerify(ctx context.Context, o *options.Options, c *checked) (*v
 		return nil, err
 	}
 	picked := verify.Pick(c.targets, s.Sample, s.Seed)
-	c.locate(o)
-	if err := c.site.Fill(picked); err != nil {
+	if err := c.site.Locate(c.cfg, o.Verify.SiteDir, o.Repo).Fill(picked); err != nil {
 		return nil, usageErr(err)
 	}
-	n := len(c.rep.Unverifiable())
-	if n > 0 {
-		fmt.Fprintf(e.stdout, "Verify: %d object(s) purged by CP code or tag name no URL to check.\n", n)
-	}
-	sample := cmp.Or(s.Sample.String(), "10%")
+	rpt.VerifyNotes(e.stdout, len(c.rep.Unverifiable()), len(picked))
 	if len(picked) == 0 { // nothing to wait for or to ask
-		if n == 0 {
-			fmt.Fprintln(e.stdout, "Verify: no URL to check.")
-		}
-		return &verify.Verification{Sample: sample, OnStale: onStale, Results: []verify.Result{}}, nil
+		return verify.Nothing(s, onStale), nil
 	}
 	out := progress.New(e.stdout, progress.IsTerminal(e.stdout))
-	e.awaitEdge(ctx, out, c.rep)
-	fmt.Fprintf(e.stdout, "Verifying %d of %d URL(s) through the edge (sample %s)...\n", len(picked), len(c.targets), sample)
-	var judged atomic.Int64
-	stop := out.Tick(e.tick, func(d time.Duration) string {
-		return fmt.Sprintf("verifying: %d of %d URL(s) judged, %s", judged.Load(), len(picked), d.Round(time.Second))
-	})
-	results, err := verify.Run(ctx, picked, s, func(r verify.Result) {
-		judged.Add(1)
-		if !o.Quiet || r.Result != verify.Fresh {
-			out.Line("%s", rpt.VerifyLine(r))
-		}
-	})
-	stop()
+	e.awaitEdge(ctx, out, c.rep.EdgeReady())
+	rpt.VerifyStart(e.stdout, len(picked), len(c.targets), s.SampleName())
+	results, err := e.judge(ctx, out, o.Quiet, picked, s)
 	if err != nil {
 		return nil, usageErr(err)
 	}
-	v := &verify.Verification{Summary: verify.Summarize(results, len(c.targets)), Sample: sample, OnStale: onStale, Results: results}
-	if ctx.Err() != nil {
-		v.Error = "interrupted: the URLs not judged by then are unknown"
-	}
+	v := verify.Verified(s, onStale, results, len(c.targets), ctx.Err() != nil)
 	rpt.VerifySummary(e.stdout, v)
 	return v, nil
 }
 
-// verifyConfig is the config's verify: section and network (zero and
-// production without a config).
-func (c *checked) verifyConfig() (mapper.VerifyConfig, purge.Network) {
-	if c.cfg == nil {
-		return mapper.VerifyConfig{}, purge.Production
-	}
-	return c.cfg.Verify, c.cfg.Network
+// judge asks the edge for picked and prints each verdict (--quiet: the
+// fresh ones not) under a status line.
+func (e *env) judge(ctx context.Context, out *progress.Writer, quiet bool, picked []verify.Target, s verify.Settings) ([]verify.Result, error) {
+	var judged atomic.Int64
+	stop := out.Tick(e.tick, func(d time.Duration) string { return rpt.Judging(int(judged.Load()), len(picked), d) })
+	defer stop()
+	return verify.Run(ctx, picked, s, func(r verify.Result) {
+		judged.Add(1)
+		if !quiet || r.Result != verify.Fresh {
+			out.Line("%s", rpt.VerifyLine(r))
+		}
+	})
 }
 
-// locate says where the deployed files are beyond their sources: the
-// folder the site is served from (--site-dir, else verify.site_dir under
-// the repository) and the config's CP codes.
-func (c *checked) locate(o *options.Options) {
-	vc, _ := c.verifyConfig()
-	if c.cfg != nil {
-		c.site.CPCodes = c.cfg.CPCodes
-	}
-	c.site.Dir, c.site.BasePath = options.SiteDir(o.Verify, vc)
-	if o.Verify.SiteDir == "" && vc.SiteDir != "" {
-		c.site.Dir = filepath.Join(o.Repo, filepath.FromSlash(vc.SiteDir)) // the config's is the repository's
-	}
-}
-
-// verifySettings layers the flags over the config's verify: section.
+// verifySettings are the options' settings with what cli wires in: the
+// user agent, the --verbose log, the --ca-cert roots and when the purges
+// were accepted.
 func (e *env) verifySettings(o *options.Options, c *checked) (verify.Settings, string, error) {
-	vc, network := c.verifyConfig()
-	s, onStale, err := options.VerifySettings(o.Verify, vc, network, verify.Hosts(c.targets), e.getenv)
+	s, onStale, err := options.VerifySettingsOf(o.Verify, c.cfg, verify.Hosts(c.targets), e.getenv)
 	if err != nil {
 		return s, "", usageErr(err)
 	}
@@ -299,23 +226,13 @@ func (e *env) verifySettings(o *options.Options, c *checked) (verify.Settings, s
 	return s, onStale, nil
 }
 
-// awaitEdge waits, when the purges were accepted moments ago, until their
-// estimatedSeconds have passed: before that a stale answer says nothing.
-func (e *env) awaitEdge(ctx context.Context, out *progress.Writer, rep *rpt.Report) {
-	at, err := rep.PurgedAt()
-	if err != nil || at.IsZero() {
+// awaitEdge waits until ready, when the purges were accepted moments
+// ago (see Report.EdgeReady).
+func (e *env) awaitEdge(ctx context.Context, out *progress.Writer, ready time.Time) {
+	wait := time.Until(ready).Round(100 * time.Millisecond)
+	if ready.IsZero() || wait <= 0 {
 		return
 	}
-	est := 0
-	for _, b := range rep.Batches {
-		est = max(est, b.EstimatedSeconds)
-	}
-	wait := time.Until(at.Add(time.Duration(est) * time.Second)).Round(100 * time.Millisecond)
-	if wait <= 0 {
-		return
-	}
-	out.Line("Waiting %v for the purges to reach the edge (their estimatedSeconds) before verifying...", wait)
-	out.Sleep(ctx, wait, e.tick, func(el time.Duration) string {
-		return fmt.Sprintf("waiting for the purges to reach the edge: %s of %s", el.Round(time.Second), wait)
-	})
+	out.Line("%s", rpt.EdgeWait(wait))
+	out.Sleep(ctx, wait, e.tick, func(el time.Duration) string { return rpt.ReachingEdge(el, wait) })
 }

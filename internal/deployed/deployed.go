@@ -6,7 +6,9 @@
 package deployed
 
 import (
+	"cmp"
 	"context"
+	"path/filepath"
 
 	"github.com/ccu-purge/ccu-purge/internal/diff"
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
@@ -44,6 +46,33 @@ func Range(ctx context.Context, dir, from, to string, cfg *mapper.Config) map[st
 		return nil
 	}
 	return plan.Sources(changes, cfg.Map(diff.AllPaths(changes)))
+}
+
+// ForRange is the site of from..to in the repository at dir, its
+// sources mapped with cfg (see Range); zero without a config or without
+// both ends of the range, as a report of --url has none.
+func ForRange(ctx context.Context, dir, from, to string, cfg *mapper.Config) Site {
+	if cfg == nil || from == "" || to == "" {
+		return Site{}
+	}
+	return Site{Sources: Range(ctx, dir, from, to, cfg), Repo: dir, To: to}
+}
+
+// Locate is s with where the deployed files are beyond their sources:
+// the folder the site is served from (siteDir, the --site-dir flag, else
+// the config's verify.site_dir, which is relative to repo), the site's
+// base path under its host ("/" when unset) and the config's CP codes.
+// cfg is nil without a config.
+func (s Site) Locate(cfg *mapper.Config, siteDir, repo string) Site {
+	var vc mapper.VerifyConfig
+	if cfg != nil {
+		vc, s.CPCodes = cfg.Verify, cfg.CPCodes
+	}
+	s.Dir, s.BasePath = siteDir, cmp.Or(vc.BasePath, "/")
+	if siteDir == "" && vc.SiteDir != "" {
+		s.Dir = filepath.Join(repo, filepath.FromSlash(vc.SiteDir))
+	}
+	return s
 }
 
 // Fill sets what each target should serve: its source (removed or not),

@@ -71,6 +71,15 @@ type Config struct {
 	index  *ruleIndex
 }
 
+// PurgeAction is how c purges. A nil c (no config, as verify --url may
+// run) purges as a config that does not say: invalidate.
+func (c *Config) PurgeAction() purge.Action {
+	if c == nil {
+		return purge.Invalidate
+	}
+	return c.Action
+}
+
 // ErrNoConfig is wrapped by Load when the file does not exist.
 var ErrNoConfig = errors.New("config file not found")
 

@@ -53,10 +53,13 @@ func VerifySettings(v Verify, cfg VerifyDefaults, network purge.Network, hosts [
 	return s, policy, nil
 }
 
-// SiteDir is the folder the site is served from and the site's base path
-// under its host ("/" when unset): --site-dir over verify.site_dir.
-func SiteDir(v Verify, cfg VerifyDefaults) (dir, basePath string) {
-	return cmp.Or(v.SiteDir, cfg.SiteDir), cmp.Or(cfg.BasePath, "/")
+// VerifySettingsOf is VerifySettings with cfg's verify: section and
+// network; a nil cfg (no config) has no section and is production.
+func VerifySettingsOf(v Verify, cfg *mapper.Config, hosts []string, getenv func(string) string) (verify.Settings, string, error) {
+	if cfg == nil {
+		return VerifySettings(v, VerifyDefaults{}, purge.Production, hosts, getenv)
+	}
+	return VerifySettings(v, cfg.Verify, cfg.Network, hosts, getenv)
 }
 
 // sample is --sample, else verify.sample; zero (unset) lets verify.Pick

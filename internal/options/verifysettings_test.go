@@ -137,22 +137,3 @@ func TestVerifySettingsErrors(t *testing.T) {
 		})
 	}
 }
-
-// SiteDir: the flag over the config; the base path is the config's, "/"
-// when unset.
-func TestSiteDir(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		v             Verify
-		cfg           VerifyDefaults
-		dir, basePath string
-	}{
-		{Verify{}, VerifyDefaults{}, "", "/"},
-		{Verify{}, VerifyDefaults{SiteDir: "public", BasePath: "/docs"}, "public", "/docs"},
-		{Verify{SiteDir: "dist"}, VerifyDefaults{SiteDir: "public"}, "dist", "/"},
-	} {
-		if dir, bp := SiteDir(tc.v, tc.cfg); dir != tc.dir || bp != tc.basePath {
-			t.Errorf("SiteDir(%+v, %+v) = %q, %q, want %q, %q", tc.v, tc.cfg, dir, bp, tc.dir, tc.basePath)
-		}
-	}
-}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -139,6 +140,40 @@ func (r *Report) PurgedAt() (time.Time, error) {
 		return time.Time{}, fmt.Errorf("read report: acceptedAt %q is not an RFC 3339 time like 2026-12-02T05:00:00Z: fix or remove it", r.AcceptedAt)
 	}
 	return t, nil
+}
+
+// ReadFile reads the report at path for verify --report; "" is a report
+// of nothing sent (verify --url). Its errors name the flag the path was
+// given with.
+func ReadFile(path string) (*Report, error) {
+	if path == "" {
+		return NotSent(nil, nil), nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--report: %w", err)
+	}
+	r, err := ReadReport(data)
+	if err != nil {
+		return nil, fmt.Errorf("--report %s: %w", path, err)
+	}
+	return r, nil
+}
+
+// EdgeReady is when the purges should have reached the edge: AcceptedAt
+// plus the longest estimatedSeconds of its requests. Before then a stale
+// answer says nothing. Zero when the report has no (readable)
+// AcceptedAt: there is nothing to wait for.
+func (r *Report) EdgeReady() time.Time {
+	at, err := r.PurgedAt()
+	if err != nil || at.IsZero() {
+		return time.Time{}
+	}
+	est := 0
+	for _, b := range r.Batches {
+		est = max(est, b.EstimatedSeconds)
+	}
+	return at.Add(time.Duration(est) * time.Second)
 }
 
 // Network is the network the accepted requests purged, and false when

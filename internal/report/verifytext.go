@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/verify"
 )
@@ -144,4 +145,39 @@ func fieldLines(fields [][2]string) []string {
 		}
 	}
 	return out
+}
+
+// VerifyNotes are the lines before a verification asks anything: how
+// many accepted objects (CP codes, tags) name no URL to check, and, when
+// no URL was picked and no such object explains why, that there is
+// nothing to check.
+func VerifyNotes(w io.Writer, unverifiable, picked int) {
+	if unverifiable > 0 {
+		fmt.Fprintf(w, "Verify: %d object(s) purged by CP code or tag name no URL to check.\n", unverifiable)
+	}
+	if picked == 0 && unverifiable == 0 {
+		fmt.Fprintln(w, "Verify: no URL to check.")
+	}
+}
+
+// VerifyStart is the line as the edge is first asked: picked of the
+// targets, and the sample's name.
+func VerifyStart(w io.Writer, picked, of int, sample string) {
+	fmt.Fprintf(w, "Verifying %d of %d URL(s) through the edge (sample %s)...\n", picked, of, sample)
+}
+
+// Judging is the status line while the edge is asked.
+func Judging(judged, picked int, elapsed time.Duration) string {
+	return fmt.Sprintf("verifying: %d of %d URL(s) judged, %s", judged, picked, elapsed.Round(time.Second))
+}
+
+// EdgeWait is the line before waiting for the purges to reach the edge
+// (Report.EdgeReady).
+func EdgeWait(wait time.Duration) string {
+	return fmt.Sprintf("Waiting %v for the purges to reach the edge (their estimatedSeconds) before verifying...", wait)
+}
+
+// ReachingEdge is the status line of the wait EdgeWait announces.
+func ReachingEdge(elapsed, wait time.Duration) string {
+	return fmt.Sprintf("waiting for the purges to reach the edge: %s of %s", elapsed.Round(time.Second), wait)
 }
