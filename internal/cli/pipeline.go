@@ -73,7 +73,7 @@ func (e *env) buildPlan(ctx context.Context, o *options.Options) (*planned, erro
 	if err != nil {
 		return nil, usageErr(err)
 	}
-	if err := cfg.Override(mapper.Overrides{Env: mapper.OverridesFromEnv(e.getenv).Env, Flags: o.Overrides}); err != nil {
+	if err := cfg.Override(e.overrides(o)); err != nil {
 		return nil, usageErr(err)
 	}
 	if cfg.Output.Dir != "" {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/ccu-purge/ccu-purge/internal/ccu"
 	"github.com/ccu-purge/ccu-purge/internal/deployed"
-	"github.com/ccu-purge/ccu-purge/internal/diff"
 	"github.com/ccu-purge/ccu-purge/internal/mapper"
 	"github.com/ccu-purge/ccu-purge/internal/options"
 	"github.com/ccu-purge/ccu-purge/internal/progress"
@@ -115,52 +113,6 @@ func (e *env) givenTargets(ctx context.Context, o *options.Options) (*checked, e
 		return &checked{targets: verify.GivenTargets(o.URLs, cfg.PurgeAction()), cfg: cfg, rep: rep}, nil
 	}
 	return &checked{targets: rep.Targets(), cfg: cfg, rep: rep, site: deployed.ForRange(ctx, o.Repo, rep.From, rep.To, cfg)}, nil
-}
-
-// optionalConfig is the config of --config, or of the repository's head
-// when it has one; nil, without an error, when there is none. Its network
-// is the one rep's requests purged (the edges to ask), unless --network
-// or CCU_PURGE_NETWORK say otherwise, as for a plan.
-func (e *env) optionalConfig(o *options.Options, rep *rpt.Report) (*mapper.Config, error) {
-	cfg, err := e.findConfig(o)
-	if cfg == nil || err != nil {
-		return nil, err
-	}
-	if n, ok := rep.Network(); ok {
-		cfg.Network = n
-	}
-	err = cfg.Override(mapper.Overrides{Env: mapper.OverridesFromEnv(e.getenv).Env, Flags: o.Overrides})
-	return cfg, usageIf(err)
-}
-
-// findConfig is optionalConfig before the overrides.
-func (e *env) findConfig(o *options.Options) (*mapper.Config, error) {
-	if o.Config != "" {
-		cfg, err := mapper.Load(o.Config)
-		return cfg, usageIf(err)
-	}
-	repo, err := diff.Open(o.Repo)
-	if err != nil {
-		return nil, nil
-	}
-	defer repo.Close()
-	head, err := repo.Resolve(cmp.Or(o.To, "HEAD"))
-	if err != nil {
-		return nil, nil
-	}
-	cfg, err := mapper.Find("", repo, head)
-	if errors.Is(err, mapper.ErrNoConfig) {
-		return nil, nil
-	}
-	return cfg, usageIf(err)
-}
-
-// usageIf is usageErr for a non-nil err.
-func usageIf(err error) error {
-	if err == nil {
-		return nil
-	}
-	return usageErr(err)
 }
 
 // runVerify samples c's targets, waits for the purges to reach the edge,
