@@ -78,10 +78,10 @@ func TestPacerSeed(t *testing.T) {
 	p := newPacer(purge.AkamaiBuckets, func() time.Time { return at }, RateLimit{Type: purge.URL,
 		Requests: BucketStatus{Limit: 20, PerSecond: 10, Remaining: 20},
 		Objects:  BucketStatus{Limit: 600, PerSecond: 300, Remaining: 100}})
-	if d, err := p.take(purge.URL, 500); err != nil || d != seconds(400.0/300)+time.Millisecond {
+	if d, _, err := p.take(purge.URL, 500); err != nil || d != seconds(400.0/300)+time.Millisecond {
 		t.Errorf("take 500 of 100 left at 300/s: wait %v, %v; want 1.334s", d, err)
 	}
-	if _, err := p.take(purge.URL, 601); err == nil {
+	if _, _, err := p.take(purge.URL, 601); err == nil {
 		t.Error("601 objects fit a bucket of 600")
 	}
 	if r := p.buckets["requests"]; r.Burst != 20 || r.PerSecond != 10 {

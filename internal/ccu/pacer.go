@@ -52,9 +52,14 @@ func (t *tokens) refill(now time.Time) {
 
 // wait blocks until one request token and n tokens of kind are available,
 // then takes them; it fails when ctx ends first or n can never fit.
-func (p *pacer) wait(ctx context.Context, kind purge.Kind, n int) error {
+// waiting, when set, is told each wait before it starts: the bucket that
+// is short ("requests" or the kind's) and for how long.
+func (p *pacer) wait(ctx context.Context, kind purge.Kind, n int, waiting func(bucket string, d time.Duration)) error {
 	for {
-		d, err := p.take(kind, float64(n))
+		d, bucket, err := p.take(kind, float64(n))
+		if d > 0 && waiting != nil {
+			waiting(bucket, d)
+		}
 		if err != nil || d == 0 {
 			return err
 		}
@@ -68,32 +73,32 @@ func (p *pacer) wait(ctx context.Context, kind purge.Kind, n int) error {
 	}
 }
 
-// take takes the tokens if both buckets have them, or says how long to wait.
-func (p *pacer) take(kind purge.Kind, n float64) (time.Duration, error) {
+// take takes the tokens if both buckets have them, or says how long to
+// wait and for which bucket (the one short the longest).
+func (p *pacer) take(kind purge.Kind, n float64) (time.Duration, string, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
-	req, obj := p.buckets["requests"], p.bucket(kind)
+	name := kind.Bucket()
+	req, obj := p.buckets["requests"], p.buckets[name]
 	req.refill(now)
 	obj.refill(now)
 	if n > obj.Burst {
-		return 0, &pacingError{kind: kind, n: int(n), burst: int(obj.Burst)}
+		return 0, name, &pacingError{kind: kind, n: int(n), burst: int(obj.Burst)}
 	}
-	wait := math.Max(need(req, 1), need(obj, n))
+	short, wait := name, need(obj, n)
+	if r := need(req, 1); r > wait {
+		short, wait = "requests", r
+	}
 	if wait > 0 {
-		return seconds(wait) + time.Millisecond, nil
+		return seconds(wait) + time.Millisecond, short, nil
 	}
 	req.have--
 	obj.have -= n
-	return 0, nil
+	return 0, "", nil
 }
 
-func (p *pacer) bucket(kind purge.Kind) *tokens {
-	if b, ok := p.buckets[string(kind)]; ok && !kind.IsURL() {
-		return b
-	}
-	return p.buckets["url"] // ARLs count as URLs
-}
+func (p *pacer) bucket(kind purge.Kind) *tokens { return p.buckets[kind.Bucket()] }
 
 // need is the seconds until t holds n tokens.
 func need(t *tokens, n float64) float64 {

@@ -63,7 +63,7 @@ func TestPacerCorrections(t *testing.T) {
 		}, with(map[string]float64{"requests": 99, "url": 9500})},
 		// Another client may refill nothing for us: a higher report never raises the copy.
 		{"a higher report does not raise the copy", func(p *pacer) {
-			if _, err := p.take("url", 9000); err != nil {
+			if _, _, err := p.take("url", 9000); err != nil {
 				t.Fatal(err)
 			}
 			p.observe("url", headers("X-Ratelimit-Remaining", "100", "X-Ratelimit-Remaining-Objects", "10000"))
@@ -90,16 +90,16 @@ func TestPacerCorrections(t *testing.T) {
 		// The refused request's own tokens come back (the server took none), up to
 		// what the server says remains, and never above what the copy had before.
 		{"a 429 gives back the refused request's tokens, capped by the server", func(p *pacer) {
-			if _, err := p.take("tag", 4000); err != nil {
+			if _, _, err := p.take("tag", 4000); err != nil {
 				t.Fatal(err)
 			}
 			p.refused("tag", "TAG Rate Limit exceeded", 4500, 4000)
 		}, with(map[string]float64{"tag": 4500})},
 		{"a 429 never raises the copy above the give-back", func(p *pacer) {
-			if _, err := p.take("tag", 4000); err != nil {
+			if _, _, err := p.take("tag", 4000); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := p.take("tag", 500); err != nil {
+			if _, _, err := p.take("tag", 500); err != nil {
 				t.Fatal(err)
 			}
 			p.refused("tag", "TAG Rate Limit exceeded", 5000, 500)
@@ -129,19 +129,19 @@ func TestPacerCorrectionIsNotRefilledTwice(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	p := newPacer(purge.AkamaiBuckets, func() time.Time { return at })
-	if d, err := p.take("url", 500); d != 0 || err != nil {
+	if d, _, err := p.take("url", 500); d != 0 || err != nil {
 		t.Fatalf("first take = %v, %v", d, err)
 	}
 	at = at.Add(time.Second) // the request was on the wire for a second
 	p.observe("url", http.Header{"X-Ratelimit-Remaining-Objects": {"100"}})
-	d, err := p.take("url", 300)
+	d, _, err := p.take("url", 300)
 	// 200 URLs short at 200/s: one second, not zero.
 	if err != nil || d < time.Second || d > time.Second+2*time.Millisecond {
 		t.Errorf("take after the correction = %v, %v; want a wait of about 1s", d, err)
 	}
 	at = at.Add(time.Second)
 	p.refused("url", "URL Rate Limit exceeded", 50, 300)
-	d, err = p.take("url", 250)
+	d, _, err = p.take("url", 250)
 	if err != nil || d < time.Second || d > time.Second+2*time.Millisecond {
 		t.Errorf("take after the 429 = %v, %v; want a wait of about 1s (200 URLs short)", d, err)
 	}
@@ -154,7 +154,7 @@ func TestPacerGiveBackCappedByHeaders(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	p := newPacer(purge.AkamaiBuckets, func() time.Time { return at })
-	if d, err := p.take("url", 500); d != 0 || err != nil {
+	if d, _, err := p.take("url", 500); d != 0 || err != nil {
 		t.Fatalf("take = %v, %v", d, err)
 	}
 	zero := 0
@@ -174,7 +174,7 @@ func TestPacerWaitsAfterCorrection(t *testing.T) {
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	p := newPacer(purge.AkamaiBuckets, func() time.Time { return at })
 	p.observe("url", http.Header{"X-Ratelimit-Remaining-Objects": {"100"}})
-	d, err := p.take("url", 500)
+	d, _, err := p.take("url", 500)
 	// 400 URLs short at 200/s: two seconds (plus the pacer's millisecond of margin).
 	if err != nil || d < 2*time.Second || d > 2*time.Second+2*time.Millisecond {
 		t.Errorf("take after the correction = %v, %v; want a wait of about 2s", d, err)

@@ -43,6 +43,20 @@ type SubmitOptions struct {
 	// from the request's own goroutine (calls may run at once), so a run
 	// that retries for minutes says so instead of going quiet.
 	OnRetry func(RetryEvent)
+	// OnPace, when set, is called before each wait for Akamai's rate
+	// buckets (Fast Purge), from the request's own goroutine (calls may
+	// run at once), so a status line can say what the run waits for.
+	OnPace func(PaceEvent)
+}
+
+// PaceEvent is a request held back until Akamai's buckets refill.
+type PaceEvent struct {
+	Batch   int         // index of the plan batch the request came from
+	Request purge.Batch // what will be sent: the batch, or a part of it
+	// Bucket is the one short: "requests" (every request takes a token)
+	// or the objects' kind, "url" (ARLs too), "cpcode" or "tag".
+	Bucket string
+	Wait   time.Duration // until the bucket holds enough
 }
 
 // RetryEvent is one failed attempt that Submit will try again.
@@ -58,6 +72,32 @@ type RetryEvent struct {
 	// Left is the time budget left when the next attempt starts; 0 when
 	// the run has no deadline.
 	Left time.Duration
+}
+
+// Pacing keeps the latest PaceEvent for a status line; its methods may
+// be called from any goroutine.
+type Pacing struct {
+	mu     sync.Mutex
+	bucket string
+	until  time.Time
+}
+
+// Observe records e, seen at now: OnPace's work.
+func (p *Pacing) Observe(e PaceEvent, now time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.bucket, p.until = e.Bucket, now.Add(e.Wait)
+}
+
+// Waiting is the bucket a request waits for at now and for how long
+// more; "" and 0 once the latest wait is over.
+func (p *Pacing) Waiting(now time.Time) (string, time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !now.Before(p.until) {
+		return "", 0
+	}
+	return p.bucket, p.until.Sub(now)
 }
 
 func (o *SubmitOptions) defaults() {
@@ -227,6 +267,17 @@ func refusal(err error) bool {
 	return errors.As(err, &ae) && !ae.Gateway && (ae.Status == http.StatusBadRequest || ae.Status == http.StatusForbidden)
 }
 
+// paced is the pacer's waiting callback for batch i's request b: OnPace,
+// or nil.
+func (s *submission) paced(i int, b purge.Batch) func(string, time.Duration) {
+	if s.o.OnPace == nil {
+		return nil
+	}
+	return func(bucket string, d time.Duration) {
+		s.o.OnPace(PaceEvent{Batch: i, Request: b, Bucket: bucket, Wait: d})
+	}
+}
+
 // attempts sends b until it is accepted, fails for good, or the time
 // budget (ctx) ends. Each attempt is signed afresh: new timestamp, new nonce.
 func (s *submission) attempts(ctx context.Context, i int, b purge.Batch, split string) (Result, int, error) {
@@ -237,7 +288,7 @@ func (s *submission) attempts(ctx context.Context, i int, b purge.Batch, split s
 			return Result{}, n - 1, notSent(last, err)
 		}
 		if b.API == purge.FastPurge {
-			if err := s.pace.wait(ctx, b.Type, len(b.Objects)); err != nil {
+			if err := s.pace.wait(ctx, b.Type, len(b.Objects), s.paced(i, b)); err != nil {
 				return Result{}, n - 1, notSent(last, err)
 			}
 		}

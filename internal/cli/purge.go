@@ -174,7 +174,12 @@ func (e *env) send(ctx context.Context, o *options.Options, p *planned) (*rpt.Re
 		ended.Store(int64(s.Batch + 1))
 	}
 	so.OnRetry = func(r ccu.RetryEvent) { out.Text(rpt.RetryText(len(p.Batches), r)) }
-	stop := out.Tick(e.tick, func(d time.Duration) string { return rpt.Submitting(int(ended.Load()), len(p.Batches), d) })
+	var pacing ccu.Pacing
+	so.OnPace = func(ev ccu.PaceEvent) { pacing.Observe(ev, time.Now()) }
+	stop := out.Tick(e.tick, func(d time.Duration) string {
+		bucket, left := pacing.Waiting(time.Now())
+		return rpt.Submitting(int(ended.Load()), len(p.Batches), d, bucket, left)
+	})
 	sent := sub.Submit(budget, p.Batches, so)
 	stop()
 	for i := range sent {

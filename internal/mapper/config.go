@@ -216,7 +216,8 @@ func emptyDoc(d *yaml.Node) bool {
 // noAliases refuses YAML aliases (*name) and merge keys (<<): the parser
 // reads the node tree as written, so an alias would be read as the wrong
 // type; refusing them also means an alias bomb ("billion laughs") is never
-// expanded, whatever its size.
+// expanded, whatever its size. It refuses local tags too: a negated glob
+// written plainly, !drafts/**, is a tag to YAML and its value empty.
 func (p *parser) noAliases(n *yaml.Node) {
 	const hint = "write the value out (YAML anchors and aliases are not supported in this file)"
 	switch {
@@ -225,6 +226,8 @@ func (p *parser) noAliases(n *yaml.Node) {
 		return
 	case n.Kind == yaml.ScalarNode && n.Tag == "!!merge":
 		p.errorf(n, "merge key <<: %s", hint)
+	case strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!"):
+		p.errorf(n, "YAML reads %s as a tag, not as text: quote the value (%q)", n.Tag, strings.TrimSpace(n.Tag+" "+n.Value))
 	}
 	for _, c := range n.Content {
 		p.noAliases(c)

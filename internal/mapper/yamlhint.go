@@ -10,9 +10,10 @@ import (
 
 // yaml.v3 reports a syntax error at the line where the enclosing block
 // began (rules:, often), not at the line that broke it, and without a
-// column. syntaxHint reads the source itself for the two slips that cause
-// most of them, an unquoted template and a key indented unlike its
-// siblings, to point at the real line and say what to do.
+// column. syntaxHint reads the source itself for the slips that cause
+// most of them, an unquoted template or glob and a key indented unlike its
+// siblings (with spaces, or with a tab), to point at the real line and say
+// what to do.
 
 // hint is a syntax problem found in the source: 1-based line and column.
 type hint struct {
@@ -27,6 +28,12 @@ func syntaxHint(data []byte, from int) *hint {
 		return h
 	}
 	if h := flowTemplate(lines, from); h != nil {
+		return h
+	}
+	if h := unquotedAlias(lines, from); h != nil {
+		return h
+	}
+	if h := tabIndent(lines, from); h != nil {
 		return h
 	}
 	if h := misindented(lines); h != nil && h.line >= from {
@@ -49,6 +56,39 @@ func unquotedTemplate(lines []string, from int) *hint {
 		}
 		key, val := keyOf(l), strings.TrimRight(l[m[4]:m[5]], "] ")
 		return &hint{line: i + 1, col: m[4] + 1, msg: "templates start with {, which YAML reads as a mapping: quote them (" + key + `"` + val + `")`}
+	}
+	return nil
+}
+
+// aliasValue is a value (after "key: ", "- ", or "[" or "," in a flow
+// list: in a plain block value ", *" is text) that starts
+// with * or &, as a glob such as *.html does: YAML reads * as an alias of
+// an anchor and & as an anchor, and fails.
+var aliasValue = regexp.MustCompile(`^(\s*(?:-\s+)*(?:[\w.-]+:\s+)?(?:\[\s*|\[[^\]#"']*,\s*)?)([*&][^\s,\]#]*)`)
+
+// unquotedAlias finds a glob written without quotes that YAML reads as
+// an alias.
+func unquotedAlias(lines []string, from int) *hint {
+	for i, l := range lines {
+		m := aliasValue.FindStringSubmatchIndex(l)
+		if m == nil || i+1 < from {
+			continue
+		}
+		val := l[m[4]:m[5]]
+		return &hint{line: i + 1, col: m[4] + 1, msg: "YAML reads a value starting with " + val[:1] + " as an alias or anchor: quote the glob (" + keyOf(l) + `"` + val + `")`}
+	}
+	return nil
+}
+
+// tabIndent finds a line indented with a tab, which YAML forbids.
+func tabIndent(lines []string, from int) *hint {
+	for i, l := range lines {
+		if i+1 < from {
+			continue
+		}
+		if indent := l[:len(l)-len(strings.TrimLeft(l, " \t"))]; strings.Contains(indent, "\t") {
+			return &hint{line: i + 1, col: strings.IndexByte(l, '\t') + 1, msg: fmt.Sprintf("line %d is indented with a tab, which YAML does not allow: indent with spaces", i+1)}
+		}
 	}
 	return nil
 }

@@ -38,6 +38,16 @@ func TestYAMLSyntaxHints(t *testing.T) {
 			"c.yml:7:4: invalid YAML: check the indentation of line 7: strip: is indented 3 spaces, the keys above it 0 or 4" + indent},
 		{"after a flow list", "rules:\n  - match: [a,\n      b]\n    cpcodes: 1\n     strip: x\n",
 			"c.yml:5:6: invalid YAML: check the indentation of line 5: strip: is indented 5 spaces, the keys above it 0 or 4" + indent},
+		{"unquoted glob", head + "    strip: public/\n  - match: *.html\n",
+			`c.yml:5:12: invalid YAML: YAML reads a value starting with * as an alias or anchor: quote the glob (match: "*.html")`},
+		{"unquoted glob in a flow list", head + "    ignore: [docs/**, *.map]\n",
+			`c.yml:4:23: invalid YAML: YAML reads a value starting with * as an alias or anchor: quote the glob (ignore: "*.map")`},
+		{"unquoted glob as a list item", head + "    ignore:\n      - **/*.map\n",
+			`c.yml:5:9: invalid YAML: YAML reads a value starting with * as an alias or anchor: quote the glob (- "**/*.map")`},
+		{"tab indentation", head + "\tstrip: public/\n",
+			"c.yml:4:1: invalid YAML: line 4 is indented with a tab, which YAML does not allow: indent with spaces"},
+		{"tab after spaces", head + "  \tstrip: public/\n",
+			"c.yml:4:3: invalid YAML: line 4 is indented with a tab, which YAML does not allow: indent with spaces"},
 		// Neither slip: yaml.v3's own message and line stay.
 		{"unclosed quote", "rules:\n  - match: 'a\n", "c.yml:2:1: invalid YAML: found unexpected end of stream"},
 	} {

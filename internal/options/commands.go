@@ -189,9 +189,9 @@ func Plan(getenv func(string) string, o *Options) *flag.FlagSet {
 	return fs
 }
 
-// Explain is explain's flag set: the common flags and --output.
+// Explain is explain's flag set: the repository, the config and --output.
 func Explain(getenv func(string) string, o *Options) *flag.FlagSet {
-	fs := Common("explain", getenv, o)
+	fs := Local("explain", o)
 	Output(fs, o)
 	return fs
 }

@@ -63,17 +63,25 @@ type Options struct {
 	Verify Verify
 }
 
-// Common is a flag set with the flags every command but the simulator
-// takes. getenv supplies AKAMAI_EDGERC and AKAMAI_EDGERC_SECTION.
+// Common is a flag set with the flags of every command that may talk to
+// Akamai: Local's, the credentials, --ca-cert and --verbose. getenv supplies AKAMAI_EDGERC and AKAMAI_EDGERC_SECTION.
 func Common(name string, getenv func(string) string, o *Options) *flag.FlagSet {
-	fs := newFlagSet(name)
-	fs.StringVar(&o.Repo, "repo", ".", "repository folder")
-	fs.StringVar(&o.Config, "config", "", "config file")
+	fs := Local(name, o)
 	edgerc, section := akamaiDefaults(getenv, o)
 	fs.StringVar(&o.Edgerc, "edgerc", edgerc, ".edgerc file")
 	fs.StringVar(&o.Section, "section", section, ".edgerc section")
 	fs.StringVar(&o.CACert, "ca-cert", "", "extra CA certificate to trust")
 	fs.BoolVar(&o.Verbose, "verbose", false, "log requests")
+	return fs
+}
+
+// Local is the flag set of a command that reads the repository and the
+// config only (validate, explain): no credential, CA or request-log
+// flags, which it would accept and ignore.
+func Local(name string, o *Options) *flag.FlagSet {
+	fs := newFlagSet(name)
+	fs.StringVar(&o.Repo, "repo", ".", "repository folder")
+	fs.StringVar(&o.Config, "config", "", "config file")
 	return fs
 }
 

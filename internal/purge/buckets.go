@@ -26,15 +26,24 @@ var AkamaiBuckets = Buckets{
 	Tag:      Bucket{Burst: 5000, PerSecond: 500.0 / 60},
 }
 
-// For is the bucket objects of kind draw from: ARLs count as URLs.
+// For is the bucket objects of kind draw from (see Kind.Bucket).
 func (b Buckets) For(kind Kind) Bucket {
-	switch kind {
-	case CPCode:
+	switch kind.Bucket() {
+	case string(CPCode):
 		return b.CPCode
-	case Tag:
+	case string(Tag):
 		return b.Tag
 	}
 	return b.URL
+}
+
+// Bucket names the rate bucket objects of kind draw from: "cpcode",
+// "tag", else "url" (ARLs count as URLs).
+func (k Kind) Bucket() string {
+	if k == CPCode || k == Tag {
+		return string(k)
+	}
+	return string(URL)
 }
 
 // Estimate is how long the buckets need to let these requests through,

@@ -314,10 +314,18 @@ func RetryText(total int, e ccu.RetryEvent) string {
 }
 
 // Submitting is the status line while requests are out: how many of the
-// plan's batches have ended.
-func Submitting(ended, total int, elapsed time.Duration) string {
-	return fmt.Sprintf("still purging: %d of %d batch(es) done, %s elapsed", ended, total, elapsed.Round(time.Second))
+// plan's batches have ended, and, while a request waits for one of
+// Akamai's rate buckets to refill (bucket, for left more), which one.
+func Submitting(ended, total int, elapsed time.Duration, bucket string, left time.Duration) string {
+	s := fmt.Sprintf("still purging: %d of %d batch(es) done, %s elapsed", ended, total, elapsed.Round(time.Second))
+	if name, ok := bucketWords[bucket]; ok && left > 0 {
+		s += fmt.Sprintf("; waiting about %s for Akamai's %s rate limit to refill", max(left.Round(time.Second), time.Second), name)
+	}
+	return s
 }
+
+// bucketWords name Fast Purge's rate buckets as Akamai's documentation does.
+var bucketWords = map[string]string{"requests": "request", "url": "URL", "cpcode": "CP code", "tag": "cache tag"}
 
 // Delaying is the status line of --delay's wait.
 func Delaying(elapsed, delay time.Duration) string {
