@@ -125,6 +125,22 @@ func (f *Flags) EdgeOptions() EdgeOptions {
 // ApplyEdge arms the edge faults the flags set on a running edge.
 func (f *Flags) ApplyEdge(e *Edge) { e.Fault(f.EdgeFault) }
 
+// StartEdge starts the edge the flags ask for in front of sim, armed with
+// their --edge-fault, and returns its EdgeBanner (ca is the CA
+// certificate's path it names); without --edge-origin it starts nothing
+// and returns "". Closing sim stops the edge.
+func (f *Flags) StartEdge(sim *Server, ca string) (string, error) {
+	if f.EdgeOrigin == "" {
+		return "", nil
+	}
+	edge, err := sim.StartEdge(f.EdgeOptions())
+	if err != nil {
+		return "", err
+	}
+	f.ApplyEdge(edge)
+	return f.EdgeBanner(edge, ca), nil
+}
+
 // describeEdge says what the edge will do, one line each, or nothing when it is off. It never
 // shows the debug key, only where it came from.
 func (f *Flags) describeEdge() string {
