@@ -88,25 +88,9 @@ func (e *env) buildPlan(ctx context.Context, o *options.Options) (*planned, erro
 	if err != nil {
 		return nil, err
 	}
-	from := chosen.Range.From
-	settings := plan.SettingsOf(cfg)
-	settings.MaxObjects, settings.Timeout = o.BatchSize, o.Timeout
-	if cfg.ThresholdShare > 0 {
-		// The share needs the site's size: the head commit's file count.
-		all, err := repo.Changes(ctx, diff.EmptyTree, to)
-		if err != nil {
-			return nil, usageErr(err)
-		}
-		settings.SiteFiles = len(all)
-	}
-	settings.ForceFallback = chosen.ForceFallback
-	changes, err := changesFrom(ctx, repo, chosen.DiffFrom(), to)
+	run := plan.Settings{MaxObjects: o.BatchSize, Timeout: o.Timeout, ForceFallback: chosen.ForceFallback}
+	p, mapped, err := plan.Git(ctx, repo, cfg, chosen.Range.From, chosen.DiffFrom(), to, run)
 	if err != nil {
-		return nil, usageErr(err)
-	}
-	mapped := cfg.Map(diff.AllPaths(changes))
-	p := plan.Build(from, to, changes, mapped, settings)
-	if err := p.Err(); err != nil {
 		return nil, usageErr(err)
 	}
 	return &planned{PlanDoc: rpt.PlanDoc{Range: chosen.Range, Plan: p}, state: chosen.State, key: chosen.Key, cfg: cfg, mapped: mapped}, nil
@@ -129,15 +113,6 @@ func (e *env) chooseBase(ctx context.Context, o *options.Options, repo *diff.Rep
 
 // printNote prints one of base's notes on stderr as it is made.
 func (e *env) printNote(n base.Note) { fmt.Fprintf(e.stderr, "ccu-purge: %s\n", n) }
-
-// changesFrom diffs the head against from ("" for no files at all: the
-// policy purges CP codes).
-func changesFrom(ctx context.Context, repo *diff.Repo, from, to string) ([]diff.Change, error) {
-	if from == "" {
-		return []diff.Change{}, nil
-	}
-	return repo.Changes(ctx, from, to)
-}
 
 // validate lists every problem of a config, and warns of rules (see lint).
 func (e *env) validate(ctx context.Context, args []string) error {
