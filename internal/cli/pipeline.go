@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/ccu-purge/ccu-purge/internal/base"
 	"github.com/ccu-purge/ccu-purge/internal/build"
@@ -114,31 +113,50 @@ func (e *env) chooseBase(ctx context.Context, o *options.Options, repo *diff.Rep
 // printNote prints one of base's notes on stderr as it is made.
 func (e *env) printNote(n base.Note) { fmt.Fprintf(e.stderr, "ccu-purge: %s\n", n) }
 
-// validate lists every problem of a config, and warns of rules (see lint).
+// validate lists every problem of a config, and warns of rules (see
+// lint): the file --config names, else the worktree's, else (a bare
+// repository) the one committed at --to.
 func (e *env) validate(ctx context.Context, args []string) error {
 	o := &options.Options{}
 	fs := options.Validate(e.getenv, o)
 	if err := e.parse(fs, args, o); err != nil {
 		return err
 	}
-	path := o.Config
-	var repo *diff.Repo
-	if path == "" || o.To != "" {
-		r, err := diff.Open(o.Repo)
-		if err != nil {
-			return usageErr(err)
-		}
-		defer r.Close()
-		if repo = r; path == "" && r.Root() == "" {
-			return usagef("bare repository: pass --config FILE to validate")
-		}
-		path = cmp.Or(path, filepath.Join(r.Root(), mapper.FileName))
+	if o.Config != "" && o.To == "" {
+		return e.validateConfig(ctx, nil, o, "") // the file alone: no repository
 	}
-	cfg, err := mapper.Load(path)
+	repo, err := diff.Open(o.Repo)
+	if err != nil {
+		return usageErr(err)
+	}
+	defer repo.Close()
+	at := "" // the commit a bare repository's config is read from
+	if o.Config == "" && repo.Root() == "" {
+		if o.To == "" {
+			return usagef("bare repository: pass --config FILE, or --to REV to validate the config committed at REV")
+		}
+		if at, err = repo.Resolve(o.To); err != nil {
+			return usagef("--to: %w", err)
+		}
+	}
+	return e.validateConfig(ctx, repo, o, at)
+}
+
+// validateConfig loads the config (see mapper.Find; at is the commit
+// of a bare repository's), prints its problems or, with a repository,
+// lints it at --to, and says it is ok.
+func (e *env) validateConfig(ctx context.Context, repo *diff.Repo, o *options.Options, at string) error {
+	var cfg *mapper.Config
+	var err error
+	if repo == nil {
+		cfg, err = mapper.Load(o.Config)
+	} else {
+		cfg, err = mapper.Find(o.Config, repo, at)
+	}
 	var errs mapper.Errors
 	if errors.As(err, &errs) {
 		fmt.Fprintln(e.stdout, errs) // one line each
-		return usagef("%s: %d problem(s)", path, len(errs))
+		return usagef("%s: %d problem(s)", errs[0].File, len(errs))
 	}
 	if err == nil && repo != nil {
 		err = e.lint(ctx, repo, o.To, cfg)
@@ -146,7 +164,7 @@ func (e *env) validate(ctx context.Context, args []string) error {
 	if err != nil {
 		return usageErr(err)
 	}
-	fmt.Fprintf(e.stdout, "%s: ok, %d rule(s), api %s, network %s, action %s\n", path, len(cfg.Rules), cfg.API, cfg.Network, cfg.Action)
+	fmt.Fprintf(e.stdout, "%s: ok, %d rule(s), api %s, network %s, action %s\n", cfg.File, len(cfg.Rules), cfg.API, cfg.Network, cfg.Action)
 	return nil
 }
 
