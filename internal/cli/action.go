@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -154,19 +153,12 @@ func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, fs
 	if err != nil {
 		return "", usageErr(err)
 	}
-	if ci.Proposal(ci.Env{Getenv: e.getenv}) {
-		// A pull request or merge queue entry shows what its merge will
-		// purge; its head is not what the edge serves yet.
-		o.DryRun = true
-		gh.Noticef("proposed change (%s): planning only (dry run), nothing is purged", e.getenv("GITHUB_EVENT_NAME"))
-		if o.Verify.Enabled {
-			// A workflow's verify: true is for its pushes; refusing it
-			// here, as --verify --dry-run is, would fail every proposal.
-			o.Verify.Enabled = false
-			gh.Noticef("proposed change: no verification, as nothing is purged")
-		}
+	sw, notices := action.Propose(action.Switches{DryRun: o.DryRun, Verify: o.Verify.Enabled}, ci.Proposal(ci.Env{Getenv: e.getenv}), e.getenv("GITHUB_EVENT_NAME"))
+	o.DryRun, o.Verify.Enabled = sw.DryRun, sw.Verify
+	for _, n := range notices {
+		gh.Noticef("%s", n)
 	}
-	o.Report = cmp.Or(o.Report, filepath.Join(cmp.Or(e.getenv("RUNNER_TEMP"), tmp), "ccu-purge-report.json"))
+	o.Report = action.ReportFile(o.Report, e.getenv("RUNNER_TEMP"), tmp)
 	options.Named(fs, o)
 	if err := options.Check(fs, o); err != nil {
 		return "", usageErr(err)
@@ -241,16 +233,12 @@ func annotate(gh *githubactions.Action, run *purgeRun, err error, config, worksp
 	}
 }
 
-// verdict applies fail-on: error keeps the exit code; warning also fails on
-// unmatched files or a fallback; never reports without failing the step.
+// verdict is fail-on's verdict (action.Verdict) with its exit code:
+// fail-on: warning's own failure is exit 1, as a failed purge.
 func verdict(run *purgeRun, err error, failOn string) error {
-	switch failOn {
-	case "never":
-		return nil
-	case "warning":
-		if err == nil && rpt.Warned(run.view(nil).Plan) {
-			return &exitError{ExitFailed, errors.New("warnings with fail-on: warning (unmatched files, a fallback or a submodule not purged, see above)")}
-		}
+	err = action.Verdict(failOn, rpt.Warned(run.view(nil).Plan), err)
+	if errors.Is(err, action.ErrWarned) {
+		return &exitError{ExitFailed, err}
 	}
 	return err
 }
