@@ -260,6 +260,19 @@ func MaskValues(content string) []string {
 	return out
 }
 
+// Masks are the values to register with the runner's log masking: each
+// once, in the order first given, none empty (a value masked again, or an
+// empty one, only adds a line to the log).
+func Masks(values []string) []string {
+	var out []string
+	for _, v := range values {
+		if v != "" && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // WriteEdgerc writes the .edgerc the inputs give (see Edgerc) to a
 // mode-0600 file in dir, which the caller removes at exit, and returns
 // its path; "" when the inputs give none.
