@@ -3,7 +3,10 @@
 // the command line parses, so a default or a check cannot differ between
 // the CLI and the Action; the rest are the Action's own: the credentials
 // (written to an .edgerc), the Enhanced Debug key (handed to the run as
-// AKAMAI_DEBUG_KEY, see Getenv) and fail-on. And it keeps the runner's log safe:
+// AKAMAI_DEBUG_KEY, see Getenv) and fail-on. It holds the Action's own
+// rules: a proposed change runs dry (Propose), the report goes under
+// RUNNER_TEMP (ReportFile), fail-on judges the run (Verdict), and each
+// secret is masked once (Masks). And it keeps the runner's log safe:
 // no legacy "##[" command gets through (Defang), and a log that can no
 // longer be written never crashes the run (Log).
 //
