@@ -3,7 +3,10 @@
 // the command line parses, so a default or a check cannot differ between
 // the CLI and the Action; the rest are the Action's own: the credentials
 // (written to an .edgerc), the Enhanced Debug key (handed to the run as
-// AKAMAI_DEBUG_KEY, see Getenv) and fail-on. And it keeps the runner's log safe:
+// AKAMAI_DEBUG_KEY, see Getenv) and fail-on. It holds the Action's own
+// rules: a proposed change runs dry (Propose), the report goes under
+// RUNNER_TEMP (ReportFile), fail-on judges the run (Verdict), and each
+// secret is masked once (Masks). And it keeps the runner's log safe:
 // no legacy "##[" command gets through (Defang), and a log that can no
 // longer be written never crashes the run (Log).
 //
@@ -255,6 +258,19 @@ func MaskValues(content string) []string {
 		out = append(out, line)
 		if i := strings.IndexAny(line, "=:"); i >= 0 && strings.TrimSpace(line[i+1:]) != "" {
 			out = append(out, strings.TrimSpace(line[i+1:]))
+		}
+	}
+	return out
+}
+
+// Masks are the values to register with the runner's log masking: each
+// once, in the order first given, none empty (a value masked again, or an
+// empty one, only adds a line to the log).
+func Masks(values []string) []string {
+	var out []string
+	for _, v := range values {
+		if v != "" && !slices.Contains(out, v) {
+			out = append(out, v)
 		}
 	}
 	return out

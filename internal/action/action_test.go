@@ -258,3 +258,20 @@ func TestGetenv(t *testing.T) {
 		}
 	}
 }
+
+func TestMasks(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		in   []string
+		want []string
+	}{
+		{"none", nil, nil},
+		{"empty values", []string{"", ""}, nil},
+		{"each once, in the first order", []string{"tok", "", "sec", "tok", "host", "sec"}, []string{"tok", "sec", "host"}},
+	} {
+		if d := cmp.Diff(tc.want, Masks(tc.in)); d != "" {
+			t.Errorf("%s: Masks (-want +got):\n%s", tc.name, d)
+		}
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -71,7 +70,8 @@ func (e *env) action(ctx context.Context, args []string) error {
 }
 
 // maskSecrets registers every credential with the runner's log masking,
-// first thing: each credential input and the Enhanced Debug key, and the values edgegrid-golang
+// first thing and each once (action.Masks): each credential input and the
+// Enhanced Debug key, and the values edgegrid-golang
 // loads from the .edgerc it writes (see writeEdgerc) or finds (AKAMAI_*
 // variables, ~/.edgerc). The loaded values are what a server can echo, in
 // whatever syntax the file spelled them (quotes, backticks, "key: value",
@@ -82,17 +82,25 @@ func (e *env) action(ctx context.Context, args []string) error {
 func (e *env) maskSecrets(tmp string, fs *flag.FlagSet, o *options.Options) error {
 	raw := githubactions.New(githubactions.WithWriter(action.Log(e.stdout)), githubactions.WithGetenv(e.getenv))
 	in := func(name string) string { return strings.TrimSpace(raw.GetInput(name)) }
+	secrets, err := e.actionSecrets(in, tmp, fs, o)
+	for _, v := range action.Masks(secrets) {
+		raw.AddMask(v)
+	}
+	return err
+}
+
+// actionSecrets are the values maskSecrets masks, in the order found,
+// and why the .edgerc could not be written; the loaded ones and the
+// debug key are hidden from then on.
+func (e *env) actionSecrets(in func(string) string, tmp string, fs *flag.FlagSet, o *options.Options) ([]string, error) {
+	var secrets []string
 	for _, name := range action.Secrets() {
-		if v := in(name); v != "" {
-			raw.AddMask(v)
-		}
+		secrets = append(secrets, in(name))
 	}
 	// The Enhanced Debug key, from the input or the runner's variable: no
 	// credential loader knows it, so it is hidden here.
 	if v := action.Getenv(e.getenv, in)(action.DebugKeyEnv); v != "" {
-		if v != in(action.DebugKey) {
-			raw.AddMask(v) // the runner's variable; the input is masked above
-		}
+		secrets = append(secrets, v)
 		e.hide(v)
 	}
 	if v := in("section"); v != "" {
@@ -104,22 +112,17 @@ func (e *env) maskSecrets(tmp string, fs *flag.FlagSet, o *options.Options) erro
 	}
 	options.Named(fs, o)
 	creds, lerr := ccu.LoadCredentials(e.source(o))
-	if lerr != nil {
-		// edgegrid cannot tell which lines hold values; the run fails at
-		// loading anyway.
-		for _, v := range action.MaskValues(in("edgerc")) {
-			raw.AddMask(v)
-		}
-		return err
+	if lerr != nil || err != nil {
+		// edgegrid cannot tell which lines hold values, or did not read
+		// the input (the run then fails before anything is sent).
+		secrets = append(secrets, action.MaskValues(in("edgerc"))...)
 	}
-	secrets := ccu.Secrets(creds)
-	for _, v := range secrets {
-		if v != "" {
-			raw.AddMask(v)
-		}
+	if lerr == nil {
+		loaded := ccu.Secrets(creds)
+		secrets = append(secrets, loaded...)
+		e.hide(loaded...)
 	}
-	e.hide(secrets...)
-	return err
+	return secrets, err
 }
 
 // actionFlagSet is purge's flags with the Action's defaults. The
@@ -154,19 +157,12 @@ func (e *env) actionOptions(gh *githubactions.Action, in func(string) string, fs
 	if err != nil {
 		return "", usageErr(err)
 	}
-	if ci.Proposal(ci.Env{Getenv: e.getenv}) {
-		// A pull request or merge queue entry shows what its merge will
-		// purge; its head is not what the edge serves yet.
-		o.DryRun = true
-		gh.Noticef("proposed change (%s): planning only (dry run), nothing is purged", e.getenv("GITHUB_EVENT_NAME"))
-		if o.Verify.Enabled {
-			// A workflow's verify: true is for its pushes; refusing it
-			// here, as --verify --dry-run is, would fail every proposal.
-			o.Verify.Enabled = false
-			gh.Noticef("proposed change: no verification, as nothing is purged")
-		}
+	sw, notices := action.Propose(action.Switches{DryRun: o.DryRun, Verify: o.Verify.Enabled}, ci.Proposal(ci.Env{Getenv: e.getenv}), e.getenv("GITHUB_EVENT_NAME"))
+	o.DryRun, o.Verify.Enabled = sw.DryRun, sw.Verify
+	for _, n := range notices {
+		gh.Noticef("%s", n)
 	}
-	o.Report = cmp.Or(o.Report, filepath.Join(cmp.Or(e.getenv("RUNNER_TEMP"), tmp), "ccu-purge-report.json"))
+	o.Report = action.ReportFile(o.Report, e.getenv("RUNNER_TEMP"), tmp)
 	options.Named(fs, o)
 	if err := options.Check(fs, o); err != nil {
 		return "", usageErr(err)
@@ -241,16 +237,12 @@ func annotate(gh *githubactions.Action, run *purgeRun, err error, config, worksp
 	}
 }
 
-// verdict applies fail-on: error keeps the exit code; warning also fails on
-// unmatched files or a fallback; never reports without failing the step.
+// verdict is fail-on's verdict (action.Verdict) with its exit code:
+// fail-on: warning's own failure is exit 1, as a failed purge.
 func verdict(run *purgeRun, err error, failOn string) error {
-	switch failOn {
-	case "never":
-		return nil
-	case "warning":
-		if err == nil && rpt.Warned(run.view(nil).Plan) {
-			return &exitError{ExitFailed, errors.New("warnings with fail-on: warning (unmatched files, a fallback or a submodule not purged, see above)")}
-		}
+	err = action.Verdict(failOn, rpt.Warned(run.view(nil).Plan), err)
+	if errors.Is(err, action.ErrWarned) {
+		return &exitError{ExitFailed, err}
 	}
 	return err
 }

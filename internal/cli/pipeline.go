@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/ccu-purge/ccu-purge/internal/base"
 	"github.com/ccu-purge/ccu-purge/internal/build"
@@ -88,25 +87,9 @@ func (e *env) buildPlan(ctx context.Context, o *options.Options) (*planned, erro
 	if err != nil {
 		return nil, err
 	}
-	from := chosen.Range.From
-	settings := plan.SettingsOf(cfg)
-	settings.MaxObjects, settings.Timeout = o.BatchSize, o.Timeout
-	if cfg.ThresholdShare > 0 {
-		// The share needs the site's size: the head commit's file count.
-		all, err := repo.Changes(ctx, diff.EmptyTree, to)
-		if err != nil {
-			return nil, usageErr(err)
-		}
-		settings.SiteFiles = len(all)
-	}
-	settings.ForceFallback = chosen.ForceFallback
-	changes, err := changesFrom(ctx, repo, chosen.DiffFrom(), to)
+	run := plan.Settings{MaxObjects: o.BatchSize, Timeout: o.Timeout, ForceFallback: chosen.ForceFallback}
+	p, mapped, err := plan.Git(ctx, repo, cfg, chosen.Range.From, chosen.DiffFrom(), to, run)
 	if err != nil {
-		return nil, usageErr(err)
-	}
-	mapped := cfg.Map(diff.AllPaths(changes))
-	p := plan.Build(from, to, changes, mapped, settings)
-	if err := p.Err(); err != nil {
 		return nil, usageErr(err)
 	}
 	return &planned{PlanDoc: rpt.PlanDoc{Range: chosen.Range, Plan: p}, state: chosen.State, key: chosen.Key, cfg: cfg, mapped: mapped}, nil
@@ -130,40 +113,50 @@ func (e *env) chooseBase(ctx context.Context, o *options.Options, repo *diff.Rep
 // printNote prints one of base's notes on stderr as it is made.
 func (e *env) printNote(n base.Note) { fmt.Fprintf(e.stderr, "ccu-purge: %s\n", n) }
 
-// changesFrom diffs the head against from ("" for no files at all: the
-// policy purges CP codes).
-func changesFrom(ctx context.Context, repo *diff.Repo, from, to string) ([]diff.Change, error) {
-	if from == "" {
-		return []diff.Change{}, nil
-	}
-	return repo.Changes(ctx, from, to)
-}
-
-// validate lists every problem of a config, and warns of rules (see lint).
+// validate lists every problem of a config, and warns of rules (see
+// lint): the file --config names, else the worktree's, else (a bare
+// repository) the one committed at --to.
 func (e *env) validate(ctx context.Context, args []string) error {
 	o := &options.Options{}
 	fs := options.Validate(e.getenv, o)
 	if err := e.parse(fs, args, o); err != nil {
 		return err
 	}
-	path := o.Config
-	var repo *diff.Repo
-	if path == "" || o.To != "" {
-		r, err := diff.Open(o.Repo)
-		if err != nil {
-			return usageErr(err)
-		}
-		defer r.Close()
-		if repo = r; path == "" && r.Root() == "" {
-			return usagef("bare repository: pass --config FILE to validate")
-		}
-		path = cmp.Or(path, filepath.Join(r.Root(), mapper.FileName))
+	if o.Config != "" && o.To == "" {
+		return e.validateConfig(ctx, nil, o, "") // the file alone: no repository
 	}
-	cfg, err := mapper.Load(path)
+	repo, err := diff.Open(o.Repo)
+	if err != nil {
+		return usageErr(err)
+	}
+	defer repo.Close()
+	at := "" // the commit a bare repository's config is read from
+	if o.Config == "" && repo.Root() == "" {
+		if o.To == "" {
+			return usagef("bare repository: pass --config FILE, or --to REV to validate the config committed at REV")
+		}
+		if at, err = repo.Resolve(o.To); err != nil {
+			return usagef("--to: %w", err)
+		}
+	}
+	return e.validateConfig(ctx, repo, o, at)
+}
+
+// validateConfig loads the config (see mapper.Find; at is the commit
+// of a bare repository's), prints its problems or, with a repository,
+// lints it at --to, and says it is ok.
+func (e *env) validateConfig(ctx context.Context, repo *diff.Repo, o *options.Options, at string) error {
+	var cfg *mapper.Config
+	var err error
+	if repo == nil {
+		cfg, err = mapper.Load(o.Config)
+	} else {
+		cfg, err = mapper.Find(o.Config, repo, at)
+	}
 	var errs mapper.Errors
 	if errors.As(err, &errs) {
 		fmt.Fprintln(e.stdout, errs) // one line each
-		return usagef("%s: %d problem(s)", path, len(errs))
+		return usagef("%s: %d problem(s)", errs[0].File, len(errs))
 	}
 	if err == nil && repo != nil {
 		err = e.lint(ctx, repo, o.To, cfg)
@@ -171,7 +164,7 @@ func (e *env) validate(ctx context.Context, args []string) error {
 	if err != nil {
 		return usageErr(err)
 	}
-	fmt.Fprintf(e.stdout, "%s: ok, %d rule(s), api %s, network %s, action %s\n", path, len(cfg.Rules), cfg.API, cfg.Network, cfg.Action)
+	fmt.Fprintf(e.stdout, "%s: ok, %d rule(s), api %s, network %s, action %s\n", cfg.File, len(cfg.Rules), cfg.API, cfg.Network, cfg.Action)
 	return nil
 }
 
