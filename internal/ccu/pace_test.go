@@ -73,23 +73,67 @@ func kindBatch(kind purge.Kind, n, i int) purge.Batch {
 	return b
 }
 
-// Pacing answers the latest wait while it lasts, then nothing.
-func TestPacingWaiting(t *testing.T) {
+// Activity answers the latest wait for a bucket while it lasts, and the
+// request out longest for its answer.
+func TestActivityAt(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC)
-	var p Pacing
-	if b, left := p.Waiting(at); b != "" || left != 0 {
-		t.Fatalf("before any wait: %q %v", b, left)
+	var a Activity
+	if w := a.At(at); w != (Waiting{}) {
+		t.Fatalf("before anything: %+v", w)
 	}
-	p.Observe(PaceEvent{Bucket: "cpcode", Wait: 40 * time.Second}, at)
-	if b, left := p.Waiting(at.Add(10 * time.Second)); b != "cpcode" || left != 30*time.Second {
-		t.Errorf("10s in: %q %v, want cpcode 30s", b, left)
+	a.Paced(PaceEvent{Bucket: "cpcode", Wait: 40 * time.Second}, at)
+	if w := a.At(at.Add(10 * time.Second)); w != (Waiting{Bucket: "cpcode", Refill: 30 * time.Second}) {
+		t.Errorf("10s in: %+v, want cpcode for 30s more", w)
 	}
-	p.Observe(PaceEvent{Bucket: "requests", Wait: time.Second}, at.Add(20*time.Second))
-	if b, left := p.Waiting(at.Add(20 * time.Second)); b != "requests" || left != time.Second {
-		t.Errorf("after a later wait: %q %v, want the latest, requests 1s", b, left)
+	a.Paced(PaceEvent{Bucket: "requests", Wait: time.Second}, at.Add(20*time.Second))
+	if w := a.At(at.Add(20 * time.Second)); w != (Waiting{Bucket: "requests", Refill: time.Second}) {
+		t.Errorf("after a later wait: %+v, want the latest, requests 1s", w)
 	}
-	if b, left := p.Waiting(at.Add(21 * time.Second)); b != "" || left != 0 {
-		t.Errorf("once it is over: %q %v, want nothing", b, left)
+	if w := a.At(at.Add(21 * time.Second)); w != (Waiting{}) {
+		t.Errorf("once it is over: %+v, want nothing", w)
+	}
+	first := a.Asked(3, at)
+	second := a.Asked(1, at.Add(5*time.Second))
+	if w := a.At(at.Add(30 * time.Second)); w != (Waiting{Batch: 3, Answer: 30 * time.Second}) {
+		t.Errorf("two out: %+v, want batch 3, out 30s", w)
+	}
+	first()
+	if w := a.At(at.Add(30 * time.Second)); w != (Waiting{Batch: 1, Answer: 25 * time.Second}) {
+		t.Errorf("after batch 3's answer: %+v, want batch 1, out 25s", w)
+	}
+	second()
+	if w := a.At(at.Add(30 * time.Second)); w != (Waiting{}) {
+		t.Errorf("all answered: %+v, want nothing", w)
+	}
+}
+
+// OnAsk sees every attempt go out and its answer come in, retries
+// included, each with its batch.
+func TestOnAskPairsEveryAttempt(t *testing.T) {
+	t.Parallel()
+	sim, c := start(t, ccusim.Options{})
+	sim.Script(ccusim.Step{Status: 503}, ccusim.Step{Status: 503}) // the first request is answered twice with 503, then 201
+	var mu sync.Mutex
+	out, asks := map[int]int{}, map[int]int{}
+	o := fast
+	o.Concurrency = 1
+	o.OnAsk = func(batch int) func() {
+		mu.Lock()
+		defer mu.Unlock()
+		out[batch]++
+		asks[batch]++
+		return func() { mu.Lock(); out[batch]--; mu.Unlock() }
+	}
+	sent := c.Submit(context.Background(), []purge.Batch{urlBatch(2, "a"), urlBatch(2, "b")}, o)
+	for _, s := range sent {
+		if s.Err != nil {
+			t.Fatalf("batch %d: %v", s.Batch, s.Err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if asks[0] != 3 || asks[1] != 1 || out[0] != 0 || out[1] != 0 {
+		t.Errorf("asks %v, still out %v; want 3 for batch 0 (two 503s), 1 for batch 1, none left out", asks, out)
 	}
 }

@@ -47,6 +47,10 @@ type SubmitOptions struct {
 	// buckets (Fast Purge), from the request's own goroutine (calls may
 	// run at once), so a status line can say what the run waits for.
 	OnPace func(PaceEvent)
+	// OnAsk, when set, is called as each attempt's request goes out
+	// (batch is its plan batch), from its goroutine; the function it
+	// returns is called once the answer, or the error, is in.
+	OnAsk func(batch int) (answered func())
 }
 
 // PaceEvent is a request held back until Akamai's buckets refill.
@@ -72,32 +76,6 @@ type RetryEvent struct {
 	// Left is the time budget left when the next attempt starts; 0 when
 	// the run has no deadline.
 	Left time.Duration
-}
-
-// Pacing keeps the latest PaceEvent for a status line; its methods may
-// be called from any goroutine.
-type Pacing struct {
-	mu     sync.Mutex
-	bucket string
-	until  time.Time
-}
-
-// Observe records e, seen at now: OnPace's work.
-func (p *Pacing) Observe(e PaceEvent, now time.Time) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.bucket, p.until = e.Bucket, now.Add(e.Wait)
-}
-
-// Waiting is the bucket a request waits for at now and for how long
-// more; "" and 0 once the latest wait is over.
-func (p *Pacing) Waiting(now time.Time) (string, time.Duration) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if !now.Before(p.until) {
-		return "", 0
-	}
-	return p.bucket, p.until.Sub(now)
 }
 
 func (o *SubmitOptions) defaults() {
@@ -278,6 +256,14 @@ func (s *submission) paced(i int, b purge.Batch) func(string, time.Duration) {
 	}
 }
 
+// asked tells OnAsk that batch i's request goes out.
+func (s *submission) asked(i int) (answered func()) {
+	if s.o.OnAsk == nil {
+		return func() {}
+	}
+	return s.o.OnAsk(i)
+}
+
 // attempts sends b until it is accepted, fails for good, or the time
 // budget (ctx) ends. Each attempt is signed afresh: new timestamp, new nonce.
 func (s *submission) attempts(ctx context.Context, i int, b purge.Batch, split string) (Result, int, error) {
@@ -292,7 +278,9 @@ func (s *submission) attempts(ctx context.Context, i int, b purge.Batch, split s
 				return Result{}, n - 1, notSent(last, err)
 			}
 		}
+		answered := s.asked(i)
 		res, h, err := s.c.once(s.reqCtx, b)
+		answered()
 		if b.API == purge.FastPurge {
 			s.pace.answered(b.Type, len(b.Objects), h, err)
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ccu-purge/ccu-purge/internal/ccusim"
+	rpt "github.com/ccu-purge/ccu-purge/internal/report"
 )
 
 // A request held back by Akamai's rate limit says which one in the status
@@ -32,3 +33,22 @@ func TestStatusNamesTheRateLimit(t *testing.T) {
 }
 
 var waitLine = regexp.MustCompile(`\nstill purging: \d of 3 batch\(es\) done, \d+s elapsed; waiting about \ds for Akamai's CP code rate limit to refill\n`)
+
+// A request slow to be answered says so in the status line, with its
+// batch, instead of only "still purging".
+func TestStatusNamesASlowAnswer(t *testing.T) {
+	t.Parallel()
+	sim, flags := simulator(t, ccusim.Options{})
+	sim.Script(ccusim.Step{Delay: rpt.SlowAnswer + 700*time.Millisecond})
+	var out, errb bytes.Buffer
+	e := &env{getenv: func(string) string { return "" }, stdout: &out, stderr: &errb, waits: quick, tick: 100 * time.Millisecond}
+	args := append([]string{"purge", "--repo", t.TempDir(), "--url", "https://www.example.com/a.html"}, flags...)
+	if code := e.run(context.Background(), args); code != ExitOK {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	if !slowLine.MatchString(out.String()) {
+		t.Errorf("stdout never says the answer is slow (%s):\n%s", slowLine, out.String())
+	}
+}
+
+var slowLine = regexp.MustCompile(`\nstill purging: 0 of 1 batch\(es\) done, \d+s elapsed; batch 1 has waited \d+s for Akamai's answer \(a purge is not sent again while it may still be accepted\)\n`)

@@ -174,11 +174,11 @@ func (e *env) send(ctx context.Context, o *options.Options, p *planned) (*rpt.Re
 		ended.Store(int64(s.Batch + 1))
 	}
 	so.OnRetry = func(r ccu.RetryEvent) { out.Text(rpt.RetryText(len(p.Batches), r)) }
-	var pacing ccu.Pacing
-	so.OnPace = func(ev ccu.PaceEvent) { pacing.Observe(ev, time.Now()) }
+	var act ccu.Activity
+	so.OnPace = func(ev ccu.PaceEvent) { act.Paced(ev, time.Now()) }
+	so.OnAsk = func(batch int) func() { return act.Asked(batch, time.Now()) }
 	stop := out.Tick(e.tick, func(d time.Duration) string {
-		bucket, left := pacing.Waiting(time.Now())
-		return rpt.Submitting(int(ended.Load()), len(p.Batches), d, bucket, left)
+		return rpt.Submitting(int(ended.Load()), len(p.Batches), d, act.At(time.Now()))
 	})
 	sent := sub.Submit(budget, p.Batches, so)
 	stop()

@@ -314,15 +314,22 @@ func RetryText(total int, e ccu.RetryEvent) string {
 }
 
 // Submitting is the status line while requests are out: how many of the
-// plan's batches have ended, and, while a request waits for one of
-// Akamai's rate buckets to refill (bucket, for left more), which one.
-func Submitting(ended, total int, elapsed time.Duration, bucket string, left time.Duration) string {
+// plan's batches have ended, and what the requests wait for (w): one of
+// Akamai's rate buckets to refill, or an answer slow to come.
+func Submitting(ended, total int, elapsed time.Duration, w ccu.Waiting) string {
 	s := fmt.Sprintf("still purging: %d of %d batch(es) done, %s elapsed", ended, total, elapsed.Round(time.Second))
-	if name, ok := bucketWords[bucket]; ok && left > 0 {
-		s += fmt.Sprintf("; waiting about %s for Akamai's %s rate limit to refill", max(left.Round(time.Second), time.Second), name)
+	if name, ok := bucketWords[w.Bucket]; ok && w.Refill > 0 {
+		s += fmt.Sprintf("; waiting about %s for Akamai's %s rate limit to refill", max(w.Refill.Round(time.Second), time.Second), name)
+	}
+	if w.Answer >= SlowAnswer {
+		s += fmt.Sprintf("; batch %d has waited %s for Akamai's answer (a purge is not sent again while it may still be accepted)", w.Batch+1, w.Answer.Round(time.Second))
 	}
 	return s
 }
+
+// SlowAnswer is how long a request waits for its answer before the status
+// line says so: Fast Purge answers within a second or two.
+const SlowAnswer = 5 * time.Second
 
 // bucketWords name Fast Purge's rate buckets as Akamai's documentation does.
 var bucketWords = map[string]string{"requests": "request", "url": "URL", "cpcode": "CP code", "tag": "cache tag"}
