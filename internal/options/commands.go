@@ -96,8 +96,8 @@ var Commands = []Command{
 			"prints every problem with its file:line:col, or one line saying it is ok.\n" +
 			"With a repository (the worktree's config, or --to REV) it also warns of\n" +
 			"rules that match no file at that commit, or only files an earlier rule\n" +
-			"takes.",
-		Examples: []string{"ccu-purge validate", "ccu-purge validate --config site/.ccu-purge.yml --to HEAD"},
+			"takes. In a bare repository --to REV validates the config committed there.",
+		Examples: []string{"ccu-purge validate", "ccu-purge validate --config site/.ccu-purge.yml --to HEAD", "ccu-purge validate --repo site.git --to main"},
 		Flags:    Validate,
 	},
 	{
